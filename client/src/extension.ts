@@ -1,0 +1,28 @@
+// Thin client: starts the language server and registers commands and webviews.
+import * as path from 'node:path';
+import type { ExtensionContext } from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerLintCommands } from './lintCommands';
+import { registerTraceViewer } from './traceViewer';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file', language: 'go' }, { scheme: 'untitled', language: 'go' }],
+    synchronize: { configurationSection: 'goTraceLens' },
+  };
+  client = new LanguageClient('goTraceLens', 'Go Trace Lens', serverOptions, clientOptions);
+  registerLintCommands(context, client);
+  registerTraceViewer(context, client);
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

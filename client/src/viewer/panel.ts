@@ -1,0 +1,177 @@
+// One viewer panel bound to one trace loaded in the language server: relays
+// the webview's queries to the server, status back to the webview, shows
+// progress and errors, and reveals source lines in the editor beside.
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import {
+  Disposable, ProgressLocation, Range, Selection, TextEditorRevealType, Uri, ViewColumn, window, workspace,
+  type WebviewPanel,
+} from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { SourceLocation } from '../../../server/src/trace/model';
+import {
+  TraceNotifications, TraceRequests, type FocusTarget, type ResolvedSource, type TraceStatus,
+} from '../../../server/src/traceProtocol';
+import type { FromWebview, ToWebview } from '../webview/messages';
+import { viewerDocument } from './document';
+import { sendRequest } from './lsp';
+
+export class TracePanel extends Disposable {
+  private readonly traceId = randomUUID();
+  private status?: TraceStatus;
+  private ready = false;
+  private finishProgress?: () => void;
+  private progressUpdate?: () => void;
+  private readonly subscriptions: Disposable[] = [];
+
+  constructor(
+    readonly traceUri: Uri,
+    readonly panel: WebviewPanel,
+    private readonly client: LanguageClient,
+    extensionUri: Uri,
+    private readonly onClosed: (panel: TracePanel) => void,
+  ) {
+    super(() => this.close());
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: [Uri.joinPath(extensionUri, 'dist'), Uri.joinPath(extensionUri, 'media')] };
+    webview.html = viewerDocument({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(Uri.joinPath(extensionUri, 'media', 'viewer.css')).toString(),
+      nonce: randomBytes(18).toString('base64'),
+    });
+    panel.iconPath = Uri.joinPath(extensionUri, 'media', 'icon.svg');
+    this.subscriptions.push(
+      webview.onDidReceiveMessage((message: FromWebview) => this.onMessage(message)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.showProgress();
+      await sendRequest(this.client, TraceRequests.open, { uri: this.traceUri.toString(), traceId: this.traceId });
+    } catch (error) {
+      this.onStatus({
+        traceId: this.traceId, uri: this.traceUri.toString(), phase: 'error',
+        progress: { bytesRead: 0, totalBytes: 0, generations: 0, events: 0 }, error: errorMessage(error),
+      });
+    }
+  }
+
+  /** A cancellable notification while the server reads the file. */
+  private showProgress(): void {
+    const name = path.basename(this.traceUri.fsPath);
+    void window.withProgress({ location: ProgressLocation.Notification, title: `Loading trace ${name}`, cancellable: true }, (progress, token) =>
+      new Promise<void>((resolve) => {
+        let reported = 0;
+        const update = (): void => {
+          const { bytesRead, totalBytes, events } = this.status?.progress ?? { bytesRead: 0, totalBytes: 0, events: 0 };
+          const percent = totalBytes > 0 ? (100 * bytesRead) / totalBytes : 0;
+          progress.report({ increment: percent - reported, message: `${Math.round(percent)}% · ${events.toLocaleString('en-US')} events` });
+          reported = percent;
+        };
+        this.finishProgress = () => { this.finishProgress = undefined; resolve(); };
+        this.progressUpdate = update;
+        token.onCancellationRequested(() => this.cancel());
+        if (this.status && this.status.phase !== 'loading') this.finishProgress();
+      }));
+  }
+
+  cancel(): void {
+    void this.client.sendNotification(TraceNotifications.cancel.method, { traceId: this.traceId });
+  }
+
+  /** Called by the registry for every status notification of this panel's trace. */
+  onStatus(status: TraceStatus): void {
+    const previous = this.status?.phase;
+    this.status = status;
+    this.progressUpdate?.();
+    if (status.phase !== 'loading') this.finishProgress?.();
+    if (status.phase === 'error' && previous !== 'error') {
+      void window.showErrorMessage(`Go Trace Lens could not read ${path.basename(this.traceUri.fsPath)}: ${status.error ?? 'unknown error'}`);
+    }
+    if (this.ready) this.post({ type: 'status', status });
+  }
+
+  get id(): string { return this.traceId; }
+
+  focus(target: FocusTarget): void {
+    this.panel.reveal(undefined, false);
+    this.post({ type: 'focus', target });
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async onMessage(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.post({
+          type: 'init',
+          traceName: path.basename(this.traceUri.fsPath),
+          captureWindowSeconds: workspace.getConfiguration('goTraceLens.lint').get<number>('captureWindowSeconds', 5),
+          status: this.status ?? { traceId: this.traceId, uri: this.traceUri.toString(), phase: 'loading', progress: { bytesRead: 0, totalBytes: 0, generations: 0, events: 0 } },
+        });
+        break;
+      case 'query':
+        try {
+          const result = await sendRequest(this.client, TraceRequests.query, { traceId: this.traceId, query: message.query });
+          this.post({ type: 'queryResult', requestId: message.requestId, result });
+        } catch (error) {
+          this.post({ type: 'queryResult', requestId: message.requestId, error: errorMessage(error) });
+        }
+        break;
+      case 'reveal':
+        await this.reveal(message.location, message.annotation);
+        break;
+      case 'cancel':
+        this.cancel();
+        break;
+    }
+  }
+
+  private async reveal(location: SourceLocation, annotation: boolean): Promise<void> {
+    let resolved: ResolvedSource | null;
+    try {
+      resolved = await sendRequest(this.client, TraceRequests.resolveSource, { traceId: this.traceId, location, annotation });
+    } catch (error) {
+      this.post({ type: 'revealed', note: `Could not look up ${location.file}: ${errorMessage(error)}` });
+      return;
+    }
+    if (!resolved) {
+      this.post({ type: 'revealed', note: `${location.file}:${location.line} is not in this workspace.` });
+      return;
+    }
+    const document = await workspace.openTextDocument(Uri.parse(resolved.uri));
+    const line = Math.min(resolved.line, Math.max(0, document.lineCount - 1));
+    const range = new Range(line, document.lineAt(line).firstNonWhitespaceCharacterIndex, line, document.lineAt(line).range.end.character);
+    const editor = await window.showTextDocument(document, { viewColumn: this.otherColumn(), preserveFocus: false, selection: range });
+    editor.selection = new Selection(range.start, range.end);
+    editor.revealRange(range, TextEditorRevealType.InCenterIfOutsideViewport);
+    const where = `${workspace.asRelativePath(document.uri)}:${line + 1}`;
+    this.post({ type: 'revealed', note: resolved.stale ? `${where}: ${resolved.stale}` : `Revealed ${where}${resolved.matchedBySuffix ? ' (matched by path suffix: the trace was recorded elsewhere)' : ''}.` });
+    if (resolved.stale) void window.showWarningMessage(`Go Trace Lens: ${where} has changed since the trace was recorded — ${resolved.stale}`);
+  }
+
+  /** The editor column beside the panel: an existing text editor's column, else a new one beside. */
+  private otherColumn(): ViewColumn {
+    const own = this.panel.viewColumn;
+    const other = window.visibleTextEditors.find((e) => e.viewColumn !== undefined && e.viewColumn !== own);
+    return other?.viewColumn ?? ViewColumn.Beside;
+  }
+
+  private close(): void {
+    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
+    this.finishProgress?.();
+    void this.client.sendNotification(TraceNotifications.close.method, { traceId: this.traceId });
+    this.onClosed(this);
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,173 @@
+// Trace viewer webview (runs in the browser sandbox of a VS Code webview).
+// It holds no data of its own at load: the extension sends it after the
+// `ready` → `init` handshake, and every later update by postMessage.
+import type { SourceLocation, TraceSummary } from '../../../server/src/trace/model';
+import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../server/src/traceProtocol';
+import { h, replaceChildren } from './dom';
+import { formatBytes, formatPercent } from './format';
+import { INITIAL_STATE, type FromWebview, type ToWebview, type ViewerState, type ViewId } from './messages';
+import { blockingView } from './views/blocking';
+import type { ViewContext } from './views/context';
+import { goroutinesView } from './views/goroutines';
+import { latencyView } from './views/latency';
+import { overviewView } from './views/overview';
+import { TimelineView } from './views/timeline';
+
+declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void; getState(): unknown; setState(state: unknown): void };
+
+const vscode = acquireVsCodeApi();
+const VIEWS: { id: ViewId; label: string }[] = [
+  { id: 'overview', label: 'Overview' }, { id: 'tasks', label: 'Tasks' }, { id: 'regions', label: 'Regions' },
+  { id: 'timeline', label: 'Timeline' }, { id: 'goroutines', label: 'Goroutines' }, { id: 'blocking', label: 'Blocking' },
+];
+
+let state: ViewerState = { ...INITIAL_STATE, ...(vscode.getState() as Partial<ViewerState> | undefined) };
+let status: TraceStatus | undefined;
+let traceName = '';
+let captureWindowSeconds = 5;
+let timeline: TimelineView | undefined;
+let nextRequestId = 1;
+const pending = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
+
+const header = h('header', { className: 'trace-header' });
+const tabs = h('div', { className: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Trace views' } });
+const panel = h('main', { className: 'panel', attrs: { role: 'tabpanel', tabindex: -1 } });
+const notice = h('div', { className: 'notice', attrs: { role: 'status', 'aria-live': 'polite' } });
+document.body.append(header, tabs, notice, panel);
+
+function saveState(update: (s: ViewerState) => void): void {
+  update(state);
+  vscode.setState(state);
+}
+
+function query<Q extends ViewerQuery>(q: Q): Promise<ViewerQueryResult[Q['kind']]> {
+  const requestId = nextRequestId++;
+  return new Promise((resolve, reject) => {
+    pending.set(requestId, { resolve: resolve as (value: never) => void, reject });
+    vscode.postMessage({ type: 'query', requestId, query: q });
+  });
+}
+
+function context(summary: TraceSummary, current: TraceStatus): ViewContext {
+  return {
+    status: current, summary, captureWindowSeconds, state, saveState, rerender: render,
+    reveal: (location: SourceLocation, frame?: 'frame') => vscode.postMessage({ type: 'reveal', location, annotation: frame === undefined }),
+    query,
+  };
+}
+
+function renderHeader(current: TraceStatus): void {
+  const { progress } = current;
+  const loading = current.phase === 'loading';
+  replaceChildren(header,
+    h('span', { className: 'trace-name', attrs: { title: current.uri } }, traceName),
+    loading && h('progress', { attrs: { max: Math.max(1, progress.totalBytes), value: progress.bytesRead, 'aria-label': 'Loading trace' } }),
+    loading && h('span', { className: 'muted' }, `${formatBytes(progress.bytesRead)} of ${formatBytes(progress.totalBytes)} (${formatPercent(progress.bytesRead, progress.totalBytes)}) — showing what is loaded so far`),
+    loading && h('button', { attrs: { type: 'button' }, on: { click: () => vscode.postMessage({ type: 'cancel' }) } }, 'Stop loading'),
+    current.phase === 'cancelled' && h('span', { className: 'warning' }, 'Loading was stopped: the views show the part read before.'),
+  );
+}
+
+function renderTabs(): void {
+  const buttons = VIEWS.map(({ id, label }) => h('button', {
+    className: 'tab',
+    attrs: { role: 'tab', id: `tab-${id}`, type: 'button', 'aria-selected': String(state.view === id), tabindex: state.view === id ? 0 : -1 },
+    on: { click: () => selectView(id) },
+  }, label));
+  tabs.onkeydown = (event: KeyboardEvent) => {
+    const index = VIEWS.findIndex((v) => v.id === state.view);
+    const moves: Record<string, number> = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: VIEWS.length - 1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    selectView(VIEWS[(moves[event.key] + VIEWS.length) % VIEWS.length].id);
+    document.getElementById(`tab-${state.view}`)?.focus();
+  };
+  replaceChildren(tabs, ...buttons);
+  panel.setAttribute('aria-labelledby', `tab-${state.view}`);
+}
+
+function selectView(id: ViewId): void {
+  saveState((s) => { s.view = id; });
+  render();
+}
+
+function render(): void {
+  if (!status) return;
+  renderHeader(status);
+  renderTabs();
+  const summary = status.summary;
+  if (!summary) {
+    replaceChildren(panel, status.phase === 'loading'
+      ? h('p', { className: 'muted' }, 'Reading the first generation of the trace…')
+      : h('p', { className: 'error', attrs: { role: 'alert' } }, `This trace could not be opened: ${status.error ?? 'no data'}`));
+    return;
+  }
+  const ctx = context(summary, status);
+  const errorBanner = status.error ? h('p', { className: 'error', attrs: { role: 'alert' } }, `Loading stopped with an error: ${status.error}`) : null;
+  let view: HTMLElement;
+  switch (state.view) {
+    case 'overview': view = overviewView(ctx); break;
+    case 'tasks': view = latencyView(ctx, 'tasks'); break;
+    case 'regions': view = latencyView(ctx, 'regions'); break;
+    case 'goroutines': view = goroutinesView(ctx); break;
+    case 'blocking': view = blockingView(ctx); break;
+    case 'timeline':
+      if (timeline) timeline.update(ctx);
+      else timeline = new TimelineView(ctx);
+      view = timeline.element;
+      break;
+  }
+  const keepScroll = panel.scrollTop;
+  replaceChildren(panel, errorBanner, view);
+  panel.scrollTop = keepScroll;
+}
+
+function onMessage(message: ToWebview): void {
+  switch (message.type) {
+    case 'init':
+      traceName = message.traceName;
+      captureWindowSeconds = message.captureWindowSeconds;
+      if (state.traceUri !== message.status.uri) state = { ...INITIAL_STATE, selected: {} };
+      saveState((s) => { s.traceUri = message.status.uri; });
+      status = message.status;
+      render();
+      break;
+    case 'status': {
+      const wasLoading = status?.phase === 'loading';
+      status = message.status;
+      // While loading, only the header moves unless the user is looking at an empty panel; tables re-render on completion.
+      if (wasLoading && status.phase === 'loading' && panel.childElementCount > 0 && status.summary && state.view !== 'overview') renderHeader(status);
+      else render();
+      break;
+    }
+    case 'queryResult': {
+      const waiter = pending.get(message.requestId);
+      pending.delete(message.requestId);
+      if (!waiter) break;
+      if (message.error !== undefined) waiter.reject(new Error(message.error));
+      else waiter.resolve(message.result as never);
+      break;
+    }
+    case 'focus': {
+      const { target } = message;
+      saveState((s) => {
+        s.focusSite = target.site;
+        if (target.kind === 'log') {
+          s.view = 'overview';
+          s.selected.logs = target.type;
+        } else {
+          s.view = target.kind === 'task' ? 'tasks' : 'regions';
+          s.selected[s.view] = target.type;
+        }
+      });
+      render();
+      break;
+    }
+    case 'revealed':
+      notice.textContent = message.note;
+      break;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => onMessage(event.data));
+vscode.postMessage({ type: 'ready' });

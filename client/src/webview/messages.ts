@@ -1,0 +1,38 @@
+// Messages between the viewer webview and the extension host, and the
+// webview's persisted state. Types only: shared by the webview bundle, the
+// extension side (client/src/viewer) and the browser tests.
+import type { SourceLocation } from '../../../server/src/trace/model';
+import type { FocusTarget, SiteKey, TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../server/src/traceProtocol';
+
+export type ViewId = 'overview' | 'tasks' | 'regions' | 'timeline' | 'goroutines' | 'blocking';
+
+/** Webview → extension. */
+export type FromWebview =
+  | { type: 'ready' }
+  /** annotation: the location is an annotation call site (checked to still hold the call), not any stack frame. */
+  | { type: 'reveal'; location: SourceLocation; annotation: boolean }
+  | { type: 'query'; requestId: number; query: ViewerQuery }
+  | { type: 'cancel' };
+
+/** Extension → webview. */
+export type ToWebview =
+  | { type: 'init'; traceName: string; captureWindowSeconds: number; status: TraceStatus }
+  | { type: 'status'; status: TraceStatus }
+  | { type: 'queryResult'; requestId: number; result?: ViewerQueryResult[ViewerQuery['kind']]; error?: string }
+  | { type: 'focus'; target: FocusTarget }
+  /** The answer to a reveal: where it went, or why it could not. */
+  | { type: 'revealed'; note: string };
+
+/** What survives hiding the panel and reloading the window (getState/setState). */
+export interface ViewerState {
+  /** file: URI of the trace, so the serializer can reopen it. */
+  traceUri?: string;
+  view: ViewId;
+  /** Selected task/region type or log category per table view. */
+  selected: Partial<Record<'tasks' | 'regions' | 'logs' | 'goroutines' | 'task', string>>;
+  /** A call site the CodeLens asked to focus: instance tables show only its instances. */
+  focusSite?: SiteKey;
+  timeline?: { startNs: number; endNs: number; firstLane: number };
+}
+
+export const INITIAL_STATE: ViewerState = { view: 'overview', selected: {} };

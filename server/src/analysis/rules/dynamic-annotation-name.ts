@@ -1,0 +1,81 @@
+import type { Node } from 'web-tree-sitter';
+import { calleeParts, namedChildren } from '../syntax';
+import { RUNTIME_TRACE } from '../traceApi';
+import type { Rule } from './rule';
+
+/** Which argument names the task, region or log category. */
+const NAME_ARGUMENT: Record<string, { index: number; what: string }> = {
+  NewTask: { index: 1, what: 'task type' },
+  StartRegion: { index: 1, what: 'region type' },
+  WithRegion: { index: 1, what: 'region type' },
+  Log: { index: 1, what: 'log category' },
+  Logf: { index: 1, what: 'log category' },
+};
+
+const FORMATTING_CALL = /^(fmt\.Sprint[fln]?|strconv\.\w+|strings\.(Join|Repeat|Replace\w*|ToLower|ToUpper|Trim\w*)|path\.Join|filepath\.Join|url\.\w+)$/;
+const HIGH_CARDINALITY_FIELD = /^(Path|RawPath|RawQuery|RequestURI|URL|Host|RemoteAddr|ID|Id|UUID|UserID|Key)$/;
+
+export const dynamicAnnotationName: Rule = {
+  meta: {
+    id: 'dynamic-annotation-name',
+    title: 'Non-constant task, region or log-category name',
+    defaultSeverity: 'warning',
+    fixable: false,
+    docs: `Task and region names are *types*: the trace viewer groups and summarises by name, and the
+tracer interns every distinct string. Names built from request data (IDs, URLs, formatted values)
+create one group per request and bloat the trace's string table. The same holds for \`trace.Log\`'s
+category. Put the variable part in a \`trace.Log\` message instead.
+
+**Bad**
+
+\`\`\`go
+ctx, task := trace.NewTask(ctx, "order "+order.ID)
+trace.Log(ctx, fmt.Sprintf("user-%d", userID), "login")
+\`\`\`
+
+**Good**
+
+\`\`\`go
+ctx, task := trace.NewTask(ctx, "order")
+trace.Log(ctx, "orderID", order.ID)
+trace.Log(ctx, "user", strconv.Itoa(userID))
+\`\`\`
+
+Reported for names built with formatting calls (\`fmt.Sprintf\`, \`strconv\`, \`strings.Join\`, …),
+\`.String()\`/\`.Error()\`, request data such as \`r.URL.Path\` or \`order.ID\`, and concatenations
+involving any of those. Plain variables and parameters are not reported: helpers that pass a
+constant name through are common and correct.`,
+  },
+  declarationLocal: true,
+  check({ file, report }) {
+    for (const call of file.callsNamed(...Object.keys(NAME_ARGUMENT))) {
+      if (call.pkg !== RUNTIME_TRACE) continue;
+      const { index, what } = NAME_ARGUMENT[call.name];
+      const arg = call.args[index];
+      if (!arg || !isDynamic(arg)) continue;
+      report({ node: arg, message: `The ${what} passed to trace.${call.name} is built at run time (${arg.text}): use a constant name and log the variable part`, fixes: [] });
+    }
+  },
+};
+
+/** Iterative: concatenation chains can be thousands of operands long. */
+function isDynamic(expr: Node): boolean {
+  const pending = [expr];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    switch (node.type) {
+      case 'parenthesized_expression':
+      case 'binary_expression':
+        for (const child of namedChildren(node)) pending.push(child);
+        break;
+      case 'call_expression': {
+        const method = calleeParts(node)?.name;
+        if (FORMATTING_CALL.test(node.childForFieldName('function')?.text ?? '') || method === 'String' || method === 'Error') return true;
+        break;
+      }
+      case 'selector_expression':
+        if (HIGH_CARDINALITY_FIELD.test(node.childForFieldName('field')?.text ?? '')) return true;
+        break;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,53 @@
+import { errorHandlingStatement, fix, isAloneOnLines, replaceNode } from '../fixes';
+import { indentOf } from '../syntax';
+import { flightRecorderCalls, resultBinding } from '../traceApi';
+import type { Rule } from './rule';
+
+export const flightRecorderWriteErrorIgnored: Rule = {
+  meta: {
+    id: 'flight-recorder-write-error-ignored',
+    title: "Flight recorder WriteTo's error ignored",
+    defaultSeverity: 'warning',
+    fixable: true,
+    docs: `\`FlightRecorder.WriteTo\` fails when the recorder is not running, when another snapshot is in
+progress, or when the writer fails. The snapshot is the one piece of evidence you kept for the
+incident; ignoring the error means finding out it is empty only when you need it.
+
+**Bad**
+
+\`\`\`go
+if latency > slo {
+	fr.WriteTo(f)
+}
+\`\`\`
+
+**Good**
+
+\`\`\`go
+if latency > slo {
+	if _, err := fr.WriteTo(f); err != nil {
+		return err
+	}
+}
+\`\`\`
+
+Applies to \`runtime/trace\` and \`golang.org/x/exp/trace\` flight recorders (variables, fields and
+parameters assigned from \`NewFlightRecorder\` or declared as \`*trace.FlightRecorder\`). The quick fix
+checks the error.`,
+  },
+  check({ file, text, report }) {
+    for (const call of flightRecorderCalls(file, 'WriteTo')) {
+      const binding = resultBinding(call);
+      const statement = call.parent;
+      const ignored = statement?.type === 'expression_statement' || statement?.type === 'defer_statement' || statement?.type === 'go_statement'
+        || (binding !== undefined && binding.names[1]?.text === '_') || (binding !== undefined && binding.names.length === 1 && binding.names[0].text === '_');
+      if (!ignored) continue;
+      const fixes = [];
+      if (statement?.type === 'expression_statement' && isAloneOnLines(text, statement)) {
+        const indent = indentOf(text, statement);
+        fixes.push(fix("Check WriteTo's error", [replaceNode(statement, `if _, err := ${call.text}; err != nil {\n${indent}\t${errorHandlingStatement(file, call)}\n${indent}}`)]));
+      }
+      report({ node: call, message: 'The error from the flight recorder snapshot (WriteTo) is ignored: a failed or concurrent snapshot goes unnoticed', fixes });
+    }
+  },
+};

@@ -1,0 +1,54 @@
+import { errorHandlingStatement, fix, isAloneOnLines, replaceNode } from '../fixes';
+import { indentOf } from '../syntax';
+import { flightRecorderCalls, isExpressionStatement, resultBinding, RUNTIME_TRACE } from '../traceApi';
+import type { Rule } from './rule';
+
+export const startErrorIgnored: Rule = {
+  meta: {
+    id: 'start-error-ignored',
+    title: "trace.Start's (or a flight recorder's Start) error is ignored",
+    defaultSeverity: 'warning',
+    fixable: true,
+    docs: `\`trace.Start\` fails when tracing is already enabled (for example by \`go test -trace\`, by
+\`/debug/pprof/trace\`, or by another part of the program). Ignoring the error means the program
+believes it is tracing while nothing is written, and the later \`trace.Stop\` stops someone else's trace.
+The same holds for \`FlightRecorder.Start\`.
+
+**Bad**
+
+\`\`\`go
+trace.Start(f)
+defer trace.Stop()
+\`\`\`
+
+**Good**
+
+\`\`\`go
+if err := trace.Start(f); err != nil {
+	return err
+}
+defer trace.Stop()
+\`\`\`
+
+The quick fix wraps the call in an \`if err := …; err != nil\` check that returns the error when the
+function returns one, calls \`t.Fatal\`/\`b.Fatal\` in tests, \`log.Fatal\` when \`log\` is imported,
+and panics otherwise.`,
+  },
+  check({ file, text, report }) {
+    const starts = [...file.callsNamed('Start').filter((c) => c.pkg === RUNTIME_TRACE).map((c) => c.node), ...flightRecorderCalls(file, 'Start')];
+    for (const call of starts) {
+      const binding = resultBinding(call);
+      const discarded = isExpressionStatement(call) || (binding && !binding.define && binding.names.every((n) => n.text === '_'));
+      if (!discarded) continue;
+      const statement = isExpressionStatement(call) ? call.parent! : binding!.statement;
+      const what = call.childForFieldName('function')?.text ?? 'Start';
+      const fixes = [];
+      if (isAloneOnLines(text, statement)) {
+        const indent = indentOf(text, statement);
+        fixes.push(fix(`Check ${what}'s error`, [replaceNode(statement,
+          `if err := ${call.text}; err != nil {\n${indent}\t${errorHandlingStatement(file, call)}\n${indent}}`)]));
+      }
+      report({ node: call, message: `${what}'s error is ignored: it fails when tracing is already on, and then nothing is recorded`, fixes });
+    }
+  },
+};

@@ -1,0 +1,36 @@
+// go-trace-lens CLI: the same engine as the language server, outside the editor.
+// Exit codes: 0 clean, 1 findings (lint), 2 usage or I/O error.
+import { limitHeapGrowth } from '../trace/heap';
+import { runLint } from './lint';
+import { runTraceDump } from './traceDump';
+import { runTraceStats } from './traceStats';
+
+const usage = `usage: go-trace-lens <command> [arguments]
+
+commands:
+  lint [--format text|json|sarif] [--fix] PATH...   report runtime/trace misuse in Go code
+  trace dump FILE                                    print every event as go tool trace -d=parsed does
+  trace stats FILE [--json]                          tasks, regions, logs and GC statistics
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'lint') return runLint(rest);
+  if (command === 'trace') limitHeapGrowth();
+  if (command === 'trace' && rest[0] === 'dump') return runTraceDump(rest.slice(1));
+  if (command === 'trace' && rest[0] === 'stats') return runTraceStats(rest.slice(1));
+  if (command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(usage);
+    return 0;
+  }
+  process.stderr.write(command === undefined ? usage : `go-trace-lens: unknown command "${argv.join(' ')}"\n\n${usage}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    process.stderr.write(`go-trace-lens: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,52 @@
+// go-trace-lens trace stats FILE [--json]: tasks, regions, logs and GC statistics of a trace.
+// Exit codes: 0 done (also for a truncated trace, with a warning), 2 usage error, unreadable or
+// invalid trace.
+import { statSync } from 'node:fs';
+import { TraceError } from '../trace/event';
+import { openTraceFile } from '../trace/reader';
+import { analyzeEvents, STATISTICS_ONLY } from '../trace/summary/analyzer';
+import { statsJson, statsText } from '../trace/summary/report';
+import { TerminalProgress } from './progress';
+
+const usage = 'usage: go-trace-lens trace stats FILE [--json]\n';
+
+export async function runTraceStats(args: string[]): Promise<number> {
+  const json = args.includes('--json');
+  const files = args.filter((a) => a !== '--json');
+  if (files.length !== 1 || files[0].startsWith('-')) {
+    process.stderr.write(usage);
+    return 2;
+  }
+  const [file] = files;
+  const progress = new TerminalProgress();
+  let analyzer;
+  try {
+    const fileBytes = statSync(file).size;
+    let bytesRead = 0;
+    const opened = await openTraceFile(file, { onProgress: (p) => { bytesRead = p.bytesRead; } });
+    analyzer = await analyzeEvents(opened, fileBytes, (a) => progress.update(() =>
+      `go-trace-lens: ${file}: ${fileBytes > 0 ? Math.floor((100 * bytesRead) / fileBytes) : 100}% read, ${(a.eventCount / 1e6).toFixed(1)} M events`),
+    STATISTICS_ONLY);
+  } catch (error) {
+    progress.clear();
+    process.stderr.write(`go-trace-lens: ${file}: ${describe(error)}\n`);
+    return 2;
+  }
+  progress.clear();
+  const summary = analyzer.summary();
+  const truncated = summary.overview.truncatedError;
+  if (truncated !== undefined) {
+    process.stderr.write(`go-trace-lens: warning: ${file}: ${truncated}; statistics cover the ${summary.overview.generations} complete generation(s)\n`);
+  }
+  process.stdout.write(json ? `${JSON.stringify(statsJson(summary), null, 2)}\n` : statsText(summary));
+  return 0;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof TraceError) return error.message;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,193 @@
+// Language-server side of linting: re-lints open Go documents after edits (debounced, superseded by
+// newer edits) in a worker thread that keeps one syntax tree per document, publishes diagnostics and
+// answers code-action requests. The main thread never parses, so it always answers.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type Connection,
+  type TextDocuments,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding, LintOptions } from './analysis/types';
+import type { RegisterFeature } from './feature';
+import { codeActions } from './lint/codeActions';
+import { toDiagnostic } from './lint/diagnostics';
+import { GoModules } from './lint/goModules';
+import { FIX_ALL_KIND, LINT_STATS_REQUEST, type LintStats } from './lint/protocol';
+import { AnalysisScheduler } from './lint/scheduler';
+import { DEFAULT_LINT_SETTINGS, parseLintSettings, type LintSettings } from './lint/settings';
+import { JobCancelled, JobTimedOut, LintWorkerClient } from './lint/workerClient';
+
+const CONFIGURATION_SECTION = 'goTraceLens.lint';
+
+interface Analysis {
+  version: number;
+  findings: Finding[];
+}
+
+function filePath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const registerLintFeatures: RegisterFeature = (connection: Connection, documents: TextDocuments<TextDocument>) => {
+  let client: ClientCapabilities = {};
+  let settings: LintSettings = DEFAULT_LINT_SETTINGS;
+  const log = (message: string) => connection.console.warn(`go-trace-lens: ${message}`);
+  // dist/server.js starts dist/lintWorker.js.
+  const worker = new LintWorkerClient(join(__dirname, 'lintWorker.js'), settings.timeLimitMs, log);
+  const goModules = new GoModules();
+  const scheduler = new AnalysisScheduler(settings.debounceMs);
+  const analyses = new Map<string, Analysis>();
+  /** Documents whose analysis exceeded the time limit: left alone until closed. */
+  const givenUp = new Set<string>();
+
+  const optionsFor = (document: TextDocument): LintOptions => {
+    const path = filePath(document.uri);
+    return { ...settings.options, goVersion: path === undefined ? undefined : goModules.goVersionFor(path) };
+  };
+
+  /**
+   * Lints in flight, by document. A second request for the version being linted (a code-action
+   * request while the scheduled analysis runs, as at start-up) joins it: a new lint would supersede
+   * the first, and the scheduled run, whose lint that was, would then publish nothing.
+   */
+  const inFlight = new Map<string, { version: number; analysis: Promise<Analysis | undefined> }>();
+
+  /** Findings for the document's current version (undefined if superseded or given up). */
+  async function analyse(document: TextDocument): Promise<Analysis | undefined> {
+    const { uri, version } = document;
+    const cached = analyses.get(uri);
+    if (cached?.version === version) return cached;
+    const running = inFlight.get(uri);
+    if (running?.version === version) return running.analysis;
+    const analysis = lint(document);
+    inFlight.set(uri, { version, analysis });
+    try {
+      return await analysis;
+    } finally {
+      if (inFlight.get(uri)?.analysis === analysis) inFlight.delete(uri);
+    }
+  }
+
+  async function lint(document: TextDocument): Promise<Analysis | undefined> {
+    const { uri, version } = document;
+    if (!settings.enable || givenUp.has(uri)) return { version, findings: [] };
+    try {
+      const findings = await worker.lint(uri, document.getText(), optionsFor(document));
+      const analysis = { version, findings };
+      if (documents.get(uri)?.version === version) analyses.set(uri, analysis);
+      return analysis;
+    } catch (error) {
+      if (error instanceof JobCancelled) return undefined;
+      if (error instanceof JobTimedOut) {
+        givenUp.add(uri);
+        log(`${uri} is not linted until it is reopened: its analysis exceeded goTraceLens.lint.timeLimitMs`);
+        return { version, findings: [] };
+      }
+      throw error;
+    }
+  }
+
+  function scheduleAnalysis(document: TextDocument): void {
+    const { uri } = document;
+    scheduler.schedule(uri, async (isCurrent) => {
+      const current = documents.get(uri);
+      if (!current) return;
+      let analysis: Analysis | undefined;
+      try {
+        analysis = await analyse(current);
+      } catch (error) {
+        // A failed analysis must not leave the previous version's diagnostics standing.
+        log(`could not lint ${uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        analysis = { version: current.version, findings: [] };
+      }
+      if (!analysis || !isCurrent() || documents.get(uri)?.version !== analysis.version) return;
+      await connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: analysis.findings.map((f) => toDiagnostic(uri, f)) });
+    });
+  }
+
+  function reanalyseAll(): void {
+    analyses.clear();
+    inFlight.clear(); // their settings are stale
+    for (const document of documents.all()) scheduleAnalysis(document);
+  }
+
+  async function pullSettings(pushed?: unknown): Promise<void> {
+    if (client.workspace?.configuration) {
+      pushed = await connection.workspace.getConfiguration(CONFIGURATION_SECTION);
+    } else if (pushed !== undefined) {
+      pushed = (pushed as { goTraceLens?: { lint?: unknown } } | null)?.goTraceLens?.lint;
+    }
+    settings = parseLintSettings(pushed);
+    scheduler.setMaxDelay(settings.debounceMs);
+    worker.setTimeout(settings.timeLimitMs);
+  }
+
+  documents.onDidOpen(() => goModules.invalidate());
+  documents.onDidChangeContent(({ document }) => scheduleAnalysis(document));
+  documents.onDidClose(({ document }) => {
+    const { uri } = document;
+    scheduler.forget(uri);
+    analyses.delete(uri);
+    inFlight.delete(uri);
+    givenUp.delete(uri);
+    void worker.close(uri).catch(() => undefined);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+  });
+
+  connection.onInitialized(async () => {
+    if (client.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'goTraceLens' });
+    }
+    if (client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/go.mod' }] });
+    }
+    await pullSettings();
+    reanalyseAll();
+  });
+  connection.onDidChangeConfiguration(async ({ settings: pushed }) => {
+    await pullSettings(pushed);
+    reanalyseAll();
+  });
+  connection.onDidChangeWatchedFiles(() => {
+    goModules.invalidate();
+    reanalyseAll();
+  });
+
+  connection.onCodeAction(async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    const analysis = document && (await analyse(document));
+    if (!document || !analysis || documents.get(document.uri)?.version !== analysis.version) return [];
+    const text = document.getText();
+    const options = optionsFor(document);
+    const wantsFixAll = params.context.only !== undefined && analysis.findings.some((f) => f.fixes.some((fix) => fix.isPreferred));
+    const fixed = wantsFixAll ? await worker.fixAll(text, options, analysis.findings) : text;
+    return codeActions({ params, document, findings: analysis.findings, fixed, documentChanges: client.workspace?.workspaceEdit?.documentChanges === true });
+  });
+
+  connection.onRequest(LINT_STATS_REQUEST, async (): Promise<LintStats> => {
+    const memory = process.memoryUsage();
+    return { rssBytes: memory.rss, mainJsHeapBytes: memory.heapUsed, worker: await worker.stats() };
+  });
+
+  connection.onShutdown(() => worker.dispose());
+
+  return {
+    capabilities: (params) => {
+      client = params.capabilities;
+      return {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      };
+    },
+  };
+};

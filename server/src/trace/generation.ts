@@ -1,0 +1,429 @@
+// One generation of a trace: its batches grouped by M, string and stack tables,
+// CPU samples and clock data. Port of src/internal/trace/generation.go (Go 1.26),
+// including the pre-1.26 "spill" framing, with the same checks and verdicts.
+import { NO_STACK, TraceError, type Stack, type StackFrame } from './event';
+import { formatUnixRFC3339Nano } from './gofmt';
+import { goSortFunc } from './gosort';
+import {
+  Ev, ExperimentNames, Go125, MaxFramesPerStack, MaxStringSize, NoExperiment,
+} from './spec';
+import { decodeGoString } from './strings';
+import { asUint64, inc, num, relTime, timeBefore, timeLo, uint64Less, uint64Text, type I64 } from './exact';
+import { ByteCursor, readUvarintErrorText, VarintError, type BatchStream, type EventBatch, type RawBatch } from './wire';
+
+/** How far past its filled part the array of an IdTable may grow for one out-of-order ID. */
+const DENSE_SLACK = 1 << 16;
+
+/**
+ * A table from IDs to values; ID 0 always exists and means "none" (Go's dataTable). The runtime hands out
+ * IDs 1, 2, 3… (strings in order, stacks in any order), so small positive IDs index an array, kept at most
+ * about twice as long as the values it holds; any other ID (negative, huge, a bigint) goes to a map.
+ */
+export class IdTable<T> {
+  private readonly dense: (T | undefined)[] = [undefined];
+  private denseCount = 0;
+  private sparse: Map<I64, T> | undefined;
+
+  /** False if the ID is taken (0 always is). */
+  insert(id: I64, value: T): boolean {
+    const dense = this.dense;
+    if (id === dense.length) {
+      if (this.sparse?.has(id)) return false;
+      dense.push(value);
+      this.denseCount++;
+      return true;
+    }
+    if (id === 0 || this.get(id) !== undefined) return false;
+    if (typeof id === 'number' && id > 0 && id < 2 * this.denseCount + DENSE_SLACK) {
+      // Holes hold undefined explicitly: a gap would turn the array into a slow dictionary.
+      while (dense.length <= id) dense.push(undefined);
+      dense[id] = value;
+      this.denseCount++;
+    } else {
+      (this.sparse ??= new Map()).set(id, value);
+    }
+    return true;
+  }
+
+  /** The value for a non-zero ID, or undefined. */
+  get(id: I64): T | undefined {
+    const v = typeof id === 'number' && id >= 0 ? this.dense[id] : undefined;
+    if (v !== undefined || this.sparse === undefined) return v;
+    return this.sparse.get(id);
+  }
+
+  /** Every entry: the array's in ID order, then the map's in insertion order. */
+  *entries(): Iterable<[I64, T]> {
+    for (let id = 1; id < this.dense.length; id++) {
+      const v = this.dense[id];
+      if (v !== undefined) yield [id, v];
+    }
+    if (this.sparse !== undefined) yield* this.sparse;
+  }
+}
+
+interface RawFrame { pc: I64; funcID: I64; fileID: I64; line: I64 }
+
+/**
+ * A CPU sample; time holds float64 ticks until fixUpCPUSamples turns it into nanoseconds relative to the time
+ * base (time + timeLo, see exact.ts).
+ */
+export interface CpuSample { time: number; timeLo: number; m: I64; p: I64; g: I64; stack: I64 }
+
+export interface ExperimentalBatch { thread: number; data: Uint8Array }
+
+/**
+ * Shares frame and stack objects across generations: stack IDs are per generation, but the same stacks recur
+ * in each, and sharing keeps the events of a whole file small and lets consumers compare stacks by identity.
+ */
+export class StackInterner {
+  private readonly frames = new Map<I64, StackFrame[]>();
+  private readonly stacks = new Map<string, Stack[]>();
+
+  frame(pc: I64, func: string, file: string, line: I64): StackFrame {
+    let variants = this.frames.get(pc);
+    if (variants === undefined) { variants = []; this.frames.set(pc, variants); }
+    const lineU = typeof line === 'number' && line >= 0 ? line : BigInt.asUintN(64, BigInt(line));
+    for (const f of variants) if (f.func === func && f.file === file && (f.exactLine ?? f.line) === lineU) return f;
+    const frame: StackFrame = { pc: BigInt.asUintN(64, BigInt(pc)), func, file, line: Number(lineU) };
+    if (typeof lineU === 'bigint') frame.exactLine = lineU;
+    variants.push(frame);
+    return frame;
+  }
+
+  stack(pcs: readonly I64[], frames: StackFrame[]): Stack {
+    const key = pcs.join(',');
+    let variants = this.stacks.get(key);
+    if (variants === undefined) { variants = []; this.stacks.set(key, variants); }
+    for (const s of variants) if (s.every((f, i) => f === frames[i])) return s;
+    variants.push(frames);
+    return frames;
+  }
+}
+
+/** Go's frequency.mul: ticks to nanoseconds, with amd64's result for NaN and out-of-range values. */
+export function ticksToNs(freq: number, ticks: number): number {
+  const t = ticks * freq;
+  if (!(t > -9223372036854775808 && t < 9223372036854775808)) return -9223372036854775808;
+  return Math.trunc(t);
+}
+
+export class Generation {
+  gen: I64 = 0;
+  /** Event batches per M, in file order; batchMs in order of first appearance. */
+  readonly batches = new Map<I64, EventBatch[]>();
+  readonly batchMs: I64[] = [];
+  cpuSamples: CpuSample[] = [];
+  /** Earliest batch timestamp, in ticks (0 = none yet). */
+  minTs: I64 = 0;
+
+  /** Nanoseconds per tick (0 until the frequency event is seen). */
+  freq = 0;
+  hasClockSnapshot = false;
+  snapTime = 0n;
+  snapMono = 0n;
+  snapWall = '';
+
+  readonly strings = new IdTable<string>();
+  private readonly rawStacks = new IdTable<I64[]>();
+  private readonly pcs = new Map<I64, RawFrame>();
+  /** Resolved stacks, filled by finish(). */
+  readonly stacks = new IdTable<Stack>();
+  expBatches: Map<number, ExperimentalBatch[]> | undefined;
+
+  /** Strings made up while ordering (task names carried across generations), Go's extraStrings. */
+  readonly extraStrings: string[] = [''];
+
+  /** The string for a non-zero ID, or undefined if the table lacks it. */
+  string(id: I64): string | undefined {
+    return id === 0 ? '' : this.strings.get(id);
+  }
+
+  /** The stack for an ID, NO_STACK for 0, or undefined if the table lacks it. */
+  stack(id: I64): Stack | undefined {
+    return id === 0 ? NO_STACK : this.stacks.get(id);
+  }
+
+  /** Drops the event batches (and the bytes of those kept in memory) once all their events are read. */
+  releaseBatches(): void {
+    this.batches.clear();
+  }
+
+  experimentalBatches(): Record<string, ExperimentalBatch[]> | undefined {
+    if (this.expBatches === undefined) return undefined;
+    const out: Record<string, ExperimentalBatch[]> = {};
+    for (const [exp, list] of this.expBatches) out[ExperimentNames[exp] ?? ''] = list;
+    return out;
+  }
+
+  /** Go's fixUpCPUSamples: sample ticks to times (relative to timeBase), sorted as Go sorts them. */
+  fixUpCPUSamples(timeBase: number): void {
+    for (const s of this.cpuSamples) {
+      s.time = relTime(ticksToNs(this.freq, s.time), timeBase);
+      s.timeLo = timeLo.v;
+    }
+    goSortFunc(this.cpuSamples, (a, b) => (timeBefore(a.time, a.timeLo, b.time, b.timeLo) ? -1
+      : timeBefore(b.time, b.timeLo, a.time, a.timeLo) ? 1 : 0));
+  }
+
+  /** File offset of the generation's first batch, for errors about the generation as a whole. */
+  startOffset: number | undefined;
+
+  noteBatchTime(time: I64): void {
+    if (this.minTs === 0 || uint64Less(time, this.minTs)) this.minTs = time;
+  }
+
+  /** Go's processBatch. */
+  processBatch(b: RawBatch, ver: number, stream: BatchStream): void {
+    this.startOffset ??= b.offset;
+    const first = b.data.length > 0 && b.exp === NoExperiment ? b.data[0] : -1;
+    if (first === Ev.Strings) this.addStrings(b);
+    else if (first === Ev.Stacks) this.addStacks(b);
+    else if (first === Ev.CPUSamples) this.addCPUSamples(b);
+    else if ((first === Ev.Frequency && ver < Go125) || (first === Ev.Sync && ver >= Go125)) this.setSyncBatch(b, ver);
+    else if (b.exp !== NoExperiment) {
+      this.expBatches ??= new Map();
+      let list = this.expBatches.get(b.exp);
+      if (list === undefined) { list = []; this.expBatches.set(b.exp, list); }
+      list.push({ thread: num(b.m), data: stream.retain(b.data) });
+    } else if (first === Ev.EndOfGeneration) {
+      throw new TraceError('internal error: unexpectedly processing EndOfGeneration; broken trace?', b.offset);
+    } else {
+      let list = this.batches.get(b.m);
+      if (list === undefined) { list = []; this.batches.set(b.m, list); this.batchMs.push(b.m); }
+      list.push(stream.eventBatch(b));
+    }
+  }
+
+  private addStrings(b: RawBatch): void {
+    const r: TableReader = new TableReader(b);
+    const text = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.length);
+    r.pos++; // Ev.Strings
+    while (r.pos < r.end) {
+      const at = r.pos;
+      const ev = r.buf[r.pos++];
+      if (ev !== Ev.String) r.fail(`expected string event, got ${ev}`, at);
+      const id = r.readUvarint('string ID');
+      const len = r.readUvarint('string length');
+      if (typeof len !== 'number' || len < 0 || len > MaxStringSize) {
+        r.fail(`invalid string size ${uint64Text(len)}, maximum is ${MaxStringSize}`, at);
+      }
+      if (r.end - r.pos < len) r.fail(`failed to read full string: read ${r.end - r.pos} but wanted ${len}`, at);
+      const s = decodeGoString(text, r.pos, r.pos + len);
+      r.pos += len;
+      if (!this.strings.insert(id, s)) r.fail(`multiple strings with the same ID: id=${uint64Text(id)}`, at);
+    }
+  }
+
+  private addStacks(b: RawBatch): void {
+    const r: TableReader = new TableReader(b);
+    r.pos++; // Ev.Stacks
+    while (r.pos < r.end) {
+      const at = r.pos;
+      const ev = r.buf[r.pos++];
+      if (ev !== Ev.Stack) r.fail(`expected stack event, got ${ev}`, at);
+      const id = r.readUvarint('stack ID');
+      const nFrames = r.readUvarint('stack frame count');
+      if (typeof nFrames !== 'number' || nFrames < 0 || nFrames > MaxFramesPerStack) {
+        r.fail(`invalid stack size ${uint64Text(nFrames)}, maximum is ${MaxFramesPerStack}`, at);
+      }
+      const pcs = new Array<I64>(nFrames);
+      for (let i = 0; i < nFrames; i++) {
+        const what = `frame ${i + 1}'s`;
+        const pc = r.readUvarint(`${what} PC for stack ${uint64Text(id)}`, true);
+        const funcID = r.readUvarint(`${what} funcID for stack ${uint64Text(id)}`, true);
+        const fileID = r.readUvarint(`${what} fileID for stack ${uint64Text(id)}`, true);
+        const line = r.readUvarint(`${what} line for stack ${uint64Text(id)}`, true);
+        pcs[i] = pc;
+        if (!this.pcs.has(pc)) this.pcs.set(pc, { pc, funcID, fileID, line });
+      }
+      if (!this.rawStacks.insert(id, pcs)) r.fail(`multiple stacks with the same ID: id=${uint64Text(id)}`, at);
+    }
+  }
+
+  private addCPUSamples(b: RawBatch): void {
+    const r = new TableReader(b);
+    r.pos++; // Ev.CPUSamples
+    while (r.pos < r.end) {
+      const at = r.pos;
+      const ev = r.buf[r.pos++];
+      if (ev !== Ev.CPUSample) r.fail(`expected CPU sample event, got ${ev}`, at);
+      const time = asUint64(r.readUvarint('CPU sample timestamp'));
+      const m = r.readUvarint('CPU sample M');
+      const p = r.readUvarint('CPU sample P');
+      const g = r.readUvarint('CPU sample G');
+      const stack = r.readUvarint('CPU sample stack');
+      this.cpuSamples.push({ time, timeLo: 0, m, p, g: g === 0 ? -1 : g, stack });
+    }
+  }
+
+  private setSyncBatch(b: RawBatch, ver: number): void {
+    const r = new TableReader(b);
+    if (ver >= Go125) r.pos++; // Ev.Sync
+    let lastTs = BigInt.asUintN(64, BigInt(b.time));
+    while (r.pos < r.end) {
+      const at = r.pos;
+      const ev = r.buf[r.pos++];
+      if (ev === Ev.Frequency) {
+        if (this.freq !== 0) r.fail('found multiple frequency events', at);
+        const f = asUint64(r.readUvarint('frequency'));
+        this.freq = 1.0 / (f / 1e9);
+      } else if (ev === Ev.ClockSnapshot && ver >= Go125) {
+        if (this.hasClockSnapshot) r.fail('found multiple clock snapshot events', at);
+        this.hasClockSnapshot = true;
+        const tdiff = r.readUvarintBig('clock snapshot time');
+        lastTs = BigInt.asUintN(64, lastTs + tdiff);
+        this.snapTime = lastTs;
+        this.snapMono = r.readUvarintBig('clock snapshot mono');
+        const sec = r.readUvarintBig('clock snapshot sec');
+        const nsec = r.readUvarintBig('clock snapshot nsec');
+        this.snapWall = formatUnixRFC3339Nano(BigInt.asIntN(64, sec), BigInt.asIntN(64, nsec));
+      } else {
+        r.fail(`expected frequency or clock snapshot event, got ${ev}`, at);
+      }
+    }
+  }
+
+  /** The checks and preparation Go does once all batches are in (shared by both framings). */
+  finish(ver: number, interner: StackInterner): void {
+    const fail = (message: string): never => {
+      throw new TraceError(`${message} in generation ${this.gen}, which starts`, this.startOffset);
+    };
+    if (this.freq === 0) fail('no frequency event found');
+    if (ver >= Go125 && !this.hasClockSnapshot) fail('no clock snapshot event found');
+    // validateStackStrings, then resolve each stack to shared frame objects.
+    for (const [id, pcs] of this.rawStacks.entries()) {
+      const frames = new Array<StackFrame>(pcs.length);
+      for (let i = 0; i < pcs.length; i++) {
+        const f = this.pcs.get(pcs[i])!;
+        const func = this.string(f.funcID);
+        if (func === undefined) fail(`found invalid func string ID ${uint64Text(f.funcID)} for stack ${uint64Text(id)}`);
+        const file = this.string(f.fileID);
+        if (file === undefined) fail(`found invalid file string ID ${uint64Text(f.fileID)} for stack ${uint64Text(id)}`);
+        frames[i] = interner.frame(f.pc, func!, file!, f.line);
+      }
+      this.stacks.insert(id, interner.stack(pcs, frames));
+    }
+    this.pcs.clear();
+  }
+}
+
+/** Reads the records of a strings/stacks/CPU/sync batch with Go's error semantics, adding byte offsets. */
+class TableReader extends ByteCursor {
+  private readonly offset: number;
+  constructor(b: RawBatch) {
+    super(b.data, 0, b.data.length);
+    this.offset = b.offset;
+  }
+
+  fail(message: string, at: number): never {
+    throw new TraceError(message, this.offset + at);
+  }
+
+  /**
+   * A uvarint of a table record. `goWraps` says whether Go wraps a read error in a message: if not, a record
+   * cut right before the value fails with a bare io.EOF, which Go's callers take for the end of the trace.
+   */
+  readUvarint(what: string, goWraps = false): I64 {
+    const at = this.pos;
+    const v = this.uvarint();
+    if (this.failed) this.readFailed(what, at, goWraps);
+    return v;
+  }
+
+  readUvarintBig(what: string): bigint {
+    const at = this.pos;
+    const v = this.uvarintBig();
+    if (this.failed) this.readFailed(what, at, false);
+    return v;
+  }
+
+  private readFailed(what: string, at: number, goWraps: boolean): never {
+    const consumed = this.end > at;
+    const message = `reading ${what}: ${readUvarintErrorText(this.failed as VarintError, consumed)}`;
+    if (!goWraps && !consumed && this.failed === VarintError.Truncated) throw new GoEOF(message, this.offset + at);
+    this.fail(message, at);
+  }
+}
+
+/**
+ * Go's reader returns a bare io.EOF when a table record ends right before a value, and `go tool trace`
+ * (like any caller comparing err == io.EOF) then ends the trace quietly. The reader treats this error as
+ * the end of the trace to give the same verdict.
+ */
+export class GoEOF extends TraceError {}
+
+/** Go's readGeneration (Go 1.26+ framing, ended by Ev.EndOfGeneration). Returns undefined at the end of the trace. */
+export async function readGeneration(stream: BatchStream, ver: number, interner: StackInterner): Promise<Generation | undefined> {
+  const g = new Generation();
+  for (;;) {
+    const read = await stream.readBatch();
+    if (read === null) {
+      if (g.batches.size !== 0) throw new TraceError('incomplete generation found; trace likely truncated', stream.offset);
+      return undefined;
+    }
+    const { batch, gen } = read;
+    if (g.gen === 0) g.gen = gen;
+    if (batch.exp === NoExperiment && batch.data.length > 0 && batch.data[0] === Ev.EndOfGeneration) break;
+    if (gen === 0) throw new TraceError(`invalid generation number ${gen}`, batch.offset);
+    if (gen !== g.gen) {
+      throw new TraceError('broken trace: missing end-of-generation event, or generations are interleaved', batch.offset);
+    }
+    g.noteBatchTime(batch.time);
+    g.processBatch(batch, ver, stream);
+  }
+  g.finish(ver, interner);
+  return g;
+}
+
+/** A batch read while looking for the end of the previous generation (traces before Go 1.26). */
+export interface SpilledBatch { gen: I64; batch: RawBatch }
+
+export interface SpillResult {
+  /** The generation, if one was read; it is valid and comes before `error`. */
+  gen: Generation | undefined;
+  spill: SpilledBatch | undefined;
+  error: TraceError | undefined;
+}
+
+/** Go's readGenerationWithSpill (traces before Go 1.26). */
+export async function readGenerationWithSpill(
+  stream: BatchStream, spill: SpilledBatch | undefined, ver: number, interner: StackInterner,
+): Promise<SpillResult> {
+  const g = new Generation();
+  try {
+    if (spill !== undefined) {
+      g.gen = spill.gen;
+      g.minTs = spill.batch.time;
+      g.processBatch(spill.batch, ver, stream);
+    }
+    let next: SpilledBatch | undefined;
+    let spillErr: TraceError | undefined;
+    for (;;) {
+      let read;
+      try {
+        read = await stream.readBatch();
+      } catch (error) {
+        if (g.gen !== 0 && error instanceof TraceError) {
+          // Possibly the first batch of the next generation is broken: what came before still stands.
+          spillErr = error;
+          break;
+        }
+        throw error;
+      }
+      if (read === null) break;
+      const { batch, gen } = read;
+      if (gen === 0) throw new TraceError(`invalid generation number ${gen}`, batch.offset);
+      if (g.gen === 0) g.gen = gen;
+      if (gen === inc(g.gen)) { next = { gen, batch: { ...batch, data: stream.retain(batch.data) } }; break; }
+      if (gen !== g.gen) throw new TraceError('generations out of order', batch.offset);
+      g.noteBatchTime(batch.time);
+      g.processBatch(batch, ver, stream);
+    }
+    g.finish(ver, interner);
+    return { gen: g, spill: next, error: spillErr };
+  } catch (error) {
+    if (error instanceof TraceError) return { gen: undefined, spill: undefined, error };
+    throw error;
+  }
+}

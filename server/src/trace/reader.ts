@@ -1,0 +1,577 @@
+// The trace reader: Go 1.26's internal/trace Reader (reader.go, batchcursor.go)
+// over a chunked byte stream. It streams one generation at a time: all batches
+// of a generation are buffered, per-thread cursors are merged through a min-heap
+// on time, and the ordering state machine decides which event happens next.
+import { open } from 'node:fs/promises';
+import { NO_STACK, TraceError, type EventKind, type ReadProgress, type SyncEvent, type TraceEvent } from './event';
+import {
+  Generation, GoEOF, readGeneration, readGenerationWithSpill, StackInterner, ticksToNs, type CpuSample, type SpilledBatch,
+  type SpillResult,
+} from './generation';
+import { goSortFunc } from './gosort';
+import { KindMask, kindMask, Ordering, PRESENT_EMPTY_STACK, type MState, type RawEvent } from './order';
+import {
+  Go126, MaxExperimentalEvent, specs, timedArgCount,
+} from './spec';
+import { addTime, asUint64, exactTime, isSafe, num, relTime, timeBefore, timeLo, type I64 } from './exact';
+import { BatchStream, fileChunkSource, uvarintAt, varintPos, type EventBatch } from './wire';
+
+export interface ReadOptions {
+  onProgress?: (p: ReadProgress) => void;
+  signal?: AbortSignal;
+  /**
+   * Only build and yield events of these kinds (default: all). Every event is still read, ordered and
+   * validated exactly as Go does, so verdicts and timestamps do not change; skipping the objects nobody
+   * needs (typically the many StateTransitions) makes reading several times faster.
+   */
+  kinds?: readonly EventKind[];
+}
+
+export interface OpenedTrace {
+  /** The Go release that wrote the trace, e.g. "1.26" (1.24 writes "1.23" traces). */
+  goVersion: string;
+  /**
+   * Event times are nanoseconds relative to this; Go's Time is time + timeBase. It is 0n (times are Go's)
+   * unless the machine had been up for more than ~52 days, when times start near 0 to stay exact.
+   */
+  timeBase: bigint;
+  /**
+   * Events in Go's order, a chunk at a time (a generation or less). Memory is bounded by generation size, not
+   * file size. After every complete generation of a bad or truncated file it throws TraceError.
+   */
+  events: AsyncGenerator<TraceEvent[]>;
+}
+
+const EMPTY_BYTES = new Uint8Array(0);
+
+/** Events per yielded chunk: large enough to amortize the async hop, small enough to show progress early. */
+const CHUNK_EVENTS = 4096;
+
+/** A thread's position in its batches of the current generation (Go's batchCursor). */
+class BatchCursor implements RawEvent {
+  typ = 0;
+  time = 0;
+  timeLo = 0;
+  a0: I64 = 0;
+  a1: I64 = 0;
+  a2: I64 = 0;
+  a3: I64 = 0;
+  /** File offset of the current event, for errors. */
+  evOffset = 0;
+  /** The ordering's state of this thread, cached once looked up. */
+  ms: MState | undefined = undefined;
+  // Numeric fields start as numbers: a field first holding undefined would box every double stored in it.
+  private lastTs = 0;
+  private lastTsLo = 0;
+  /** The current batch, its bytes, and the read position in them. */
+  private idx = -1;
+  private data: Uint8Array = EMPTY_BYTES;
+  private offset = 0;
+  private off = 0;
+  /** Where the bytes of a batch read again from the file go; as long as this thread's longest batch. */
+  private buffer: Uint8Array = EMPTY_BYTES;
+
+  constructor(readonly m: I64, private readonly batches: readonly EventBatch[], private readonly stream: BatchStream, private readonly timeBase: number) {
+    this.lastTs = -timeBase;
+  }
+
+  /**
+   * Reads the next event; false when the thread has no more. Times are relative to timeBase (Go's
+   * absolute time is time + timeBase), which keeps them exact doubles; see exact.ts for the rest.
+   */
+  nextEvent(freq: number): boolean {
+    const timeBase = this.timeBase;
+    if (this.off === this.data.length && !this.nextBatch()) return false;
+    // Go re-reads the batch's base time whenever its (absolute) running time is 0.
+    if (this.lastTs === -timeBase && this.lastTsLo === 0) {
+      this.lastTs = relTime(ticksToNs(freq, asUint64(this.batches[this.idx].time)), timeBase);
+      this.lastTsLo = timeLo.v;
+    }
+    const data = this.data;
+    const end = data.length;
+    const start = this.off;
+    const typ = data[start];
+    const nargs = timedArgCount[typ];
+    if (nargs < 0) {
+      this.evOffset = this.offset + start;
+      if (typ >= MaxExperimentalEvent) throw new TraceError(`found invalid event type: ${typ}`, this.evOffset);
+      throw new TraceError(`found event without a timestamp: type=${typ}`, this.evOffset);
+    }
+    this.typ = typ;
+    varintPos.at = start + 1;
+    const ts = uvarintAt(data, end);
+    if (ts !== ts) {
+      this.evOffset = this.offset + start;
+      throw new TraceError('found invalid uvarint for timestamp', this.evOffset);
+    }
+    // Unused argument slots keep stale values, as in Go; nothing reads them. A bad varint reads as NaN.
+    let bad = false;
+    if (nargs > 0) {
+      const a0 = this.a0 = uvarintAt(data, end);
+      bad = a0 !== a0;
+      if (nargs > 1) {
+        const a1 = this.a1 = uvarintAt(data, end);
+        bad ||= a1 !== a1;
+        if (nargs > 2) {
+          const a2 = this.a2 = uvarintAt(data, end);
+          bad ||= a2 !== a2;
+          if (nargs > 3) {
+            const a3 = this.a3 = uvarintAt(data, end);
+            bad ||= a3 !== a3;
+          }
+        }
+      }
+    }
+    this.evOffset = this.offset + start;
+    if (bad) throw new TraceError('found invalid uvarint', this.evOffset);
+    this.off = varintPos.at;
+    const d = ticksToNs(freq, typeof ts === 'number' && ts >= 0 ? ts : asUint64(ts));
+    this.time = this.lastTs = addTime(this.lastTs, this.lastTsLo, d, timeBase);
+    this.timeLo = this.lastTsLo = timeLo.v;
+    return true;
+  }
+
+  /** Moves to the next non-empty batch, reading its bytes again if they were dropped; false after the last. */
+  private nextBatch(): boolean {
+    const batches = this.batches;
+    do {
+      if (++this.idx >= batches.length) return false;
+    } while (batches[this.idx].size === 0);
+    const batch = batches[this.idx];
+    if (batch.data === undefined && this.buffer.length < batch.size) this.buffer = new Uint8Array(batch.size);
+    this.data = this.stream.reread(batch, this.buffer);
+    this.offset = batch.offset;
+    this.off = 0;
+    this.lastTs = -this.timeBase;
+    this.lastTsLo = 0;
+    return true;
+  }
+
+  describe(): string {
+    const spec = specs[this.typ];
+    const args = [this.a0, this.a1, this.a2, this.a3];
+    return `M ${this.m} [${spec.name} time=${this.time}${spec.args.slice(1).map((a, i) => ` ${a}=${args[i]}`).join('')}]`;
+  }
+}
+
+// The frontier min-heap on the time of each cursor's next event, exactly as Go's (ties decide the order).
+
+function before(a: BatchCursor, b: BatchCursor): boolean {
+  return a.time < b.time || (a.time === b.time && a.timeLo < b.timeLo);
+}
+
+// Both sifts move a hole instead of swapping at each level; ties resolve exactly as Go's swaps do.
+
+function heapSiftUp(heap: BatchCursor[], i: number): number {
+  const x = heap[i];
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!before(x, heap[p])) break;
+    heap[i] = heap[p];
+    i = p;
+  }
+  heap[i] = x;
+  return i;
+}
+
+function heapSiftDown(heap: BatchCursor[], i: number): void {
+  const n = heap.length;
+  if (i >= n) return;
+  const x = heap[i];
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    // Go takes the left child unless the right one is strictly earlier, and moves only if strictly earlier.
+    const m = l + 1 < n && before(heap[l + 1], heap[l]) ? l + 1 : l;
+    if (!before(heap[m], x)) break;
+    heap[i] = heap[m];
+    i = m;
+  }
+  heap[i] = x;
+}
+
+function heapInsert(heap: BatchCursor[], bc: BatchCursor): void {
+  heap.push(bc);
+  heapSiftUp(heap, heap.length - 1);
+}
+
+function heapUpdate(heap: BatchCursor[], i: number): void {
+  if (heapSiftUp(heap, i) !== i) return;
+  heapSiftDown(heap, i);
+}
+
+function heapRemove(heap: BatchCursor[], i: number): void {
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    const t = heap[p]; heap[p] = heap[i]; heap[i] = t;
+    i = p;
+  }
+  const last = heap.length - 1;
+  const t = heap[0]; heap[0] = heap[last]; heap[last] = t;
+  heap.pop();
+  heapSiftDown(heap, 0);
+}
+
+const compareCursors = (a: BatchCursor, b: BatchCursor): number => (before(a, b) ? -1 : before(b, a) ? 1 : 0);
+
+/** Absolute times above this (about 52 days of machine uptime) get a time base. */
+const EXACT_TIME_LIMIT = 2 ** 52;
+
+/** readEvent's answer when the next generation must be read first. */
+const NEED_GENERATION = Symbol('need generation');
+/** nextEvent's answer when the trace ends without a final Sync (Go's io.EOF quirk). */
+const END = Symbol('end');
+
+type Loaded = { gen: Generation | undefined; error: TraceError | undefined; spill?: SpilledBatch };
+
+/** Go's trace.Reader for v2 traces. readEvent is synchronous; `load` does the I/O between generations. */
+class TraceReader {
+  /**
+   * Go's absolute times minus this. It is 0 unless the traced machine had been up for ~52 days: then times
+   * count from the first generation so that they stay exact integers in a double.
+   */
+  timeBase = 0;
+  /** The last event's time (hi + lo, see exact.ts). */
+  private lastTs = 0;
+  private lastTsLo = 0;
+  private gen: Generation | undefined;
+  private readonly frontier: BatchCursor[] = [];
+  private cpuSamples: CpuSample[] = [];
+  private cpuIdx = 0;
+  private readonly order: Ordering;
+  private syncs = 0;
+  private readGenErr: TraceError | undefined;
+  private done = false;
+  private spill: SpilledBatch | undefined;
+  private spillErr: TraceError | undefined;
+  private spillErrSync = false;
+  private loaded: Loaded | undefined;
+  private readonly interner = new StackInterner();
+  generations = 0;
+  /** Events read so far, built or skipped. */
+  events = 0;
+
+  constructor(readonly version: number, readonly stream: BatchStream, private readonly want: number) {
+    this.order = new Ordering(want);
+  }
+
+  /**
+   * Reads the first generation ahead and picks the time base from it. Until then (and for a trace without
+   * generations) the base is 0.
+   */
+  async start(): Promise<void> {
+    await this.load();
+    const first = this.loaded?.gen;
+    if (first === undefined) return;
+    const start = ticksToNs(first.freq, asUint64(first.minTs));
+    // Only a real start time: an overflowed conversion (Go's MinInt64) is no base to count from.
+    if (start > EXACT_TIME_LIMIT) {
+      this.timeBase = start;
+      this.lastTs = -start;
+    }
+  }
+
+  /** Reads the next generation's batches (the only asynchronous step). */
+  async load(): Promise<void> {
+    // Every event of the current generation has been read: let its bytes go before the next ones arrive, so
+    // that memory holds one generation, not two.
+    this.gen?.releaseBatches();
+    if (this.version >= Go126) {
+      try {
+        this.loaded = { gen: await readGeneration(this.stream, this.version, this.interner), error: undefined };
+      } catch (error) {
+        if (!(error instanceof TraceError)) throw error;
+        this.loaded = { gen: undefined, error };
+      }
+    } else {
+      const result: SpillResult = await readGenerationWithSpill(this.stream, this.spill, this.version, this.interner);
+      this.loaded = result;
+    }
+  }
+
+  /** Events readChunk put in its array; chunkError: what stopped it with ChunkEnd.Error. */
+  chunkLength = 0;
+  chunkError: unknown;
+
+  /** Fills `out` with the next events, synchronously, until it is full or something else stops it. */
+  readChunk(out: TraceEvent[]): ChunkEnd {
+    let n = 0;
+    try {
+      while (n < out.length) {
+        const ev = this.readEvent();
+        if (ev === null) { this.chunkLength = n; return ChunkEnd.End; }
+        if (ev === NEED_GENERATION) { this.chunkLength = n; return ChunkEnd.NeedGeneration; }
+        out[n++] = ev;
+      }
+    } catch (error) {
+      this.chunkLength = n;
+      this.chunkError = error;
+      return ChunkEnd.Error;
+    }
+    this.chunkLength = n;
+    return ChunkEnd.Full;
+  }
+
+  /** Go's ReadEvent: the next event, null at the end, NEED_GENERATION before `load`; throws TraceError. */
+  readEvent(): TraceEvent | null | typeof NEED_GENERATION {
+    for (;;) {
+      if (this.done) return null;
+      const ev = this.nextEvent();
+      if (ev === NEED_GENERATION) return ev;
+      if (ev === END) return null;
+      this.events++;
+      // Timestamps are made strictly increasing, skipped events included.
+      const time = this.order.eventTime;
+      const lo = this.order.eventTimeLo;
+      if (ev === null) {
+        this.advanceLastTs(time, lo);
+        continue;
+      }
+      if (!this.advanceLastTs(time, lo)) {
+        ev.time = this.lastTs;
+        if (isSafe(ev.time)) {
+          if (ev.exact !== undefined) delete ev.exact.time;
+        } else {
+          ev.exact = { ...ev.exact, time: exactTime(this.lastTs, this.lastTsLo) };
+        }
+      }
+      return ev;
+    }
+  }
+
+  /** Go's `if t <= lastTs { t = lastTs + 1 }; lastTs = t` on hi + lo times; false when t had to move. */
+  private advanceLastTs(hi: number, lo: number): boolean {
+    if (timeBefore(this.lastTs, this.lastTsLo, hi, lo)) {
+      this.lastTs = hi;
+      this.lastTsLo = lo;
+      return true;
+    }
+    this.lastTs = addTime(this.lastTs, this.lastTsLo, 1, this.timeBase);
+    this.lastTsLo = timeLo.v;
+    return false;
+  }
+
+  /** The next event, null for one of a kind not asked for; its time is in order.eventTime either way. */
+  private nextEvent(): TraceEvent | null | typeof NEED_GENERATION | typeof END {
+    const queued = this.order.next();
+    if (queued !== undefined) return queued;
+    const frontier = this.frontier;
+    if (frontier.length === 0 && this.cpuIdx === this.cpuSamples.length) {
+      if (this.version < Go126) return this.nextGenWithSpill();
+      if (this.readGenErr !== undefined) return this.fail(this.readGenErr);
+      const loaded = this.takeLoaded();
+      if (loaded === undefined) return NEED_GENERATION;
+      if (loaded.error !== undefined) {
+        // Emit the Sync for what came before, then report the error.
+        this.readGenErr = loaded.error;
+        this.gen = undefined;
+        return this.syncEvent(undefined, this.lastTs, this.lastTsLo);
+      }
+      return this.installGen(loaded.gen);
+    }
+    const gen = this.gen!;
+    const next = this.cpuSamples[this.cpuIdx];
+    if (next !== undefined && (frontier.length === 0 || timeBefore(next.time, next.timeLo, frontier[0].time, frontier[0].timeLo))) {
+      const sample = this.cpuSamples[this.cpuIdx++];
+      this.order.eventTime = sample.time;
+      this.order.eventTimeLo = sample.timeLo;
+      return this.want & KindMask.StackSample ? this.cpuSampleEvent(gen, sample) : null;
+    }
+    if (frontier.length === 0) throw new TraceError(`broken trace: frontier is empty (generation ${gen.gen})`);
+    if (!this.tryAdvance(0)) {
+      // Rare: try the other threads in time order. A sorted array is still a valid heap.
+      goSortFunc(frontier, compareCursors);
+      let success = false;
+      for (let i = 1; i < frontier.length; i++) {
+        if (this.tryAdvance(i)) { success = true; break; }
+      }
+      if (!success) {
+        throw new TraceError(
+          `broken trace: failed to advance: no thread's next event can happen (generation ${gen.gen})\n` +
+          `frontier:\n${frontier.slice(0, 32).map((bc) => bc.describe()).join('\n')}\n${this.order.describe()}`,
+          frontier[0]?.evOffset);
+      }
+    }
+    return this.order.next()!;
+  }
+
+  private tryAdvance(i: number): boolean {
+    const bc = this.frontier[i];
+    const gen = this.gen!;
+    try {
+      if (!this.order.advance(bc, gen, bc.m, gen.gen)) return false;
+    } catch (error) {
+      if (error instanceof TraceError && error.offset === undefined) throw new TraceError(error.message, bc.evOffset);
+      throw error;
+    }
+    if (bc.nextEvent(gen.freq)) heapUpdate(this.frontier, i);
+    else heapRemove(this.frontier, i);
+    return true;
+  }
+
+  /** Reports a generation's error after its Sync; Go's bare io.EOF ends the trace instead. */
+  private fail(error: TraceError): typeof END {
+    if (!(error instanceof GoEOF)) throw error;
+    this.done = true;
+    return END;
+  }
+
+  private takeLoaded(): Loaded | undefined {
+    const loaded = this.loaded;
+    this.loaded = undefined;
+    return loaded;
+  }
+
+  private nextGenWithSpill(): TraceEvent | null | typeof NEED_GENERATION | typeof END {
+    if (this.spillErr !== undefined) {
+      if (this.spillErrSync) return this.fail(this.spillErr);
+      this.spillErrSync = true;
+      return this.syncEvent(undefined, this.lastTs, this.lastTsLo);
+    }
+    if (this.gen !== undefined && this.spill === undefined) {
+      // No batch of a further generation: this was the last one.
+      this.done = true;
+      return this.syncEvent(undefined, this.lastTs, this.lastTsLo);
+    }
+    const loaded = this.takeLoaded();
+    if (loaded === undefined) return NEED_GENERATION;
+    this.spill = loaded.spill;
+    this.spillErr = loaded.error;
+    if (loaded.gen === undefined) {
+      this.gen = undefined;
+      this.spillErrSync = true;
+      return this.syncEvent(undefined, this.lastTs, this.lastTsLo);
+    }
+    return this.installGen(loaded.gen);
+  }
+
+  private installGen(gen: Generation | undefined): TraceEvent | null {
+    if (gen === undefined) {
+      this.gen = undefined;
+      this.done = true;
+      return this.syncEvent(undefined, this.lastTs, this.lastTsLo);
+    }
+    this.gen = gen;
+    this.generations++;
+    gen.fixUpCPUSamples(this.timeBase);
+    this.cpuSamples = gen.cpuSamples;
+    this.cpuIdx = 0;
+    for (const m of gen.batchMs) {
+      const bc = new BatchCursor(m, gen.batches.get(m)!, this.stream, this.timeBase);
+      if (!bc.nextEvent(gen.freq)) continue;
+      heapInsert(this.frontier, bc);
+    }
+    const time = relTime(ticksToNs(gen.freq, asUint64(gen.minTs)), this.timeBase);
+    return this.syncEvent(gen, time, timeLo.v);
+  }
+
+  private syncEvent(gen: Generation | undefined, time: number, lo: number): SyncEvent | null {
+    this.syncs++;
+    this.order.eventTime = time;
+    this.order.eventTimeLo = lo;
+    if (!(this.want & KindMask.Sync)) return null;
+    let snapshot: SyncEvent['clockSnapshot'];
+    if (gen !== undefined && gen.hasClockSnapshot) {
+      const trace = ticksToNs(gen.freq, Number(gen.snapTime)) - this.timeBase;
+      snapshot = { trace, mono: gen.snapMono, wall: gen.snapWall };
+      if (!isSafe(trace)) snapshot.exactTrace = BigInt(ticksToNs(gen.freq, Number(gen.snapTime))) - BigInt(this.timeBase);
+    }
+    const ev: SyncEvent = {
+      kind: 'Sync', time, thread: -1, proc: -1, goroutine: -1, stack: NO_STACK, n: this.syncs,
+      clockSnapshot: snapshot, experimentalBatches: gen?.experimentalBatches(),
+    };
+    if (!isSafe(time)) ev.exact = { time: exactTime(time, lo) };
+    return ev;
+  }
+
+  private cpuSampleEvent(gen: Generation, s: CpuSample): TraceEvent {
+    // Go keeps a handle to the stack even for ID 0, so the sample prints an empty "Stack=".
+    const stack = s.stack === 0 ? PRESENT_EMPTY_STACK : gen.stack(s.stack);
+    if (stack === undefined) throw new TraceError(`CPU sample refers to stack ${s.stack}, which its generation lacks`);
+    const ev: TraceEvent = { kind: 'StackSample', time: s.time, thread: num(s.m), proc: num(s.p), goroutine: num(s.g), stack };
+    if (!isSafe(s.time) || typeof s.m === 'bigint' || typeof s.p === 'bigint' || typeof s.g === 'bigint') {
+      ev.exact = {
+        time: isSafe(s.time) ? undefined : exactTime(s.time, s.timeLo),
+        thread: typeof s.m === 'bigint' ? s.m : undefined,
+        proc: typeof s.p === 'bigint' ? s.p : undefined,
+        goroutine: typeof s.g === 'bigint' ? s.g : undefined,
+      };
+    }
+    return ev;
+  }
+}
+
+/** Why TraceReader.readChunk stopped: the chunk is full, the trace ended, a generation must be loaded, or an error. */
+const enum ChunkEnd { Full, End, NeedGeneration, Error }
+
+async function* readEvents(reader: TraceReader, options: ReadOptions, close: () => Promise<void>): AsyncGenerator<TraceEvent[]> {
+  const { signal, onProgress } = options;
+  const progress = (): void => {
+    onProgress?.({
+      bytesRead: reader.stream.offset, totalBytes: reader.stream.totalBytes, generations: reader.generations, events: reader.events,
+    });
+  };
+  try {
+    // Each generation is reported once read, before its events are ordered (the first one by start).
+    progress();
+    for (;;) {
+      signal?.throwIfAborted();
+      const chunk = new Array<TraceEvent>(CHUNK_EVENTS);
+      const end = reader.readChunk(chunk);
+      if (reader.chunkLength > 0) {
+        chunk.length = reader.chunkLength;
+        yield chunk;
+      }
+      if (end === ChunkEnd.Error) throw reader.chunkError;
+      if (end === ChunkEnd.End) break;
+      if (end === ChunkEnd.NeedGeneration) {
+        signal?.throwIfAborted();
+        await reader.load();
+        progress();
+      }
+    }
+    progress();
+  } finally {
+    await close();
+  }
+}
+
+async function openStream(stream: BatchStream, options: ReadOptions, close: () => Promise<void>): Promise<OpenedTrace> {
+  let version: number;
+  try {
+    options.signal?.throwIfAborted();
+    version = await stream.readHeader();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const reader = new TraceReader(version, stream, kindMask(options.kinds));
+  try {
+    await reader.start();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { goVersion: `1.${version}`, timeBase: BigInt(reader.timeBase), events: readEvents(reader, options, close) };
+}
+
+/** Opens a trace file and streams its events; the file is read a chunk at a time. */
+export async function openTraceFile(path: string, options: ReadOptions = {}): Promise<OpenedTrace> {
+  const handle = await open(path, 'r');
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (!closed) { closed = true; await handle.close(); }
+  };
+  try {
+    const { size } = await handle.stat();
+    return await openStream(BatchStream.fromSource(fileChunkSource(handle, size)), options, close);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Streams the events of a trace held in memory. */
+export function openTraceBytes(bytes: Uint8Array, options: ReadOptions = {}): Promise<OpenedTrace> {
+  return openStream(BatchStream.fromBytes(bytes), options, async () => {});
+}

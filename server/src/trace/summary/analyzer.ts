@@ -1,0 +1,474 @@
+// TraceAnalyzer: the streaming analysis behind `trace stats`, the viewer and the CodeLens.
+// Feed it the reader's event chunks in order (add), then call finish(); summary() may also be
+// called between chunks for a first view while the trace loads.
+//
+// Memory stays bounded by what the trace holds, not by its event count: durations are 8 bytes
+// per task/region in typed arrays, kept instances are capped per source site (instances.ts),
+// task details are capped per task (MAX_TASK_CHILDREN) and for open tasks (MAX_OPEN_TASK_DETAILS),
+// the timeline has a span budget (timeline.ts), and blocking profiles are per distinct stack.
+// Per-goroutine state is kept for every goroutine, as Go's own summary does.
+import { NO_ID, TraceError, type RangeEvent, type StateTransitionEvent, type TraceEvent } from '../event';
+import type {
+  GoroutineSummary, InstanceList, InstanceQuery, LogCategoryStats, LogInstance, RegionInstance, SourceLocation, TaskDetail,
+  TaskInstance, TraceOverview, TraceSummary,
+} from '../model';
+import { AnnotationStats } from './annotations';
+import { BlockingProfiles } from './blocking';
+import { GoroutineTracker, type OpenRegion, type RegionClose } from './goroutines';
+import { SiteResolver } from './sites';
+import { TimelineIndex } from './timeline';
+
+/** Parts of the analysis a caller can skip (`trace stats` needs none of them). */
+export interface AnalyzerOptions {
+  /** Build the timeline index (default true); without it `timeline` stays empty. */
+  timeline?: boolean;
+  /** Build the blocking profiles (default true); without them `blocking` is empty. */
+  blocking?: boolean;
+  /**
+   * Keep task and region instances and task details (default true); without them only the statistics
+   * are built, and `instances` and `task` find nothing.
+   */
+  instances?: boolean;
+}
+
+/** The options of `trace stats`: statistics, nothing to browse. */
+export const STATISTICS_ONLY: AnalyzerOptions = Object.freeze({ timeline: false, blocking: false, instances: false });
+
+/** Regions and logs kept per task for the task detail view. */
+export const MAX_TASK_CHILDREN = 200;
+/** Goroutines listed per task instance. */
+export const MAX_TASK_GOROUTINES = 64;
+/** Open tasks whose children are collected; tasks begun beyond this get no detail. */
+export const MAX_OPEN_TASK_DETAILS = 100_000;
+/** Goroutines listed in TraceSummary.goroutines (those with the most non-idle time first). */
+export const MAX_LISTED_GOROUTINES = 2_000;
+
+const GC_MARK_RANGE = 'GC concurrent mark phase';
+const STW_PREFIX = 'stop-the-world';
+const HEAP_METRIC = '/memory/classes/heap/objects:bytes';
+/** Package init functions (main.init, pkg.init.0) and the runtime's init driver. */
+const INIT_FUNCTION = /(^|[./])init(\.\d+)*$|^runtime\.doInit1?$/;
+
+/** An open or kept task; without `instances` (AnalyzerOptions) only its instance is filled in. */
+interface TaskRecord {
+  instance: TaskInstance;
+  goroutines: Set<number> | undefined;
+  regions: RegionInstance[];
+  logs: LogInstance[];
+  allChildrenKept: boolean;
+}
+
+interface OpenSpan { start: number; label: string }
+
+interface GoroutineLane {
+  lane: number;
+  /** "G12 main.worker" once the goroutine's name is known, else "G12". */
+  label: string;
+  named: boolean;
+  /** The state span in progress (its label undefined when none), kept in place: one goes by per transition. */
+  stateLabel: string | undefined;
+  stateStart: number;
+  /** The proc it runs on, and since when; -1 when not running. */
+  proc: number;
+  runningSince: number;
+}
+
+export class TraceAnalyzer {
+  readonly timeline = new TimelineIndex();
+  private readonly sites = new SiteResolver();
+  private readonly goroutines: GoroutineTracker;
+  private readonly blocking: BlockingProfiles;
+  private readonly tasks: AnnotationStats<TaskInstance>;
+  private readonly regions = new AnnotationStats<RegionInstance>();
+  /** Log counts by category, then by (interned) site. */
+  private readonly logs = new Map<string, { count: number; sites: Map<SourceLocation, { site: SourceLocation; count: number }> }>();
+  private readonly openTasks = new Map<number, TaskRecord>();
+  private readonly keptTasks = new Map<number, TaskRecord>();
+  /** seenProcs[p] is 1 once proc p appeared. */
+  private seenProcs = new Uint8Array(64);
+  private procCount = 0;
+  /** Timeline state per goroutine: one map lookup per transition. */
+  private readonly lanesOf = new Map<number, GoroutineLane>();
+  /** Timeline lane of each proc. */
+  private readonly procLanes = new Map<number, number>();
+  /** "Waiting (reason)" labels, built once per reason. */
+  private readonly waitingLabels = new Map<string, string>();
+  private readonly openStw = new Map<string, OpenSpan>();
+  private gcOpenSince: number | undefined;
+  private generationStarting = false;
+  /** A trace.Start seen in the first generation: a capture from the start, not a flight-recorder snapshot. */
+  private sawStartTrace = false;
+  private startedByFlightRecorder = false;
+  private startupStw = false;
+  private finished = false;
+  private readonly overview: TraceOverview;
+
+  private readonly options: Required<AnalyzerOptions>;
+
+  constructor(goVersion: string, fileBytes = 0, options: AnalyzerOptions = {}) {
+    this.options = { timeline: true, blocking: true, instances: true, ...options };
+    this.overview = {
+      goVersion, fileBytes, startNs: 0, endNs: 0, durationNs: 0, generations: 0, events: 0, goroutines: 0, procs: 0,
+      gcCount: 0, gcPauseNs: 0, stwCount: 0, stwPauseNs: 0, peakHeapBytes: 0, flightRecorder: false, spansStartup: false,
+    };
+    this.goroutines = new GoroutineTracker({ regionClosed: (r, g, end, how) => this.regionClosed(r, g, end, how) });
+    this.blocking = new BlockingProfiles((g) => this.goroutines.firstRunOf(g));
+    this.tasks = new AnnotationStats<TaskInstance>((evicted) => {
+      if (this.keptTasks.get(evicted.id)?.instance === evicted) this.keptTasks.delete(evicted.id);
+    });
+  }
+
+  /** Feeds the next chunk of events, in the reader's order. */
+  add(events: readonly TraceEvent[]): void {
+    for (const ev of events) this.event(ev);
+  }
+
+  /**
+   * Closes everything still open at the last event (as Go's Summarizer.Finalize does). `error` is
+   * the reader's failure after the complete generations (a truncated or corrupt file).
+   */
+  finish(error?: Error): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (error !== undefined) this.overview.truncatedError = error.message;
+    const end = this.overview.endNs;
+    this.goroutines.finish();
+    this.blocking.finish();
+    for (const record of this.openTasks.values()) this.closeTask(record);
+    this.openTasks.clear();
+    for (const gl of this.lanesOf.values()) {
+      if (gl.stateLabel !== undefined) this.timeline.add(gl.lane, 0, 'state', gl.stateStart, end, gl.stateLabel);
+      if (gl.proc !== NO_ID) this.procSpan(gl.proc, gl, gl.runningSince, end);
+    }
+    if (this.options.timeline) {
+      for (const open of this.openStw.values()) this.timeline.add(0, 1, 'stw', open.start, end, open.label);
+      if (this.gcOpenSince !== undefined) this.timeline.add(0, 0, 'gc', this.gcOpenSince, end, 'GC');
+    }
+    this.timeline.finish();
+  }
+
+  get isFinished(): boolean { return this.finished; }
+  get eventCount(): number { return this.overview.events; }
+
+  /** The model as of the events fed so far. */
+  summary(): TraceSummary {
+    const o = this.overview;
+    const goroutines = this.goroutineSummaries()
+      .sort((a, b) => busyNs(b) - busyNs(a) || a.id - b.id)
+      .slice(0, MAX_LISTED_GOROUTINES);
+    const logs: LogCategoryStats[] = [...this.logs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([category, l]) => ({
+      category,
+      count: l.count,
+      sites: [...l.sites.values()].map((s) => ({ site: s.site, count: s.count })).sort((a, b) => b.count - a.count),
+    }));
+    return {
+      overview: {
+        ...o,
+        goroutines: this.goroutines.count,
+        durationNs: o.endNs - o.startNs,
+        procs: this.procCount,
+        flightRecorder: this.startedByFlightRecorder || (!this.sawStartTrace && o.events > 0),
+        spansStartup: this.startupStw,
+      },
+      tasks: this.tasks.stats(),
+      regions: this.regions.stats(),
+      logs,
+      goroutines,
+      blocking: this.options.blocking ? this.blocking.profiles() : [],
+    };
+  }
+
+  /** Every goroutine's summary (TraceSummary.goroutines lists only the busiest MAX_LISTED_GOROUTINES). */
+  goroutineSummaries(): GoroutineSummary[] {
+    return this.goroutines.summaries();
+  }
+
+  /** Kept task or region instances of a type (and site), slowest first. */
+  instances(q: InstanceQuery & { kind: 'task' }): InstanceList<TaskInstance>;
+  instances(q: InstanceQuery & { kind: 'region' }): InstanceList<RegionInstance>;
+  instances(q: InstanceQuery): InstanceList<TaskInstance> | InstanceList<RegionInstance>;
+  instances(q: InstanceQuery): InstanceList<TaskInstance> | InstanceList<RegionInstance> {
+    const limit = q.limit ?? 100;
+    return q.kind === 'task' ? this.tasks.instances(q.type, q.site, limit) : this.regions.instances(q.type, q.site, limit);
+  }
+
+  /** One task's regions and logs, if the task is still open or among the kept instances. */
+  task(id: number): TaskDetail | undefined {
+    const record = this.openTasks.get(id) ?? this.keptTasks.get(id);
+    if (record === undefined) return undefined;
+    return {
+      task: { ...record.instance, goroutines: [...record.goroutines ?? []].slice(0, MAX_TASK_GOROUTINES) },
+      regions: [...record.regions],
+      logs: [...record.logs],
+      allChildrenKept: record.allChildrenKept,
+    };
+  }
+
+  private event(ev: TraceEvent): void {
+    // Fields common to all kinds are read once: events of different kinds have different shapes.
+    const kind = ev.kind;
+    const time = ev.time;
+    const proc = ev.proc;
+    const o = this.overview;
+    if (o.events === 0) o.startNs = time;
+    o.events++;
+    o.endNs = time;
+    if (proc !== NO_ID) this.sawProc(proc);
+    // Go's reader puts a Sync before each generation and one more at the end of the trace.
+    if (this.generationStarting && kind !== 'Sync') {
+      this.generationStarting = false;
+      o.generations++;
+    }
+    this.goroutines.observe(time);
+    switch (kind) {
+      case 'Sync':
+        this.generationStarting = true;
+        this.goroutines.sync(time);
+        break;
+      case 'StateTransition':
+        this.goroutines.transition(ev);
+        if (ev.resource.kind === 'Goroutine') {
+          if (this.options.blocking) this.blocking.transition(ev); // go tool trace's profiles see same-state transitions too
+          if (ev.from !== ev.to && this.options.timeline) this.goroutineTransition(ev);
+        } else if (ev.resource.kind === 'Proc') {
+          this.sawProc(ev.resource.id);
+        }
+        break;
+      case 'RegionBegin': {
+        this.goroutines.regionBegin(ev);
+        const top = this.goroutines.topRegion(ev.goroutine);
+        if (top !== undefined) top.site = this.sites.siteOf(ev.stack);
+        break;
+      }
+      case 'RegionEnd': this.goroutines.regionEnd(ev); break;
+      case 'TaskBegin': this.taskBegin(ev.id, ev.parent, ev.type, time, ev.goroutine, this.sites.siteOf(ev.stack)); break;
+      case 'TaskEnd': this.taskEnd(ev.id, ev.parent, ev.type, time, ev.goroutine); break;
+      case 'Log': this.log(time, ev.goroutine, ev.task, ev.category, ev.message, this.sites.siteOf(ev.stack)); break;
+      case 'RangeBegin': case 'RangeActive': case 'RangeEnd': this.range(ev); break;
+      case 'Metric':
+        if (ev.name === HEAP_METRIC && ev.value.kind === 'Uint64') o.peakHeapBytes = Math.max(o.peakHeapBytes, Number(ev.value.value));
+        break;
+    }
+  }
+
+  private sawProc(proc: number): void {
+    if (proc < 0) return;
+    if (proc >= this.seenProcs.length) {
+      const grown = new Uint8Array(Math.max(proc + 1, this.seenProcs.length * 2));
+      grown.set(this.seenProcs);
+      this.seenProcs = grown;
+    }
+    if (this.seenProcs[proc] === 0) {
+      this.seenProcs[proc] = 1;
+      this.procCount++;
+    }
+  }
+
+  private goroutineLane(g: number): GoroutineLane {
+    let gl = this.lanesOf.get(g);
+    if (gl === undefined) {
+      const label = `G${g}`;
+      gl = {
+        lane: this.timeline.lane('goroutine', g, label), label, named: false, stateLabel: undefined, stateStart: 0, proc: NO_ID, runningSince: 0,
+      };
+      this.lanesOf.set(g, gl);
+    }
+    if (!gl.named) {
+      const name = this.goroutines.nameOf(g);
+      if (name !== '') {
+        gl.label = `G${g} ${name}`;
+        gl.named = true;
+        this.timeline.relabel(gl.lane, gl.label);
+      }
+    }
+    return gl;
+  }
+
+  private procSpan(proc: number, gl: GoroutineLane, start: number, end: number): void {
+    let lane = this.procLanes.get(proc);
+    if (lane === undefined) this.procLanes.set(proc, (lane = this.timeline.lane('proc', proc, `P${proc}`)));
+    this.timeline.add(lane, 0, 'state', start, end, gl.label);
+  }
+
+  private goroutineTransition(ev: StateTransitionEvent): void {
+    const gl = this.goroutineLane(ev.resource.id);
+    if (gl.stateLabel !== undefined) this.timeline.add(gl.lane, 0, 'state', gl.stateStart, ev.time, gl.stateLabel);
+    gl.stateLabel = this.stateLabel(ev.to, ev.reason);
+    gl.stateStart = ev.time;
+    if (gl.proc !== NO_ID) {
+      this.procSpan(gl.proc, gl, gl.runningSince, ev.time);
+      gl.proc = NO_ID;
+    }
+    if (ev.to === 'Running' && ev.proc !== NO_ID) {
+      gl.proc = ev.proc;
+      gl.runningSince = ev.time;
+    }
+  }
+
+  private stateLabel(state: string, reason: string): string | undefined {
+    switch (state) {
+      case 'Running': return 'Running';
+      case 'Runnable': return 'Runnable';
+      case 'Syscall': return 'Syscall';
+      case 'Waiting': {
+        let label = this.waitingLabels.get(reason);
+        if (label === undefined) this.waitingLabels.set(reason, (label = reason === '' ? 'Waiting' : `Waiting (${reason})`));
+        return label;
+      }
+      default: return undefined;
+    }
+  }
+
+  private range(ev: RangeEvent): void {
+    if (ev.name === GC_MARK_RANGE) {
+      if (ev.kind === 'RangeEnd') {
+        if (this.gcOpenSince !== undefined && this.options.timeline) this.timeline.add(0, 0, 'gc', this.gcOpenSince, ev.time, 'GC');
+        this.gcOpenSince = undefined;
+      } else if (this.gcOpenSince === undefined) {
+        this.overview.gcCount++;
+        this.gcOpenSince = ev.time;
+      }
+      return;
+    }
+    if (!ev.name.startsWith(STW_PREFIX)) return;
+    const key = `${ev.scope.kind}:${ev.scope.id}:${ev.name}`;
+    if (ev.kind === 'RangeBegin' || ev.kind === 'RangeActive') {
+      if (!this.openStw.has(key)) this.openStw.set(key, { start: ev.time, label: ev.name });
+      if (ev.name === 'stop-the-world (start trace)' && this.overview.generations <= 1) {
+        // Started by a flight recorder (runtime/trace or x/exp/trace), or by trace.Start from an
+        // init function: the capture then includes program start-up.
+        if (ev.stack.some((f) => f.func.includes('FlightRecorder'))) this.startedByFlightRecorder = true;
+        else this.sawStartTrace = true;
+        if (ev.stack.some((f) => INIT_FUNCTION.test(f.func))) this.startupStw = true;
+      }
+      return;
+    }
+    const open = this.openStw.get(key);
+    if (open === undefined) return;
+    this.openStw.delete(key);
+    const pause = ev.time - open.start;
+    this.overview.stwCount++;
+    this.overview.stwPauseNs += pause;
+    if (ev.name.includes('GC')) this.overview.gcPauseNs += pause;
+    if (this.options.timeline) this.timeline.add(0, 1, 'stw', open.start, ev.time, ev.name);
+  }
+
+  private regionClosed(region: OpenRegion, goroutine: number, endNs: number | undefined, _how: RegionClose): void {
+    if (region.synthetic) return; // Go's stand-in for a task inherited at goroutine creation, not a user region
+    const durationNs = region.startNs !== undefined && endNs !== undefined ? endNs - region.startNs : undefined;
+    if (this.options.instances) {
+      const instance: RegionInstance = {
+        type: region.type, goroutine, task: region.task, startNs: region.startNs, endNs,
+        durationNs, depth: region.depth, site: region.site,
+      };
+      this.regions.add(region.type, region.site, instance);
+      const record = this.taskRecord(region.task);
+      if (record?.allChildrenKept) record.regions = addChild(record, record.regions, instance);
+    } else {
+      this.regions.count(region.type, region.site, durationNs);
+    }
+    if (this.options.timeline) {
+      this.timeline.add(this.goroutineLane(goroutine).lane, 1 + region.depth, 'region',
+        region.startNs ?? this.overview.startNs, endNs ?? this.overview.endNs, region.type);
+    }
+  }
+
+  private taskRecord(id: number): TaskRecord | undefined {
+    return id === 0 ? undefined : this.openTasks.get(id) ?? this.keptTasks.get(id);
+  }
+
+  private taskBegin(id: number, parent: number, type: string, time: number, g: number, site: SourceLocation | undefined): void {
+    const detailed = this.options.instances && this.openTasks.size < MAX_OPEN_TASK_DETAILS;
+    const record: TaskRecord = {
+      instance: { id, parent, type, startNs: time, goroutines: [], site },
+      goroutines: this.options.instances ? new Set([g]) : undefined, regions: NO_CHILDREN, logs: NO_CHILDREN, allChildrenKept: detailed,
+    };
+    this.openTasks.set(id, record);
+  }
+
+  private taskEnd(id: number, parent: number, type: string, time: number, g: number): void {
+    const record = this.openTasks.get(id) ?? {
+      instance: { id, parent, type, goroutines: [] }, goroutines: this.options.instances ? new Set<number>() : undefined,
+      regions: NO_CHILDREN, logs: NO_CHILDREN, allChildrenKept: false,
+    };
+    this.openTasks.delete(id);
+    record.instance.type = type; // Go names a task from its end event too
+    record.instance.endNs = time;
+    if (record.instance.startNs !== undefined) record.instance.durationNs = time - record.instance.startNs;
+    record.goroutines?.add(g);
+    this.closeTask(record);
+  }
+
+  /** Counts a task whose end was seen (or the trace ended) and keeps it if it is slow or sampled. */
+  private closeTask(record: TaskRecord): void {
+    const t = record.instance;
+    if (t.type === '') return; // a task only referenced, never begun or ended in the trace
+    if (record.goroutines === undefined) {
+      this.tasks.count(t.type, t.site, t.durationNs);
+      return;
+    }
+    t.goroutines = [...record.goroutines].slice(0, MAX_TASK_GOROUTINES);
+    if (this.tasks.add(t.type, t.site, t)) this.keptTasks.set(t.id, record);
+  }
+
+  private log(time: number, g: number, task: number, category: string, message: string, site: SourceLocation | undefined): void {
+    let stats = this.logs.get(category);
+    if (stats === undefined) this.logs.set(category, (stats = { count: 0, sites: new Map() }));
+    stats.count++;
+    if (site !== undefined) {
+      const s = stats.sites.get(site);
+      if (s === undefined) stats.sites.set(site, { site, count: 1 });
+      else s.count++;
+    }
+    const record = this.taskRecord(task);
+    if (record?.goroutines !== undefined) {
+      record.goroutines.add(g);
+      if (record.allChildrenKept) record.logs = addChild(record, record.logs, { timeNs: time, goroutine: g, task, category, message, site });
+    }
+  }
+}
+
+/** Time a goroutine spent running or waiting for something other than idling (sleep, GC waits, unknown). */
+function busyNs(g: GoroutineSummary): number {
+  return g.totalNs - g.unknownNs - (g.blockedNs.other ?? 0);
+}
+
+/** A task's list of regions or logs before its first child: most tasks are closed before they get one. */
+const NO_CHILDREN: never[] = [];
+
+/** Adds a child to a task's list (made on the first one); returns the list. */
+function addChild<T>(record: TaskRecord, list: T[], child: T): T[] {
+  if (list.length >= MAX_TASK_CHILDREN) {
+    record.allChildrenKept = false;
+    return list;
+  }
+  const own = list === NO_CHILDREN ? [] : list;
+  own.push(child);
+  return own;
+}
+
+/** The reader's result, as openTraceFile / openTraceBytes return it. */
+export interface EventSource { goVersion: string; events: AsyncIterable<TraceEvent[]> }
+
+/**
+ * Runs a whole trace through a new analyzer. A TraceError after some complete generations (a
+ * truncated or corrupt file) finishes the analysis with overview.truncatedError set, as Go keeps
+ * the complete generations; any other error, or a TraceError before any event, is rethrown.
+ * `onChunk` runs after each chunk (for progress and first views).
+ */
+export async function analyzeEvents(source: EventSource, fileBytes = 0, onChunk?: (analyzer: TraceAnalyzer) => void,
+  options: AnalyzerOptions = {}): Promise<TraceAnalyzer> {
+  const analyzer = new TraceAnalyzer(source.goVersion, fileBytes, options);
+  try {
+    for await (const chunk of source.events) {
+      analyzer.add(chunk);
+      onChunk?.(analyzer);
+    }
+  } catch (error) {
+    if (!(error instanceof TraceError) || analyzer.eventCount === 0) throw error;
+    analyzer.finish(error);
+    return analyzer;
+  }
+  analyzer.finish();
+  return analyzer;
+}

@@ -1,0 +1,106 @@
+// Bounded instance keeping: statistics use every duration (durations.ts), but only a few
+// instances per series are kept as objects for the viewer to list:
+//   - the KEPT_SLOWEST slowest complete instances, and
+//   - an even sample (reservoir) of KEPT_SAMPLE instances, complete or not,
+// so memory per series is constant whatever the trace's size.
+
+/** Slowest instances kept per series (task or region type × source site). */
+export const KEPT_SLOWEST = 50;
+/** Randomly sampled instances kept per series. */
+export const KEPT_SAMPLE = 50;
+
+export interface Timed { durationNs?: number }
+
+/** Slowest first; instances without a duration last. */
+export function bySlowest(a: Timed, b: Timed): number {
+  return (b.durationNs ?? -1) - (a.durationNs ?? -1);
+}
+
+export class InstanceKeeper<T extends Timed> {
+  /** Min-heap on duration: the root is the fastest of the slowest kept. */
+  private readonly slowest: T[] = [];
+  private readonly sample: T[] = [];
+  private seen = 0;
+  /** xorshift state: deterministic so the same trace keeps the same instances. */
+  private random = 0x9e3779b9;
+
+  constructor(private readonly onEvict?: (instance: T) => void) {}
+
+  /** Offers an instance; returns whether it was kept. */
+  offer(instance: T): boolean {
+    this.seen++;
+    let kept = false;
+    const evicted: T[] = [];
+    const d = instance.durationNs;
+    if (d !== undefined) {
+      if (this.slowest.length < KEPT_SLOWEST) {
+        this.heapPush(instance);
+        kept = true;
+      } else if (d > (this.slowest[0].durationNs ?? 0)) {
+        evicted.push(this.slowest[0]);
+        this.slowest[0] = instance;
+        this.siftDown(0);
+        kept = true;
+      }
+    }
+    if (this.sample.length < KEPT_SAMPLE) {
+      this.sample.push(instance);
+      kept = true;
+    } else {
+      const slot = this.nextRandom() % this.seen;
+      if (slot < KEPT_SAMPLE) {
+        evicted.push(this.sample[slot]);
+        this.sample[slot] = instance;
+        kept = true;
+      }
+    }
+    if (this.onEvict !== undefined) {
+      for (const e of new Set(evicted)) if (!this.contains(e)) this.onEvict(e);
+    }
+    return kept;
+  }
+
+  /** Kept instances, slowest first, each once. */
+  instances(): T[] {
+    return [...new Set([...this.slowest, ...this.sample])].sort(bySlowest);
+  }
+
+  private contains(instance: T): boolean {
+    return this.slowest.includes(instance) || this.sample.includes(instance);
+  }
+
+  private nextRandom(): number {
+    let x = this.random;
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    this.random = x;
+    return x;
+  }
+
+  private heapPush(instance: T): void {
+    const heap = this.slowest;
+    heap.push(instance);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((heap[parent].durationNs ?? 0) <= (heap[i].durationNs ?? 0)) break;
+      [heap[parent], heap[i]] = [heap[i], heap[parent]];
+      i = parent;
+    }
+  }
+
+  private siftDown(i: number): void {
+    const heap = this.slowest;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < heap.length && (heap[left].durationNs ?? 0) < (heap[smallest].durationNs ?? 0)) smallest = left;
+      if (right < heap.length && (heap[right].durationNs ?? 0) < (heap[smallest].durationNs ?? 0)) smallest = right;
+      if (smallest === i) return;
+      [heap[smallest], heap[i]] = [heap[i], heap[smallest]];
+      i = smallest;
+    }
+  }
+}

@@ -1,0 +1,346 @@
+// Timeline index with level of detail. Each lane (goroutine, proc, GC) has tracks (rows): row 0
+// holds states (or GC phases), row 1+d holds regions at nesting depth d (or STW pauses on the GC
+// lane). Spans within a track never overlap and arrive in time order, so each track is a sorted
+// columnar array: start/end (Float64Array), merged count (Uint32Array), label id (Int32Array,
+// -1 = "mixed") — 24 bytes per span.
+//
+// Levels: level 0 holds the exact spans; level k ≥ 1 holds the spans of level k-1 merged with the
+// rule of joinsGroup at a width w_k ≥ 4·max(w_(k-1), mean spacing of level k-1's spans, 250 ns),
+// so each level is several times smaller than the one below. Levels are built online, and only
+// for tracks with more than LEVEL_MIN_SPANS spans at the top level. A query at resolution r reads
+// the coarsest level with w_k ≤ r and merges again at r, so it returns about one span per pixel
+// per track whatever the number of events, scanning a few stored spans per pixel.
+//
+// Memory: spans stored at all levels are counted. Once SPAN_BUDGET are stored, level 0 stops
+// growing ("freezes") in every track and later spans enter at level 1 (a few times the track's
+// mean span spacing wide, at least 1 µs); at 1.5, 2 and 2.5 × SPAN_BUDGET levels 1, 2 and 3
+// freeze in turn, so later spans are kept at least ~4, 16, 64 and finally 256 times coarser.
+// A track freezes a level only once it holds LEVEL_MIN_SPANS spans, so stored spans stay near
+// 2.5 × SPAN_BUDGET plus at most LEVEL_MIN_SPANS per level of each small track (24 bytes each, plus
+// up to a third of growth slack), whatever the trace's size. Every span is counted at every level: merged counts always
+// add up, and a query reads each frozen level up to its freeze and the level above after it.
+import { unpackTimelineSlice, type Lane, type LaneKind, type PackedTimelineSlice, type TimelineQuery, type TimelineSlice, type TimelineSpan } from '../model';
+
+export const SPAN_BUDGET = 3_000_000;
+/** Levels that can freeze: later spans are kept at level MAX_FLOOR and coarser. */
+const MAX_FLOOR = 4;
+/** Stored spans at which level `floor` freezes. */
+const freezeThreshold = (budget: number, floor: number) => budget * (1 + floor / 2);
+export const LEVEL_BASE_NS = 1_000;
+const LEVEL_FACTOR = 4;
+const LEVEL_MIN_SPANS = 64;
+const MIXED = -1;
+
+export type SpanCategory = TimelineSpan['category'];
+
+/**
+ * The merge rule, shared by the stored levels and by queries: a span joins the group before it
+ * unless that group is already `width` wide, or the span itself is, or a gap of `width` separates
+ * them. So each merged span is about one pixel wide (less than 3 pixels), long spans and pixel-wide
+ * gaps stay visible, and a window of W ns yields at most about W / width merged spans per track
+ * plus the long spans.
+ */
+function joinsGroup(groupStart: number, groupEnd: number, start: number, end: number, width: number): boolean {
+  return groupEnd - groupStart < width && end - start < width && start - groupEnd < width;
+}
+
+type Emit = (start: number, end: number, count: number, label: number) => void;
+
+/** Greedy merging by joinsGroup of spans that come in time order; emits each group once complete. */
+class GroupMerger {
+  private open = false;
+  private gStart = 0;
+  private gEnd = 0;
+  private gCount = 0;
+  private gLabel = 0;
+
+  constructor(readonly widthNs: number, private readonly emit: Emit) {}
+
+  add(start: number, end: number, count: number, label: number): void {
+    if (this.open) {
+      if (joinsGroup(this.gStart, this.gEnd, start, end, this.widthNs)) {
+        if (end > this.gEnd) this.gEnd = end;
+        this.gCount += count;
+        if (label !== this.gLabel) this.gLabel = MIXED;
+        return;
+      }
+      this.close();
+    }
+    this.open = true;
+    this.gStart = start;
+    this.gEnd = end;
+    this.gCount = count;
+    this.gLabel = label;
+  }
+
+  /** Emits the group still open. */
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.emit(this.gStart, this.gEnd, this.gCount, this.gLabel);
+  }
+
+  /** The group still open, for queries made while loading. */
+  pending(): [number, number, number, number] | undefined {
+    return this.open ? [this.gStart, this.gEnd, this.gCount, this.gLabel] : undefined;
+  }
+}
+
+/** One resolution of one track: stored spans, fed (above level 0) by merging the level below. */
+class SpanLevel {
+  starts = new Float64Array(8);
+  ends = new Float64Array(8);
+  counts = new Uint32Array(8);
+  labels = new Int32Array(8);
+  length = 0;
+  /** Merges spans from the level below into this one; its open group is not stored yet. */
+  readonly incoming: GroupMerger;
+  next: SpanLevel | undefined;
+
+  /** `widthNs` is the widest merge this level makes (0 for exact spans); `stored` counts spans of all levels. */
+  constructor(readonly widthNs: number, private readonly stored: { spans: number }) {
+    this.incoming = new GroupMerger(widthNs, (start, end, count, label) => this.push(start, end, count, label));
+  }
+
+  /** Appends a span to this level's storage and feeds the level above. */
+  push(start: number, end: number, count: number, label: number): void {
+    if (this.length === this.starts.length) this.grow();
+    const i = this.length++;
+    this.stored.spans++;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.counts[i] = count;
+    this.labels[i] = label;
+    this.next?.incoming.add(start, end, count, label);
+  }
+
+  /** Stores the open merge (and, recursively, those above when `cascade`). */
+  flush(cascade = false): void {
+    this.incoming.close();
+    if (cascade) this.next?.flush(true);
+  }
+
+  /** Index of the first span ending at or after `time` (ends are sorted). */
+  firstEndingAtOrAfter(time: number, from = 0): number {
+    let lo = from;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ends[mid] < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  bytes(): number { return this.starts.byteLength * 3; }
+
+  private grow(): void {
+    const size = Math.ceil(this.starts.length * 1.5) + 8;
+    const resize = <A extends Float64Array | Uint32Array | Int32Array>(a: A, make: (n: number) => A): A => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.starts = resize(this.starts, (n) => new Float64Array(n));
+    this.ends = resize(this.ends, (n) => new Float64Array(n));
+    this.counts = resize(this.counts, (n) => new Uint32Array(n));
+    this.labels = resize(this.labels, (n) => new Int32Array(n));
+  }
+}
+
+class Track {
+  readonly levels: SpanLevel[];
+  /** Levels below `floor` are frozen: new spans enter at level `floor`. */
+  private floor = 0;
+  /** resumeAt[m]: where level m's spans made after level m-1 froze begin. */
+  private readonly resumeAt: number[] = [];
+
+  constructor(readonly row: number, readonly category: SpanCategory, private readonly stored: { spans: number }) {
+    this.levels = [new SpanLevel(0, stored)];
+  }
+
+  add(start: number, end: number, label: number, floor: number): void {
+    // Only a level with enough spans freezes: the level above it then has a width taken from real data.
+    while (this.floor < floor && this.levels[this.floor].length > LEVEL_MIN_SPANS) this.freezeFloor();
+    if (this.floor === 0) this.levels[0].push(start, end, 1, label);
+    else this.levels[this.floor].incoming.add(start, end, 1, label);
+    this.growLevels();
+  }
+
+  finish(): void {
+    this.levels[1]?.flush(true);
+  }
+
+  bytes(): number {
+    return this.levels.reduce((sum, level) => sum + level.bytes(), 0);
+  }
+
+  query(startNs: number, endNs: number, resolutionNs: number, sink: GroupMerger): void {
+    let k = 0;
+    while (k + 1 < this.levels.length && this.levels[k + 1].widthNs <= resolutionNs) k++;
+    this.read(this.levels[k], startNs, endNs, sink, 0);
+    // A frozen level ends where it froze; the level above continues from there.
+    for (let m = k + 1; m <= this.floor; m++) this.read(this.levels[m], startNs, endNs, sink, this.resumeAt[m]);
+    // While loading, the newest spans sit in open merges: the top level read's, then those below.
+    for (let j = Math.max(k, this.floor); j >= 1; j--) {
+      const pending = this.levels[j].incoming.pending();
+      if (pending !== undefined && pending[1] >= startNs && pending[0] <= endNs) sink.add(...pending);
+    }
+    sink.close();
+  }
+
+  private read(level: SpanLevel, startNs: number, endNs: number, sink: GroupMerger, from: number): void {
+    const { starts, ends, counts, labels, length } = level;
+    for (let i = level.firstEndingAtOrAfter(startNs, from); i < length && starts[i] <= endNs; i++) {
+      sink.add(starts[i], ends[i], counts[i], labels[i]);
+    }
+  }
+
+  /** Stops level `floor` from growing: its open merge is stored, and new spans go one level up. */
+  private freezeFloor(): void {
+    const next = this.floor + 1;
+    this.ensureLevel(next);
+    this.levels[this.floor].flush();
+    this.levels[next].flush(); // so that level `next` from here on holds only spans the frozen level lacks
+    this.resumeAt[next] = this.levels[next].length;
+    this.floor = next;
+  }
+
+  /** Adds a level above any level that got too long to scan per pixel. */
+  private growLevels(): void {
+    const top = this.levels[this.levels.length - 1];
+    if (top.length > LEVEL_MIN_SPANS) this.ensureLevel(this.levels.length);
+  }
+
+  private ensureLevel(k: number): void {
+    while (this.levels.length <= k) {
+      const below = this.levels[this.levels.length - 1];
+      // At least LEVEL_FACTOR times the mean spacing of the spans below, so every level is
+      // several times smaller than the one under it whatever the spans' widths.
+      const spacing = below.length === 0 ? 0 : (below.ends[below.length - 1] - below.starts[0]) / below.length;
+      const level = new SpanLevel(LEVEL_FACTOR * Math.max(below.widthNs, spacing, LEVEL_BASE_NS / LEVEL_FACTOR), this.stored);
+      for (let i = 0; i < below.length; i++) level.incoming.add(below.starts[i], below.ends[i], below.counts[i], below.labels[i]);
+      below.next = level;
+      this.levels.push(level);
+    }
+  }
+}
+
+interface LaneEntry { lane: Lane; tracks: Track[] }
+
+/**
+ * Lanes are numbered in creation order; TimelineQuery.lanes lists lane numbers (indices into
+ * lanes()). Lane 0 is always the GC lane.
+ */
+export class TimelineIndex {
+  private readonly entries: LaneEntry[] = [];
+  private readonly byKind: Record<LaneKind, Map<number, number>> = { goroutine: new Map(), proc: new Map(), gc: new Map() };
+  private readonly labelIds = new Map<string, number>();
+  private readonly labelNames: string[] = [];
+  /** Spans stored at all levels of all tracks. */
+  private readonly stored = { spans: 0 };
+  /** How many levels are frozen in every track (see SPAN_BUDGET). */
+  private floor = 0;
+
+  /** `spanBudget` (default SPAN_BUDGET) sets when levels freeze; smaller values are for tests. */
+  constructor(private readonly spanBudget = SPAN_BUDGET) {
+    this.lane('gc', 0, 'GC');
+  }
+
+  /** The lane number of a goroutine, proc or the GC lane, created on first use. */
+  lane(kind: LaneKind, id: number, label: string): number {
+    const byId = this.byKind[kind];
+    let index = byId.get(id);
+    if (index === undefined) {
+      index = this.entries.length;
+      this.entries.push({ lane: { kind, id, label }, tracks: [] });
+      byId.set(id, index);
+    }
+    return index;
+  }
+
+  relabel(lane: number, label: string): void {
+    this.entries[lane].lane.label = label;
+  }
+
+  /** Adds a span; within one lane and row, spans must come in time order without overlapping. */
+  add(lane: number, row: number, category: SpanCategory, startNs: number, endNs: number, label: string): void {
+    const tracks = this.entries[lane].tracks;
+    let track = tracks.length > row && tracks[row].row === row ? tracks[row] : tracks.find((t) => t.row === row);
+    if (track === undefined) {
+      track = new Track(row, category, this.stored);
+      tracks.push(track);
+      tracks.sort((a, b) => a.row - b.row);
+    }
+    if (this.floor < MAX_FLOOR && this.stored.spans >= freezeThreshold(this.spanBudget, this.floor)) this.floor++;
+    track.add(startNs, endNs, this.labelId(label), this.floor);
+  }
+
+  /** Stores every pending merge; call once the trace is read. */
+  finish(): void {
+    for (const entry of this.entries) for (const track of entry.tracks) track.finish();
+  }
+
+  lanes(): Lane[] {
+    return this.entries.map((e) => ({ ...e.lane }));
+  }
+
+  /** Spans stored at all levels (bounded by the span budget). */
+  get storedSpans(): number { return this.stored.spans; }
+
+  /** Typed-array bytes held by all levels. */
+  bytes(): number {
+    let total = 0;
+    for (const entry of this.entries) for (const track of entry.tracks) total += track.bytes();
+    return total;
+  }
+
+  /**
+   * Spans intersecting [startNs, endNs] merged to about one per resolutionNs, per lane and row,
+   * in the packed form (a few numbers per span, no object per span: the fast path for the viewer).
+   */
+  queryPacked(q: TimelineQuery): PackedTimelineSlice {
+    const resolution = Math.max(0, q.resolutionNs);
+    const wanted = q.lanes ?? this.entries.map((_, i) => i);
+    const labels: string[] = [];
+    const sliceIds = new Map<number, number>();
+    const sliceLabel = (id: number) => {
+      let index = sliceIds.get(id);
+      if (index === undefined) {
+        index = labels.length;
+        labels.push(id === MIXED ? 'mixed' : this.labelNames[id]);
+        sliceIds.set(id, index);
+      }
+      return index;
+    };
+    const originNs = Number.isFinite(q.startNs) ? Math.floor(q.startNs) : 0;
+    const lanes: PackedTimelineSlice['lanes'] = [];
+    for (const index of wanted) {
+      const entry = this.entries[index];
+      if (entry === undefined) continue;
+      const spans: number[] = [];
+      const rows = entry.tracks.map((track, row) => {
+        const sink = new GroupMerger(resolution, (start, end, count, label) => spans.push(start - originNs, end - originNs, count, sliceLabel(label), row));
+        track.query(q.startNs, q.endNs, resolution, sink);
+        return { category: track.category, depth: track.row === 0 ? 0 : track.row - 1 };
+      });
+      lanes.push({ lane: { ...entry.lane }, rows, spans });
+    }
+    return { query: q, originNs, labels, lanes };
+  }
+
+  /** The same as queryPacked with one object per span (simpler, several times slower for big windows). */
+  query(q: TimelineQuery): TimelineSlice {
+    return unpackTimelineSlice(this.queryPacked(q));
+  }
+
+  private labelId(label: string): number {
+    let id = this.labelIds.get(label);
+    if (id === undefined) {
+      id = this.labelNames.length;
+      this.labelNames.push(label);
+      this.labelIds.set(label, id);
+    }
+    return id;
+  }
+}

@@ -1,0 +1,205 @@
+// Language-server side of trace viewing: loads traces in worker threads,
+// answers the viewer's queries, maps trace locations to workspace files, and
+// puts the open trace's numbers next to the code (CodeLens, hover, diagnostics).
+import { basename, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  DiagnosticSeverity, MarkupKind, type ClientCapabilities, type CodeLens, type Connection, type Diagnostic, type TextDocuments,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Parser } from 'web-tree-sitter';
+import { createGoParser } from './analysis/parser';
+import { GoFile, RUNTIME_TRACE } from './analysis/traceApi';
+import type { RegisterFeature } from './feature';
+import type { TraceSummary } from './trace/model';
+import {
+  FOCUS_COMMAND, TraceNotifications, TraceRequests, type FocusTarget, type RequestDescriptor, type ResolvedSource, type TraceStatus,
+} from './traceProtocol';
+import {
+  annotatedCalls, captureFindings, hoverMarkdown, indexSites, lensTitle, traceFindings, type AnnotatedCall, type SiteEntry,
+} from './traceService/annotations';
+import { checkLine, readText, SourceLinks } from './traceService/sourceLinks';
+import { TraceStore } from './traceService/traceStore';
+
+const SOURCE = 'go-trace-lens';
+/** While a trace loads, CodeLens and diagnostics follow it at most this often. */
+const LOADING_REFRESH_MS = 2000;
+
+interface TraceSettings { codeLens: boolean; captureWindowSeconds: number }
+const DEFAULT_SETTINGS: TraceSettings = { codeLens: true, captureWindowSeconds: 5 };
+
+function pathOf(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const registerTraceFeatures: RegisterFeature = (connection: Connection, documents: TextDocuments<TextDocument>) => {
+  let client: ClientCapabilities = {};
+  const links = new SourceLinks();
+  let parser: Promise<Parser> | undefined;
+  const goParser = (): Promise<Parser> => (parser ??= createGoParser(join(__dirname, '..', 'grammars')));
+  let lastRefresh = 0;
+  /** Site index of the current trace's summary, rebuilt when the summary object changes. */
+  let siteIndex: { summary: TraceSummary; bySite: Map<string, SiteEntry[]> } | undefined;
+
+  const store = new TraceStore(join(__dirname, 'traceWorker.js'), (status) => {
+    void connection.sendNotification(TraceNotifications.status.method, status);
+    const now = Date.now();
+    if (status.phase !== 'loading' || now - lastRefresh > LOADING_REFRESH_MS) {
+      lastRefresh = now;
+      void refreshEditorFeatures();
+    }
+  });
+
+  async function settings(): Promise<TraceSettings> {
+    if (!client.workspace?.configuration) return DEFAULT_SETTINGS;
+    try {
+      const [trace, lint] = await connection.workspace.getConfiguration([{ section: 'goTraceLens.trace' }, { section: 'goTraceLens.lint' }]) as
+        [{ codeLens?: { enable?: unknown } } | null, { captureWindowSeconds?: unknown } | null];
+      const window = lint?.captureWindowSeconds;
+      return {
+        codeLens: trace?.codeLens?.enable !== false,
+        captureWindowSeconds: typeof window === 'number' && window > 0 ? window : DEFAULT_SETTINGS.captureWindowSeconds,
+      };
+    } catch {
+      return DEFAULT_SETTINGS;
+    }
+  }
+
+  function currentSites(): { status: TraceStatus; summary: TraceSummary; bySite: Map<string, SiteEntry[]> } | undefined {
+    const status = store.current()?.status;
+    const summary = status?.summary;
+    if (!status || !summary) return undefined;
+    if (siteIndex?.summary !== summary) siteIndex = { summary, bySite: indexSites(summary, links) };
+    return { status, summary, bySite: siteIndex.bySite };
+  }
+
+  async function callsIn(document: TextDocument, entries: SiteEntry[]): Promise<AnnotatedCall[]> {
+    return annotatedCalls(await goParser(), document.getText(), entries);
+  }
+
+  const traceName = (status: TraceStatus): string => basename(pathOf(status.uri) ?? status.uri);
+
+  async function refreshEditorFeatures(): Promise<void> {
+    if (client.workspace?.codeLens?.refreshSupport) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    await publishDiagnostics();
+  }
+
+  /** Trace-backed diagnostics for every site of the current trace, plus long captures on open files' trace.Start calls. */
+  async function publishDiagnostics(): Promise<void> {
+    const byUri = new Map<string, Diagnostic[]>();
+    const current = currentSites();
+    if (current) {
+      const name = traceName(current.status);
+      const push = (uri: string, diagnostic: Diagnostic): void => { byUri.set(uri, [...(byUri.get(uri) ?? []), diagnostic]); };
+      for (const finding of traceFindings(current.summary, name)) {
+        const match = links.resolve(finding.site.file);
+        if (!match) continue;
+        const uri = pathToFileURL(match.path).toString();
+        const text = documents.get(uri)?.getText() ?? readText(match.path);
+        if (text === undefined) continue;
+        const check = checkLine(text, finding.site, true);
+        if (check.stale) continue;
+        push(uri, lineDiagnostic(text, check.line, finding.message, finding.rule));
+      }
+      const { captureWindowSeconds } = await settings();
+      const captures = captureFindings(current.summary, name, captureWindowSeconds);
+      if (captures.length > 0) {
+        const parserReady = await goParser();
+        for (const document of documents.all()) {
+          if (document.languageId !== 'go') continue;
+          const tree = parserReady.parse(document.getText());
+          if (!tree) continue;
+          try {
+            for (const call of new GoFile(tree, document.getText()).callsNamed('Start')) {
+              if (call.pkg !== RUNTIME_TRACE) continue;
+              for (const { rule, message } of captures) push(document.uri, lineDiagnostic(document.getText(), call.node.startPosition.row, message, rule));
+            }
+          } finally {
+            tree.delete();
+          }
+        }
+      }
+    }
+    await connection.sendNotification(TraceNotifications.diagnostics.method, { items: [...byUri].map(([uri, diagnostics]) => ({ uri, diagnostics })) });
+  }
+
+  handleRequest(connection, TraceRequests.open, ({ uri, traceId }) => store.open(traceId, uri));
+  handleRequest(connection, TraceRequests.status, ({ traceId }) => store.status(traceId) ?? null);
+  handleRequest(connection, TraceRequests.query, ({ traceId, query }) => store.query(traceId, query));
+  handleRequest(connection, TraceRequests.resolveSource, ({ location, annotation }): ResolvedSource | null => {
+    const match = links.resolve(location.file);
+    if (!match) return null;
+    const uri = pathToFileURL(match.path).toString();
+    const text = documents.get(uri)?.getText() ?? readText(match.path);
+    if (text === undefined) return null;
+    const check = checkLine(text, location, annotation);
+    return { uri, line: check.line, stale: check.stale, matchedBySuffix: match.matchedBySuffix };
+  });
+  connection.onNotification(TraceNotifications.cancel.method, ({ traceId }: { traceId: string }) => store.cancel(traceId));
+  connection.onNotification(TraceNotifications.close.method, ({ traceId }: { traceId: string }) => {
+    store.close(traceId);
+    void refreshEditorFeatures();
+  });
+
+  connection.onCodeLens(async ({ textDocument }) => {
+    const document = documents.get(textDocument.uri);
+    const path = pathOf(textDocument.uri);
+    const current = currentSites();
+    if (!document || !path || !current || !(await settings()).codeLens) return [];
+    const entries = current.bySite.get(path);
+    if (!entries) return [];
+    const lenses: CodeLens[] = [];
+    for (const { call, startLine, entries: found } of await callsIn(document, entries)) {
+      for (const entry of found) {
+        const target: FocusTarget = { traceUri: current.status.uri, kind: entry.kind, type: entry.type, site: { file: entry.site.file, line: entry.site.line } };
+        const position = { line: startLine, character: call.node.startPosition.column };
+        lenses.push({ range: { start: position, end: position }, command: { title: lensTitle(entry, current.summary.overview.events), command: FOCUS_COMMAND, arguments: [target] } });
+      }
+    }
+    return lenses;
+  });
+
+  connection.onHover(async ({ textDocument, position }) => {
+    const document = documents.get(textDocument.uri);
+    const path = pathOf(textDocument.uri);
+    const current = currentSites();
+    if (!document || !path || !current) return null;
+    const entries = current.bySite.get(path);
+    if (!entries) return null;
+    // Rows and columns, not indexes: tree-sitter's indexes and the editor's offsets count text differently.
+    const inside = ({ call, startLine, endLine }: AnnotatedCall): boolean =>
+      position.line >= startLine && position.line <= endLine && (position.line > startLine || position.character >= call.node.startPosition.column);
+    const hit = (await callsIn(document, entries)).find((c) => c.entries.length > 0 && inside(c));
+    if (!hit) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(hit.entries, traceName(current.status)) } };
+  });
+
+
+  return {
+    capabilities: (params) => {
+      client = params.capabilities;
+      const folders = params.workspaceFolders?.map((f) => pathOf(f.uri)).filter((p): p is string => p !== undefined)
+        ?? (params.rootUri ? [pathOf(params.rootUri)].filter((p): p is string => p !== undefined) : []);
+      links.setWorkspaceFolders(folders);
+      return { codeLensProvider: { resolveProvider: false }, hoverProvider: true };
+    },
+  };
+};
+
+/** Registers a handler typed by the shared protocol descriptor. */
+function handleRequest<P, R>(connection: Connection, descriptor: RequestDescriptor<P, R>, handler: (params: P) => R | Promise<R>): void {
+  connection.onRequest(descriptor.method, async (params: P): Promise<R> => handler(params));
+}
+
+function lineDiagnostic(text: string, line: number, message: string, rule: string): Diagnostic {
+  const content = text.split(/\r?\n/)[line] ?? '';
+  const start = content.length - content.trimStart().length;
+  return {
+    range: { start: { line, character: start }, end: { line, character: content.length } },
+    severity: DiagnosticSeverity.Information, source: SOURCE, code: rule, message,
+  };
+}

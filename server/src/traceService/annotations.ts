@@ -1,0 +1,159 @@
+// Trace numbers next to the code: CodeLens and hovers on runtime/trace
+// annotation calls, and diagnostics when the open trace shows a rule's
+// problem in numbers. Calls are found with the lint's tree-sitter parser and
+// import-aware call resolution (analysis/traceApi.ts).
+import type { Parser } from 'web-tree-sitter';
+import { RUNTIME_TRACE, GoFile, type TraceCall } from '../analysis/traceApi';
+import type { LatencyStats, SourceLocation, TraceSummary } from '../trace/model';
+import type { FocusTarget } from '../traceProtocol';
+import type { SourceLinks } from './sourceLinks';
+
+export type AnnotationKind = FocusTarget['kind'];
+
+const CALL_KINDS: Record<string, AnnotationKind> = { NewTask: 'task', StartRegion: 'region', WithRegion: 'region', Log: 'log', Logf: 'log' };
+
+/** What the trace recorded for one annotation call site. */
+export interface SiteEntry { kind: AnnotationKind; type: string; site: SourceLocation; count: number; stats?: LatencyStats }
+
+/** A call in a document with the trace's numbers for it. */
+export interface AnnotatedCall { call: TraceCall; startLine: number; endLine: number; entries: SiteEntry[] }
+
+/** Sites by the workspace file they resolve to. */
+export function indexSites(summary: TraceSummary, links: SourceLinks): Map<string, SiteEntry[]> {
+  const bySite = new Map<string, SiteEntry[]>();
+  const add = (entry: SiteEntry): void => {
+    const match = links.resolve(entry.site.file);
+    if (!match) return;
+    const list = bySite.get(match.path) ?? [];
+    list.push(entry);
+    bySite.set(match.path, list);
+  };
+  for (const t of summary.tasks) for (const s of t.sites) add({ kind: 'task', type: t.type, site: s.site, count: s.count, stats: s });
+  for (const r of summary.regions) for (const s of r.sites) add({ kind: 'region', type: r.type, site: s.site, count: s.count, stats: s });
+  for (const l of summary.logs) for (const s of l.sites) add({ kind: 'log', type: l.category, site: s.site, count: s.count });
+  return bySite;
+}
+
+/** The runtime/trace annotation calls of a Go source text, each with the trace's entries for its lines. */
+export function annotatedCalls(parser: Parser, text: string, entries: SiteEntry[]): AnnotatedCall[] {
+  const tree = parser.parse(text);
+  if (!tree) return [];
+  try {
+    const file = new GoFile(tree, text);
+    return file.calls
+      .filter((call) => call.pkg === RUNTIME_TRACE && call.name in CALL_KINDS)
+      .map((call) => {
+        const startLine = call.node.startPosition.row;
+        const endLine = call.node.endPosition.row;
+        const kind = CALL_KINDS[call.name];
+        return { call, startLine, endLine, entries: entries.filter((e) => e.kind === kind && e.site.line - 1 >= startLine && e.site.line - 1 <= endLine) };
+      });
+  } finally {
+    tree.delete();
+  }
+}
+
+export function formatNs(ns: number): string {
+  if (ns < 1e3) return `${Math.round(ns)}ns`;
+  if (ns < 1e6) return `${(ns / 1e3).toPrecision(3)}µs`;
+  if (ns < 1e9) return `${(ns / 1e6).toPrecision(3)}ms`;
+  return `${(ns / 1e9).toPrecision(3)}s`;
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+export function lensTitle(entry: SiteEntry, events: number): string {
+  if (entry.kind === 'log') return `trace: ${count(entry.count)} logs “${entry.type}” (${((100 * entry.count) / Math.max(1, events)).toFixed(1)}% of events)`;
+  const noun = entry.kind === 'task' ? 'tasks' : 'regions';
+  const stats = entry.stats;
+  if (!stats || stats.completeCount === 0) return `trace: ${count(entry.count)} ${noun} “${entry.type}” (none complete)`;
+  return `trace: ${count(entry.count)} ${noun} “${entry.type}” · p50 ${formatNs(stats.p50Ns)} · p99 ${formatNs(stats.p99Ns)}`;
+}
+
+/** Markdown for a hover: the numbers and the latency histogram as text bars. */
+export function hoverMarkdown(entries: SiteEntry[], traceName: string): string {
+  const parts: string[] = [];
+  for (const entry of entries) {
+    const stats = entry.stats;
+    parts.push(`**${entry.kind} ${codeSpan(entry.type)}** in ${codeSpan(traceName)}: ${count(entry.count)} from this line`);
+    if (!stats || stats.completeCount === 0) continue;
+    parts.push(`p50 ${formatNs(stats.p50Ns)} · p90 ${formatNs(stats.p90Ns)} · p99 ${formatNs(stats.p99Ns)} · max ${formatNs(stats.maxNs)} · total ${formatNs(stats.totalNs)}`);
+    const { boundsNs, counts } = stats.histogram;
+    const max = Math.max(1, ...counts);
+    const rows = counts.map((n, i) => {
+      const from = formatNs(boundsNs[i] ?? 0).padStart(8);
+      const bar = '█'.repeat(Math.round((24 * n) / max)) || (n > 0 ? '▏' : '');
+      return `${from} │${bar.padEnd(24)} ${count(n)}`;
+    }).filter((_, i) => counts.slice(i).some((n) => n > 0) && counts.slice(0, i + 1).some((n) => n > 0));
+    if (rows.length > 0) parts.push('```text\n' + rows.join('\n') + '\n```');
+  }
+  return parts.join('\n\n');
+}
+
+/** Inline code that a trace string cannot break out of (it may contain backticks or markdown). */
+function codeSpan(text: string): string {
+  const clean = text.replace(/[\r\n]+/g, ' ');
+  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence} ${clean} ${fence}`;
+}
+
+// Thresholds for trace-backed diagnostics.
+/** A log call site is noisy when it produced at least this share of all events… */
+export const NOISY_LOG_SHARE = 0.05;
+/** …and at least this many. */
+export const NOISY_LOG_MIN = 1000;
+/** Tiny tasks: at least this many of one type from one site… */
+export const TINY_TASKS_MIN = 1000;
+/** …whose median is below this. */
+export const TINY_TASK_P50_NS = 1e6;
+/** A capture is far longer than the configured window at this factor. */
+export const CAPTURE_FACTOR = 2;
+
+/** Rule ids of the lint catalogue these diagnostics back with numbers. */
+export const RULES = { noisyLog: 'log-in-loop', tinyTasks: 'task-per-iteration', captureWindow: 'long-capture-window', startup: 'whole-program-capture' } as const;
+
+export interface TraceFinding { site: SourceLocation; rule: string; message: string }
+
+/** Sites where the trace shows a rule's problem in numbers. */
+export function traceFindings(summary: TraceSummary, traceName: string): TraceFinding[] {
+  const findings: TraceFinding[] = [];
+  const events = summary.overview.events;
+  for (const log of summary.logs) {
+    for (const s of log.sites) {
+      if (s.count >= NOISY_LOG_MIN && s.count >= NOISY_LOG_SHARE * events) {
+        findings.push({
+          site: s.site, rule: RULES.noisyLog,
+          message: `In ${traceName}, this trace.Log call produced ${count(s.count)} log events (category “${log.category}”), ${((100 * s.count) / events).toFixed(1)}% of all ${count(events)} events.`,
+        });
+      }
+    }
+  }
+  for (const task of summary.tasks) {
+    for (const s of task.sites) {
+      if (s.count >= TINY_TASKS_MIN && s.completeCount > 0 && s.p50Ns < TINY_TASK_P50_NS) {
+        findings.push({
+          site: s.site, rule: RULES.tinyTasks,
+          message: `In ${traceName}, this line created ${count(s.count)} tasks “${task.type}” with a median of ${formatNs(s.p50Ns)} (p99 ${formatNs(s.p99Ns)}): tasks this small cost more to trace than they explain.`,
+        });
+      }
+    }
+  }
+  return findings;
+}
+
+/** Findings about the capture as a whole, shown on the trace.Start calls of open files. */
+export function captureFindings(summary: TraceSummary, traceName: string, windowSeconds: number): { rule: string; message: string }[] {
+  const findings: { rule: string; message: string }[] = [];
+  const seconds = summary.overview.durationNs / 1e9;
+  if (seconds > CAPTURE_FACTOR * windowSeconds) {
+    findings.push({
+      rule: RULES.captureWindow,
+      message: `${traceName} covers ${seconds.toFixed(1)} s, ${(seconds / windowSeconds).toFixed(1)}× the ${windowSeconds} s capture window (goTraceLens.lint.captureWindowSeconds).`,
+    });
+  }
+  if (summary.overview.spansStartup) {
+    findings.push({ rule: RULES.startup, message: `${traceName} includes program start-up: initialisation is traced beside the workload.` });
+  }
+  return findings;
+}

@@ -1,0 +1,20 @@
+// Answers the viewer's queries from an analyzer: shared by the trace worker
+// and the browser tests' stand-in host.
+import type { TraceAnalyzer } from '../trace/summary/analyzer';
+import type { ViewerQuery, ViewerQueryResult } from '../traceProtocol';
+import { LaneOrder } from './laneOrder';
+
+export class QueryAnswerer {
+  private readonly lanes = new LaneOrder();
+
+  constructor(private readonly analyzer: TraceAnalyzer) {}
+
+  answer<Q extends ViewerQuery>(query: Q): ViewerQueryResult[Q['kind']];
+  answer(query: ViewerQuery): ViewerQueryResult[ViewerQuery['kind']] {
+    switch (query.kind) {
+      case 'instances': return this.analyzer.instances(query.query);
+      case 'task': return this.analyzer.task(query.id) ?? null;
+      case 'timeline': return this.lanes.refresh(this.analyzer.timeline).query(this.analyzer.timeline, query.query);
+    }
+  }
+}

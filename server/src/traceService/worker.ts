@@ -1,0 +1,86 @@
+// Worker thread that reads one trace file and answers queries about it, so
+// that parsing a 500 MB trace never blocks the language server's thread.
+// Summaries go out while the file streams in (first view), throttled.
+import { statSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ReadProgress } from '../trace/event';
+import { limitHeapGrowth } from '../trace/heap';
+import { openTraceFile } from '../trace/reader';
+import { TraceAnalyzer } from '../trace/summary/analyzer';
+import type { LoadProgress, ViewerQuery } from '../traceProtocol';
+import { QueryAnswerer } from './queries';
+import type { FromWorker, ToWorker, WorkerInput } from './workerProtocol';
+
+/** Minimum time between two summaries sent while loading. */
+const SUMMARY_INTERVAL_MS = 400;
+/**
+ * A summary costs time (percentiles over every duration, goroutines sorted): wait this many times
+ * as long as the last one took before the next, so they never take more than a sixth of the load.
+ */
+const SUMMARY_COST_FACTOR = 5;
+
+const port = parentPort;
+if (!port) throw new Error('trace worker started outside a worker thread');
+limitHeapGrowth();
+const { path } = workerData as WorkerInput;
+const abort = new AbortController();
+const progress: LoadProgress = { bytesRead: 0, totalBytes: 0, generations: 0, events: 0 };
+let analyzer: TraceAnalyzer | undefined;
+let answerer: QueryAnswerer | undefined;
+
+const send = (message: FromWorker): void => port.postMessage(message);
+
+function answer(query: ViewerQuery): unknown {
+  if (!answerer) throw new Error('the trace has no events yet');
+  return answerer.answer(query);
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'cancel') {
+    abort.abort();
+    return;
+  }
+  try {
+    send({ type: 'result', id: message.id, result: answer(message.query) });
+  } catch (error) {
+    send({ type: 'result', id: message.id, error: error instanceof Error ? error.message : String(error) });
+  }
+});
+
+async function load(): Promise<void> {
+  progress.totalBytes = statSync(path).size;
+  let nextSummary = 0;
+  try {
+    const trace = await openTraceFile(path, {
+      signal: abort.signal,
+      onProgress: (p: ReadProgress) => { progress.bytesRead = p.bytesRead; progress.totalBytes = p.totalBytes; progress.generations = p.generations; progress.events = p.events; },
+    });
+    analyzer = new TraceAnalyzer(trace.goVersion, progress.totalBytes);
+    answerer = new QueryAnswerer(analyzer);
+    for await (const chunk of trace.events) {
+      analyzer.add(chunk);
+      if (abort.signal.aborted) break;
+      const began = Date.now();
+      if (began >= nextSummary) {
+        send({ type: 'status', phase: 'loading', progress, summary: analyzer.summary() });
+        const cost = Date.now() - began;
+        nextSummary = Date.now() + Math.max(SUMMARY_INTERVAL_MS, SUMMARY_COST_FACTOR * cost);
+      }
+    }
+    analyzer.finish();
+    send({ type: 'status', phase: abort.signal.aborted ? 'cancelled' : 'done', progress, summary: analyzer.summary() });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (analyzer && analyzer.eventCount > 0) {
+      // Keep every complete generation, as Go does, and say why the rest is missing.
+      const cancelled = abort.signal.aborted;
+      analyzer.finish(cancelled ? undefined : error instanceof Error ? error : new Error(message));
+      send({ type: 'status', phase: cancelled ? 'cancelled' : 'error', progress, summary: analyzer.summary(), error: cancelled ? undefined : message });
+    } else {
+      answerer = undefined;
+      send({ type: 'status', phase: abort.signal.aborted ? 'cancelled' : 'error', progress, error: message });
+    }
+  }
+}
+
+void load();

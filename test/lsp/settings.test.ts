@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { DiagnosticSeverity, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { LspSession } from './session';
+import { MISUSE, uriOf } from './sources';
+
+let session: LspSession;
+before(async () => { session = await LspSession.start(); });
+after(async () => { await session.stop(); });
+
+const uri = uriOf('settings.go');
+const severities = (params: PublishDiagnosticsParams): Record<string, DiagnosticSeverity | undefined> =>
+  Object.fromEntries(params.diagnostics.map((d) => [String(d.code), d.severity]));
+
+/** Waits for the diagnostics published after a settings change until `accept` holds for them. */
+async function afterSettings(settings: Record<string, unknown>, accept: (params: PublishDiagnosticsParams) => boolean) {
+  session.published.delete(uri);
+  await session.setLintSettings(settings);
+  return session.diagnostics(uri, accept);
+}
+
+test('rule severities and "off" from goTraceLens.lint.rules re-publish diagnostics without a restart', async () => {
+  await session.open(uri, MISUSE);
+  assert.deepEqual(severities({ uri, diagnostics: await session.diagnosticsFor(uri, 1) }),
+    { 'start-error-ignored': DiagnosticSeverity.Warning, 'region-result-discarded': DiagnosticSeverity.Error });
+
+  const changed = await afterSettings({ rules: { 'start-error-ignored': 'hint', 'region-result-discarded': 'info' } },
+    (p) => severities(p)['start-error-ignored'] === DiagnosticSeverity.Hint);
+  assert.deepEqual(severities({ uri, diagnostics: changed }),
+    { 'start-error-ignored': DiagnosticSeverity.Hint, 'region-result-discarded': DiagnosticSeverity.Information });
+
+  const off = await afterSettings({ rules: { 'start-error-ignored': 'off' } }, (p) => p.diagnostics.length === 1);
+  assert.deepEqual(off.map((d) => [d.code, d.severity]), [['region-result-discarded', DiagnosticSeverity.Error]]);
+});
+
+test('goTraceLens.lint.enable false clears every diagnostic, and true brings them back', async () => {
+  assert.deepEqual(await afterSettings({ enable: false }, (p) => p.diagnostics.length === 0), []);
+  assert.equal((await afterSettings({ enable: true }, (p) => p.diagnostics.length === 2)).length, 2);
+});
+
+test('malformed settings fall back to the defaults instead of breaking linting', async () => {
+  const diagnostics = await afterSettings({ enable: 'yes', rules: ['nonsense'], captureWindowSeconds: -3, debounceMs: 'soon' },
+    (p) => p.diagnostics.length === 2);
+  assert.deepEqual(severities({ uri, diagnostics }),
+    { 'start-error-ignored': DiagnosticSeverity.Warning, 'region-result-discarded': DiagnosticSeverity.Error });
+});

@@ -1,0 +1,72 @@
+// Exact 64-bit values on the double fast path (server/src/trace/exact.ts) and the
+// ID tables of a generation: what Go computes in int64/uint64 must come out the same,
+// wrap-around included, whatever the size of the values.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { addTime, asUint64, exactTime, i64, inc, low8, relTime, timeBefore, timeLo, uint64Less, uint64Text } from '../../server/src/trace/exact';
+import { IdTable } from '../../server/src/trace/generation';
+
+const MAX_INT64 = 2n ** 63n - 1n;
+const MIN_INT64 = -(2n ** 63n);
+
+/** Go's relative time after addTime, as a bigint. */
+function added(hi: number, lo: number, d: number, timeBase: number): bigint {
+  const h = addTime(hi, lo, d, timeBase);
+  return exactTime(h, timeLo.v);
+}
+
+test('values are numbers exactly when they are safe integers', () => {
+  assert.equal(i64(2n ** 53n - 1n), 2 ** 53 - 1);
+  assert.equal(i64(2n ** 53n), 2n ** 53n);
+  assert.equal(i64(-(2n ** 53n) + 1n), -(2 ** 53) + 1);
+  assert.equal(inc(2 ** 53 - 1), 2n ** 53n);
+  assert.equal(inc(-1), 0, 'uint64 2^64−1 + 1 wraps to 0');
+  assert.equal(inc(MAX_INT64), MIN_INT64);
+  assert.equal(low8(1024), 0);
+  assert.equal(low8(2n ** 60n + 0x1ffn), 0xff);
+  assert.equal(low8(-1), 0xff);
+  assert.equal(uint64Text(-1), '18446744073709551615');
+  assert.equal(uint64Text(2n ** 53n + 1n), '9007199254740993');
+  assert.equal(asUint64(-1), 2 ** 64);
+  assert.ok(uint64Less(1, -1), 'the int64 view −1 is the largest uint64');
+  assert.ok(!uint64Less(2n ** 60n, 5));
+});
+
+test('time arithmetic is exact beyond 2^53 and wraps like Go\'s int64', () => {
+  assert.equal(added(10, 0, 5, 0), 15n);
+  assert.equal(timeLo.v, 0);
+  // Past 2^53 the double alone rounds; hi + lo stays exact.
+  assert.equal(added(2 ** 53, 0, 1, 0), 2n ** 53n + 1n);
+  assert.equal(added(2 ** 53, 1, 2, 0), 2n ** 53n + 3n);
+  // Absolute times (relative + base) wrap at 2^63.
+  const base = 2 ** 62;
+  assert.equal(added(2 ** 62, 0, 2 ** 62, base), MIN_INT64 + 2n ** 62n - BigInt(base));
+  assert.equal(added(2 ** 63, -1, 1, 0), MIN_INT64, 'MaxInt64 (2^63 − 1 as hi + lo) + 1');
+  assert.equal(exactTime(relTime(2 ** 60, 3), timeLo.v), 2n ** 60n - 3n);
+  // (hi, lo) order is the exact order.
+  const h = Number(2n ** 60n + 100n);
+  const lo1 = Number(2n ** 60n + 100n - BigInt(h));
+  assert.ok(timeBefore(h, lo1 - 1, h, lo1));
+  assert.ok(!timeBefore(h, lo1, h, lo1));
+  assert.ok(timeBefore(2 ** 53 - 1, 0, 2 ** 53, 0));
+});
+
+test('ID tables: any ID, in any order, duplicates refused, 0 always taken', () => {
+  const table = new IdTable<string>();
+  const ids = [1, 3, 2, 70000, -1, 2n ** 53n + 1n, 2n ** 53n + 2n, 2 ** 40, 5];
+  for (const id of ids) assert.ok(table.insert(id, String(id)), `insert ${id}`);
+  for (const id of ids) assert.equal(table.get(id), String(id));
+  for (const id of ids) assert.ok(!table.insert(id, 'again'), `duplicate ${id}`);
+  assert.ok(!table.insert(0, 'zero'));
+  assert.equal(table.get(0), undefined);
+  assert.equal(table.get(4), undefined);
+  assert.equal(table.get(2n ** 53n), undefined, 'a neighbouring huge ID is another ID');
+  assert.equal(table.get(-2), undefined);
+  assert.equal([...table.entries()].length, ids.length);
+  // A permutation of 1..n (the runtime's stack order) stays in the array: all found, in ID order.
+  const perm = new IdTable<number>();
+  const n = 5000;
+  const order = Array.from({ length: n }, (_, i) => ((i * 7919) % n) + 1);
+  for (const id of order) assert.ok(perm.insert(id, id));
+  assert.deepEqual([...perm.entries()].map(([id]) => id), Array.from({ length: n }, (_, i) => i + 1));
+});

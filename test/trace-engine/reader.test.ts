@@ -1,0 +1,200 @@
+// The reader's behaviour beyond byte-exact conformance (which test/trace-conformance checks
+// against Go's own output): streaming by generation, truncated and hostile input, abort,
+// progress, the kinds filter and exact times on machines with a long uptime.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TraceError, type TraceEvent } from '../../server/src/trace/event';
+import { formatEvent } from '../../server/src/trace/format';
+import { openTraceBytes, openTraceFile, type ReadOptions } from '../../server/src/trace/reader';
+import {
+  annotatedGeneration, batch, END_OF_GENERATION, ev, header, stacksBatch, stringsBatch, syncBatch, T, traceOf, uvarint,
+} from './tracebuilder';
+
+async function readAll(bytes: Uint8Array, options: ReadOptions = {}): Promise<{ events: TraceEvent[]; error?: unknown; chunks: number }> {
+  const events: TraceEvent[] = [];
+  let chunks = 0;
+  try {
+    const opened = await openTraceBytes(bytes, options);
+    for await (const chunk of opened.events) { chunks++; events.push(...chunk); }
+    return { events, chunks };
+  } catch (error) {
+    return { events, error, chunks };
+  }
+}
+
+const twoGenerations = traceOf(header(26), annotatedGeneration(1, 1000), annotatedGeneration(2, 5000));
+
+test('a synthetic trace reads back with contexts, tasks, regions, logs and stacks filled in', async () => {
+  const { events, error } = await readAll(twoGenerations);
+  assert.equal(error, undefined);
+  const kinds = events.map((e) => e.kind);
+  assert.deepEqual(kinds.slice(0, 10), [
+    'Sync', 'StateTransition', 'StateTransition', 'TaskBegin', 'RegionBegin', 'Log', 'Metric', 'RegionEnd', 'TaskEnd', 'StateTransition',
+  ]);
+  assert.equal(kinds.filter((k) => k === 'Sync').length, 3, 'one per generation and a last one');
+  const task = events.find((e) => e.kind === 'TaskEnd');
+  assert.ok(task?.kind === 'TaskEnd');
+  // TaskEnd has no name on the wire: the reader carries it over from TaskBegin.
+  assert.deepEqual({ id: task.id, parent: task.parent, type: task.type, g: task.goroutine, p: task.proc, m: task.thread },
+    { id: 7, parent: -1, type: 'task.type', g: 1, p: 0, m: 1 });
+  assert.deepEqual(task.stack.map((f) => [f.func, f.file, f.line, f.pc]), [['main.work', '/src/main.go', 42, 0x401000n]]);
+  assert.equal(formatEvent(events[3]).split('\n')[0], 'M=1 P=0 G=1 TaskBegin Time=64320 ID=7 Parent=18446744073709551615 Type="task.type"');
+  // Times strictly increase, as Go's Reader makes them.
+  for (let i = 1; i < events.length; i++) assert.ok(events[i].time > events[i - 1].time, `time at ${i}`);
+  // The same stack in two generations (different tables) is one shared array.
+  const stacks = events.filter((e) => e.kind === 'RegionBegin').map((e) => e.stack);
+  assert.equal(stacks.length, 2);
+  assert.equal(stacks[0], stacks[1]);
+});
+
+test('a truncated file yields every complete generation, then a TraceError with an offset', async () => {
+  const whole = await readAll(twoGenerations);
+  const firstGenEvents = whole.events.findIndex((e, i) => i > 0 && e.kind === 'Sync');
+  for (const cut of [twoGenerations.length - 1, twoGenerations.length - 30, twoGenerations.length - 80]) {
+    const { events, error } = await readAll(twoGenerations.subarray(0, cut));
+    assert.ok(error instanceof TraceError, `cut at ${cut}: ${String(error)}`);
+    assert.match(error.message, /at byte \d+/);
+    // Everything of generation 1, then the Sync Go emits before reporting the error.
+    assert.deepEqual(events.slice(0, firstGenEvents).map((e) => formatEvent(e)), whole.events.slice(0, firstGenEvents).map((e) => formatEvent(e)));
+    assert.equal(events.length, firstGenEvents + 1);
+    assert.equal(events[firstGenEvents].kind, 'Sync');
+  }
+});
+
+test('hostile counts and lengths are refused before anything is allocated for them', async () => {
+  const gen = (tables: number[]) => traceOf(header(26), syncBatch(1, 10), tables, END_OF_GENERATION);
+  const cases: [Uint8Array, RegExp][] = [
+    [gen(batch(1, 0, 1, [4, 5, ...uvarint(1), ...uvarint(2n ** 40n)])), /invalid string size 1099511627776, maximum is 1024/],
+    [gen(batch(1, 0, 1, [2, 3, ...uvarint(1), ...uvarint(1_000_000_000)])), /invalid stack size 1000000000, maximum is 128/],
+    [gen(batch(1, 0, 1, [4, 5, ...uvarint(1), ...uvarint(500), 65])), /failed to read full string: read 1 but wanted 500/],
+    [gen(stringsBatch(1, { 0: 'zero' })), /multiple strings with the same ID/],
+    [gen(stacksBatch(1, { 1: [[1, 99, 0, 1]] })), /invalid func string ID 99 for stack 1/],
+    [traceOf(header(26), batch(1, 0, 0, [1]), [1, ...uvarint(1), 0, 0, ...uvarint(2n ** 62n)]), /invalid batch size/],
+    [gen(batch(1, 3, 5, [...ev(T.GoStop, 1, 0, 0)])), /expected a proc but didn't have one/],
+    [gen(batch(1, 3, 5, [200])), /found invalid event type: 200/],
+  ];
+  for (const [bytes, message] of cases) {
+    const { error } = await readAll(bytes);
+    assert.ok(error instanceof TraceError && message.test(error.message), `${message}: got ${String(error)}`);
+    assert.match(error.message, /at byte \d+|generation/);
+  }
+});
+
+test('a table record cut right before a value ends the trace quietly, as Go\'s bare io.EOF does', async () => {
+  // The string's length is missing: Go's reader returns io.EOF itself, which go tool trace takes for the end.
+  const { events, error } = await readAll(traceOf(header(26), annotatedGeneration(1, 1000), syncBatch(2, 9000), batch(2, 0, 9000, [4, 5, 1]), END_OF_GENERATION));
+  assert.equal(error, undefined);
+  assert.equal(events.at(-1)?.kind, 'Sync');
+  assert.equal(events.filter((e) => e.kind === 'Sync').length, 2);
+  // One byte into the value instead, it is a real error.
+  const cut = await readAll(traceOf(header(26), syncBatch(1, 10), batch(1, 0, 10, [4, 5, 1, 0x80]), END_OF_GENERATION));
+  assert.ok(cut.error instanceof TraceError && /reading string length: unexpected EOF/.test(cut.error.message));
+});
+
+test('a trace without any generation ends after a Sync, as Go\'s does', async () => {
+  const { events, error } = await readAll(traceOf(header(26)));
+  assert.equal(error, undefined);
+  assert.deepEqual(events.map((e) => formatEvent(e)), ['M=-1 P=-1 G=-1 Sync Time=1 N=1']);
+  // Before Go 1.26 an empty trace lacks a frequency and is rejected.
+  const old = await readAll(traceOf(header(23)));
+  assert.ok(old.error instanceof TraceError && /no frequency event found/.test(old.error.message));
+});
+
+test('kinds skips building other events but not reading, ordering or timestamping them', async () => {
+  const all = (await readAll(twoGenerations)).events;
+  const picked = (await readAll(twoGenerations, { kinds: ['TaskBegin', 'TaskEnd', 'RegionBegin', 'RegionEnd', 'Log'] })).events;
+  const wanted = all.filter((e) => /^(Task|Region|Log)/.test(e.kind));
+  assert.equal(picked.length, wanted.length);
+  assert.deepEqual(picked.map((e) => formatEvent(e)), wanted.map((e) => formatEvent(e)));
+});
+
+test('kinds keeps times exact past 2^53 too (mutated traces with huge timestamps)', async () => {
+  const kinds = ['Sync', 'TaskBegin', 'TaskEnd', 'RegionBegin', 'RegionEnd', 'Log', 'Metric'] as const;
+  const printed = async (bytes: Uint8Array, options: ReadOptions): Promise<string[]> => {
+    const lines: string[] = [];
+    try {
+      const { events, timeBase } = await openTraceBytes(bytes, options);
+      for await (const chunk of events) for (const e of chunk) lines.push(formatEvent(e, timeBase));
+    } catch (error) {
+      assert.ok(error instanceof TraceError);
+    }
+    return lines;
+  };
+  let hugeTimes = 0;
+  for (const name of ['09176a380b21', '105c0e8e6298', '1cdcfb88f3fa', '203e11d03bee', '32f48c7a4e14', '83265ac28fc9']) {
+    const bytes = new Uint8Array(readFileSync(`test/fixtures/traces/divergences/${name}.trace`));
+    const all = await printed(bytes, {});
+    hugeTimes += all.filter((line) => BigInt(/ Time=(-?\d+)/.exec(line)?.[1] ?? 0) > 2n ** 53n).length;
+    const wanted = all.filter((line) => kinds.some((k) => line.includes(` ${k} Time=`)));
+    assert.deepEqual(await printed(bytes, { kinds: [...kinds] }), wanted, name);
+  }
+  assert.ok(hugeTimes > 0, 'the fixtures hold times past 2^53');
+});
+
+test('progress is reported per generation and aborting stops the read', async () => {
+  const path = 'test/fixtures/traces/generations-go1.26.trace';
+  const size = readFileSync(path).length;
+  const seen: { bytesRead: number; generations: number; events: number }[] = [];
+  const opened = await openTraceFile(path, { onProgress: (p) => { assert.equal(p.totalBytes, size); seen.push(p); } });
+  let events = 0;
+  for await (const chunk of opened.events) events += chunk.length;
+  assert.ok(seen.length >= 3, `${seen.length} progress reports`);
+  for (let i = 1; i < seen.length; i++) {
+    assert.ok(seen[i].bytesRead >= seen[i - 1].bytesRead && seen[i].generations >= seen[i - 1].generations);
+  }
+  assert.deepEqual(seen.at(-1), { bytesRead: size, totalBytes: size, generations: seen.at(-1)?.generations, events });
+
+  const controller = new AbortController();
+  const aborted = await openTraceFile(path, { signal: controller.signal });
+  let chunks = 0;
+  await assert.rejects(async () => {
+    for await (const chunk of aborted.events) {
+      assert.ok(chunk.length > 0);
+      chunks++;
+      controller.abort();
+    }
+  }, { name: 'AbortError' });
+  assert.equal(chunks, 1);
+});
+
+test('times stay exact on a machine up for 200 days (beyond 2^53 ns)', async () => {
+  // 200 days of nanotime, in 64 ns ticks.
+  const start = Math.round((200 * 86400e9) / 64);
+  const bytes = traceOf(header(26), annotatedGeneration(1, start), annotatedGeneration(2, start + 5000));
+  const opened = await openTraceBytes(bytes);
+  assert.equal(opened.timeBase, BigInt(start) * 64n);
+  const lines: string[] = [];
+  for await (const chunk of opened.events) for (const e of chunk) lines.push(formatEvent(e, opened.timeBase).split('\n')[0]);
+  // The event batch starts a tick after the generation; the task begins 1+1+2 ticks into it.
+  assert.equal(lines[3], `M=1 P=0 G=1 TaskBegin Time=${(BigInt(start) + 5n) * 64n} ID=7 Parent=18446744073709551615 Type="task.type"`);
+  // The last Sync is forced one nanosecond after the last event: odd, so not representable as a double here.
+  const lastEvent = (BigInt(start) + 5001n + (1n + 1n + 1n + 2n + 3n + 1n + 1n + 5n + 1n + 2n)) * 64n;
+  assert.equal(lines.at(-1), `M=-1 P=-1 G=-1 Sync Time=${lastEvent + 1n} N=3`);
+  assert.ok(lastEvent + 1n > 2n ** 53n);
+});
+
+test('a file read from disk gives the same events as its bytes, and one that shrinks while read fails clearly', async () => {
+  const source = 'test/fixtures/traces/generations-go1.26.trace';
+  const bytes = readFileSync(source);
+  const fromBytes = (await readAll(bytes)).events.map((e) => formatEvent(e));
+  const fromFile: string[] = [];
+  for await (const chunk of (await openTraceFile(source)).events) for (const e of chunk) fromFile.push(formatEvent(e));
+  assert.deepEqual(fromFile, fromBytes);
+
+  // The file's event batches are read again when their events are ordered: cut the file in between.
+  const dir = mkdtempSync(join(tmpdir(), 'lens-shrink-'));
+  try {
+    const path = join(dir, 'shrinking.trace');
+    writeFileSync(path, bytes);
+    const opened = await openTraceFile(path);
+    truncateSync(path, 0);
+    await assert.rejects(async () => {
+      for await (const chunk of opened.events) assert.ok(chunk.length >= 0);
+    }, (error: unknown) => error instanceof TraceError && /got shorter while it was being read/.test(error.message) && error.offset !== undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,198 @@
+// The language server's trace features over stdio, as the extension drives
+// them: open a real fixture trace (parsed in a worker thread), query it, map
+// its source locations into a workspace that is a copy elsewhere (a trace
+// "recorded on another machine"), CodeLens, hover and trace-backed diagnostics.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { CodeLensRequest, HoverRequest, type CodeLens, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import {
+  FOCUS_COMMAND, TraceNotifications, TraceRequests, type FocusTarget, type ResolvedSource, type TraceStatus, type ViewerQueryResult,
+} from '../../server/src/traceProtocol';
+import type { TaskInstance } from '../../server/src/trace/model';
+import { TraceSession } from './session';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'viewer');
+const RECORDED_SOURCE = join(FIXTURES, 'gen', 'main.go');
+
+async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('trace features of the language server', () => {
+  let session: TraceSession;
+  let workspace: string;
+  let mainGo: string;
+  const statuses = (): TraceStatus[] => session.statuses;
+
+  /** The first status ending the load of traceId among those received from index `from` on. */
+  const finalStatus = (traceId: string, from: number) =>
+    until(() => statuses().slice(from).find((s) => s.traceId === traceId && s.phase !== 'loading'), `trace ${traceId} to load`);
+  const open = async (traceId: string, file: string): Promise<TraceStatus> => {
+    const from = statuses().length;
+    await session.connection.sendRequest(TraceRequests.open.method, { uri: pathToFileURL(file).toString(), traceId });
+    return finalStatus(traceId, from);
+  };
+  const query = <K extends keyof ViewerQueryResult>(traceId: string, q: { kind: K } & Record<string, unknown>) =>
+    session.connection.sendRequest(TraceRequests.query.method, { traceId, query: q }) as Promise<ViewerQueryResult[K]>;
+
+  before(async () => {
+    // The workspace is a copy of the program in another directory: the trace's absolute paths do not point into it.
+    workspace = mkdtempSync(join(tmpdir(), 'glt-trace-lsp-'));
+    mainGo = join(workspace, 'main.go');
+    copyFileSync(RECORDED_SOURCE, mainGo);
+    copyFileSync(join(FIXTURES, 'gen', 'go.mod'), join(workspace, 'go.mod'));
+    // A tiny capture window, so that even the fixture traces count as long captures.
+    session = await TraceSession.start(workspace, { lint: { captureWindowSeconds: 0.0002 } });
+  });
+  after(async () => {
+    await session?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  test('loads a trace in a worker and answers summary, instance, task and timeline queries', async () => {
+    const status = await open('demo', join(FIXTURES, 'demo.trace'));
+    assert.equal(status.phase, 'done', status.error);
+    const summary = status.summary!;
+    assert.equal(summary.overview.goVersion, '1.26');
+    assert.equal(summary.tasks.find((t) => t.type === 'handleRequest')?.count, 120);
+    assert.deepEqual(summary.regions.map((r) => r.type).sort(), ['decode', 'encode', 'query']);
+    assert.ok(status.progress.bytesRead > 0 && status.progress.bytesRead === status.progress.totalBytes);
+    // The first view comes while the trace still streams in: a summary of the events read so far.
+    const first = statuses().find((s) => s.traceId === 'demo' && s.summary)!;
+    assert.equal(first.phase, 'loading');
+    assert.ok(first.summary!.overview.events > 0 && first.summary!.overview.events < summary.overview.events,
+      `first view with ${first.summary!.overview.events} of ${summary.overview.events} events`);
+
+    const instances = await query('demo', { kind: 'instances', query: { kind: 'task', type: 'handleRequest', limit: 5 } });
+    assert.equal(instances.total, 120);
+    assert.equal(instances.instances.length, 5);
+    const durations = instances.instances.map((t) => t.durationNs ?? 0);
+    assert.deepEqual(durations, [...durations].sort((a, b) => b - a), 'slowest first');
+
+    const detail = await query('demo', { kind: 'task', id: (instances.instances[0] as TaskInstance).id });
+    assert.ok(detail);
+    assert.deepEqual([...new Set(detail.regions.map((r) => r.type))].sort(), ['decode', 'encode', 'query']);
+    assert.equal(detail.logs[0]?.category, 'request');
+
+    const { startNs, endNs } = summary.overview;
+    const coarse = await query('demo', { kind: 'timeline', query: { startNs, endNs, resolutionNs: (endNs - startNs) / 100, lanes: [0, 1, 2, 3, 4] } });
+    const fine = await query('demo', { kind: 'timeline', query: { startNs, endNs, resolutionNs: 1, lanes: [0, 1, 2, 3, 4] } });
+    assert.equal(coarse.lanes[0].lane.kind, 'gc', 'display order starts with the GC lane');
+    assert.equal(coarse.lanes[1].lane.kind, 'proc', 'then procs');
+    assert.ok(coarse.totalLanes > 100);
+    const count = (s: typeof fine) => s.lanes.reduce((n, l) => n + l.spans.length, 0);
+    assert.ok(count(coarse) < count(fine), `level of detail merges spans (${count(coarse)} vs ${count(fine)})`);
+  });
+
+  test('maps trace locations into a workspace copy by path suffix and notices a changed file', async () => {
+    const demo = statuses().find((s) => s.traceId === 'demo' && s.summary)!.summary!;
+    const site = demo.tasks.find((t) => t.type === 'handleRequest')!.sites[0].site;
+    // The fixture was recorded in some checkout of this repository, not necessarily this one: the trace
+    // names that machine's absolute path, which may or may not exist here; either way the workspace copy wins.
+    assert.ok(site.file.endsWith('/test/fixtures/viewer/gen/main.go'), `the trace names the path where it was recorded: ${site.file}`);
+    assert.ok(!site.file.startsWith(workspace), 'the recorded path is outside the workspace');
+    const resolve = (location: typeof site, annotation = true) =>
+      session.connection.sendRequest(TraceRequests.resolveSource.method, { traceId: 'demo', location, annotation }) as Promise<ResolvedSource | null>;
+    const resolved = await resolve(site);
+    assert.deepEqual(resolved, { uri: pathToFileURL(mainGo).toString(), line: site.line - 1, matchedBySuffix: true });
+
+    // Two lines inserted above: the recorded line no longer holds trace.NewTask; it moved down by two.
+    const original = readFileSync(mainGo, 'utf8');
+    writeFileSync(mainGo, original.replace('package main\n', 'package main\n\n// moved\n'));
+    try {
+      const moved = await resolve(site);
+      assert.equal(moved?.line, site.line + 1);
+      assert.match(moved?.stale ?? '', new RegExp(`line ${site.line} no longer holds the runtime/trace call.*moved to line ${site.line + 2}`));
+    } finally {
+      writeFileSync(mainGo, original);
+    }
+    assert.equal(await resolve({ function: 'x.y', file: '/nowhere/else/missing.go', line: 3 }), null);
+  });
+
+  test('CodeLens and hover on annotation calls show the open trace’s numbers', async () => {
+    const uri = pathToFileURL(mainGo).toString();
+    const text = readFileSync(mainGo, 'utf8');
+    await session.open(uri, text);
+    const lenses = await session.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }) as CodeLens[];
+    const byLine = new Map(lenses.map((l) => [l.range.start.line + 1, l.command!]));
+    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    assert.match(byLine.get(lineOf('trace.NewTask(ctx, "handleRequest")'))!.title, /^trace: 120 tasks “handleRequest” · p50 \S+ · p99 \S+$/);
+    assert.match(byLine.get(lineOf('trace.StartRegion(ctx, "query")'))!.title, /120 regions “query”/);
+    assert.match(byLine.get(lineOf('trace.Log(ctx, "request"'))!.title, /120 logs “request” \(\d+\.\d% of events\)/);
+    const focus = byLine.get(lineOf('trace.NewTask(ctx, "handleRequest")'))!;
+    assert.equal(focus.command, FOCUS_COMMAND);
+    const target = focus.arguments![0] as FocusTarget;
+    assert.equal(target.kind, 'task');
+    assert.equal(target.type, 'handleRequest');
+    assert.equal(target.traceUri, pathToFileURL(join(FIXTURES, 'demo.trace')).toString());
+
+    const line = lineOf('trace.NewTask(ctx, "handleRequest")') - 1;
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: text.split('\n')[line].indexOf('NewTask') + 2 } }) as Hover;
+    const markdown = (hover.contents as MarkupContent).value;
+    assert.match(markdown, /\*\*task ` handleRequest `\*\* in ` demo\.trace `: 120 from this line/);
+    assert.match(markdown, /p50 .* p99 .* max/);
+    assert.match(markdown, /```text\n[\s\S]*│█/);
+    // No CodeLens on lines without annotation calls.
+    assert.ok(lenses.every((l) => /trace\.(NewTask|StartRegion|WithRegion|Log)/.test(text.split('\n')[l.range.start.line])));
+  });
+
+  test('a trace showing a rule’s problem in numbers puts a diagnostic on the line', async () => {
+    const status = await open('noisy', join(FIXTURES, 'noisy.trace'));
+    assert.equal(status.phase, 'done');
+    const items = await until(() => [...session.diagnostics].reverse().find((d) => d.some((i) => i.diagnostics.some((x) => x.code === 'log-in-loop'))), 'trace diagnostics');
+    const forMain = items.find((i) => i.uri === pathToFileURL(mainGo).toString())!.diagnostics;
+    const text = readFileSync(mainGo, 'utf8').split('\n');
+    const log = forMain.find((d) => d.code === 'log-in-loop')!;
+    assert.equal(log.source, 'go-trace-lens');
+    assert.match(text[log.range.start.line], /trace\.Log\(tctx, "op", "x"\)/);
+    assert.match(log.message as string, /produced 3,000 log events \(category “op”\), \d+\.\d% of all [\d,]+ events/);
+    const tiny = forMain.find((d) => d.code === 'task-per-iteration')!;
+    assert.match(text[tiny.range.start.line], /trace\.NewTask\(ctx, "tinyOp"\)/);
+    assert.match(tiny.message as string, /created 3,000 tasks “tinyOp” with a median of \S+/);
+    // Capture-wide findings land on the trace.Start call of the open file.
+    const startLine = text.findIndex((l) => l.includes('trace.Start(os.Stdout)'));
+    const long = forMain.find((d) => d.code === 'long-capture-window')!;
+    assert.equal(long.range.start.line, startLine);
+    assert.match(long.message as string, /noisy\.trace covers \d+\.\d s, [\d.]+× the 0\.0002 s capture window/);
+    const startup = forMain.find((d) => d.code === 'whole-program-capture');
+    assert.equal(startup?.range.start.line, status.summary!.overview.spansStartup ? startLine : undefined);
+  });
+
+  test('a load cancelled from the progress notification stops, and the trace opens again afterwards', async () => {
+    // The cancel is queued before the worker has read anything (it starts reading only once it is up).
+    await session.connection.sendRequest(TraceRequests.open.method, { uri: pathToFileURL(join(FIXTURES, 'demo.trace')).toString(), traceId: 'stopped' });
+    await session.connection.sendNotification(TraceNotifications.cancel.method, { traceId: 'stopped' });
+    const stopped = await finalStatus('stopped', 0);
+    assert.equal(stopped.phase, 'cancelled');
+    assert.ok(stopped.progress.events < statuses().find((s) => s.traceId === 'demo' && s.phase === 'done')!.progress.events);
+    const again = await open('stopped', join(FIXTURES, 'demo.trace'));
+    assert.equal(again.phase, 'done');
+    assert.equal(again.summary?.tasks.find((t) => t.type === 'handleRequest')?.count, 120);
+  });
+
+  test('a corrupt trace fails with a clear error and the server keeps serving', async () => {
+    const bad = join(workspace, 'corrupt.trace');
+    const good = readFileSync(join(FIXTURES, 'demo.trace'));
+    writeFileSync(bad, Buffer.concat([good.subarray(0, 40), Buffer.alloc(64, 0xff)]));
+    const status = await open('bad', bad);
+    assert.equal(status.phase, 'error');
+    assert.ok(status.error && status.error.length > 0 && !/\n\s+at /.test(status.error), status.error);
+    const notTrace = join(workspace, 'notes.trace');
+    writeFileSync(notTrace, 'hello, this is not a trace');
+    const status2 = await open('text', notTrace);
+    assert.equal(status2.phase, 'error');
+    assert.match(status2.error ?? '', /trace/i);
+    const again = await query('demo', { kind: 'instances', query: { kind: 'region', type: 'query', limit: 1 } });
+    assert.equal(again.total, 120);
+  });
+});

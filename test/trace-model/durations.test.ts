@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DurationSeries, log2Histogram, nearestRank } from '../../server/src/trace/summary/durations';
+import { InstanceKeeper, KEPT_SAMPLE, KEPT_SLOWEST } from '../../server/src/trace/summary/instances';
+
+describe('exact percentiles', () => {
+  it('nearest rank is the smallest value with at least p% of values at or below it', () => {
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let n = 1; n <= 300; n += 7) {
+      const values = Array.from({ length: n }, () => next() % 1000);
+      const series = new DurationSeries();
+      for (const v of values) series.add(v);
+      const stats = series.stats();
+      for (const [p, got] of [[50, stats.p50Ns], [90, stats.p90Ns], [99, stats.p99Ns]] as const) {
+        const atOrBelow = values.filter((v) => v <= got).length;
+        const below = values.filter((v) => v < got).length;
+        assert.ok(atOrBelow * 100 >= p * n, `p${p} of ${n}: too small`);
+        assert.ok(below * 100 < p * n, `p${p} of ${n}: not the smallest such value`);
+        assert.ok(values.includes(got));
+      }
+      assert.equal(stats.maxNs, Math.max(...values));
+      assert.equal(stats.totalNs, values.reduce((a, b) => a + b, 0));
+      assert.equal(stats.histogram.counts.reduce((a, b) => a + b, 0), n);
+    }
+  });
+
+  it('selection gives the same percentiles as sorting, with many ties and large series', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (const [n, range] of [[1000, 5], [10_007, 1000], [65_536, 2 ** 31], [3, 1]]) {
+      const values = Array.from({ length: n }, () => next() % range);
+      const series = new DurationSeries();
+      for (const v of values) series.add(v);
+      const sorted = [...values].sort((a, b) => a - b);
+      const stats = series.stats();
+      assert.deepEqual([stats.p50Ns, stats.p90Ns, stats.p99Ns, stats.maxNs], [nearestRank(sorted, 50), nearestRank(sorted, 90), nearestRank(sorted, 99), sorted[n - 1]], `n=${n} range=${range}`);
+    }
+  });
+
+  it('handles the edges', () => {
+    assert.equal(nearestRank([], 50), 0);
+    assert.equal(nearestRank([7], 99), 7);
+    assert.equal(nearestRank([1, 2, 3, 4], 50), 2);
+    assert.equal(nearestRank([1, 2, 3, 4], 51), 3);
+    const h = log2Histogram([0, 1, 3, 4, 1023, 1024, 2 ** 50 - 1, 2 ** 50]);
+    assert.equal(h.boundsNs[0], 1);
+    for (const v of [0, 1, 3, 4, 1023, 1024, 2 ** 50 - 1, 2 ** 50]) {
+      const i = h.boundsNs.findIndex((b, k) => k + 1 < h.boundsNs.length && Math.max(v, 1) >= b && v < h.boundsNs[k + 1]);
+      assert.ok(i >= 0, `${v} has a bucket`);
+    }
+    assert.equal(h.counts.reduce((a, b) => a + b, 0), 8);
+    assert.equal(h.counts[h.counts.length - 1], 1, '2^50 alone in the last bucket');
+  });
+
+  it('counts incomplete instances without durations', () => {
+    const s = new DurationSeries();
+    s.add(5);
+    s.incomplete += 2;
+    assert.deepEqual([s.count, s.stats().completeCount, s.stats().p50Ns], [3, 1, 5]);
+  });
+});
+
+describe('bounded instance keeping', () => {
+  it('keeps exactly the slowest instances plus a bounded sample', () => {
+    const evicted: number[] = [];
+    const keeper = new InstanceKeeper<{ durationNs?: number; id: number }>((e) => evicted.push(e.id));
+    const n = 10_000;
+    let rejected = 0;
+    for (let i = 0; i < n; i++) if (!keeper.offer({ id: i, durationNs: (i * 7919) % n })) rejected++;
+    if (!keeper.offer({ id: -1 })) rejected++;
+    const kept = keeper.instances();
+    assert.ok(kept.length <= KEPT_SLOWEST + KEPT_SAMPLE);
+    assert.deepEqual(kept.slice(0, KEPT_SLOWEST).map((k) => k.durationNs), Array.from({ length: KEPT_SLOWEST }, (_, i) => n - 1 - i));
+    assert.equal(rejected + evicted.length + kept.length, n + 1, 'every instance is kept, rejected, or evicted once');
+  });
+});

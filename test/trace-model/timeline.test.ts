@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LEVEL_BASE_NS, SPAN_BUDGET, TimelineIndex } from '../../server/src/trace/summary/timeline';
+import type { TimelineSpan } from '../../server/src/trace/model';
+
+/** Deterministic pseudo-random numbers in [0, 1). */
+function random(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    return x / 2 ** 32;
+  };
+}
+
+interface Raw { start: number; end: number; label: string }
+
+/** A lane of back-to-back spans with durations from 10 ns to ~1 ms and a few labels. */
+function buildLane(index: TimelineIndex, count: number, seed: number): Raw[] {
+  const next = random(seed);
+  const lane = index.lane('goroutine', seed, `G${seed}`);
+  const raw: Raw[] = [];
+  let t = 1_000;
+  for (let i = 0; i < count; i++) {
+    const gap = next() < 0.3 ? Math.floor(next() * 5_000) : 0;
+    const length = Math.floor(10 * 10 ** (next() * 5));
+    const span = { start: t + gap, end: t + gap + length, label: ['Running', 'Runnable', 'Waiting (sync)'][i % 3] };
+    index.add(lane, 0, 'state', span.start, span.end, span.label);
+    raw.push(span);
+    t = span.end;
+  }
+  return raw;
+}
+
+/** `coarse`: past the span budget merged spans may be wider than the resolution asks. */
+function checkWindow(spans: TimelineSpan[], raw: Raw[], startNs: number, endNs: number, resolutionNs: number, coarse = false): void {
+  // Every raw span touching the window lies inside exactly one returned span.
+  const touching = raw.filter((r) => r.end >= startNs && r.start <= endNs);
+  let k = 0;
+  for (const r of touching) {
+    while (k < spans.length && spans[k].endNs < r.end) k++;
+    assert.ok(k < spans.length && spans[k].startNs <= r.start && r.end <= spans[k].endNs, `span ${r.start}-${r.end} lost at ${resolutionNs} ns/px`);
+  }
+  // Merged counts add up: the returned spans hold exactly the touching spans plus, at the edges,
+  // neighbours merged with them.
+  const merged = spans.reduce((n, s) => n + s.merged, 0);
+  assert.ok(merged >= touching.length, `merged ${merged} < ${touching.length}`);
+  for (let i = 1; i < spans.length; i++) assert.ok(spans[i - 1].endNs <= spans[i].startNs, 'returned spans overlap');
+  for (const s of spans) {
+    if (s.merged > 1 && !coarse) assert.ok(s.endNs - s.startNs < 3 * resolutionNs, 'a merged span is 3 pixels wide or more');
+  }
+}
+
+describe('TimelineIndex level of detail', () => {
+  const index = new TimelineIndex();
+  const raw = buildLane(index, 20_000, 7);
+  index.finish();
+  const start = raw[0].start;
+  const end = raw[raw.length - 1].end;
+
+  it('returns the exact spans at full resolution', () => {
+    const spans = index.query({ startNs: start, endNs: end, resolutionNs: 0, lanes: [1] }).lanes[0].spans;
+    assert.equal(spans.length, raw.length);
+    assert.deepEqual(spans.slice(0, 3).map((s) => [s.startNs, s.endNs, s.label, s.merged]), raw.slice(0, 3).map((r) => [r.start, r.end, r.label, 1]));
+  });
+
+  it('keeps every span and every count at every zoom level over the whole trace', () => {
+    for (let resolution = 1; resolution < end - start; resolution *= 3) {
+      const spans = index.query({ startNs: start, endNs: end, resolutionNs: resolution, lanes: [1] }).lanes[0].spans;
+      assert.equal(spans.reduce((n, s) => n + s.merged, 0), raw.length, `counts at ${resolution} ns/px`);
+      checkWindow(spans, raw, start, end, resolution);
+      // About one span per pixel: at most one per pixel plus two per span longer than a pixel.
+      const long = raw.filter((r) => r.end - r.start >= resolution).length;
+      assert.ok(spans.length <= Math.ceil((end - start) / resolution) + 2 * long + 2, `${spans.length} spans at ${resolution} ns/px`);
+    }
+  });
+
+  it('answers any window at any resolution without losing spans', () => {
+    const next = random(99);
+    for (let i = 0; i < 200; i++) {
+      const a = start + Math.floor(next() * (end - start));
+      const b = a + Math.floor(next() * (end - a));
+      const resolution = Math.floor(10 ** (next() * 7));
+      checkWindow(index.query({ startNs: a, endNs: b, resolutionNs: resolution, lanes: [1] }).lanes[0].spans, raw, a, b, resolution);
+    }
+  });
+
+  it('labels merged spans of different states as mixed and keeps a shared label', () => {
+    const spans = index.query({ startNs: start, endNs: end, resolutionNs: end - start, lanes: [1] }).lanes[0].spans;
+    assert.ok(spans.some((s) => s.label === 'mixed'));
+    const single = new TimelineIndex();
+    const lane = single.lane('proc', 0, 'P0');
+    for (let i = 0; i < 100; i++) single.add(lane, 0, 'state', i * 10, i * 10 + 5, 'G1');
+    single.finish();
+    assert.deepEqual(single.query({ startNs: 0, endNs: 1000, resolutionNs: 10_000, lanes: [lane] }).lanes[0].spans.map((s) => [s.label, s.merged]), [['G1', 100]]);
+  });
+
+  it('answers queries while loading, before finish()', () => {
+    const live = new TimelineIndex();
+    const liveRaw = buildLane(live, 5_000, 3);
+    const a = liveRaw[0].start;
+    const b = liveRaw[liveRaw.length - 1].end;
+    for (const resolution of [0, 50, LEVEL_BASE_NS * 7, 1e6]) {
+      const spans = live.query({ startNs: a, endNs: b, resolutionNs: resolution, lanes: [1] }).lanes[0].spans;
+      assert.equal(spans.reduce((n, s) => n + s.merged, 0), liveRaw.length, `before finish at ${resolution}`);
+    }
+  });
+
+  it('nests regions by depth in rows', () => {
+    const nested = new TimelineIndex();
+    const lane = nested.lane('goroutine', 1, 'G1');
+    nested.add(lane, 2, 'region', 10, 20, 'inner');
+    nested.add(lane, 1, 'region', 5, 30, 'outer');
+    nested.add(lane, 0, 'state', 0, 40, 'Running');
+    nested.finish();
+    const spans = nested.query({ startNs: 0, endNs: 50, resolutionNs: 0 }).lanes[1].spans;
+    assert.deepEqual(spans.map((s) => [s.category, s.depth, s.label]), [['state', 0, 'Running'], ['region', 0, 'outer'], ['region', 1, 'inner']]);
+  });
+
+  it('stays within its span budget, coarser beyond it, without losing or double-counting spans', () => {
+    const budget = 2_000;
+    const small = new TimelineIndex(budget);
+    const lanes = [1, 2, 3].map((seed) => buildLane(small, 20_000, seed));
+    for (const l of lanes) assert.ok(l.length === 20_000);
+    const mid = small.storedSpans; // before finish, some merges are still open
+    small.finish();
+    assert.ok(small.storedSpans <= 3 * budget + 2_000, `${small.storedSpans} spans stored for a budget of ${budget} (${mid} before finish)`);
+    assert.ok(SPAN_BUDGET >= 1_000_000);
+    const all = lanes.flat();
+    const start = Math.min(...all.map((r) => r.start));
+    const end = Math.max(...all.map((r) => r.end));
+    for (const resolution of [0, 10, 1_000, 100_000, 1e7]) {
+      const slice = small.query({ startNs: start, endNs: end, resolutionNs: resolution });
+      const goroutineLanes = slice.lanes.filter((l) => l.lane.kind === 'goroutine');
+      goroutineLanes.forEach((l, i) => {
+        assert.equal(l.spans.reduce((n, s) => n + s.merged, 0), lanes[i].length, `lane ${i} at ${resolution} ns/px`);
+        checkWindow(l.spans, lanes[i], start, end, resolution, true);
+      });
+    }
+    const next = random(5);
+    for (let i = 0; i < 100; i++) {
+      const a = start + Math.floor(next() * (end - start));
+      const b = a + Math.floor(next() * (end - a));
+      const resolution = Math.floor(10 ** (next() * 6));
+      const slice = small.query({ startNs: a, endNs: b, resolutionNs: resolution, lanes: [1, 2, 3] });
+      slice.lanes.forEach((l, k) => checkWindow(l.spans, lanes[k], a, b, resolution, true));
+    }
+    // The first spans are still exact at full resolution; the last ones are merged.
+    const first = small.query({ startNs: lanes[0][0].start, endNs: lanes[0][5].end, resolutionNs: 0, lanes: [1] }).lanes[0].spans;
+    assert.deepEqual(first.slice(0, 5).map((s) => s.merged), [1, 1, 1, 1, 1]);
+    const tail = lanes[0].slice(-50);
+    const last = small.query({ startNs: tail[0].start, endNs: tail[49].end, resolutionNs: 0, lanes: [1] }).lanes[0].spans;
+    assert.ok(last.some((s) => s.merged > 1), 'spans past the budget are kept merged');
+  });
+});
