@@ -72,22 +72,31 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 }
 
 /**
+ * Acts, then checks the outcome; a check that fails is retried from the act (after `recover`, if
+ * given), up to `attempts` tries in all, and the last failure is thrown. A failing act is not retried.
+ */
+async function retried(attempts: number, act: () => Promise<void>, check: () => Promise<void>, recover?: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await act();
+    try {
+      return await check();
+    } catch (error) {
+      if (attempt === attempts) throw error;
+      await recover?.();
+    }
+  }
+}
+
+/**
  * Opens a workspace file with Quick Open (Ctrl+P) and waits for its editor tab to be active. On a
  * loaded machine the workbench now and then drops a pick; a pick whose tab never shows is retried.
  */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
   const name = relativePath.split('/').pop()!;
-  const attempts = 3;
-  for (let attempt = 1; ; attempt++) {
+  await retried(3, async () => {
     await page.keyboard.press('Control+P');
     await pickFromQuickInput(page, relativePath, name);
-    try {
-      await activeTab(page, name).waitFor({ timeout: 20_000 });
-      return;
-    } catch (error) {
-      if (attempt === attempts) throw error;
-    }
-  }
+  }, () => activeTab(page, name).waitFor({ timeout: 20_000 }));
 }
 
 export function activeTab(page: Page, name: string): Locator {
@@ -98,29 +107,29 @@ export function activeEditor(page: Page): Locator {
   return page.locator('.editor-group-container.active .monaco-editor').first();
 }
 
+/** The text area of the active editor. */
+const editorLines = (page: Page): Locator => activeEditor(page).locator('.view-lines').first();
+
 /**
  * Moves the cursor with Go to Line (Ctrl+G); line and column are 1-based as shown in the status bar.
  * Right after a tab opens, focus can still be on its way to the editor and the key press is lost,
  * so a move the status bar never shows is tried again.
  */
 export async function goToLine(page: Page, line: number, column = 1): Promise<void> {
-  const attempts = 3;
-  for (let attempt = 1; ; attempt++) {
-    await activeEditor(page).locator('.view-lines').first().waitFor();
+  const input = quickInput(page).locator('input.input');
+  await retried(3, async () => {
+    await editorLines(page).waitFor();
     await page.keyboard.press('Control+G');
-    const input = quickInput(page).locator('input.input');
-    const shown = await input.waitFor({ timeout: 10_000 }).then(() => true, () => false);
-    if (shown) {
-      await input.fill(`:${line}:${column}`);
-      await input.press('Enter');
-      const moved = await cursorAt(page, line, 20_000).then(() => true, () => false);
-      if (moved) return;
-    }
-    if (attempt === attempts) return cursorAt(page, line, 1);
+  }, async () => {
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`:${line}:${column}`);
+    await input.press('Enter');
+    await cursorAt(page, line, 20_000);
+  }, async () => {
     // Whatever half-open state is left (a widget, lost focus), start again from the editor.
     await page.keyboard.press('Escape');
-    await activeEditor(page).locator('.view-lines').first().click();
-  }
+    await editorLines(page).click();
+  });
 }
 
 /** Waits until the status bar shows the cursor on the given 1-based line. */
@@ -183,16 +192,18 @@ export async function codeActionsAt(page: Page, problem: Problem, attempts = 3):
   await goToLine(page, problem.line, problem.column);
   const actions = page.locator('.action-widget .monaco-list-row.action');
   const none = page.locator('.monaco-editor-overlaymessage', { hasText: 'No code actions available' });
-  for (let attempt = 1; ; attempt++) {
+  await retried(attempts, async () => {
     await page.keyboard.press('Control+.');
     await actions.first().or(none).waitFor();
-    if (await actions.first().isVisible()) return actions;
+  }, async () => {
+    if (!(await actions.first().isVisible())) throw new Error(`Ctrl+. showed "No code actions available" ${attempts} times at line ${problem.line}`);
+  }, async () => {
     // The server answers nothing while the document's analysis is still catching up (a loaded
     // machine); a user would press Ctrl+. again.
-    if (attempt === attempts) throw new Error(`Ctrl+. showed "No code actions available" ${attempts} times at line ${problem.line}`);
     await page.keyboard.press('Escape');
     await none.waitFor({ state: 'hidden' });
-  }
+  });
+  return actions;
 }
 
 /** Moves the menu's focus with the arrow keys to the action with this title and applies it with Enter. */
@@ -215,7 +226,7 @@ export function squiggles(page: Page, severity: 'error' | 'warning' | 'info' | '
 }
 
 export async function editorText(page: Page): Promise<string> {
-  return (await activeEditor(page).locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+  return (await editorLines(page).innerText()).replace(/\u00a0/g, ' ');
 }
 
 /** The document inside a webview panel (code-server nests it in two iframes). */
