@@ -53,6 +53,26 @@ describe('exact percentiles', () => {
     assert.equal(h.counts[h.counts.length - 1], 1, '2^50 alone in the last bucket');
   });
 
+  it('keeps durations of 4.3 s and longer, fractions and negatives exactly, in any chunk', () => {
+    // Chunks hold 8192 values and start as 32-bit: odd values land in a chunk's middle, in a full
+    // chunk, and in the one still growing.
+    const odd = [2 ** 32, 2 ** 32 - 1, 2 ** 53 - 1, 0.5, -3, 7e12];
+    const values: number[] = [];
+    for (let i = 0; i < 20_000; i++) values.push(i === 5000 ? odd[0] : i === 12_000 ? odd[1] : i === 19_999 ? odd[2] : (i * 7919) % 100_003);
+    values.push(...odd.slice(3));
+    const series = new DurationSeries();
+    for (const v of values) series.add(v);
+    const sorted = [...values].sort((a, b) => a - b);
+    const stats = series.stats();
+    assert.equal(stats.completeCount, values.length);
+    assert.equal(stats.maxNs, 2 ** 53 - 1);
+    assert.equal(stats.totalNs, values.reduce((a, b) => a + b, 0));
+    assert.deepEqual([stats.p50Ns, stats.p90Ns, stats.p99Ns], [nearestRank(sorted, 50), nearestRank(sorted, 90), nearestRank(sorted, 99)]);
+    const small = new DurationSeries();
+    for (const v of [3, 2 ** 32 + 5, 1]) small.add(v);
+    assert.deepEqual([small.stats().p50Ns, small.stats().maxNs], [3, 2 ** 32 + 5]);
+  });
+
   it('counts incomplete instances without durations', () => {
     const s = new DurationSeries();
     s.add(5);

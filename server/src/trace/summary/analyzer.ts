@@ -2,7 +2,7 @@
 // Feed it the reader's event chunks in order (add), then call finish(); summary() may also be
 // called between chunks for a first view while the trace loads.
 //
-// Memory stays bounded by what the trace holds, not by its event count: durations are 8 bytes
+// Memory stays bounded by what the trace holds, not by its event count: durations are 4 bytes
 // per task/region in typed arrays, kept instances are capped per source site (instances.ts),
 // task details are capped per task (MAX_TASK_CHILDREN) and for open tasks (MAX_OPEN_TASK_DETAILS),
 // the timeline has a span budget (timeline.ts), and blocking profiles are per distinct stack.
