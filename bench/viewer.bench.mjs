@@ -108,6 +108,9 @@ try {
       console.log(`  go-trace-lens: first view ${fmtMs(loaded.firstViewMs)} (with ${loaded.firstViewEvents.toLocaleString('en-US')} events read), complete ${fmtMs(loaded.completeMs)} ` +
         `(${loaded.cpu.toFixed(1)} CPU s; ${(bytes / MB / (loaded.completeMs / 1000)).toFixed(1)} MB/s wall, ${(bytes / MB / loaded.cpu).toFixed(1)} MB per CPU s; ${(events / 1e6).toFixed(1)} M events), ` +
         `server peak RSS ${fmtMb(loaded.peakRss)} (${(loaded.peakRss / bytes).toFixed(2)}× the file; idle ${fmtMb(loaded.idleRss)})`);
+      // Frames are drawn before go tool trace runs: right after it is killed at the memory cap, the
+      // machine spends a while taking those gigabytes back, and the first frames drawn then measured that.
+      const rows = await timelineFrameTimes(browser, { status: loaded.status, answerer: { answer: (query) => loaded.connection.sendRequest('goTraceLens/trace/query', { traceId: 'bench', query }) } }, { framesPerZoom });
       const go = await goToolTraceServe(path);
       if (go.skipped) console.log(`  go tool trace: not run: ${go.skipped}`);
       else if (go.result === 'served') {
@@ -118,7 +121,6 @@ try {
         console.log(`  go tool trace: not serving after ${fmtMs(go.ms)} (${go.cpu.toFixed(1)} CPU s): ${go.result} at ${fmtMb(go.peakRss)} peak RSS ` +
           `(cap ${fmtMb(goCapBytes)}, limit ${fmtMs(goTimeoutMs)}); go-trace-lens had the first view after ${fmtMs(loaded.firstViewMs)} and all of it after ${fmtMs(loaded.completeMs)}`);
       }
-      const rows = await timelineFrameTimes(browser, { status: loaded.status, answerer: { answer: (query) => loaded.connection.sendRequest('goTraceLens/trace/query', { traceId: 'bench', query }) } }, { framesPerZoom });
       console.log(`  timeline frames (canvas draw in headless Chromium, 1200×~600 px, ${framesPerZoom} pans per zoom, ms; ${(events / 1e6).toFixed(1)} M events):`);
       printFrameTable(rows, '    ');
     } finally {
