@@ -55,11 +55,12 @@ describe('exact percentiles', () => {
 
   it('keeps durations of 4.3 s and longer, fractions and negatives exactly, in any chunk', () => {
     // Chunks hold 8192 values and start as 32-bit: odd values land in a chunk's middle, in a full
-    // chunk, and in the one still growing.
-    const odd = [2 ** 32, 2 ** 32 - 1, 2 ** 53 - 1, 0.5, -3, 7e12];
+    // chunk, first in a new chunk, and in the one still growing.
+    const odd = [2 ** 32, 2 ** 32 - 1, 2 ** 32 + 9, 2 ** 53 - 1, 0.5, -3, 7e12];
+    const at = new Map([[5000, odd[0]], [12_000, odd[1]], [16_384, odd[2]], [19_999, odd[3]]]);
     const values: number[] = [];
-    for (let i = 0; i < 20_000; i++) values.push(i === 5000 ? odd[0] : i === 12_000 ? odd[1] : i === 19_999 ? odd[2] : (i * 7919) % 100_003);
-    values.push(...odd.slice(3));
+    for (let i = 0; i < 20_000; i++) values.push(at.get(i) ?? (i * 7919) % 100_003);
+    values.push(...odd.slice(4));
     const series = new DurationSeries();
     for (const v of values) series.add(v);
     const sorted = [...values].sort((a, b) => a - b);

@@ -19,21 +19,23 @@ export class DurationSeries {
   incomplete = 0;
 
   add(durationNs: number): void {
+    // A value a Uint32Array would not hold exactly needs a chunk of doubles.
+    const double = durationNs >>> 0 !== durationNs;
     if (this.lastLength === this.last.length) {
       if (this.last.length < CHUNK) {
-        this.last = this.resized(this.last.length * 2, this.last instanceof Float64Array);
+        this.last = this.resized(this.last.length * 2, double || this.last instanceof Float64Array);
       } else {
         this.full.push(this.last);
-        this.last = new Uint32Array(CHUNK);
+        this.last = double ? new Float64Array(CHUNK) : new Uint32Array(CHUNK);
         this.lastLength = 0;
       }
+    } else if (double && this.last instanceof Uint32Array) {
+      this.last = this.resized(this.last.length, true);
     }
-    // A value a Uint32Array would not hold exactly turns the chunk into doubles.
-    if (durationNs >>> 0 !== durationNs && this.last instanceof Uint32Array) this.last = this.resized(this.last.length, true);
     this.last[this.lastLength++] = durationNs;
   }
 
-  /** `last` copied into a new chunk of `length` values, of doubles or of the same kind. */
+  /** `last`'s values copied into a new chunk of `length` values: doubles, or 32-bit. */
   private resized(length: number, doubles: boolean): Chunk {
     const grown = doubles ? new Float64Array(length) : new Uint32Array(length);
     grown.set(this.last.subarray(0, this.lastLength));
