@@ -95,7 +95,7 @@ describe('trace features of the language server', () => {
   });
 
   test('maps trace locations into a workspace copy by path suffix and notices a changed file', async () => {
-    const demo = statuses().find((s) => s.traceId === 'demo' && s.summary)!.summary!;
+    const demo = statuses().find((s) => s.traceId === 'demo' && s.phase === 'done')!.summary!;
     const site = demo.tasks.find((t) => t.type === 'handleRequest')!.sites[0].site;
     // The fixture was recorded in some checkout of this repository, not necessarily this one: the trace
     // names that machine's absolute path, which may or may not exist here; either way the workspace copy wins.

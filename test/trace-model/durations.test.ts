@@ -38,6 +38,28 @@ describe('exact percentiles', () => {
     }
   });
 
+  it('counting and narrowing give what sorting gives, for values of every size and clusters of ties', () => {
+    let seed = 99;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const cases: [string, () => number][] = [
+      ['below 256', () => next() % 256],
+      ['one wide bucket, spread', () => 2 ** 40 + (next() % 2 ** 30) * 2 ** 3],
+      ['ties at a tick', () => (next() % 10 < 7 ? 2112 : 64 * (next() % 5000))],
+      ['near 2^63', () => 2 ** 62 + (next() % 1000) * 2 ** 40],
+      ['long tail', () => Math.floor(2 ** ((next() % 4000) / 100))],
+    ];
+    for (const [what, value] of cases) {
+      const values = Array.from({ length: 30_000 }, value);
+      const series = new DurationSeries();
+      for (const v of values) series.add(v);
+      const sorted = [...values].sort((a, b) => a - b);
+      const stats = series.stats();
+      assert.deepEqual([stats.p50Ns, stats.p90Ns, stats.p99Ns, stats.maxNs],
+        [nearestRank(sorted, 50), nearestRank(sorted, 90), nearestRank(sorted, 99), sorted[sorted.length - 1]], what);
+      assert.deepEqual(stats.histogram, log2Histogram(values), `${what}: histogram`);
+    }
+  });
+
   it('handles the edges', () => {
     assert.equal(nearestRank([], 50), 0);
     assert.equal(nearestRank([7], 99), 7);

@@ -772,7 +772,7 @@ export class Ordering {
     } else {
       const stack = this.stackArg(evt, ev.a3, ev.typ);
       const category = this.stringArg(evt, ev.a1, ev.typ);
-      const message = this.stringArg(evt, ev.a2, ev.typ);
+      const message = this.stringArg(evt, ev.a2, ev.typ, false);
       if (!(this.want & KindMask.Log)) { this.skip(time); return true; }
       this.push({
         kind: 'Log', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack, task: num(ev.a0), category, message,
@@ -913,8 +913,9 @@ export class Ordering {
     return stack;
   }
 
-  private stringArg(evt: Generation, id: I64, typ: number): string {
-    const s = evt.string(id);
+  /** `keep` false for a string read once (a log message), which is then not kept decoded. */
+  private stringArg(evt: Generation, id: I64, typ: number, keep = true): string {
+    const s = keep ? evt.string(id) : evt.stringOnce(id);
     if (s === undefined) throw new TraceError(`found invalid string ID ${uint64Text(id)} for event ${specs[typ].name}`);
     return s;
   }

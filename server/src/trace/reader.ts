@@ -44,8 +44,11 @@ export interface OpenedTrace {
 
 const EMPTY_BYTES = new Uint8Array(0);
 
-/** Events per yielded chunk: large enough to amortize the async hop, small enough to show progress early. */
-const CHUNK_EVENTS = 4096;
+/**
+ * Events per yielded chunk: large enough to amortize the async hop, small enough that the chunk in flight,
+ * about all that survives a young-generation collection, stays small (see heap.ts).
+ */
+const CHUNK_EVENTS = 256;
 
 /** A thread's position in its batches of the current generation (Go's batchCursor). */
 class BatchCursor implements RawEvent {

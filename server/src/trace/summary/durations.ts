@@ -51,14 +51,9 @@ export class DurationSeries {
   get completeCount(): number { return this.full.length * CHUNK + this.lastLength; }
   get count(): number { return this.completeCount + this.incomplete; }
 
-  /** Copies the durations into `target` from `offset`; returns the offset after them. */
-  copyInto(target: Float64Array, offset: number): number {
-    for (const chunk of this.full) {
-      target.set(chunk, offset);
-      offset += CHUNK;
-    }
-    target.set(this.last.subarray(0, this.lastLength), offset);
-    return offset + this.lastLength;
+  /** The durations, as views of the storage chunks. */
+  chunks(): Chunk[] {
+    return [...this.full, this.last.subarray(0, this.lastLength)];
   }
 
   stats(): LatencyStats {
@@ -66,17 +61,127 @@ export class DurationSeries {
   }
 }
 
-/** Statistics over the union of several series (e.g. a type's sites), without keeping it. */
+/**
+ * Statistics over the union of several series (e.g. a type's sites), exact, without copying it. Whole,
+ * non-negative nanoseconds (every real trace's) are counted in buckets, and each percentile's bucket
+ * is narrowed with more counting passes until it holds one value: a few passes over 4-byte values
+ * instead of an 8-byte copy of them all, which was the largest allocation of `trace stats`. Other
+ * values (fractions, negatives: hostile traces only) are copied and selected.
+ */
 export function combinedStats(series: readonly DurationSeries[]): LatencyStats {
-  let n = 0;
   let incomplete = 0;
-  for (const s of series) {
-    n += s.completeCount;
-    incomplete += s.incomplete;
+  for (const s of series) incomplete += s.incomplete;
+  const chunks = series.flatMap((s) => s.chunks());
+  const counts = new Float64Array(BUCKETS);
+  let n = 0;
+  let total = 0;
+  let max = 0;
+  let whole = true;
+  for (const chunk of chunks) {
+    n += chunk.length;
+    if (chunk instanceof Uint32Array) {
+      for (let i = 0; i < chunk.length; i++) {
+        const v = chunk[i];
+        total += v;
+        if (v > max) max = v;
+        counts[v < EXACT_BELOW ? v : uint32BucketOf(v)]++;
+      }
+      continue;
+    }
+    for (let i = 0; i < chunk.length; i++) {
+      const v = chunk[i];
+      total += v;
+      if (v > max) max = v;
+      counts[bucketOf(v)]++;
+    }
+    whole &&= chunk.every((v) => v >= 0 && v < 2 ** 64 && Number.isInteger(v));
   }
+  if (!whole) return copiedStats(chunks, n, incomplete);
+  const rank = (percent: number) => (n === 0 ? 0 : valueAtRank(chunks, counts, nearestRankIndex(n, percent)));
+  return {
+    count: n + incomplete, completeCount: n, totalNs: total, p50Ns: rank(50), p90Ns: rank(90), p99Ns: rank(99), maxNs: max,
+    histogram: bucketHistogram(counts),
+  };
+}
+
+// Buckets of whole nanoseconds: one per value below 2^8, then 128 per power of two (each 1/128 of
+// it wide, aligned on its width), up to 2^64, where every duration between int64 times lies.
+const EXACT_BELOW = 256;
+const SUB_BUCKETS = 128;
+const BUCKETS = EXACT_BELOW + (64 - 8) * SUB_BUCKETS;
+
+function bucketOf(v: number): number {
+  if (v < EXACT_BELOW) return v < 0 ? 0 : Math.floor(v);
+  const e = Math.min(exponentOf(v), 63);
+  return EXACT_BELOW + (e - 8) * SUB_BUCKETS + (Math.floor(v / 2 ** (e - 7)) & (SUB_BUCKETS - 1));
+}
+
+/** bucketOf for a 32-bit value of at least EXACT_BELOW, in integer arithmetic. */
+function uint32BucketOf(v: number): number {
+  const e = 31 - Math.clz32(v);
+  return EXACT_BELOW + (e - 8) * SUB_BUCKETS + ((v >>> (e - 7)) & (SUB_BUCKETS - 1));
+}
+
+/** Where a bucket starts and how wide it is: [start, start + width). */
+function bucketRange(b: number): { start: number; width: number } {
+  if (b < EXACT_BELOW) return { start: b, width: 1 };
+  const e = 8 + Math.floor((b - EXACT_BELOW) / SUB_BUCKETS);
+  const width = 2 ** (e - 7);
+  return { start: (SUB_BUCKETS + ((b - EXACT_BELOW) % SUB_BUCKETS)) * width, width };
+}
+
+/** Sub-ranges a bucket is split into per narrowing pass. */
+const SPLIT = 4096;
+
+/** The value of 0-based rank k among whole non-negative values counted into buckets. */
+function valueAtRank(chunks: readonly Chunk[], counts: Float64Array, k: number): number {
+  let b = 0;
+  let before = 0;
+  while (before + counts[b] <= k) before += counts[b++];
+  let { start, width } = bucketRange(b);
+  // Narrow [start, start + width) (a power of two, aligned) to the sub-range holding rank k - before.
+  const sub = new Float64Array(SPLIT);
+  while (width > 1) {
+    const subWidth = Math.max(1, width / SPLIT);
+    sub.fill(0);
+    for (const chunk of chunks) {
+      for (let i = 0; i < chunk.length; i++) {
+        const d = chunk[i] - start; // exact: start ≥ 128 · width
+        if (d >= 0 && d < width) sub[Math.floor(d / subWidth)]++;
+      }
+    }
+    let s = 0;
+    while (before + sub[s] <= k) before += sub[s++];
+    start += s * subWidth;
+    width = subWidth;
+  }
+  return start;
+}
+
+/** Go-style power-of-two buckets from the counting buckets (which never straddle a power of two). */
+function bucketHistogram(counts: Float64Array): { boundsNs: number[]; counts: number[] } {
+  const byExponent = new Map<number, number>();
+  for (let b = 0; b < counts.length; b++) {
+    if (counts[b] === 0) continue;
+    const e = exponentOf(bucketRange(b).start);
+    byExponent.set(e, (byExponent.get(e) ?? 0) + counts[b]);
+  }
+  if (byExponent.size === 0) return { boundsNs: [], counts: [] };
+  const exponents = [...byExponent.keys()];
+  const low = Math.min(...exponents);
+  const high = Math.max(...exponents);
+  const out = Array.from({ length: high - low + 1 }, (_, i) => byExponent.get(low + i) ?? 0);
+  return { boundsNs: Array.from({ length: out.length + 1 }, (_, i) => 2 ** (low + i)), counts: out };
+}
+
+/** Statistics of any values: a copy of them all, then selection in it. */
+function copiedStats(chunks: readonly Chunk[], n: number, incomplete: number): LatencyStats {
   const work = new Float64Array(n);
   let offset = 0;
-  for (const s of series) offset = s.copyInto(work, offset);
+  for (const chunk of chunks) {
+    work.set(chunk, offset);
+    offset += chunk.length;
+  }
   let total = 0;
   let max = 0;
   for (let i = 0; i < n; i++) {
