@@ -94,10 +94,12 @@ export class StringTable {
       this.used = 0;
     }
     if (!this.entries.insert(id, (this.blocks.length - 1) * STRING_BLOCK + this.used)) return false;
-    block[this.used] = len & 0xff;
-    block[this.used + 1] = len >> 8;
-    block.set(bytes.subarray(start, end), this.used + 2);
-    this.used += 2 + len;
+    let at = this.used;
+    block[at++] = len & 0xff;
+    block[at++] = len >> 8;
+    // Byte by byte: strings are short, and a subarray per string to copy from would be an allocation.
+    for (let i = start; i < end; i++) block[at++] = bytes[i];
+    this.used = at;
     return true;
   }
 

@@ -48,7 +48,7 @@ const EMPTY_BYTES = new Uint8Array(0);
  * Events per yielded chunk: large enough to amortize the async hop, small enough that the chunk in flight,
  * about all that survives a young-generation collection, stays small (see heap.ts).
  */
-const CHUNK_EVENTS = 256;
+const CHUNK_EVENTS = 1024;
 
 /** A thread's position in its batches of the current generation (Go's batchCursor). */
 class BatchCursor implements RawEvent {
