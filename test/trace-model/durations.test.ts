@@ -76,8 +76,8 @@ describe('exact percentiles', () => {
   });
 
   it('keeps durations of 4.3 s and longer, fractions and negatives exactly, in any chunk', () => {
-    // Chunks hold 8192 values and start as 32-bit: odd values land in a chunk's middle, in a full
-    // chunk, first in a new chunk, and in the one still growing.
+    // Values are kept by size (16-bit, 32-bit, doubles) in chunks of 8192: odd values land among
+    // short ones in full chunks and in the one still growing.
     const odd = [2 ** 32, 2 ** 32 - 1, 2 ** 32 + 9, 2 ** 53 - 1, 0.5, -3, 7e12];
     const at = new Map([[5000, odd[0]], [12_000, odd[1]], [16_384, odd[2]], [19_999, odd[3]]]);
     const values: number[] = [];

@@ -183,7 +183,7 @@ export function fileChunkSource(handle: FileHandle, size: number): ChunkSource {
 }
 
 /** How much is read from a file at a time. */
-const CHUNK_BYTES = 4 << 20;
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * The stream of batches after the header. Parsing is synchronous over the bytes at hand; only when a batch
