@@ -3,10 +3,14 @@
 // (`go-trace-lens trace stats FILE --json`), one after the other in this run, and prints
 // MB/s, events/s, peak RSS and the ratios ours/Go against the targets of issue 3
 // (≥ 1.5× Go's throughput, peak RSS ≤ the file's size, 500 MB bounded).
-// `go tool trace`'s time to serve and peak RSS are measured on a smaller trace: it needs
-// well over 100× the file size in memory, more than this machine can spare for 100 MB.
+// Go's side there aggregates lightly (region durations from begin to end). Our statistics follow Go's
+// Summarizer (internal/trace/summary.go, behind go tool trace's pages: regions also end when their
+// goroutine does, and every goroutine's time is accounted): on traces up to --summarizer-mb, the
+// Summarizer's run (scripts/gen-stats-goldens.go) is measured too, and every statistic of ours must
+// equal its own. `go tool trace`'s time to serve and peak RSS are measured on a smaller trace: it
+// needs well over 100× the file size in memory, more than this machine can spare for 100 MB.
 //
-// Usage: node bench/trace.bench.mjs [--sizes 100,500] [--go-tool-trace-mb 20]
+// Usage: node bench/trace.bench.mjs [--sizes 100,500] [--go-tool-trace-mb 20] [--summarizer-mb 100]
 // Traces are generated once with Go 1.26 and cached in .cache/bench/ (not committed).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -23,20 +27,25 @@ const args = process.argv.slice(2);
 const option = (name, fallback) => { const i = args.indexOf(name); return i < 0 ? fallback : args[i + 1]; };
 const sizesMb = option('--sizes', '100,500').split(',').map(Number);
 const goToolTraceMb = Number(option('--go-tool-trace-mb', '20'));
+/** The Summarizer keeps every task and region: ~38× the file in memory, so it runs on the smaller traces. */
+const summarizerMb = Number(option('--summarizer-mb', '100'));
 
-/** Go's reader with stats aggregation, and the `go tool trace` binary itself (so we measure it, not the go command). */
+/** Go's reader with stats aggregation, Go's reader with its Summarizer, and the `go tool trace` binary itself (so we measure it, not the go command). */
 function goTools() {
   mkdirSync(binDir, { recursive: true });
   const statsSource = join(repoRoot, 'bench/go/tracestats/main.go');
   const tracestats = join(binDir, `tracestats-${sourceHash(statsSource)}`);
   if (!existsSync(tracestats)) buildInsideGoroot(GO, statsSource, 'internal/trace/lensbench', tracestats);
+  const goldensSource = join(repoRoot, 'scripts/gen-stats-goldens.go');
+  const summarizer = join(binDir, `gtlstats-${sourceHash(goldensSource)}`);
+  if (!existsSync(summarizer)) buildInsideGoroot(GO, goldensSource, 'internal/trace/lensgoldens', summarizer);
   const gotrace = join(binDir, `gotrace-${GO}`);
   if (!existsSync(gotrace)) {
     const src = join(goroot(GO), 'src');
     execFileSync(join(goroot(GO), 'bin/go'), ['build', '-o', gotrace, 'cmd/trace'],
       { cwd: join(src, 'cmd'), env: { ...goEnv(GO), PWD: join(src, 'cmd') }, stdio: 'inherit' });
   }
-  return { tracestats, gotrace };
+  return { tracestats, summarizer, gotrace };
 }
 
 /** Reads every event through the engine API and nothing else: isolates the reader's share of the time. */
@@ -98,11 +107,29 @@ function compareCounts(go, ours) {
   return problems;
 }
 
+/** Every statistic both report must be Go's Summarizer's exactly. */
+function compareWithSummarizer(go, ours) {
+  const problems = [];
+  for (const section of ['tasks', 'regions']) {
+    for (const [type, stats] of Object.entries(go[section] ?? {})) {
+      for (const field of ['count', 'completeCount', 'totalNs', 'p50Ns', 'p90Ns', 'p99Ns', 'maxNs']) {
+        const mine = ours[section]?.[type]?.[field];
+        if (mine !== stats[field]) problems.push(`${section}.${type}.${field}: Go ${stats[field]}, ours ${mine}`);
+      }
+    }
+  }
+  for (const [category, count] of Object.entries(go.logs ?? {})) {
+    if (ours.logs?.[category]?.count !== count) problems.push(`logs.${category}: Go ${count}, ours ${ours.logs?.[category]?.count}`);
+  }
+  if (go.gc.count !== ours.gc?.count || go.gc.pauseNs !== ours.gc?.pauseNs) problems.push(`gc: Go ${JSON.stringify(go.gc)}, ours ${JSON.stringify(ours.gc)}`);
+  return problems;
+}
+
 async function main() {
   requireGo(GO);
   if (!existsSync(join(repoRoot, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run npm run build');
   mkdirSync(cacheDir, { recursive: true });
-  const { tracestats, gotrace } = goTools();
+  const { tracestats, summarizer, gotrace } = goTools();
   const [ours, ...extra] = await ourCommands();
   console.log(`Go: internal/trace of go${GO} with the same aggregation as trace stats (bench/go/tracestats)`);
   let failures = 0;
@@ -134,6 +161,20 @@ async function main() {
       `(target ≤ 1: ${mine.peakRss <= size ? 'met' : 'MISSED'})`);
     let ourStats;
     try { ourStats = JSON.parse(mine.stdout); } catch { ourStats = undefined; }
+    if (mb <= summarizerMb && ourStats?.tasks !== undefined) {
+      const full = await measure(summarizer, [file], { rssLimit: GO_TOOL_TRACE_RSS_LIMIT });
+      print(`Go ${GO} internal/trace + Summarizer`, full);
+      if (full.killedFor === 'memory') {
+        console.log(`Go's Summarizer killed at ${fmt.mb(full.peakRss)} after ${full.seconds.toFixed(1)} s`);
+      } else if (full.status !== 0) {
+        throw new Error(`Go's Summarizer failed on ${file}: ${full.stderr}`);
+      } else {
+        const problems = compareWithSummarizer(JSON.parse(full.stdout), ourStats);
+        if (problems.length > 0) { failures++; console.log(`STATS DIFFER from Go's Summarizer: ${problems.slice(0, 5).join('; ')}`); }
+        console.log(`same statistics as Go's Summarizer, every count, total and percentile equal: ours ${(full.seconds / mine.seconds).toFixed(2)}× ` +
+          `its throughput by wall time, ${(full.cpuSeconds / mine.cpuSeconds).toFixed(2)}× by CPU time, ${(full.peakRss / mine.peakRss).toFixed(1)}× less memory`);
+      }
+    }
     if (ourStats && ourStats.events !== undefined && ourStats.tasks === undefined) {
       if (ourStats.events !== goStats.events) { failures++; console.log(`EVENT COUNT DIFFERS: Go ${goStats.events}, ours ${ourStats.events}`); }
     } else if (ourStats) {
