@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addTime, asUint64, exactTime, i64, inc, low8, relTime, timeBefore, timeLo, uint64Less, uint64Text } from '../../server/src/trace/exact';
-import { IdTable } from '../../server/src/trace/generation';
+import { IdTable, StringTable } from '../../server/src/trace/generation';
 
 const MAX_INT64 = 2n ** 63n - 1n;
 const MIN_INT64 = -(2n ** 63n);
@@ -69,4 +69,35 @@ test('ID tables: any ID, in any order, duplicates refused, 0 always taken', () =
   const order = Array.from({ length: n }, (_, i) => ((i * 7919) % n) + 1);
   for (const id of order) assert.ok(perm.insert(id, id));
   assert.deepEqual([...perm.entries()].map(([id]) => id), Array.from({ length: n }, (_, i) => i + 1));
+});
+
+test('string tables: bytes kept until asked for, across blocks, duplicates refused, odd bytes preserved', () => {
+  const table = new StringTable();
+  const bytes = Buffer.alloc(3_000_000);
+  const strings: [number, number, number][] = [];
+  // 3 MB of strings of every length up to the maximum fills blocks of 16 KB, 32 KB, … and 1 MB.
+  let at = 0;
+  for (let id = 1; at + 1024 <= bytes.length; id++) {
+    const len = (id * 37) % 1025;
+    for (let i = 0; i < len; i++) bytes[at + i] = 0x61 + ((id + i) % 26);
+    assert.ok(table.insert(id, bytes, at, at + len), `insert ${id}`);
+    strings.push([id, at, at + len]);
+    at += len;
+  }
+  assert.ok(strings.length > 5000);
+  for (const [id, start, end] of strings) {
+    const want = bytes.toString('latin1', start, end);
+    assert.equal(table.getOnce(id), want, `getOnce ${id}`);
+    assert.equal(table.get(id), want, `get ${id}`);
+    assert.equal(table.getOnce(id), want, `getOnce ${id} once kept`);
+  }
+  assert.ok(!table.insert(1, bytes, 0, 1), 'a taken ID');
+  assert.ok(!table.insert(0, bytes, 0, 1), 'ID 0');
+  assert.equal(table.get(0), '');
+  assert.equal(table.get(strings.length + 1), undefined);
+  assert.equal(table.getOnce(-5), undefined);
+  // Invalid UTF-8 keeps its bytes as escapes; valid UTF-8 decodes.
+  const odd = Buffer.from([0x68, 0xff, 0xc3, 0xa9]);
+  assert.ok(table.insert(2n ** 60n, odd, 0, odd.length));
+  assert.equal(table.get(2n ** 60n), 'h\udcffé');
 });
