@@ -55,9 +55,9 @@ async function readAllBundle() {
     stdin: {
       contents: `
         import { openTraceFile } from './server/src/trace/reader';
-        openTraceFile(process.argv[2]).then(async ({ events }) => {
+        openTraceFile(process.argv[2]).then(async (trace) => {
           let n = 0;
-          for await (const chunk of events) n += chunk.length;
+          await trace.forEach(() => n++);
           process.stdout.write(JSON.stringify({ events: n }) + '\\n');
         });`,
       resolveDir: repoRoot, loader: 'ts',

@@ -21,8 +21,8 @@ async function readAsGoPrints(bytes: Uint8Array): Promise<{ printed: Buffer; err
   const lines: string[] = [];
   const printed = () => Buffer.from(encodeGoText(lines.join('')));
   try {
-    const { events, timeBase } = await openTraceBytes(bytes, {});
-    for await (const chunk of events) for (const e of chunk) lines.push(`${formatEvent(e, timeBase)}\n`);
+    const { forEach, timeBase } = await openTraceBytes(bytes, {});
+    await forEach((e) => lines.push(`${formatEvent(e, timeBase)}\n`));
     return { printed: printed() };
   } catch (error) {
     return { printed: printed(), error };

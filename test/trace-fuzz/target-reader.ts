@@ -14,12 +14,10 @@ export async function readAll(bytes: Uint8Array): Promise<void> {
   events = 0;
   printed = createHash('sha256');
   const opened = await openTraceBytes(bytes, {});
-  for await (const chunk of opened.events) {
-    for (const event of chunk) {
-      printed.update(encodeGoText(`${formatEvent(event, opened.timeBase)}\n`));
-      events++;
-    }
-  }
+  await opened.forEach((event) => {
+    printed.update(encodeGoText(`${formatEvent(event, opened.timeBase)}\n`));
+    events++;
+  });
 }
 
 export function summary(): { events: number; digest: string } {

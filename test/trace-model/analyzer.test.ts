@@ -1,21 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TraceAnalyzer } from '../../server/src/trace/summary/analyzer';
-import { annotationStack, ev, frame } from './events';
+import { annotationStack, ev, feed, frame } from './events';
 
 const file = '/src/app/main.go';
 
 /** Goroutine 1 exists and runs from t=0. */
 function started(): TraceAnalyzer {
   const a = new TraceAnalyzer('go1.26');
-  a.add([ev.sync(1), ev.go(1, 1, 'Undetermined', 'Running', { transitionStack: [frame('main.main', file, 5)] })]);
+  feed(a, [ev.sync(1), ev.go(1, 1, 'Undetermined', 'Running', { transitionStack: [frame('main.main', file, 5)] })]);
   return a;
 }
 
 describe('TraceAnalyzer: tasks, regions and logs', () => {
   it('counts tasks by type with durations only for complete ones', () => {
     const a = started();
-    a.add([
+    feed(a, [
       ev.taskBegin(10, 1, 'req', 1, annotationStack('NewTask', file, 20)),
       ev.taskBegin(12, 2, 'req', 1, annotationStack('NewTask', file, 20)),
       ev.taskEnd(50, 1, 'req'),
@@ -36,7 +36,7 @@ describe('TraceAnalyzer: tasks, regions and logs', () => {
 
   it('resolves the site past runtime/trace frames and tracks nesting; open regions get no duration', () => {
     const a = started();
-    a.add([
+    feed(a, [
       ev.regionBegin(10, 'outer', 1, annotationStack('StartRegion', file, 30)),
       ev.regionBegin(20, 'inner', 1, [frame('runtime/trace.userRegion', 'x.go', 1), ...annotationStack('WithRegion', file, 31)]),
       ev.regionEnd(25, 'inner'),
@@ -59,7 +59,7 @@ describe('TraceAnalyzer: tasks, regions and logs', () => {
 
   it('ends the regions of an exiting goroutine at its exit, as Go does', () => {
     const a = started();
-    a.add([
+    feed(a, [
       ev.go(5, 7, 'NotExist', 'Runnable', { by: 1, transitionStack: [frame('main.worker', file, 70)] }),
       ev.go(6, 7, 'Runnable', 'Running'),
       ev.regionBegin(10, 'job', 7, annotationStack('StartRegion', file, 71)),
@@ -73,7 +73,7 @@ describe('TraceAnalyzer: tasks, regions and logs', () => {
 
   it('counts logs by category and site and files them under their task', () => {
     const a = started();
-    a.add([
+    feed(a, [
       ev.taskBegin(10, 1, 'req', 1, annotationStack('NewTask', file, 20)),
       ev.log(11, 'db', 'q1', 1, 1, annotationStack('Log', file, 40)),
       ev.log(12, 'db', 'q2', 1, 1, annotationStack('Logf', file, 41)),
@@ -97,7 +97,7 @@ describe('TraceAnalyzer: tasks, regions and logs', () => {
 describe('TraceAnalyzer: goroutines, blocking, GC', () => {
   it('splits goroutine time like Go: running, runnable, blocked by reason, syscall', () => {
     const a = started();
-    a.add([
+    feed(a, [
       ev.go(11, 1, 'Running', 'Waiting', { reason: 'chan receive', stack: [frame('main.recv', file, 50)] }),
       ev.go(31, 1, 'Waiting', 'Runnable', { by: 2 }),
       ev.go(36, 1, 'Runnable', 'Running'),
@@ -128,7 +128,7 @@ describe('TraceAnalyzer: goroutines, blocking, GC', () => {
   it('counts GC cycles once across generations and sums GC stop-the-world pauses', () => {
     const a = started();
     const g1 = { kind: 'Goroutine' as const, id: 1 };
-    a.add([
+    feed(a, [
       ev.range(10, 'RangeBegin', 'stop-the-world (GC sweep termination)', g1),
       ev.range(14, 'RangeEnd', 'stop-the-world (GC sweep termination)', g1),
       ev.range(15, 'RangeBegin', 'GC concurrent mark phase'),
@@ -155,7 +155,7 @@ describe('TraceAnalyzer: goroutines, blocking, GC', () => {
     const startTrace = (callers: string[]) => {
       const a = started();
       const stack = ['runtime.StartTrace', ...callers].map((f, i) => frame(f, file, i + 1));
-      a.add([ev.range(5, 'RangeBegin', 'stop-the-world (start trace)', g1, stack), ev.range(6, 'RangeEnd', 'stop-the-world (start trace)', g1)]);
+      feed(a, [ev.range(5, 'RangeBegin', 'stop-the-world (start trace)', g1, stack), ev.range(6, 'RangeEnd', 'stop-the-world (start trace)', g1)]);
       a.finish();
       return a.summary().overview;
     };
@@ -169,7 +169,7 @@ describe('TraceAnalyzer: goroutines, blocking, GC', () => {
 
   it('draws goroutine, proc, region and GC spans on the timeline', () => {
     const a = started();
-    a.add([
+    feed(a, [
       ev.regionBegin(10, 'r', 1, annotationStack('StartRegion', file, 30)),
       ev.regionEnd(20, 'r'),
       ev.go(30, 1, 'Running', 'Waiting', { reason: 'select' }),

@@ -1,5 +1,6 @@
 // Builders for synthetic event sequences, shaped as the reader produces them.
 import type { GoState, ProcState, Stack, StackFrame, TraceEvent } from '../../server/src/trace/event';
+import type { TraceAnalyzer } from '../../server/src/trace/summary/analyzer';
 
 export function frame(func: string, file: string, line: number, pc = 0x1000n + BigInt(line)): StackFrame {
   return { pc, func, file, line };
@@ -31,3 +32,8 @@ export const ev = {
   }),
   heap: (time: number, bytes: number): TraceEvent => ({ ...base, kind: 'Metric', time, name: '/memory/classes/heap/objects:bytes', value: { kind: 'Uint64', value: BigInt(bytes) } }),
 };
+
+/** Feeds events to an analyzer in order, as the reader does. */
+export function feed(analyzer: TraceAnalyzer, events: readonly TraceEvent[]): void {
+  for (const e of events) analyzer.add(e);
+}

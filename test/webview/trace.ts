@@ -11,7 +11,7 @@ export async function loadTrace(path: string): Promise<LoadedTrace> {
   const trace = await openTraceFile(path);
   const totalBytes = statSync(path).size;
   const analyzer = new TraceAnalyzer(trace.goVersion, totalBytes);
-  for await (const chunk of trace.events) analyzer.add(chunk);
+  await trace.forEach((ev) => analyzer.add(ev));
   analyzer.finish();
   const summary = analyzer.summary();
   return {

@@ -1,6 +1,6 @@
 // go-trace-lens CLI: the same engine as the language server, outside the editor.
 // Exit codes: 0 clean, 1 findings (lint), 2 usage or I/O error.
-import { limitHeapGrowth } from '../trace/heap';
+import { keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
 import { runLint } from './lint';
 import { runTraceDump } from './traceDump';
 import { runTraceStats } from './traceStats';
@@ -17,6 +17,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'lint') return runLint(rest);
   if (command === 'trace') limitHeapGrowth();
+  if (command === 'trace' && rest[0] === 'stats') keepYoungGenerationSmall();
   if (command === 'trace' && rest[0] === 'dump') return runTraceDump(rest.slice(1));
   if (command === 'trace' && rest[0] === 'stats') return runTraceStats(rest.slice(1));
   if (command === '-h' || command === '--help' || command === 'help') {

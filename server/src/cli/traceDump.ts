@@ -12,6 +12,7 @@ const BLOCK_CHARS = 1 << 20;
 
 /** Set when stdout is gone (e.g. piped into `head`): stop quietly, as Go's SIGPIPE death would. */
 let outputClosed = false;
+class OutputClosed extends Error {}
 
 function write(out: NodeJS.WritableStream, text: string): Promise<void> | undefined {
   if (outputClosed) return undefined;
@@ -42,17 +43,16 @@ export async function runTraceDump(args: string[]): Promise<number> {
   });
   let block = '';
   try {
-    for await (const events of trace.events) {
-      if (outputClosed) break;
-      for (const e of events) {
-        block += formatEvent(e, trace.timeBase) + '\n';
-        if (block.length >= BLOCK_CHARS) {
-          await write(out, block);
-          block = '';
-        }
-      }
-    }
+    // The reader pauses every few thousand events: the text is written there, waiting while stdout is full.
+    await trace.forEach((e) => { block += formatEvent(e, trace.timeBase) + '\n'; }, async () => {
+      if (outputClosed) throw new OutputClosed();
+      if (block.length < BLOCK_CHARS) return;
+      const text = block;
+      block = '';
+      await write(out, text);
+    });
   } catch (error) {
+    if (error instanceof OutputClosed) return 0;
     await write(out, block);
     return report(error, path, false);
   }

@@ -36,19 +36,23 @@ export interface OpenedTrace {
    */
   timeBase: bigint;
   /**
-   * Events in Go's order, a chunk at a time (a generation or less). Memory is bounded by generation size, not
-   * file size. After every complete generation of a bad or truncated file it throws TraceError.
+   * Reads the events in Go's order, calling `onEvent` for each as it is read, and `onPause` after every
+   * PAUSE_EVENTS events and each generation (for progress, first views, or output: a promise it returns is
+   * awaited). Memory is bounded by generation
+   * size, not file size: an event not kept by `onEvent` is garbage at once. Resolves at the end; after every
+   * complete generation of a bad or truncated file it rejects with TraceError. A trace is read once.
    */
-  events: AsyncGenerator<TraceEvent[]>;
+  forEach(onEvent: (ev: TraceEvent) => void, onPause?: () => void | Promise<void>): Promise<void>;
 }
 
 const EMPTY_BYTES = new Uint8Array(0);
 
 /**
- * Events per yielded chunk: large enough to amortize the async hop, small enough that the chunk in flight,
- * about all that survives a young-generation collection, stays small (see heap.ts).
+ * Events between two checks for cancellation and calls of onPause. Events go to the consumer one by one,
+ * never in arrays: what survives a young-generation collection is then little more than the event at hand
+ * (see heap.ts).
  */
-const CHUNK_EVENTS = 1024;
+const PAUSE_EVENTS = 4096;
 
 /** A thread's position in its batches of the current generation (Go's batchCursor). */
 class BatchCursor implements RawEvent {
@@ -292,27 +296,23 @@ class TraceReader {
     }
   }
 
-  /** Events readChunk put in its array; chunkError: what stopped it with ChunkEnd.Error. */
-  chunkLength = 0;
-  chunkError: unknown;
+  /** What stopped pushEvents with ReadStop.Error. */
+  readError: unknown;
 
-  /** Fills `out` with the next events, synchronously, until it is full or something else stops it. */
-  readChunk(out: TraceEvent[]): ChunkEnd {
-    let n = 0;
+  /** Passes the next events to onEvent, synchronously, up to `limit` of them or until something else stops it. */
+  pushEvents(onEvent: (ev: TraceEvent) => void, limit: number): ReadStop {
     try {
-      while (n < out.length) {
+      for (let n = 0; n < limit; n++) {
         const ev = this.readEvent();
-        if (ev === null) { this.chunkLength = n; return ChunkEnd.End; }
-        if (ev === NEED_GENERATION) { this.chunkLength = n; return ChunkEnd.NeedGeneration; }
-        out[n++] = ev;
+        if (ev === null) return ReadStop.End;
+        if (ev === NEED_GENERATION) return ReadStop.NeedGeneration;
+        onEvent(ev);
       }
     } catch (error) {
-      this.chunkLength = n;
-      this.chunkError = error;
-      return ChunkEnd.Error;
+      this.readError = error;
+      return ReadStop.Error;
     }
-    this.chunkLength = n;
-    return ChunkEnd.Full;
+    return ReadStop.Limit;
   }
 
   /** Go's ReadEvent: the next event, null at the end, NEED_GENERATION before `load`; throws TraceError. */
@@ -504,10 +504,13 @@ class TraceReader {
   }
 }
 
-/** Why TraceReader.readChunk stopped: the chunk is full, the trace ended, a generation must be loaded, or an error. */
-const enum ChunkEnd { Full, End, NeedGeneration, Error }
+/** Why TraceReader.pushEvents stopped: the limit, the end of the trace, a generation to load first, or an error. */
+const enum ReadStop { Limit, End, NeedGeneration, Error }
 
-async function* readEvents(reader: TraceReader, options: ReadOptions, close: () => Promise<void>): AsyncGenerator<TraceEvent[]> {
+async function forEachEvent(
+  reader: TraceReader, options: ReadOptions, close: () => Promise<void>, onEvent: (ev: TraceEvent) => void,
+  onPause?: () => void | Promise<void>,
+): Promise<void> {
   const { signal, onProgress } = options;
   const progress = (): void => {
     onProgress?.({
@@ -519,15 +522,11 @@ async function* readEvents(reader: TraceReader, options: ReadOptions, close: () 
     progress();
     for (;;) {
       signal?.throwIfAborted();
-      const chunk = new Array<TraceEvent>(CHUNK_EVENTS);
-      const end = reader.readChunk(chunk);
-      if (reader.chunkLength > 0) {
-        chunk.length = reader.chunkLength;
-        yield chunk;
-      }
-      if (end === ChunkEnd.Error) throw reader.chunkError;
-      if (end === ChunkEnd.End) break;
-      if (end === ChunkEnd.NeedGeneration) {
+      const stop = reader.pushEvents(onEvent, PAUSE_EVENTS);
+      if (stop === ReadStop.Error) throw reader.readError;
+      await onPause?.();
+      if (stop === ReadStop.End) break;
+      if (stop === ReadStop.NeedGeneration) {
         signal?.throwIfAborted();
         await reader.load();
         progress();
@@ -555,7 +554,16 @@ async function openStream(stream: BatchStream, options: ReadOptions, close: () =
     await close();
     throw error;
   }
-  return { goVersion: `1.${version}`, timeBase: BigInt(reader.timeBase), events: readEvents(reader, options, close) };
+  let read = false;
+  return {
+    goVersion: `1.${version}`,
+    timeBase: BigInt(reader.timeBase),
+    forEach: (onEvent, onPause) => {
+      if (read) return Promise.reject(new Error('a trace is read once'));
+      read = true;
+      return forEachEvent(reader, options, close, onEvent, onPause);
+    },
+  };
 }
 
 /** Opens a trace file and streams its events; the file is read a chunk at a time. */

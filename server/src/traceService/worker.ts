@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ReadProgress } from '../trace/event';
-import { limitHeapGrowth } from '../trace/heap';
+import { keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
 import { openTraceFile } from '../trace/reader';
 import { TraceAnalyzer } from '../trace/summary/analyzer';
 import type { LoadProgress, ViewerQuery } from '../traceProtocol';
@@ -22,6 +22,7 @@ const SUMMARY_COST_FACTOR = 5;
 const port = parentPort;
 if (!port) throw new Error('trace worker started outside a worker thread');
 limitHeapGrowth();
+keepYoungGenerationSmall();
 const { path } = workerData as WorkerInput;
 const abort = new AbortController();
 const progress: LoadProgress = { bytesRead: 0, totalBytes: 0, generations: 0, events: 0 };
@@ -55,20 +56,19 @@ async function load(): Promise<void> {
       signal: abort.signal,
       onProgress: (p: ReadProgress) => { progress.bytesRead = p.bytesRead; progress.totalBytes = p.totalBytes; progress.generations = p.generations; progress.events = p.events; },
     });
-    analyzer = new TraceAnalyzer(trace.goVersion, progress.totalBytes);
-    answerer = new QueryAnswerer(analyzer);
-    for await (const chunk of trace.events) {
-      analyzer.add(chunk);
-      if (abort.signal.aborted) break;
+    const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes);
+    analyzer = loading;
+    answerer = new QueryAnswerer(loading);
+    // A cancel stops the reader at its next pause (its signal), and the catch below reports it.
+    await trace.forEach((ev) => loading.add(ev), () => {
       const began = Date.now();
-      if (began >= nextSummary) {
-        send({ type: 'status', phase: 'loading', progress, summary: analyzer.summary() });
-        const cost = Date.now() - began;
-        nextSummary = Date.now() + Math.max(SUMMARY_INTERVAL_MS, SUMMARY_COST_FACTOR * cost);
-      }
-    }
-    analyzer.finish();
-    send({ type: 'status', phase: abort.signal.aborted ? 'cancelled' : 'done', progress, summary: analyzer.summary() });
+      if (began < nextSummary) return;
+      send({ type: 'status', phase: 'loading', progress, summary: loading.summary() });
+      const cost = Date.now() - began;
+      nextSummary = Date.now() + Math.max(SUMMARY_INTERVAL_MS, SUMMARY_COST_FACTOR * cost);
+    });
+    loading.finish();
+    send({ type: 'status', phase: 'done', progress, summary: loading.summary() });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (analyzer && analyzer.eventCount > 0) {

@@ -1,13 +1,14 @@
 // TraceAnalyzer: the streaming analysis behind `trace stats`, the viewer and the CodeLens.
-// Feed it the reader's event chunks in order (add), then call finish(); summary() may also be
-// called between chunks for a first view while the trace loads.
+// Feed it the reader's events in order (add), then call finish(); summary() may also be
+// called while the trace loads, for a first view.
 //
-// Memory stays bounded by what the trace holds, not by its event count: durations are 4 bytes
+// Memory stays bounded by what the trace holds, not by its event count: durations are 2 to 8 bytes
 // per task/region in typed arrays, kept instances are capped per source site (instances.ts),
 // task details are capped per task (MAX_TASK_CHILDREN) and for open tasks (MAX_OPEN_TASK_DETAILS),
 // the timeline has a span budget (timeline.ts), and blocking profiles are per distinct stack.
 // Per-goroutine state is kept for every goroutine, as Go's own summary does.
 import { NO_ID, TraceError, type RangeEvent, type StateTransitionEvent, type TraceEvent } from '../event';
+import type { OpenedTrace } from '../reader';
 import type {
   GoroutineSummary, InstanceList, InstanceQuery, LogCategoryStats, LogInstance, RegionInstance, SourceLocation, TaskDetail,
   TaskInstance, TraceOverview, TraceSummary,
@@ -118,9 +119,9 @@ export class TraceAnalyzer {
     });
   }
 
-  /** Feeds the next chunk of events, in the reader's order. */
-  add(events: readonly TraceEvent[]): void {
-    for (const ev of events) this.event(ev);
+  /** Feeds the next event, in the reader's order. */
+  add(ev: TraceEvent): void {
+    this.event(ev);
   }
 
   /**
@@ -448,22 +449,19 @@ function addChild<T>(record: TaskRecord, list: T[], child: T): T[] {
 }
 
 /** The reader's result, as openTraceFile / openTraceBytes return it. */
-export interface EventSource { goVersion: string; events: AsyncIterable<TraceEvent[]> }
+export type EventSource = Pick<OpenedTrace, 'goVersion' | 'forEach'>;
 
 /**
  * Runs a whole trace through a new analyzer. A TraceError after some complete generations (a
  * truncated or corrupt file) finishes the analysis with overview.truncatedError set, as Go keeps
  * the complete generations; any other error, or a TraceError before any event, is rethrown.
- * `onChunk` runs after each chunk (for progress and first views).
+ * `onPause` runs whenever the reader pauses (for progress and first views).
  */
-export async function analyzeEvents(source: EventSource, fileBytes = 0, onChunk?: (analyzer: TraceAnalyzer) => void,
+export async function analyzeEvents(source: EventSource, fileBytes = 0, onPause?: (analyzer: TraceAnalyzer) => void,
   options: AnalyzerOptions = {}): Promise<TraceAnalyzer> {
   const analyzer = new TraceAnalyzer(source.goVersion, fileBytes, options);
   try {
-    for await (const chunk of source.events) {
-      analyzer.add(chunk);
-      onChunk?.(analyzer);
-    }
+    await source.forEach((ev) => analyzer.add(ev), () => onPause?.(analyzer));
   } catch (error) {
     if (!(error instanceof TraceError) || analyzer.eventCount === 0) throw error;
     analyzer.finish(error);
