@@ -17,9 +17,11 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'lint') return runLint(rest);
   if (command === 'trace') limitHeapGrowth();
-  if (command === 'trace' && rest[0] === 'stats') keepYoungGenerationSmall();
   if (command === 'trace' && rest[0] === 'dump') return runTraceDump(rest.slice(1));
-  if (command === 'trace' && rest[0] === 'stats') return runTraceStats(rest.slice(1));
+  if (command === 'trace' && rest[0] === 'stats') {
+    keepYoungGenerationSmall();
+    return runTraceStats(rest.slice(1));
+  }
   if (command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(usage);
     return 0;

@@ -14,8 +14,8 @@ export function limitHeapGrowth(): void {
 /**
  * The young generation keeps its initial size (1 MB semi-spaces) instead of doubling up to 16 MB, and
  * scavenges run on this thread. For consumers that keep little of each event (statistics, the viewer's
- * index): the reader hands events over one by one, so what survives a scavenge is little more than the
- * event at hand, scavenging more often copies about as much in all, and a helper thread costs more than
+ * index): the reader hands events over a few at a time (READ_AHEAD), so what survives a scavenge is
+ * little more than those, scavenging more often copies about as much in all, and a helper thread costs more than
  * it saves on so few survivors. On the 100 MB benchmark trace `trace stats` peaks at 88 MiB RSS instead
  * of 135 MiB. Not for `trace dump`, whose output text lives until it is written: it took 1.3× as long.
  */

@@ -36,22 +36,18 @@ export interface OpenedTrace {
    */
   timeBase: bigint;
   /**
-   * Reads the events in Go's order, calling `onEvent` for each as it is read, and `onPause` after every
-   * PAUSE_EVENTS events and each generation (for progress, first views, or output: a promise it returns is
-   * awaited). Memory is bounded by generation
-   * size, not file size: an event not kept by `onEvent` is garbage at once. Resolves at the end; after every
-   * complete generation of a bad or truncated file it rejects with TraceError. A trace is read once.
+   * Reads the events in Go's order, calling `onEvent` for each soon after it is read, and `onPause` after
+   * about every PAUSE_EVENTS events and each generation (for progress, first views, or output: a promise it
+   * returns is awaited). Memory is bounded by generation size, not file size, and an event `onEvent` does
+   * not keep is garbage almost at once. Resolves at the end; after every complete generation of a bad or
+   * truncated file it rejects with TraceError. A trace is read once.
    */
   forEach(onEvent: (ev: TraceEvent) => void, onPause?: () => void | Promise<void>): Promise<void>;
 }
 
 const EMPTY_BYTES = new Uint8Array(0);
 
-/**
- * Events between two checks for cancellation and calls of onPause. Events go to the consumer one by one,
- * never in arrays: what survives a young-generation collection is then little more than the event at hand
- * (see heap.ts).
- */
+/** Events between two checks for cancellation and calls of onPause. */
 const PAUSE_EVENTS = 4096;
 
 /**

@@ -94,22 +94,13 @@ export function combinedStats(series: readonly DurationSeries[]): LatencyStats {
   let whole = true;
   for (const chunk of chunks) {
     n += chunk.length;
-    if (!(chunk instanceof Float64Array)) {
-      for (let i = 0; i < chunk.length; i++) {
-        const v = chunk[i];
-        total += v;
-        if (v > max) max = v;
-        counts[v < EXACT_BELOW ? v : uint32BucketOf(v)]++;
-      }
-      continue;
-    }
     for (let i = 0; i < chunk.length; i++) {
       const v = chunk[i];
       total += v;
       if (v > max) max = v;
       counts[bucketOf(v)]++;
     }
-    whole &&= chunk.every((v) => v >= 0 && v < 2 ** 64 && Number.isInteger(v));
+    if (chunk instanceof Float64Array) whole &&= chunk.every((v) => v >= 0 && v < 2 ** 64 && Number.isInteger(v));
   }
   if (!whole) return copiedStats(chunks, n, incomplete);
   const rank = (percent: number) => (n === 0 ? 0 : valueAtRank(chunks, counts, nearestRankIndex(n, percent)));
@@ -127,14 +118,13 @@ const BUCKETS = EXACT_BELOW + (64 - 8) * SUB_BUCKETS;
 
 function bucketOf(v: number): number {
   if (v < EXACT_BELOW) return v < 0 ? 0 : Math.floor(v);
+  if (v >>> 0 === v) {
+    // A 32-bit whole number (nearly every duration): integer arithmetic.
+    const e = 31 - Math.clz32(v);
+    return EXACT_BELOW + (e - 8) * SUB_BUCKETS + ((v >>> (e - 7)) & (SUB_BUCKETS - 1));
+  }
   const e = Math.min(exponentOf(v), 63);
   return EXACT_BELOW + (e - 8) * SUB_BUCKETS + (Math.floor(v / 2 ** (e - 7)) & (SUB_BUCKETS - 1));
-}
-
-/** bucketOf for a 32-bit value of at least EXACT_BELOW, in integer arithmetic. */
-function uint32BucketOf(v: number): number {
-  const e = 31 - Math.clz32(v);
-  return EXACT_BELOW + (e - 8) * SUB_BUCKETS + ((v >>> (e - 7)) & (SUB_BUCKETS - 1));
 }
 
 /** Where a bucket starts and how wide it is: [start, start + width). */
