@@ -102,7 +102,7 @@ export function combinedStats(series: readonly DurationSeries[]): LatencyStats {
     }
     if (chunk instanceof Float64Array) whole &&= chunk.every((v) => v >= 0 && v < 2 ** 64 && Number.isInteger(v));
   }
-  if (!whole) return copiedStats(chunks, n, incomplete);
+  if (!whole) return copiedStats(chunks, n, incomplete, total, max);
   const rank = (percent: number) => (n === 0 ? 0 : valueAtRank(chunks, counts, nearestRankIndex(n, percent)));
   return {
     count: n + incomplete, completeCount: n, totalNs: total, p50Ns: rank(50), p90Ns: rank(90), p99Ns: rank(99), maxNs: max,
@@ -179,19 +179,13 @@ function bucketHistogram(counts: Float64Array): { boundsNs: number[]; counts: nu
   return { boundsNs: Array.from({ length: out.length + 1 }, (_, i) => 2 ** (low + i)), counts: out };
 }
 
-/** Statistics of any values: a copy of them all, then selection in it. */
-function copiedStats(chunks: readonly Chunk[], n: number, incomplete: number): LatencyStats {
+/** Statistics of any values (total and max already summed): a copy of them all, then selection in it. */
+function copiedStats(chunks: readonly Chunk[], n: number, incomplete: number, total: number, max: number): LatencyStats {
   const work = new Float64Array(n);
   let offset = 0;
   for (const chunk of chunks) {
     work.set(chunk, offset);
     offset += chunk.length;
-  }
-  let total = 0;
-  let max = 0;
-  for (let i = 0; i < n; i++) {
-    total += work[i];
-    if (work[i] > max) max = work[i];
   }
   const histogram = log2Histogram(work);
   // Select p99 first: everything left of it is ≤, so p90 and then p50 search shrinking prefixes.
