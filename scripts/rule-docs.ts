@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../server/src/analysis/rules/index';
 import type { RuleMeta } from '../server/src/analysis/types';
-import { ruleDocumentationPath } from '../server/src/lint/ruleDocs';
+import { ruleDocumentationPath } from '../common/ruleDocs';
 
 /** The exercises of the seed document (go-tool-trace-optimization.md) the first rules come from. */
 const SEED_EXERCISES: Record<number, string> = {

@@ -1,8 +1,8 @@
 // Lint commands of the thin client; the language server does the work.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { FIX_ALL_KIND, SHOW_RULE_DOCUMENTATION_COMMAND } from '../../server/src/lint/protocol';
-import { RULE_ID_PATTERN, ruleDocumentationPath } from '../../server/src/lint/ruleDocs';
+import { FIX_ALL_KIND, SHOW_RULE_DOCUMENTATION_COMMAND } from '../../common/lintProtocol';
+import { RULE_ID_PATTERN, ruleDocumentationPath } from '../../common/ruleDocs';
 
 async function bundledRuleIds(extensionUri: vscode.Uri): Promise<string[]> {
   const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(extensionUri, 'docs', 'rules'));

@@ -5,7 +5,7 @@ import {
   type CancellationToken, type CustomDocument, type CustomReadonlyEditorProvider, type ExtensionContext, type WebviewPanel,
 } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { FOCUS_COMMAND, TraceNotifications, type FocusTarget, type NotificationDescriptor, type TraceStatus } from '../../server/src/traceProtocol';
+import { FOCUS_COMMAND, TraceNotifications, type FocusTarget, type NotificationDescriptor, type TraceStatus } from '../../common/traceProtocol';
 import { TracePanel } from './viewer/panel';
 
 type TraceDiagnosticsParams = typeof TraceNotifications.diagnostics extends NotificationDescriptor<infer P> ? P : never;

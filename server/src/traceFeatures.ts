@@ -11,10 +11,10 @@ import type { Parser } from 'web-tree-sitter';
 import { createGoParser } from './analysis/parser';
 import { GoFile, RUNTIME_TRACE } from './analysis/traceApi';
 import type { RegisterFeature } from './feature';
-import type { TraceSummary } from './trace/model';
+import type { TraceSummary } from '../../common/traceModel';
 import {
   FOCUS_COMMAND, TraceNotifications, TraceRequests, type FocusTarget, type RequestDescriptor, type ResolvedSource, type TraceStatus,
-} from './traceProtocol';
+} from '../../common/traceProtocol';
 import {
   annotatedCalls, captureFindings, hoverMarkdown, indexSites, lensTitle, traceFindings, type AnnotatedCall, type SiteEntry,
 } from './traceService/annotations';

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { repoRoot } from '../../scripts/go-toolchain.mjs';
 import { renderRuleDocs, staleRuleDocs } from '../../scripts/rule-docs';
 import { RULES } from '../../server/src/analysis/rules/index';
-import { ruleDocumentationPath, ruleDocumentationUrl } from '../../server/src/lint/ruleDocs';
+import { ruleDocumentationPath, ruleDocumentationUrl } from '../../common/ruleDocs';
 import { repository } from '../../package.json';
 
 test('docs/rules.md and docs/rules/*.md are up to date with the rules (npm run docs:rules)', () => {

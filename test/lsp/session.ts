@@ -27,7 +27,7 @@ import {
   type Range,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
-import { LINT_STATS_REQUEST, type LintStats } from '../../server/src/lint/protocol';
+import { LINT_STATS_REQUEST, type LintStats } from '../../common/lintProtocol';
 
 export const SERVER = 'dist/server.js';
 

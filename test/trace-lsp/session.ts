@@ -7,7 +7,7 @@ import {
   ConfigurationRequest, createProtocolConnection, DidOpenTextDocumentNotification, ExitNotification, InitializedNotification,
   InitializeRequest, RegistrationRequest, ShutdownRequest, StreamMessageReader, StreamMessageWriter, type Diagnostic, type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import { TraceNotifications, type TraceStatus } from '../../server/src/traceProtocol';
+import { TraceNotifications, type TraceStatus } from '../../common/traceProtocol';
 
 export class TraceSession {
   readonly statuses: TraceStatus[] = [];

@@ -11,8 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import { CodeLensRequest, HoverRequest, type CodeLens, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import {
   FOCUS_COMMAND, TraceNotifications, TraceRequests, type FocusTarget, type ResolvedSource, type TraceStatus, type ViewerQueryResult,
-} from '../../server/src/traceProtocol';
-import type { TaskInstance } from '../../server/src/trace/model';
+} from '../../common/traceProtocol';
+import type { TaskInstance } from '../../common/traceModel';
 import { TraceSession } from './session';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'viewer');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PACKED_STRIDE } from '../../server/src/trace/model';
+import { PACKED_STRIDE } from '../../common/traceModel';
 import { openTraceFile } from '../../server/src/trace/reader';
 import { TerminalProgress } from '../../server/src/cli/progress';
 import { analyzeEvents, type TraceAnalyzer } from '../../server/src/trace/summary/analyzer';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LEVEL_BASE_NS, SPAN_BUDGET, TimelineIndex } from '../../server/src/trace/summary/timeline';
-import type { TimelineSpan } from '../../server/src/trace/model';
+import type { TimelineSpan } from '../../common/traceModel';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
 function random(seed: number): () => number {

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { viewerDocument } from '../../client/src/viewer/document';
 import type { FromWebview, ToWebview } from '../../client/src/webview/messages';
-import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../server/src/traceProtocol';
+import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../common/traceProtocol';
 
 // From __filename: tsx's ESM loader (used by the benchmark) sets it but not __dirname.
 export const ROOT = join(dirname(__filename), '..', '..');

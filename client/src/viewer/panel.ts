@@ -8,10 +8,10 @@ import {
   type WebviewPanel,
 } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { SourceLocation } from '../../../server/src/trace/model';
+import type { SourceLocation } from '../../../common/traceModel';
 import {
   TraceNotifications, TraceRequests, type FocusTarget, type ResolvedSource, type TraceStatus,
-} from '../../../server/src/traceProtocol';
+} from '../../../common/traceProtocol';
 import type { FromWebview, ToWebview } from '../webview/messages';
 import { viewerDocument } from './document';
 import { sendRequest } from './lsp';

@@ -1,5 +1,5 @@
 // Number formatting shared by the views.
-import type { SourceLocation } from '../../../server/src/trace/model';
+import type { SourceLocation } from '../../../common/traceModel';
 
 export function formatDuration(ns: number): string {
   if (!Number.isFinite(ns)) return '–';

@@ -1,8 +1,8 @@
 // Trace viewer webview (runs in the browser sandbox of a VS Code webview).
 // It holds no data of its own at load: the extension sends it after the
 // `ready` → `init` handshake, and every later update by postMessage.
-import type { SourceLocation, TraceSummary } from '../../../server/src/trace/model';
-import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../server/src/traceProtocol';
+import type { SourceLocation, TraceSummary } from '../../../common/traceModel';
+import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
 import { h, replaceChildren } from './dom';
 import { formatBytes, formatPercent } from './format';
 import { INITIAL_STATE, type FromWebview, type ToWebview, type ViewerState, type ViewId } from './messages';

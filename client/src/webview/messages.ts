@@ -1,8 +1,8 @@
 // Messages between the viewer webview and the extension host, and the
 // webview's persisted state. Types only: shared by the webview bundle, the
 // extension side (client/src/viewer) and the browser tests.
-import type { SourceLocation } from '../../../server/src/trace/model';
-import type { FocusTarget, SiteKey, TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../server/src/traceProtocol';
+import type { SourceLocation } from '../../../common/traceModel';
+import type { FocusTarget, SiteKey, TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
 
 export type ViewId = 'overview' | 'tasks' | 'regions' | 'timeline' | 'goroutines' | 'blocking';
 

@@ -6,9 +6,9 @@ import { lintTree } from '../analysis/lint';
 import { createGoParser, type Parser } from '../analysis/parser';
 import { RULES } from '../analysis/rules/index';
 import { DEFAULT_LINT_OPTIONS, type Finding, type LintOptions } from '../analysis/types';
-import { fixAllText } from '../lint/fixAll';
-import { GoModules } from '../lint/goModules';
-import { ruleDocumentationUrl } from '../lint/ruleDocs';
+import { fixAllText } from '../analysis/fixAll';
+import { GoModules } from '../analysis/goModules';
+import { ruleDocumentationUrl } from '../../../common/ruleDocs';
 import { goFilesUnder, UsageError } from './goFiles';
 import { toSarif, type FileFindings } from './sarif';
 

@@ -3,7 +3,7 @@ import { relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repository, version } from '../../../package.json';
 import type { Finding, RuleMeta, Severity } from '../analysis/types';
-import { ruleDocumentationUrl } from '../lint/ruleDocs';
+import { ruleDocumentationUrl } from '../../../common/ruleDocs';
 
 export type SarifLevel = 'error' | 'warning' | 'note';
 

@@ -5,7 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { disableForLineFix } from '../analysis/suppress';
 import type { Finding } from '../analysis/types';
 import { describesFinding, toDiagnostic } from './diagnostics';
-import { FIX_ALL_KIND, SHOW_RULE_DOCUMENTATION_COMMAND } from './protocol';
+import { FIX_ALL_KIND, SHOW_RULE_DOCUMENTATION_COMMAND } from '../../../common/lintProtocol';
 import { textChange } from './textChange';
 
 

@@ -1,7 +1,7 @@
 // Findings as LSP diagnostics: source "go-trace-lens", the rule id as code, linked to its documentation.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../analysis/types';
-import { ruleDocumentationUrl } from './ruleDocs';
+import { ruleDocumentationUrl } from '../../../common/ruleDocs';
 
 export const DIAGNOSTIC_SOURCE = 'go-trace-lens';
 

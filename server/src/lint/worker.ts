@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { DeclarationCache } from '../analysis/declarationCache';
 import { lintTree } from '../analysis/lint';
 import { createGoParser } from '../analysis/parser';
-import { fixAllText } from './fixAll';
+import { fixAllText } from '../analysis/fixAll';
 import { SyntaxTrees } from './syntaxTrees';
 import type { WorkerJob, WorkerResponse, WorkerResults } from './workerProtocol';
 

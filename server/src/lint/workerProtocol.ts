@@ -1,6 +1,6 @@
 // Messages between the language server and its lint worker thread (dist/lintWorker.js).
 import type { Finding, LintOptions } from '../analysis/types';
-import type { LintStats } from './protocol';
+import type { LintStats } from '../../../common/lintProtocol';
 
 export type WorkerJob =
   | { kind: 'lint'; uri: string; text: string; options: LintOptions }

@@ -4,8 +4,8 @@
 // import-aware call resolution (analysis/traceApi.ts).
 import type { Parser } from 'web-tree-sitter';
 import { RUNTIME_TRACE, GoFile, type TraceCall } from '../analysis/traceApi';
-import type { LatencyStats, SourceLocation, TraceSummary } from '../trace/model';
-import type { FocusTarget } from '../traceProtocol';
+import type { LatencyStats, SourceLocation, TraceSummary } from '../../../common/traceModel';
+import type { FocusTarget } from '../../../common/traceProtocol';
 import type { SourceLinks } from './sourceLinks';
 
 export type AnnotationKind = FocusTarget['kind'];

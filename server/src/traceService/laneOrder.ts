@@ -1,9 +1,9 @@
 // The timeline's display order: the GC lane, procs by id, then goroutines by
 // id. The index numbers lanes in creation order; the viewer scrolls by
 // display position, so queries are translated here.
-import type { TimelineQuery } from '../trace/model';
+import type { TimelineQuery } from '../../../common/traceModel';
 import type { TimelineIndex } from '../trace/summary/timeline';
-import type { ViewerQueryResult } from '../traceProtocol';
+import type { ViewerQueryResult } from '../../../common/traceProtocol';
 
 const KIND_ORDER = { gc: 0, proc: 1, goroutine: 2 } as const;
 

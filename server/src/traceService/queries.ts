@@ -1,7 +1,7 @@
 // Answers the viewer's queries from an analyzer: shared by the trace worker
 // and the browser tests' stand-in host.
 import type { TraceAnalyzer } from '../trace/summary/analyzer';
-import type { ViewerQuery, ViewerQueryResult } from '../traceProtocol';
+import type { ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
 import { LaneOrder } from './laneOrder';
 
 export class QueryAnswerer {

@@ -4,7 +4,7 @@
 // suffix under a workspace folder or one of its Go module roots.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { SourceLocation } from '../trace/model';
+import type { SourceLocation } from '../../../common/traceModel';
 
 /** Calls whose lines annotation sites point at. */
 const ANNOTATION_CALL = /\b(NewTask|StartRegion|WithRegion|Log|Logf)\s*\(/;

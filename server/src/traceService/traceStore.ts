@@ -3,7 +3,7 @@
 // latest status (with its summary) for CodeLens, hovers and diagnostics.
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../traceProtocol';
+import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
 import type { FromWorker, ToWorker, WorkerInput } from './workerProtocol';
 
 /** Heap of one trace's worker; the 500 MB benchmark trace needs well under this. */

@@ -7,7 +7,7 @@ import type { ReadProgress } from '../trace/event';
 import { keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
 import { openTraceFile } from '../trace/reader';
 import { TraceAnalyzer } from '../trace/summary/analyzer';
-import type { LoadProgress, ViewerQuery } from '../traceProtocol';
+import type { LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
 import { QueryAnswerer } from './queries';
 import type { FromWorker, ToWorker, WorkerInput } from './workerProtocol';
 

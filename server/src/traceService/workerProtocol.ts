@@ -1,6 +1,6 @@
 // Messages between the language server's main thread and a trace worker.
-import type { TraceSummary } from '../trace/model';
-import type { LoadPhase, LoadProgress, ViewerQuery } from '../traceProtocol';
+import type { TraceSummary } from '../../../common/traceModel';
+import type { LoadPhase, LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
 
 export interface WorkerInput { path: string }
 

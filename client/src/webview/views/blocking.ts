@@ -1,5 +1,5 @@
 // Blocking profiles by stack (like go tool trace -pprof=sync|net|syscall|sched).
-import type { BlockingProfile, BlockingProfileEntry, SourceLocation } from '../../../../server/src/trace/model';
+import type { BlockingProfile, BlockingProfileEntry, SourceLocation } from '../../../../common/traceModel';
 import { h, linkButton } from '../dom';
 import { formatCount, formatDuration, siteLabel, siteTitle } from '../format';
 import type { ViewContext } from './context';

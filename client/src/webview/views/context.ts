@@ -1,6 +1,6 @@
 // What every view gets from the viewer shell.
-import type { SourceLocation, TraceSummary } from '../../../../server/src/trace/model';
-import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../../server/src/traceProtocol';
+import type { SourceLocation, TraceSummary } from '../../../../common/traceModel';
+import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../../common/traceProtocol';
 import type { ViewerState } from '../messages';
 
 export interface ViewContext {

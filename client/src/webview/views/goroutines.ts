@@ -1,5 +1,5 @@
 // Goroutine analysis: goroutines grouped by start function, where their time went.
-import type { BlockReason, GoroutineSummary } from '../../../../server/src/trace/model';
+import type { BlockReason, GoroutineSummary } from '../../../../common/traceModel';
 import { h, linkButton } from '../dom';
 import { formatCount, formatDuration, siteLabel, siteTitle } from '../format';
 import type { ViewContext } from './context';

@@ -1,6 +1,6 @@
 // A latency histogram drawn with DOM bars; screen readers get one
 // sentence per bucket in a list.
-import type { LatencyStats } from '../../../../server/src/trace/model';
+import type { LatencyStats } from '../../../../common/traceModel';
 import { h } from '../dom';
 import { formatCount, formatDuration } from '../format';
 

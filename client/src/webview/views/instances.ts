@@ -1,6 +1,6 @@
 // Instance tables (slowest first), loaded on demand from the language
 // server, and the drill-down from a task to its regions and logs.
-import type { InstanceList, InstanceQuery, LogInstance, RegionInstance, TaskDetail, TaskInstance } from '../../../../server/src/trace/model';
+import type { InstanceList, InstanceQuery, LogInstance, RegionInstance, TaskDetail, TaskInstance } from '../../../../common/traceModel';
 import { h, linkButton, replaceChildren, type Child } from '../dom';
 import { formatCount, formatDuration, siteLabel, siteTitle } from '../format';
 import type { ViewContext } from './context';

@@ -1,6 +1,6 @@
 // Tasks by type and regions by type (and by call site): latency percentiles,
 // a histogram, call sites and the slowest instances.
-import type { RegionTypeStats, SiteStats, TaskTypeStats } from '../../../../server/src/trace/model';
+import type { RegionTypeStats, SiteStats, TaskTypeStats } from '../../../../common/traceModel';
 import { h, linkButton } from '../dom';
 import { formatCount, formatDuration, siteLabel, siteTitle } from '../format';
 import type { ViewContext } from './context';

@@ -1,5 +1,5 @@
 // Overview: what the trace is, how it was captured, and what to watch out for.
-import type { LogCategoryStats } from '../../../../server/src/trace/model';
+import type { LogCategoryStats } from '../../../../common/traceModel';
 import { h, linkButton, replaceChildren } from '../dom';
 import { formatBytes, formatCount, formatDuration, formatPercent, siteLabel, siteTitle } from '../format';
 import type { ViewContext } from './context';

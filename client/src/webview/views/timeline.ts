@@ -5,7 +5,7 @@
 // the current window and resolution is fetched after every change. Frames draw
 // straight from the packed slice: no object per span, so a new slice leaves the
 // garbage collector little to trace and frames stay even.
-import { PACKED_STRIDE, unpackLane, type Lane, type PackedLane, type PackedTimelineSlice, type TimelineSpan } from '../../../../server/src/trace/model';
+import { PACKED_STRIDE, unpackLane, type Lane, type PackedLane, type PackedTimelineSlice, type TimelineSpan } from '../../../../common/traceModel';
 import { h, replaceChildren } from '../dom';
 import { formatCount, formatDuration } from '../format';
 import type { ViewContext } from './context';

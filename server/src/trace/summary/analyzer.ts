@@ -12,7 +12,7 @@ import type { OpenedTrace } from '../reader';
 import type {
   GoroutineSummary, InstanceList, InstanceQuery, LogCategoryStats, LogInstance, RegionInstance, SourceLocation, TaskDetail,
   TaskInstance, TraceOverview, TraceSummary,
-} from '../model';
+} from '../../../../common/traceModel';
 import { AnnotationStats } from './annotations';
 import { BlockingProfiles } from './blocking';
 import { GoroutineTracker, type OpenRegion, type RegionClose } from './goroutines';

@@ -1,6 +1,6 @@
 // Statistics of one kind of annotation (tasks or regions) by type and by source site: exact
 // durations for percentiles (durations.ts) plus a bounded set of kept instances (instances.ts).
-import type { InstanceList, LatencyStats, SiteStats, SourceLocation } from '../model';
+import type { InstanceList, LatencyStats, SiteStats, SourceLocation } from '../../../../common/traceModel';
 import { DurationSeries, combinedStats } from './durations';
 import { InstanceKeeper, bySlowest, type Timed } from './instances';
 

@@ -4,7 +4,7 @@
 // go tool trace sees it — from its first run (or the trace start if it never runs) to its end.
 // So the wait of a new goroutine for its first run is not in the sched profile.
 import type { GoState, Stack, StateTransitionEvent } from '../event';
-import type { BlockReason, BlockingProfile, BlockingProfileEntry } from '../model';
+import type { BlockReason, BlockingProfile, BlockingProfileEntry } from '../../../../common/traceModel';
 import { UNSET, classifyWaitReason } from './goroutines';
 import { locationOf } from './sites';
 

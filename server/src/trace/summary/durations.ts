@@ -2,7 +2,7 @@
 // object per instance. Statistics do not depend on the order of the values, so each is stored by
 // size: 2 bytes for whole nanoseconds below 65.5 µs (most task and region durations), 4 below 4.3 s,
 // and 8 for any other value. Percentiles are found by counting (linear time), not by sorting.
-import type { LatencyStats } from '../model';
+import type { LatencyStats } from '../../../../common/traceModel';
 
 /** Values per storage chunk: series grow by whole chunks, so growing never copies a big array. */
 const CHUNK = 8192;

@@ -3,7 +3,7 @@
 // `go tool trace`'s goroutine analysis and region lists, quirks included.
 import type { GoState, RegionEvent, StateTransitionEvent } from '../event';
 import { NO_ID } from '../event';
-import type { BlockReason, GoroutineSummary, SourceLocation } from '../model';
+import type { BlockReason, GoroutineSummary, SourceLocation } from '../../../../common/traceModel';
 import { locationOf } from './sites';
 
 /** A region open on a goroutine's stack. `synthetic` marks Go's fake region for a task inherited at creation. */

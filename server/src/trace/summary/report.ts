@@ -1,5 +1,5 @@
 // The `trace stats` report: a stable JSON shape for scripts and a readable text table.
-import type { LatencyStats, TraceSummary } from '../model';
+import type { LatencyStats, TraceSummary } from '../../../../common/traceModel';
 
 interface LatencyJson { count: number; completeCount: number; totalNs: number; p50Ns: number; p90Ns: number; p99Ns: number; maxNs: number }
 interface SiteJson { file: string; line: number; function: string; count: number }

@@ -1,7 +1,7 @@
 // Source sites of annotations: the frame of the user's trace.NewTask / StartRegion / WithRegion /
 // Log call, found in the event's stack.
 import type { Stack, StackFrame } from '../event';
-import type { SourceLocation } from '../model';
+import type { SourceLocation } from '../../../../common/traceModel';
 
 /** runtime and runtime/trace functions (and their internal helpers) are never the user's call site. */
 function isTracerFrame(frame: StackFrame): boolean {

@@ -19,7 +19,7 @@
 // 2.5 × SPAN_BUDGET plus at most LEVEL_MIN_SPANS per level of each small track (24 bytes each, plus
 // up to a third of growth slack), whatever the trace's size. Every span is counted at every level: merged counts always
 // add up, and a query reads each frozen level up to its freeze and the level above after it.
-import { unpackTimelineSlice, type Lane, type LaneKind, type PackedTimelineSlice, type TimelineQuery, type TimelineSlice, type TimelineSpan } from '../model';
+import { unpackTimelineSlice, type Lane, type LaneKind, type PackedTimelineSlice, type TimelineQuery, type TimelineSlice, type TimelineSpan } from '../../../../common/traceModel';
 
 export const SPAN_BUDGET = 3_000_000;
 /** Levels that can freeze: later spans are kept at level MAX_FLOOR and coarser. */

@@ -1,5 +1,5 @@
 // Where each rule's documentation lives: one place for the server, the CLI (SARIF helpUri) and the client.
-import { repository } from '../../../package.json';
+import { repository } from '../package.json';
 
 /** Rule ids are kebab-case; anything else never reaches a path or URL. */
 export const RULE_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -1,7 +1,7 @@
 // The user-facing model of a trace: what `trace stats`, the viewer and the
-// CodeLens show. Built from the event stream (event.ts) by the analysis next
-// to this file. Plain JSON-serialisable data: it crosses the LSP connection
-// and the webview's postMessage as is.
+// CodeLens show. Built from the event stream by server/src/trace/summary/.
+// Plain JSON-serialisable data: it crosses the LSP connection and the
+// webview's postMessage as is, so client, webview, server and CLI share it.
 
 export interface SourceLocation { function: string; file: string; line: number }
 

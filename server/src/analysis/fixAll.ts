@@ -1,9 +1,9 @@
 // Applying every preferred fix at once (fix-all code action, `lint --fix`). Fixes whose edits overlap
 // an earlier fix wait for the next pass, which re-lints the result; passes stop when nothing changes.
 import type { Parser } from 'web-tree-sitter';
-import { applyEdits, lineStarts, offsetAt } from '../analysis/edits';
-import { lintText } from '../analysis/lint';
-import type { Finding, Fix, LintOptions, TextEdit } from '../analysis/types';
+import { applyEdits, lineStarts, offsetAt } from './edits';
+import { lintText } from './lint';
+import type { Finding, Fix, LintOptions, TextEdit } from './types';
 
 const MAX_PASSES = 10;
 

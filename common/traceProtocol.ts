@@ -5,7 +5,7 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type {
   InstanceList, InstanceQuery, RegionInstance, SourceLocation, PackedTimelineSlice, TaskDetail, TaskInstance, TimelineQuery, TraceSummary,
-} from './trace/model';
+} from './traceModel';
 
 /** A request's method name carrying its parameter and result types. */
 export interface RequestDescriptor<P, R> { readonly method: string; readonly _types?: (params: P) => R }

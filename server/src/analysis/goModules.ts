@@ -2,7 +2,7 @@
 // go tool finds it. Lookups are cached per folder; a watched-file event or a re-opened document drops the cache.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { goVersionFromGoMod } from '../analysis/gomod';
+import { goVersionFromGoMod } from './gomod';
 
 export class GoModules {
   /** folder → the go.mod that governs it (null: none up to the root). */
