@@ -23,7 +23,7 @@ const load = (path) => tsImport(path, import.meta.url);
 
 const { goFilesUnder } = await load('../server/src/cli/goFiles.ts');
 const { createGoParser } = await load('../server/src/analysis/parser.ts');
-const { lintTree } = await load('../server/src/analysis/lint.ts');
+const { lintTree } = await load('../server/src/analysis/runRules.ts');
 const { DEFAULT_LINT_OPTIONS } = await load('../server/src/analysis/types.ts');
 
 const fmt = (n, digits = 1) => n.toFixed(digits);
@@ -160,7 +160,7 @@ async function edits() {
 
 /** Where an edit's time goes, in process, as in the server's worker: the incremental re-parse and the lint. */
 async function editCostBreakdown(text, count) {
-  const { SyntaxTrees } = await load('../server/src/lint/syntaxTrees.ts');
+  const { SyntaxTrees } = await load('../server/src/lintService/syntaxTrees.ts');
   const { DeclarationCache } = await load('../server/src/analysis/declarationCache.ts');
   const parser = await createGoParser();
   const trees = new SyntaxTrees(parser);

@@ -39,9 +39,9 @@ const targets = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs', target: 'node20', ...importMetaUrlShim, banner: { js: importMetaUrlBanner } },
   { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', ...importMetaUrlShim, banner: { js: `#!/usr/bin/env node\n${importMetaUrlBanner}` } },
-  { ...common, entryPoints: ['server/src/lint/worker.ts'], outfile: 'dist/lintWorker.js', platform: 'node', format: 'cjs', target: 'node20', ...importMetaUrlShim, banner: { js: importMetaUrlBanner } },
+  { ...common, entryPoints: ['server/src/lintService/lintWorker.ts'], outfile: 'dist/lintWorker.js', platform: 'node', format: 'cjs', target: 'node20', ...importMetaUrlShim, banner: { js: importMetaUrlBanner } },
   { ...common, entryPoints: ['client/src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
-  { ...common, entryPoints: ['server/src/traceService/worker.ts'], outfile: 'dist/traceWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { ...common, entryPoints: ['server/src/traceService/traceWorker.ts'], outfile: 'dist/traceWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
 ];
 
 copyGrammars();

@@ -15,13 +15,13 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, LintOptions } from './analysis/types';
 import type { RegisterFeature } from './feature';
-import { codeActions } from './lint/codeActions';
-import { toDiagnostic } from './lint/diagnostics';
+import { codeActions } from './lintService/codeActions';
+import { toDiagnostic } from './lintService/diagnostics';
 import { GoModules } from './analysis/goModules';
 import { FIX_ALL_KIND, LINT_STATS_REQUEST, type LintStats } from '../../common/lintProtocol';
-import { AnalysisScheduler } from './lint/scheduler';
-import { DEFAULT_LINT_SETTINGS, parseLintSettings, type LintSettings } from './lint/settings';
-import { JobCancelled, JobTimedOut, LintWorkerClient } from './lint/workerClient';
+import { AnalysisScheduler } from './lintService/scheduler';
+import { DEFAULT_LINT_SETTINGS, parseLintSettings, type LintSettings } from './lintService/settings';
+import { JobCancelled, JobTimedOut, LintWorkerClient } from './lintService/lintWorkerClient';
 
 const CONFIGURATION_SECTION = 'goTraceLens.lint';
 

@@ -9,7 +9,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Parser } from 'web-tree-sitter';
 import { createGoParser } from './analysis/parser';
-import { GoFile, RUNTIME_TRACE } from './analysis/traceApi';
+import { GoFile, RUNTIME_TRACE } from './analysis/goFile';
 import type { RegisterFeature } from './feature';
 import type { TraceSummary } from '../../common/traceModel';
 import {
@@ -17,7 +17,7 @@ import {
 } from '../../common/traceProtocol';
 import {
   annotatedCalls, captureFindings, hoverMarkdown, indexSites, lensTitle, traceFindings, type AnnotatedCall, type SiteEntry,
-} from './traceService/annotations';
+} from './traceService/callSiteInsights';
 import { checkLine, readText, SourceLinks } from './traceService/sourceLinks';
 import { TraceStore } from './traceService/traceStore';
 

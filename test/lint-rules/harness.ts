@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { applyEdits } from '../../server/src/analysis/edits';
-import { lintText } from '../../server/src/analysis/lint';
+import { lintText } from '../../server/src/analysis/runRules';
 import { RULES } from '../../server/src/analysis/rules/index';
 import { DEFAULT_LINT_OPTIONS, type Finding, type LintOptions } from '../../server/src/analysis/types';
 

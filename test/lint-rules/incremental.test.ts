@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { DeclarationCache } from '../../server/src/analysis/declarationCache';
-import { lintTree } from '../../server/src/analysis/lint';
+import { lintTree } from '../../server/src/analysis/runRules';
 import { createGoParser, type Parser } from '../../server/src/analysis/parser';
 import type { Finding, LintOptions } from '../../server/src/analysis/types';
 import { applyRandomEdit, randomEdit, seededRandom } from '../lsp/randomEdits';

@@ -1,5 +1,5 @@
 import { createGoParser } from '../../server/src/analysis/parser';
-import { lintTree } from '../../server/src/analysis/lint';
+import { lintTree } from '../../server/src/analysis/runRules';
 import { DEFAULT_LINT_OPTIONS } from '../../server/src/analysis/types';
 (async () => {
   const parser = await createGoParser();

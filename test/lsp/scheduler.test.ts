@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AnalysisScheduler } from '../../server/src/lint/scheduler';
+import { AnalysisScheduler } from '../../server/src/lintService/scheduler';
 
 /** Schedules a run that takes `costMs`; resolves, once it has finished, with the delay between scheduling and its start. */
 function scheduleTimed(scheduler: AnalysisScheduler, uri: string, costMs: number): Promise<number> {

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Parser, Tree } from 'web-tree-sitter';
 import { createGoParser } from '../../server/src/analysis/parser';
-import { SyntaxTrees } from '../../server/src/lint/syntaxTrees';
-import { textChange } from '../../server/src/lint/textChange';
+import { SyntaxTrees } from '../../server/src/lintService/syntaxTrees';
+import { textChange } from '../../server/src/lintService/textChange';
 import { applyRandomEdit, randomEdit, seededRandom } from './randomEdits';
 import { largeSource, MISUSE } from './sources';
 

@@ -2,7 +2,7 @@
 // an earlier fix wait for the next pass, which re-lints the result; passes stop when nothing changes.
 import type { Parser } from 'web-tree-sitter';
 import { applyEdits, lineStarts, offsetAt } from './edits';
-import { lintText } from './lint';
+import { lintText } from './runRules';
 import type { Finding, Fix, LintOptions, TextEdit } from './types';
 
 const MAX_PASSES = 10;

@@ -2,7 +2,7 @@
 // indentation of the statement they sit next to, and bodies are indented with one more tab.
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, indentOf, lineStartOf, namedChildren, nextLineStart, rangeOf } from './syntax';
-import type { GoFile } from './traceApi';
+import type { GoFile } from './goFile';
 import type { Fix, TextEdit } from './types';
 
 export function replaceNode(node: Node, newText: string): TextEdit {

@@ -1,7 +1,7 @@
 // Where tasks and regions are bound and ended, shared by the rules about ending them.
 import type { Node } from 'web-tree-sitter';
 import { calleeParts, enclosingFunction } from './syntax';
-import { resultBinding, RUNTIME_TRACE, type GoFile, type TraceCall } from './traceApi';
+import { resultBinding, RUNTIME_TRACE, type GoFile, type TraceCall } from './goFile';
 
 export interface Annotation {
   call: TraceCall;

@@ -1,7 +1,7 @@
 // go-trace-lens CLI: the same engine as the language server, outside the editor.
 // Exit codes: 0 clean, 1 findings (lint), 2 usage or I/O error.
 import { keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
-import { runLint } from './lint';
+import { runLint } from './lintCommand';
 import { runTraceDump } from './traceDump';
 import { runTraceStats } from './traceStats';
 

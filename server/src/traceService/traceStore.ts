@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
-import type { FromWorker, ToWorker, WorkerInput } from './workerProtocol';
+import type { FromWorker, ToWorker, WorkerInput } from './traceWorkerProtocol';
 
 /** Heap of one trace's worker; the 500 MB benchmark trace needs well under this. */
 const WORKER_HEAP_MB = 4096;

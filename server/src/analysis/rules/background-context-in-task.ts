@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { fix, replaceNode } from '../fixes';
 import { enclosingFunction, isInside } from '../syntax';
-import { resultBinding, RUNTIME_TRACE } from '../traceApi';
+import { resultBinding, RUNTIME_TRACE } from '../goFile';
 import type { Rule } from './rule';
 
 export const backgroundContextInTask: Rule = {

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { errorHandlingStatement, fix, insertLinesBefore, isAloneOnLines, replaceNode } from '../fixes';
 import { compareGoMinor } from '../gomod';
 import { blockStatements, calleeParts, enclosingFunction, enclosingStatement, indentOf, isInside, namedChildren } from '../syntax';
-import { EXP_TRACE, RUNTIME_TRACE, type GoFile, type TraceCall } from '../traceApi';
+import { EXP_TRACE, RUNTIME_TRACE, type GoFile, type TraceCall } from '../goFile';
 import type { Fix, TextEdit } from '../types';
 import type { Rule, RuleContext } from './rule';
 

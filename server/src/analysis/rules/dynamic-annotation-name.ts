@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { calleeParts, namedChildren } from '../syntax';
-import { RUNTIME_TRACE } from '../traceApi';
+import { RUNTIME_TRACE } from '../goFile';
 import type { Rule } from './rule';
 
 /** Which argument names the task, region or log category. */

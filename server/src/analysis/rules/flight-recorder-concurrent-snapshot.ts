@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { ancestors, FUNCTION_TYPES } from '../syntax';
-import { flightRecorderCalls } from '../traceApi';
+import { flightRecorderCalls } from '../goFile';
 import type { Rule } from './rule';
 
 /** Evidence that snapshots are serialised: a mutex, an atomic flag, sync.Once or a semaphore channel. */

@@ -1,6 +1,6 @@
 import { errorHandlingStatement, fix, isAloneOnLines, replaceNode } from '../fixes';
 import { indentOf } from '../syntax';
-import { flightRecorderCalls, resultBinding } from '../traceApi';
+import { flightRecorderCalls, resultBinding } from '../goFile';
 import type { Rule } from './rule';
 
 export const flightRecorderWriteErrorIgnored: Rule = {

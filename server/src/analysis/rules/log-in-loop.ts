@@ -1,7 +1,7 @@
 import { deleteStatementLines, fix, insertLinesBefore, isAloneOnLines, statementWithTrailingComment } from '../fixes';
 import { innermostLoop, isLoopInvariant } from '../loops';
 import { blockStatements } from '../syntax';
-import { isExpressionStatement, RUNTIME_TRACE } from '../traceApi';
+import { isExpressionStatement, RUNTIME_TRACE } from '../goFile';
 import type { Rule } from './rule';
 
 export const logInLoop: Rule = {

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { fix, replaceNode } from '../fixes';
 import { calleeParts, callArguments, enclosingFunction, isInside, isStringLiteral, stringLiteralValue } from '../syntax';
-import { RUNTIME_TRACE, type GoFile } from '../traceApi';
+import { RUNTIME_TRACE, type GoFile } from '../goFile';
 import type { TextEdit } from '../types';
 import type { Rule, RuleContext } from './rule';
 

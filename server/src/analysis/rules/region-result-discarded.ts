@@ -1,6 +1,6 @@
 import { fix, replaceNode } from '../fixes';
 import { enclosingLoops } from '../syntax';
-import { isExpressionStatement, resultBinding, RUNTIME_TRACE } from '../traceApi';
+import { isExpressionStatement, resultBinding, RUNTIME_TRACE } from '../goFile';
 import type { Rule } from './rule';
 
 export const regionResultDiscarded: Rule = {

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { GoFile } from '../traceApi';
+import type { GoFile } from '../goFile';
 import type { Fix, LintOptions, Range, RuleMeta } from '../types';
 
 export interface Report {

@@ -1,6 +1,6 @@
 import { errorHandlingStatement, fix, isAloneOnLines, replaceNode } from '../fixes';
 import { indentOf } from '../syntax';
-import { flightRecorderCalls, isExpressionStatement, resultBinding, RUNTIME_TRACE } from '../traceApi';
+import { flightRecorderCalls, isExpressionStatement, resultBinding, RUNTIME_TRACE } from '../goFile';
 import type { Rule } from './rule';
 
 export const startErrorIgnored: Rule = {

@@ -1,5 +1,5 @@
 import { enclosingFunction, isInside } from '../syntax';
-import { RUNTIME_TRACE } from '../traceApi';
+import { RUNTIME_TRACE } from '../goFile';
 import type { Rule } from './rule';
 
 export const startInBenchmark: Rule = {

@@ -1,6 +1,6 @@
 import { fix, replaceNode } from '../fixes';
 import { enclosingFunction, isInside, rangeOf } from '../syntax';
-import { resultBinding, RUNTIME_TRACE } from '../traceApi';
+import { resultBinding, RUNTIME_TRACE } from '../goFile';
 import type { Rule } from './rule';
 
 const ANNOTATIONS = ['NewTask', 'StartRegion', 'WithRegion', 'Log', 'Logf'];

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { fix, insertLinesAfter, insertLinesBefore, isAloneOnLines, replaceNode } from '../fixes';
 import { innermostLoop, isLoopInvariant } from '../loops';
 import { blockStatements, calleeParts } from '../syntax';
-import { resultBinding, RUNTIME_TRACE, type GoFile, type TraceCall } from '../traceApi';
+import { resultBinding, RUNTIME_TRACE, type GoFile, type TraceCall } from '../goFile';
 import type { Fix } from '../types';
 import type { Rule } from './rule';
 

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { calleeParts, enclosingFunction, isInside } from '../syntax';
-import { resultBinding, RUNTIME_TRACE } from '../traceApi';
+import { resultBinding, RUNTIME_TRACE } from '../goFile';
 import type { Rule } from './rule';
 
 /** Calls that are bookkeeping, not a step of the work. */

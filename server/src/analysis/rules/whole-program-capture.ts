@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { blockStatements, calleeParts, enclosingFunction, enclosingStatement, isInsideFunctionLiteral, namedChildren, rangeOf } from '../syntax';
-import { RUNTIME_TRACE, type GoFile } from '../traceApi';
+import { RUNTIME_TRACE, type GoFile } from '../goFile';
 import type { Rule } from './rule';
 
 /** Calls that look like program set-up rather than the workload. */

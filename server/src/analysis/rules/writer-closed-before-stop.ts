@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { fix, isAloneOnLines, replaceNode } from '../fixes';
 import { calleeParts, enclosingFunction, enclosingStatement, isInside, rangeOf } from '../syntax';
-import { RUNTIME_TRACE } from '../traceApi';
+import { RUNTIME_TRACE } from '../goFile';
 import type { Rule } from './rule';
 
 export const writerClosedBeforeStop: Rule = {

@@ -13,7 +13,7 @@ import type {
   GoroutineSummary, InstanceList, InstanceQuery, LogCategoryStats, LogInstance, RegionInstance, SourceLocation, TaskDetail,
   TaskInstance, TraceOverview, TraceSummary,
 } from '../../../../common/traceModel';
-import { AnnotationStats } from './annotations';
+import { AnnotationStats } from './annotationStats';
 import { BlockingProfiles } from './blocking';
 import { GoroutineTracker, type OpenRegion, type RegionClose } from './goroutines';
 import { SiteResolver } from './sites';

@@ -1,9 +1,9 @@
 // Trace numbers next to the code: CodeLens and hovers on runtime/trace
 // annotation calls, and diagnostics when the open trace shows a rule's
 // problem in numbers. Calls are found with the lint's tree-sitter parser and
-// import-aware call resolution (analysis/traceApi.ts).
+// import-aware call resolution (analysis/goFile.ts).
 import type { Parser } from 'web-tree-sitter';
-import { RUNTIME_TRACE, GoFile, type TraceCall } from '../analysis/traceApi';
+import { RUNTIME_TRACE, GoFile, type TraceCall } from '../analysis/goFile';
 import type { LatencyStats, SourceLocation, TraceSummary } from '../../../common/traceModel';
 import type { FocusTarget } from '../../../common/traceProtocol';
 import type { SourceLinks } from './sourceLinks';

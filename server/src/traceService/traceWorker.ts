@@ -9,7 +9,7 @@ import { openTraceFile } from '../trace/reader';
 import { TraceAnalyzer } from '../trace/summary/analyzer';
 import type { LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
 import { QueryAnswerer } from './queries';
-import type { FromWorker, ToWorker, WorkerInput } from './workerProtocol';
+import type { FromWorker, ToWorker, WorkerInput } from './traceWorkerProtocol';
 
 /** Minimum time between two summaries sent while loading. */
 const SUMMARY_INTERVAL_MS = 400;

@@ -5,7 +5,7 @@ import { RULES, type Rule } from './rules/index';
 import type { Report } from './rules/rule';
 import { isSuppressed, readSuppressions } from './suppress';
 import { rangeOf } from './syntax';
-import { GoFile } from './traceApi';
+import { GoFile } from './goFile';
 import type { Finding, LintOptions } from './types';
 
 /**

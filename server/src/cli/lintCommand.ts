@@ -2,7 +2,7 @@
 // Exit codes: 0 no findings, 1 findings, 2 usage or I/O error.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { lintTree } from '../analysis/lint';
+import { lintTree } from '../analysis/runRules';
 import { createGoParser, type Parser } from '../analysis/parser';
 import { RULES } from '../analysis/rules/index';
 import { DEFAULT_LINT_OPTIONS, type Finding, type LintOptions } from '../analysis/types';

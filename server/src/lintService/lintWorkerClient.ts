@@ -4,7 +4,7 @@
 // limit, the worker is terminated and a fresh one takes the remaining jobs (re-parsing from scratch).
 import { Worker } from 'node:worker_threads';
 import type { Finding, LintOptions } from '../analysis/types';
-import type { WorkerJob, WorkerResponse, WorkerResults, WorkerStats } from './workerProtocol';
+import type { WorkerJob, WorkerResponse, WorkerResults, WorkerStats } from './lintWorkerProtocol';
 
 export class JobCancelled extends Error {}
 export class JobTimedOut extends Error {}

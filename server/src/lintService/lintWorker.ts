@@ -4,11 +4,11 @@
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { DeclarationCache } from '../analysis/declarationCache';
-import { lintTree } from '../analysis/lint';
+import { lintTree } from '../analysis/runRules';
 import { createGoParser } from '../analysis/parser';
 import { fixAllText } from '../analysis/fixAll';
 import { SyntaxTrees } from './syntaxTrees';
-import type { WorkerJob, WorkerResponse, WorkerResults } from './workerProtocol';
+import type { WorkerJob, WorkerResponse, WorkerResults } from './lintWorkerProtocol';
 
 // Bundled as dist/lintWorker.js next to dist/server.js; the wasm files are in ../grammars.
 const ready = createGoParser(join(__dirname, '..', 'grammars')).then((parser) => ({ parser, trees: new SyntaxTrees(parser) }));
