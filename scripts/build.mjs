@@ -1,7 +1,7 @@
 // Bundles the client, server, CLI and webview with esbuild and places the
 // tree-sitter wasm files in grammars/ with their versions recorded.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +22,13 @@ function copyGrammars() {
   writeFileSync(join(grammars, 'VERSIONS.json'), JSON.stringify(versions, null, 2) + '\n');
 }
 
+/** Each rule's documentation prose (server/src/analysis/rules/<id>.md), inlined for the SARIF help text. */
+function ruleProseDefine() {
+  const dir = join(root, 'server/src/analysis/rules');
+  const prose = Object.fromEntries(readdirSync(dir).filter((n) => n.endsWith('.md')).map((n) => [n.slice(0, -3), readFileSync(join(dir, n), 'utf8')]));
+  return { RULE_PROSE: JSON.stringify(prose) };
+}
+
 const common = {
   bundle: true,
   sourcemap: production ? false : 'linked',
@@ -38,7 +45,7 @@ const importMetaUrlBanner = "var importMetaUrl = require('url').pathToFileURL(__
 const targets = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs', target: 'node20', ...importMetaUrlShim, banner: { js: importMetaUrlBanner } },
-  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', ...importMetaUrlShim, banner: { js: `#!/usr/bin/env node\n${importMetaUrlBanner}` } },
+  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', define: { ...importMetaUrlShim.define, ...ruleProseDefine() }, banner: { js: `#!/usr/bin/env node\n${importMetaUrlBanner}` } },
   { ...common, entryPoints: ['server/src/lintService/lintWorker.ts'], outfile: 'dist/lintWorker.js', platform: 'node', format: 'cjs', target: 'node20', ...importMetaUrlShim, banner: { js: importMetaUrlBanner } },
   { ...common, entryPoints: ['client/src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['server/src/traceService/traceWorker.ts'], outfile: 'dist/traceWorker.js', platform: 'node', format: 'cjs', target: 'node20' },

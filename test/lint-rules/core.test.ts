@@ -4,8 +4,9 @@ import { applyEdits } from '../../server/src/analysis/edits';
 import { goVersionFromGoMod } from '../../server/src/analysis/gomod';
 import { createGoParser, type Parser } from '../../server/src/analysis/parser';
 import { RULES, ruleById } from '../../server/src/analysis/rules/index';
+import { ruleProse } from '../../server/src/analysis/rules/prose';
 import { disableForLineFix } from '../../server/src/analysis/suppress';
-import { DEFAULT_LINT_OPTIONS, type LintOptions } from '../../server/src/analysis/types';
+import { DEFAULT_LINT_OPTIONS, TRACING_PRACTICES, type LintOptions } from '../../server/src/analysis/types';
 import { assertGofmtClean, assertParses, lintText } from './harness';
 
 let parser: Parser;
@@ -136,9 +137,9 @@ test('rule metadata: kebab-case ids, unique, docs with a bad and a good example'
     assert.match(meta.id, /^[a-z]+(-[a-z]+)*$/);
     assert.ok(!seen.has(meta.id), meta.id);
     seen.add(meta.id);
-    assert.match(meta.docs, /\*\*Bad\*\*[\s\S]*```go[\s\S]*\*\*Good\*\*[\s\S]*```go/, meta.id);
+    assert.match(ruleProse(meta.id), /\*\*Bad\*\*[\s\S]*```go[\s\S]*\*\*Good\*\*[\s\S]*```go/, meta.id);
     assert.ok(ruleById(meta.id) !== undefined);
   }
-  const exercises = new Set(RULES.map((r) => r.meta.exercise).filter((e) => e !== undefined));
-  assert.deepEqual([...exercises].sort(), [1, 2, 3, 4, 5, 6, 7]);
+  const practices = new Set(RULES.map((r) => r.meta.practice).filter((e) => e !== undefined));
+  assert.deepEqual([...practices].sort(), [...TRACING_PRACTICES].sort());
 });

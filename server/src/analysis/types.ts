@@ -30,17 +30,27 @@ export interface RuleMeta {
   title: string;
   defaultSeverity: Severity;
   fixable: boolean;
-  /** Markdown: why it matters, a bad and a good example. */
-  docs: string;
-  /** The seed exercise the rule comes from, if any (1–7). */
-  exercise?: number;
+  /** The tracing practice the rule enforces, if it comes from one. Its documentation is the sibling `<id>.md`. */
+  practice?: TracingPractice;
 }
+
+/** The tracing practices the first rules enforce, in catalogue order. */
+export const TRACING_PRACTICES = [
+  'Keep capture windows short',
+  'Snapshot only on SLO miss (flight recorder)',
+  'Instrument long-running operations with regions',
+  'Batch task captures (avoid per-request tasks for tiny ops)',
+  'Exclude init/teardown via narrow windows',
+  'Use trace.Log sparingly',
+  'Right tool for the question (trace vs pprof)',
+] as const;
+export type TracingPractice = (typeof TRACING_PRACTICES)[number];
 
 export interface RuleSetting { enabled?: boolean; severity?: Severity }
 
 export interface LintOptions {
   rules: Record<string, RuleSetting>;
-  /** Capture windows longer than this are flagged (seed exercise 1). */
+  /** Capture windows longer than this are flagged (the practice: keep capture windows short). */
   captureWindowSeconds: number;
   /** The `go` directive of the enclosing go.mod, e.g. "1.23", when known. */
   goVersion?: string;

@@ -2,6 +2,7 @@
 import { relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repository, version } from '../../../package.json';
+import { ruleProse } from '../analysis/rules/prose';
 import type { Finding, RuleMeta, Severity } from '../analysis/types';
 import { ruleDocumentationUrl } from '../../../common/ruleDocs';
 
@@ -39,7 +40,7 @@ export function toSarif(files: FileFindings[], rules: readonly RuleMeta[], root:
             name: rule.id,
             shortDescription: { text: rule.title },
             helpUri: ruleDocumentationUrl(rule.id),
-            help: { text: rule.docs, markdown: rule.docs },
+            help: { text: ruleProse(rule.id), markdown: ruleProse(rule.id) },
             defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
           })),
         },

@@ -10,27 +10,6 @@ export const backgroundContextInTask: Rule = {
     title: 'Annotation given context.Background() inside a task',
     defaultSeverity: 'warning',
     fixable: true,
-    docs: `A region or log given \`context.Background()\` or \`context.TODO()\` belongs to no task, even when
-the code runs inside one. With a task context in scope, that is almost always a mistake: the
-annotation disappears from the task's view in the trace.
-
-**Bad**
-
-\`\`\`go
-ctx, task := trace.NewTask(ctx, "import")
-defer task.End()
-trace.WithRegion(context.Background(), "parse", parse)
-\`\`\`
-
-**Good**
-
-\`\`\`go
-ctx, task := trace.NewTask(ctx, "import")
-defer task.End()
-trace.WithRegion(ctx, "parse", parse)
-\`\`\`
-
-The quick fix passes the task's context instead.`,
   },
   declarationLocal: true,
   check({ file, report }) {

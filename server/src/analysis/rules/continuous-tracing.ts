@@ -15,39 +15,7 @@ export const continuousTracing: Rule = {
     title: 'Continuous tracing instead of a flight recorder',
     defaultSeverity: 'warning',
     fixable: true,
-    exercise: 2,
-    docs: `Tracing to disk for the whole life of a long-running process "to have data when something goes
-wrong" writes a continuous stream 99% of which nobody reads, and the file grows without bound. The
-flight recorder (Go 1.25 \`runtime/trace.FlightRecorder\`, or \`golang.org/x/exp/trace\` for Go
-1.23/1.24) keeps the last few seconds in memory; write a snapshot when an SLO is missed.
-
-Reported when \`trace.Start\` is followed, in the same function, by serving until shutdown
-(\`ListenAndServe\`, \`Serve\`, \`select {}\`, an endless \`for\`) without an explicit \`trace.Stop\` first,
-and in a \`main\` package with no \`trace.Stop\` at all.
-
-**Bad**
-
-\`\`\`go
-trace.Start(f)
-defer trace.Stop()
-log.Fatal(http.ListenAndServe(":8080", nil))
-\`\`\`
-
-**Good**
-
-\`\`\`go
-fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{})
-if err := fr.Start(); err != nil {
-	log.Fatal(err)
-}
-defer fr.Stop()
-// On an SLO miss: fr.WriteTo(snapshotFile)
-log.Fatal(http.ListenAndServe(":8080", nil))
-\`\`\`
-
-The quick fix replaces \`trace.Start\`/\`trace.Stop\` by a flight recorder matching the \`go\` version of
-the module's go.mod: \`runtime/trace\` from Go 1.25 (or when the version is unknown),
-\`golang.org/x/exp/trace\` for Go 1.23 and 1.24 (the import is added); none before Go 1.23.`,
+    practice: 'Snapshot only on SLO miss (flight recorder)',
   },
   check(context) {
     const { file } = context;

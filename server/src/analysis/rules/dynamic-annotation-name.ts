@@ -21,30 +21,6 @@ export const dynamicAnnotationName: Rule = {
     title: 'Non-constant task, region or log-category name',
     defaultSeverity: 'warning',
     fixable: false,
-    docs: `Task and region names are *types*: the trace viewer groups and summarises by name, and the
-tracer interns every distinct string. Names built from request data (IDs, URLs, formatted values)
-create one group per request and bloat the trace's string table. The same holds for \`trace.Log\`'s
-category. Put the variable part in a \`trace.Log\` message instead.
-
-**Bad**
-
-\`\`\`go
-ctx, task := trace.NewTask(ctx, "order "+order.ID)
-trace.Log(ctx, fmt.Sprintf("user-%d", userID), "login")
-\`\`\`
-
-**Good**
-
-\`\`\`go
-ctx, task := trace.NewTask(ctx, "order")
-trace.Log(ctx, "orderID", order.ID)
-trace.Log(ctx, "user", strconv.Itoa(userID))
-\`\`\`
-
-Reported for names built with formatting calls (\`fmt.Sprintf\`, \`strconv\`, \`strings.Join\`, …),
-\`.String()\`/\`.Error()\`, request data such as \`r.URL.Path\` or \`order.ID\`, and concatenations
-involving any of those. Plain variables and parameters are not reported: helpers that pass a
-constant name through are common and correct.`,
   },
   declarationLocal: true,
   check({ file, report }) {

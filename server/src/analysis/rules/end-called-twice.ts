@@ -10,30 +10,6 @@ export const endCalledTwice: Rule = {
     title: 'Region or task ended twice',
     defaultSeverity: 'error',
     fixable: true,
-    docs: `\`Region.End\` (and \`Task.End\`) must be called exactly once. Ending a region twice
-corrupts the region nesting that the trace viewer reconstructs, and a \`defer region.End()\` plus an
-explicit \`region.End()\` does exactly that.
-
-**Bad**
-
-\`\`\`go
-region := trace.StartRegion(ctx, "load")
-defer region.End()
-load()
-region.End()
-\`\`\`
-
-**Good**
-
-\`\`\`go
-region := trace.StartRegion(ctx, "load")
-load()
-region.End()
-\`\`\`
-
-Reported when a deferred \`End\` and an explicit one meet, or when two \`End\` calls follow each other
-in the same block; never when the variable is reassigned in between. The quick fix removes a
-repeated explicit \`End\` from the same block.`,
   },
   declarationLocal: true,
   check({ file, text, report }) {

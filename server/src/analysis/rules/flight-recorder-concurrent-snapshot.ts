@@ -12,38 +12,6 @@ export const flightRecorderConcurrentSnapshot: Rule = {
     title: 'Flight recorder snapshots taken concurrently without a guard',
     defaultSeverity: 'warning',
     fixable: false,
-    docs: `Only one goroutine may run \`FlightRecorder.WriteTo\` at a time; a concurrent call fails ("already
-in progress"). Snapshot code in an HTTP handler or in a goroutine per alert runs concurrently as soon
-as two requests or alerts overlap, and the second snapshot is silently lost. Serialise snapshots
-with a mutex, an atomic flag, or \`sync.Once\` when one snapshot is enough.
-
-**Bad**
-
-\`\`\`go
-func (s *server) slow(w http.ResponseWriter, r *http.Request) {
-	f, _ := os.Create("snapshot.trace")
-	defer f.Close()
-	s.fr.WriteTo(f)
-}
-\`\`\`
-
-**Good**
-
-\`\`\`go
-func (s *server) slow(w http.ResponseWriter, r *http.Request) {
-	if !s.snapshotting.CompareAndSwap(false, true) {
-		return // a snapshot is already being taken
-	}
-	defer s.snapshotting.Store(false)
-	f, err := os.Create("snapshot.trace")
-	…
-}
-\`\`\`
-
-Reported for \`WriteTo\` in an HTTP handler (a function taking an \`http.ResponseWriter\`) or in a
-function literal started with \`go\`, when no guard (\`Lock\`, \`TryLock\`, \`CompareAndSwap\`, \`Swap\`,
-\`Once.Do\`, a channel send) appears in that function before the call, and the function does not
-expect the "already in progress" error.`,
   },
   check({ file, report }) {
     for (const call of flightRecorderCalls(file, 'WriteTo')) {

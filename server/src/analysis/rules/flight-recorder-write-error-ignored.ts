@@ -9,31 +9,6 @@ export const flightRecorderWriteErrorIgnored: Rule = {
     title: "Flight recorder WriteTo's error ignored",
     defaultSeverity: 'warning',
     fixable: true,
-    docs: `\`FlightRecorder.WriteTo\` fails when the recorder is not running, when another snapshot is in
-progress, or when the writer fails. The snapshot is the one piece of evidence you kept for the
-incident; ignoring the error means finding out it is empty only when you need it.
-
-**Bad**
-
-\`\`\`go
-if latency > slo {
-	fr.WriteTo(f)
-}
-\`\`\`
-
-**Good**
-
-\`\`\`go
-if latency > slo {
-	if _, err := fr.WriteTo(f); err != nil {
-		return err
-	}
-}
-\`\`\`
-
-Applies to \`runtime/trace\` and \`golang.org/x/exp/trace\` flight recorders (variables, fields and
-parameters assigned from \`NewFlightRecorder\` or declared as \`*trace.FlightRecorder\`). The quick fix
-checks the error.`,
   },
   check({ file, text, report }) {
     for (const call of flightRecorderCalls(file, 'WriteTo')) {

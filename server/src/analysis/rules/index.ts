@@ -20,7 +20,7 @@ import { writerClosedBeforeStop } from './writer-closed-before-stop';
 
 export type { Rule } from './rule';
 
-/** Seed exercises first (in exercise order), then the misuse seen in real code. */
+/** The rules of the tracing practices first (in TRACING_PRACTICES order), then the misuse seen in real code. */
 export const RULES: readonly Rule[] = [
   longCaptureWindow,
   continuousTracing,

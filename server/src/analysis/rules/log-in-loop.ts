@@ -10,34 +10,7 @@ export const logInLoop: Rule = {
     title: 'trace.Log in a loop',
     defaultSeverity: 'warning',
     fixable: true,
-    exercise: 6,
-    docs: `Every \`trace.Log\`/\`trace.Logf\` call writes an event with its string payload into the trace.
-Inside a hot loop that balloons the trace and slows the workload; the tracer is not a structured-log
-sink. Log identifying metadata once per task instead.
-
-A server's accept/receive loop (one iteration per request: \`Accept\`, \`Recv\`, \`ReadMessage\`, a
-channel receive…) and benchmark loops are not reported.
-
-**Bad**
-
-\`\`\`go
-for _, row := range rows {
-	trace.Log(ctx, "row", fmt.Sprint(row))
-	process(row)
-}
-\`\`\`
-
-**Good**
-
-\`\`\`go
-trace.Log(ctx, "rows", strconv.Itoa(len(rows)))
-for _, row := range rows {
-	process(row)
-}
-\`\`\`
-
-When the call does not depend on anything that changes in the loop, the quick fix hoists it
-above the loop.`,
+    practice: 'Use trace.Log sparingly',
   },
   declarationLocal: true,
   check({ file, text, report }) {

@@ -16,29 +16,7 @@ export const longCaptureWindow: Rule = {
     title: 'Capture window longer than the threshold',
     defaultSeverity: 'warning',
     fixable: true,
-    exercise: 1,
-    docs: `A minute of tracing on a busy server produces a trace of a gigabyte or more that the viewer
-cannot open and that costs noticeable latency while it is written. A scheduler or GC pattern shows
-up in a few seconds: capture 3–5 seconds and repeat if needed.
-
-Reported: \`/debug/pprof/trace?seconds=N\` with N above the threshold (setting
-\`goTraceLens.lint.captureWindowSeconds\`, default 5) in string literals, \`fmt.Sprintf\` formats,
-concatenations and \`url.Values\`; and a \`time.Sleep\` longer than the threshold between
-\`trace.Start\` and \`trace.Stop\`.
-
-**Bad**
-
-\`\`\`go
-resp, err := http.Get("http://localhost:6060/debug/pprof/trace?seconds=60")
-\`\`\`
-
-**Good**
-
-\`\`\`go
-resp, err := http.Get("http://localhost:6060/debug/pprof/trace?seconds=5")
-\`\`\`
-
-The quick fix lowers the window to the threshold.`,
+    practice: 'Keep capture windows short',
   },
   runsWithoutTraceImport: true,
   check(context) {

@@ -9,26 +9,6 @@ export const regionResultDiscarded: Rule = {
     title: 'StartRegion result discarded',
     defaultSeverity: 'error',
     fixable: true,
-    docs: `\`trace.StartRegion\` returns the \`*Region\` that must be ended with \`End\`, on the same
-goroutine. Discarding it leaves the region open until the goroutine exits, so the trace shows it
-covering everything that follows.
-
-**Bad**
-
-\`\`\`go
-trace.StartRegion(ctx, "decode")
-decode(r)
-\`\`\`
-
-**Good**
-
-\`\`\`go
-defer trace.StartRegion(ctx, "decode").End()
-decode(r)
-\`\`\`
-
-The quick fix turns the statement into \`defer trace.StartRegion(…).End()\` when it is not inside a loop
-(a deferred call in a loop would only run when the function returns).`,
   },
   declarationLocal: true,
   check({ file, report }) {

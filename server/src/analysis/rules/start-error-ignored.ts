@@ -9,30 +9,6 @@ export const startErrorIgnored: Rule = {
     title: "trace.Start's (or a flight recorder's Start) error is ignored",
     defaultSeverity: 'warning',
     fixable: true,
-    docs: `\`trace.Start\` fails when tracing is already enabled (for example by \`go test -trace\`, by
-\`/debug/pprof/trace\`, or by another part of the program). Ignoring the error means the program
-believes it is tracing while nothing is written, and the later \`trace.Stop\` stops someone else's trace.
-The same holds for \`FlightRecorder.Start\`.
-
-**Bad**
-
-\`\`\`go
-trace.Start(f)
-defer trace.Stop()
-\`\`\`
-
-**Good**
-
-\`\`\`go
-if err := trace.Start(f); err != nil {
-	return err
-}
-defer trace.Stop()
-\`\`\`
-
-The quick fix wraps the call in an \`if err := …; err != nil\` check that returns the error when the
-function returns one, calls \`t.Fatal\`/\`b.Fatal\` in tests, \`log.Fatal\` when \`log\` is imported,
-and panics otherwise.`,
   },
   check({ file, text, report }) {
     const starts = [...file.callsNamed('Start').filter((c) => c.pkg === RUNTIME_TRACE).map((c) => c.node), ...flightRecorderCalls(file, 'Start')];

@@ -8,38 +8,7 @@ export const startInBenchmark: Rule = {
     title: 'trace.Start in a benchmark or TestMain',
     defaultSeverity: 'warning',
     fixable: false,
-    exercise: 7,
-    docs: `The execution tracer answers latency and ordering questions ("why is p99 high", "why is this
-goroutine stuck"). Benchmarks ask aggregate-cost questions ("where is CPU spent", "where do we
-allocate"), which the CPU and heap profiles answer in seconds. Starting a trace inside a benchmark
-or for a whole test binary in \`TestMain\` also distorts what is measured. Use
-\`go test -bench . -cpuprofile cpu.out\` (or \`-memprofile\`), or \`go test -trace trace.out\` when
-a trace really is the question.
-
-Benchmarks that measure the tracer itself (they call trace annotations) are not reported.
-
-**Bad**
-
-\`\`\`go
-func BenchmarkEncode(b *testing.B) {
-	trace.Start(f)
-	defer trace.Stop()
-	for b.Loop() {
-		encode(input)
-	}
-}
-\`\`\`
-
-**Good**
-
-\`\`\`go
-// go test -bench Encode -cpuprofile cpu.out && go tool pprof -top cpu.out
-func BenchmarkEncode(b *testing.B) {
-	for b.Loop() {
-		encode(input)
-	}
-}
-\`\`\``,
+    practice: 'Right tool for the question (trace vs pprof)',
   },
   check({ file, report }) {
     for (const call of file.callsNamed('Start')) {

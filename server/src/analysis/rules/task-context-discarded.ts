@@ -11,28 +11,6 @@ export const taskContextDiscarded: Rule = {
     title: "NewTask's context discarded while later annotations use the parent",
     defaultSeverity: 'warning',
     fixable: true,
-    docs: `Regions, logs and subtasks belong to the task whose context they are given. Discarding the context
-returned by \`trace.NewTask\` and passing the parent context to later annotations attaches them to
-the parent task (or to none), so the task shows up empty in the trace.
-
-**Bad**
-
-\`\`\`go
-_, task := trace.NewTask(ctx, "checkout")
-defer task.End()
-trace.WithRegion(ctx, "charge", charge)
-\`\`\`
-
-**Good**
-
-\`\`\`go
-ctx, task := trace.NewTask(ctx, "checkout")
-defer task.End()
-trace.WithRegion(ctx, "charge", charge)
-\`\`\`
-
-Only reported when a later annotation in the same function uses the parent context. The quick fix
-assigns the new context to the parent's variable.`,
   },
   declarationLocal: true,
   check({ file, report }) {

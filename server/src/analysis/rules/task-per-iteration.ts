@@ -12,43 +12,7 @@ export const taskPerIteration: Rule = {
     title: 'NewTask on every loop iteration',
     defaultSeverity: 'warning',
     fixable: true,
-    exercise: 4,
-    docs: `Tasks are the coarse unit of the tracer (a request, a job, a batch); regions are the fine one.
-A \`trace.NewTask\` per iteration of a hot loop floods the trace with task events and makes the
-"User-defined tasks" view unusable. Create one task around the loop and mark each iteration with a
-region.
-
-One task per request inside a server's accept/receive loop is the right granularity and is not
-reported: a loop whose iterations start by accepting a connection or receiving a message
-(\`Accept*\`, \`Recv*\`, \`Receive*\`, \`ReadMessage\`, \`ReadRequest\`, \`ReadFrom*\`, \`FetchMessage\`,
-a channel receive or \`select\`, or \`range\` over a channel). Benchmark loops (\`b.N\`, \`b.Loop()\`,
-\`pb.Next()\`) are not reported either, and neither are tasks created in a function literal (such as a
-goroutine started per item).
-
-**Bad**
-
-\`\`\`go
-for _, item := range items {
-	ctx, task := trace.NewTask(ctx, "item")
-	process(ctx, item)
-	task.End()
-}
-\`\`\`
-
-**Good**
-
-\`\`\`go
-ctx, task := trace.NewTask(ctx, "item")
-for _, item := range items {
-	region := trace.StartRegion(ctx, "item")
-	process(ctx, item)
-	region.End()
-}
-task.End()
-\`\`\`
-
-The quick fix performs exactly this rewrite when the task is created by the first statement of the
-loop body from a loop-invariant parent context and ended by its last statement.`,
+    practice: 'Batch task captures (avoid per-request tasks for tiny ops)',
   },
   declarationLocal: true,
   check({ file, text, report }) {

@@ -13,34 +13,7 @@ export const taskWithoutRegions: Rule = {
     title: 'Task with several steps and no regions',
     defaultSeverity: 'info',
     fixable: false,
-    exercise: 3,
-    docs: `A task that runs several distinct steps (authorise, query, render…) with no regions shows up in
-the trace as one opaque bar: you have to guess from colours and timestamps which part was slow.
-Wrap each step in a region; the "User-defined tasks" view then breaks the latency down by step.
-
-**Bad**
-
-\`\`\`go
-ctx, task := trace.NewTask(r.Context(), "GET /items")
-defer task.End()
-authorize(r)
-items := queryDB(ctx)
-render(w, items)
-\`\`\`
-
-**Good**
-
-\`\`\`go
-ctx, task := trace.NewTask(r.Context(), "GET /items")
-defer task.End()
-trace.WithRegion(ctx, "auth", func() { authorize(r) })
-var items []Item
-trace.WithRegion(ctx, "db", func() { items = queryDB(ctx) })
-trace.WithRegion(ctx, "render", func() { render(w, items) })
-\`\`\`
-
-Reported (as information) when, after \`NewTask\`, the same block calls at least ${MIN_STEPS} different
-functions as separate statements and the function contains no region.`,
+    practice: 'Instrument long-running operations with regions',
   },
   declarationLocal: true,
   check({ file, report }) {

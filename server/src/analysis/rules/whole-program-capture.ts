@@ -18,43 +18,7 @@ export const wholeProgramCapture: Rule = {
     title: 'Whole-program trace capture',
     defaultSeverity: 'warning',
     fixable: false,
-    exercise: 5,
-    docs: `Starting the tracer in \`init()\`, or at the very top of \`main\` with \`defer trace.Stop()\`, captures
-program start-up (mostly empty, or set-up work you don't care about) and shutdown (atypical), padding
-the trace with noise. Bracket the workload instead.
-
-**Bad**
-
-\`\`\`go
-func main() {
-	f, _ := os.Create("trace.out")
-	trace.Start(f)
-	defer trace.Stop()
-	cfg := loadConfig()
-	db := connectDB(cfg)
-	runWorkload(db)
-}
-\`\`\`
-
-**Good**
-
-\`\`\`go
-func main() {
-	cfg := loadConfig()
-	db := connectDB(cfg)
-	f, _ := os.Create("trace.out")
-	if err := trace.Start(f); err != nil {
-		log.Fatal(err)
-	}
-	defer trace.Stop()
-	runWorkload(db)
-}
-\`\`\`
-
-Reported for \`trace.Start\` in \`init\` (unless the statements after it in its block end the process,
-as a crash test's \`init\` that traces and then panics does: that trace holds only those statements), and in \`main\` when nothing but creating the trace file, flag
-parsing and error checks comes before it and a set-up call (\`load…\`, \`connect…\`, \`setup…\`,
-\`init…\`, …) is among the first statements after it.`,
+    practice: 'Exclude init/teardown via narrow windows',
   },
   check({ file, report }) {
     for (const call of file.callsNamed('Start')) {

@@ -10,29 +10,6 @@ export const writerClosedBeforeStop: Rule = {
     title: 'Trace writer closed before trace.Stop',
     defaultSeverity: 'error',
     fixable: true,
-    docs: `\`trace.Stop\` flushes the last buffered events to the writer given to \`trace.Start\`. Deferred calls
-run last-in first-out, so a \`defer f.Close()\` registered *after* \`defer trace.Stop()\` closes (or
-flushes) the writer first, and the end of the trace is lost: the file is truncated and the viewer
-rejects it.
-
-**Bad**
-
-\`\`\`go
-trace.Start(f)
-defer trace.Stop()
-defer f.Close()
-\`\`\`
-
-**Good**
-
-\`\`\`go
-defer f.Close()
-trace.Start(f)
-defer trace.Stop()
-\`\`\`
-
-Also reported for an explicit \`f.Close()\`/\`Flush()\` before an explicit \`trace.Stop()\`. The quick
-fix swaps the two statements.`,
   },
   check({ file, text, report }) {
     const stops = file.callsNamed('Stop').filter((c) => c.pkg === RUNTIME_TRACE);
