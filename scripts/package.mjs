@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const staging = join(root, '.vscode-test', 'package-staging');
 const out = join(root, 'go-trace-lens.vsix');
-const inputs = ['client', 'server', 'scripts/build.mjs', 'media', 'docs', 'package.json', 'package-lock.json',
+const inputs = ['common', 'client', 'server', 'scripts/build.mjs', 'media', 'docs', 'package.json', 'package-lock.json',
   'tsconfig.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE'];
 
 const revisionFlag = process.argv.indexOf('--from-git');

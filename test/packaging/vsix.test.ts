@@ -42,7 +42,7 @@ test('every bundle, media file and rule document in the work tree is packaged', 
 });
 
 test('the package holds no sources, tests, source maps or node_modules', () => {
-  const forbidden = [/\.ts$/, /\.map$/, /(^|\/)node_modules\//, /(^|\/)(test|tests|bench|scripts|server|client)\//, /\.go$/, /\.trace$/, /\.vsix$/, /(^|\/)\./];
+  const forbidden = [/\.ts$/, /\.map$/, /(^|\/)node_modules\//, /(^|\/)(test|tests|bench|scripts|server|client|common)\//, /\.go$/, /\.trace$/, /\.vsix$/, /(^|\/)\./];
   const offending = files.filter((file) => forbidden.some((pattern) => pattern.test(file)));
   assert.deepEqual(offending, []);
 });
