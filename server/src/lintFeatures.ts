@@ -2,7 +2,6 @@
 // newer edits) in a worker thread that keeps one syntax tree per document, publishes diagnostics and
 // answers code-action requests. The main thread never parses, so it always answers.
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
@@ -22,20 +21,13 @@ import { FIX_ALL_KIND, LINT_STATS_REQUEST, type LintStats } from '../../common/l
 import { AnalysisScheduler } from './lintService/scheduler';
 import { DEFAULT_LINT_SETTINGS, parseLintSettings, type LintSettings } from './lintService/settings';
 import { JobCancelled, JobTimedOut, LintWorkerClient } from './lintService/lintWorkerClient';
+import { filePathOf } from './analysis/files';
 
 const CONFIGURATION_SECTION = 'goTraceLens.lint';
 
 interface Analysis {
   version: number;
   findings: Finding[];
-}
-
-function filePath(uri: string): string | undefined {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export const registerLintFeatures: RegisterFeature = (connection: Connection, documents: TextDocuments<TextDocument>) => {
@@ -51,7 +43,7 @@ export const registerLintFeatures: RegisterFeature = (connection: Connection, do
   const givenUp = new Set<string>();
 
   const optionsFor = (document: TextDocument): LintOptions => {
-    const path = filePath(document.uri);
+    const path = filePathOf(document.uri);
     return { ...settings.options, goVersion: path === undefined ? undefined : goModules.goVersionFor(path) };
   };
 

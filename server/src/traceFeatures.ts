@@ -2,7 +2,7 @@
 // answers the viewer's queries, maps trace locations to workspace files, and
 // puts the open trace's numbers next to the code (CodeLens, hover, diagnostics).
 import { basename, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import {
   DiagnosticSeverity, MarkupKind, type ClientCapabilities, type CodeLens, type Connection, type Diagnostic, type TextDocuments,
 } from 'vscode-languageserver/node';
@@ -11,6 +11,7 @@ import type { Parser } from 'web-tree-sitter';
 import { createGoParser } from './analysis/parser';
 import { GoFile, RUNTIME_TRACE } from './analysis/goFile';
 import type { RegisterFeature } from './feature';
+import { DEFAULT_CAPTURE_WINDOW_SECONDS, SETTING_DEFAULTS } from '../../common/settings';
 import type { TraceSummary } from '../../common/traceModel';
 import {
   FOCUS_COMMAND, TraceNotifications, TraceRequests, type FocusTarget, type RequestDescriptor, type ResolvedSource, type TraceStatus,
@@ -20,21 +21,14 @@ import {
 } from './traceService/callSiteInsights';
 import { checkLine, readText, SourceLinks } from './traceService/sourceLinks';
 import { TraceStore } from './traceService/traceStore';
+import { filePathOf } from './analysis/files';
 
 const SOURCE = 'go-trace-lens';
 /** While a trace loads, CodeLens and diagnostics follow it at most this often. */
 const LOADING_REFRESH_MS = 2000;
 
 interface TraceSettings { codeLens: boolean; captureWindowSeconds: number }
-const DEFAULT_SETTINGS: TraceSettings = { codeLens: true, captureWindowSeconds: 5 };
-
-function pathOf(uri: string): string | undefined {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const DEFAULT_SETTINGS: TraceSettings = { codeLens: SETTING_DEFAULTS['goTraceLens.trace.codeLens.enable'], captureWindowSeconds: DEFAULT_CAPTURE_WINDOW_SECONDS };
 
 export const registerTraceFeatures: RegisterFeature = (connection: Connection, documents: TextDocuments<TextDocument>) => {
   let client: ClientCapabilities = {};
@@ -81,7 +75,7 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
     return annotatedCalls(await goParser(), document.getText(), entries);
   }
 
-  const traceName = (status: TraceStatus): string => basename(pathOf(status.uri) ?? status.uri);
+  const traceName = (status: TraceStatus): string => basename(filePathOf(status.uri) ?? status.uri);
 
   async function refreshEditorFeatures(): Promise<void> {
     if (client.workspace?.codeLens?.refreshSupport) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
@@ -147,7 +141,7 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
 
   connection.onCodeLens(async ({ textDocument }) => {
     const document = documents.get(textDocument.uri);
-    const path = pathOf(textDocument.uri);
+    const path = filePathOf(textDocument.uri);
     const current = currentSites();
     if (!document || !path || !current || !(await settings()).codeLens) return [];
     const entries = current.bySite.get(path);
@@ -165,7 +159,7 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
 
   connection.onHover(async ({ textDocument, position }) => {
     const document = documents.get(textDocument.uri);
-    const path = pathOf(textDocument.uri);
+    const path = filePathOf(textDocument.uri);
     const current = currentSites();
     if (!document || !path || !current) return null;
     const entries = current.bySite.get(path);
@@ -182,8 +176,8 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
   return {
     capabilities: (params) => {
       client = params.capabilities;
-      const folders = params.workspaceFolders?.map((f) => pathOf(f.uri)).filter((p): p is string => p !== undefined)
-        ?? (params.rootUri ? [pathOf(params.rootUri)].filter((p): p is string => p !== undefined) : []);
+      const folders = params.workspaceFolders?.map((f) => filePathOf(f.uri)).filter((p): p is string => p !== undefined)
+        ?? (params.rootUri ? [filePathOf(params.rootUri)].filter((p): p is string => p !== undefined) : []);
       links.setWorkspaceFolders(folders);
       return { codeLensProvider: { resolveProvider: false }, hoverProvider: true };
     },

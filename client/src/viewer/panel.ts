@@ -8,6 +8,8 @@ import {
   type WebviewPanel,
 } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { formatCount } from '../../../common/format';
+import { DEFAULT_CAPTURE_WINDOW_SECONDS } from '../../../common/settings';
 import type { SourceLocation } from '../../../common/traceModel';
 import {
   TraceNotifications, TraceRequests, type FocusTarget, type ResolvedSource, type TraceStatus,
@@ -69,7 +71,7 @@ export class TracePanel extends Disposable {
         const update = (): void => {
           const { bytesRead, totalBytes, events } = this.status?.progress ?? { bytesRead: 0, totalBytes: 0, events: 0 };
           const percent = totalBytes > 0 ? (100 * bytesRead) / totalBytes : 0;
-          progress.report({ increment: percent - reported, message: `${Math.round(percent)}% · ${events.toLocaleString('en-US')} events` });
+          progress.report({ increment: percent - reported, message: `${Math.round(percent)}% · ${formatCount(events)} events` });
           reported = percent;
         };
         this.finishProgress = () => { this.finishProgress = undefined; resolve(); };
@@ -113,7 +115,7 @@ export class TracePanel extends Disposable {
         this.post({
           type: 'init',
           traceName: path.basename(this.traceUri.fsPath),
-          captureWindowSeconds: workspace.getConfiguration('goTraceLens.lint').get<number>('captureWindowSeconds', 5),
+          captureWindowSeconds: workspace.getConfiguration('goTraceLens.lint').get<number>('captureWindowSeconds', DEFAULT_CAPTURE_WINDOW_SECONDS),
           status: this.status ?? { traceId: this.traceId, uri: this.traceUri.toString(), phase: 'loading', progress: { bytesRead: 0, totalBytes: 0, generations: 0, events: 0 } },
         });
         break;

@@ -1,6 +1,7 @@
 // Trace viewer webview (runs in the browser sandbox of a VS Code webview).
 // It holds no data of its own at load: the extension sends it after the
 // `ready` → `init` handshake, and every later update by postMessage.
+import { DEFAULT_CAPTURE_WINDOW_SECONDS } from '../../../common/settings';
 import type { SourceLocation, TraceSummary } from '../../../common/traceModel';
 import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
 import { h, replaceChildren } from './dom';
@@ -24,7 +25,7 @@ const VIEWS: { id: ViewId; label: string }[] = [
 let state: ViewerState = { ...INITIAL_STATE, ...(vscode.getState() as Partial<ViewerState> | undefined) };
 let status: TraceStatus | undefined;
 let traceName = '';
-let captureWindowSeconds = 5;
+let captureWindowSeconds: number = DEFAULT_CAPTURE_WINDOW_SECONDS;
 let timeline: TimelineView | undefined;
 let nextRequestId = 1;
 const pending = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();

@@ -1,8 +1,9 @@
 // The Go version a file is compiled with: the `go` directive of the nearest go.mod above it, as the
 // go tool finds it. Lookups are cached per folder; a watched-file event or a re-opened document drops the cache.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { goVersionFromGoMod } from './gomod';
+import { isFile } from './files';
 
 export class GoModules {
   /** folder → the go.mod that governs it (null: none up to the root). */
@@ -42,14 +43,6 @@ export class GoModules {
     }
     for (const dir of visited) this.governingGoMod.set(dir, found);
     return found;
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }
 

@@ -1,6 +1,7 @@
 // Types shared by the Go analysis core, the language server and the CLI.
 // Nothing here imports vscode or the LSP libraries: positions follow LSP's
 // convention (0-based lines, UTF-16 code units) so the server can pass them through.
+import { DEFAULT_CAPTURE_WINDOW_SECONDS } from '../../../common/settings';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -56,4 +57,4 @@ export interface LintOptions {
   goVersion?: string;
 }
 
-export const DEFAULT_LINT_OPTIONS: LintOptions = { rules: {}, captureWindowSeconds: 5 };
+export const DEFAULT_LINT_OPTIONS: LintOptions = { rules: {}, captureWindowSeconds: DEFAULT_CAPTURE_WINDOW_SECONDS };

@@ -3,6 +3,7 @@
 // explicitly is always used; "dir/..." means the same as "dir". Symlinked directories are not followed.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isFile } from '../analysis/files';
 
 export class UsageError extends Error {}
 
@@ -20,14 +21,6 @@ function walk(dir: string, found: string[]): void {
     } else if (entry.name.endsWith('.go') && (entry.isFile() || (entry.isSymbolicLink() && isFile(path)))) {
       found.push(path);
     }
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }
 

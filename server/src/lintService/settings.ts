@@ -1,5 +1,6 @@
 // The `goTraceLens.lint` settings as the client sends them, validated into analysis options.
 // Values come from user JSON: anything malformed falls back to the default instead of failing.
+import { SETTING_DEFAULTS } from '../../../common/settings';
 import { DEFAULT_LINT_OPTIONS, type LintOptions, type RuleSetting, type Severity } from '../analysis/types';
 
 export interface LintSettings {
@@ -11,7 +12,12 @@ export interface LintSettings {
   options: LintOptions;
 }
 
-export const DEFAULT_LINT_SETTINGS: LintSettings = { enable: true, debounceMs: 200, timeLimitMs: 20_000, options: DEFAULT_LINT_OPTIONS };
+export const DEFAULT_LINT_SETTINGS: LintSettings = {
+  enable: SETTING_DEFAULTS['goTraceLens.lint.enable'],
+  debounceMs: SETTING_DEFAULTS['goTraceLens.lint.debounceMs'],
+  timeLimitMs: SETTING_DEFAULTS['goTraceLens.lint.timeLimitMs'],
+  options: DEFAULT_LINT_OPTIONS,
+};
 
 const SEVERITIES: readonly string[] = ['error', 'warning', 'info', 'hint'] satisfies Severity[];
 

@@ -3,6 +3,7 @@
 // problem in numbers. Calls are found with the lint's tree-sitter parser and
 // import-aware call resolution (analysis/goFile.ts).
 import type { Parser } from 'web-tree-sitter';
+import { formatCount, formatDuration } from '../../../common/format';
 import { RUNTIME_TRACE, GoFile, type TraceCall } from '../analysis/goFile';
 import type { LatencyStats, SourceLocation, TraceSummary } from '../../../common/traceModel';
 import type { FocusTarget } from '../../../common/traceProtocol';
@@ -53,21 +54,12 @@ export function annotatedCalls(parser: Parser, text: string, entries: SiteEntry[
   }
 }
 
-export function formatNs(ns: number): string {
-  if (ns < 1e3) return `${Math.round(ns)}ns`;
-  if (ns < 1e6) return `${(ns / 1e3).toPrecision(3)}µs`;
-  if (ns < 1e9) return `${(ns / 1e6).toPrecision(3)}ms`;
-  return `${(ns / 1e9).toPrecision(3)}s`;
-}
-
-const count = (n: number): string => n.toLocaleString('en-US');
-
 export function lensTitle(entry: SiteEntry, events: number): string {
-  if (entry.kind === 'log') return `trace: ${count(entry.count)} logs “${entry.type}” (${((100 * entry.count) / Math.max(1, events)).toFixed(1)}% of events)`;
+  if (entry.kind === 'log') return `trace: ${formatCount(entry.count)} logs “${entry.type}” (${((100 * entry.count) / Math.max(1, events)).toFixed(1)}% of events)`;
   const noun = entry.kind === 'task' ? 'tasks' : 'regions';
   const stats = entry.stats;
-  if (!stats || stats.completeCount === 0) return `trace: ${count(entry.count)} ${noun} “${entry.type}” (none complete)`;
-  return `trace: ${count(entry.count)} ${noun} “${entry.type}” · p50 ${formatNs(stats.p50Ns)} · p99 ${formatNs(stats.p99Ns)}`;
+  if (!stats || stats.completeCount === 0) return `trace: ${formatCount(entry.count)} ${noun} “${entry.type}” (none complete)`;
+  return `trace: ${formatCount(entry.count)} ${noun} “${entry.type}” · p50 ${formatDuration(stats.p50Ns)} · p99 ${formatDuration(stats.p99Ns)}`;
 }
 
 /** Markdown for a hover: the numbers and the latency histogram as text bars. */
@@ -75,15 +67,15 @@ export function hoverMarkdown(entries: SiteEntry[], traceName: string): string {
   const parts: string[] = [];
   for (const entry of entries) {
     const stats = entry.stats;
-    parts.push(`**${entry.kind} ${codeSpan(entry.type)}** in ${codeSpan(traceName)}: ${count(entry.count)} from this line`);
+    parts.push(`**${entry.kind} ${codeSpan(entry.type)}** in ${codeSpan(traceName)}: ${formatCount(entry.count)} from this line`);
     if (!stats || stats.completeCount === 0) continue;
-    parts.push(`p50 ${formatNs(stats.p50Ns)} · p90 ${formatNs(stats.p90Ns)} · p99 ${formatNs(stats.p99Ns)} · max ${formatNs(stats.maxNs)} · total ${formatNs(stats.totalNs)}`);
+    parts.push(`p50 ${formatDuration(stats.p50Ns)} · p90 ${formatDuration(stats.p90Ns)} · p99 ${formatDuration(stats.p99Ns)} · max ${formatDuration(stats.maxNs)} · total ${formatDuration(stats.totalNs)}`);
     const { boundsNs, counts } = stats.histogram;
     const max = Math.max(1, ...counts);
     const rows = counts.map((n, i) => {
-      const from = formatNs(boundsNs[i] ?? 0).padStart(8);
+      const from = formatDuration(boundsNs[i] ?? 0).padStart(8);
       const bar = '█'.repeat(Math.round((24 * n) / max)) || (n > 0 ? '▏' : '');
-      return `${from} │${bar.padEnd(24)} ${count(n)}`;
+      return `${from} │${bar.padEnd(24)} ${formatCount(n)}`;
     }).filter((_, i) => counts.slice(i).some((n) => n > 0) && counts.slice(0, i + 1).some((n) => n > 0));
     if (rows.length > 0) parts.push('```text\n' + rows.join('\n') + '\n```');
   }
@@ -124,7 +116,7 @@ export function traceFindings(summary: TraceSummary, traceName: string): TraceFi
       if (s.count >= NOISY_LOG_MIN && s.count >= NOISY_LOG_SHARE * events) {
         findings.push({
           site: s.site, rule: RULES.noisyLog,
-          message: `In ${traceName}, this trace.Log call produced ${count(s.count)} log events (category “${log.category}”), ${((100 * s.count) / events).toFixed(1)}% of all ${count(events)} events.`,
+          message: `In ${traceName}, this trace.Log call produced ${formatCount(s.count)} log events (category “${log.category}”), ${((100 * s.count) / events).toFixed(1)}% of all ${formatCount(events)} events.`,
         });
       }
     }
@@ -134,7 +126,7 @@ export function traceFindings(summary: TraceSummary, traceName: string): TraceFi
       if (s.count >= TINY_TASKS_MIN && s.completeCount > 0 && s.p50Ns < TINY_TASK_P50_NS) {
         findings.push({
           site: s.site, rule: RULES.tinyTasks,
-          message: `In ${traceName}, this line created ${count(s.count)} tasks “${task.type}” with a median of ${formatNs(s.p50Ns)} (p99 ${formatNs(s.p99Ns)}): tasks this small cost more to trace than they explain.`,
+          message: `In ${traceName}, this line created ${formatCount(s.count)} tasks “${task.type}” with a median of ${formatDuration(s.p50Ns)} (p99 ${formatDuration(s.p99Ns)}): tasks this small cost more to trace than they explain.`,
         });
       }
     }
@@ -149,7 +141,7 @@ export function captureFindings(summary: TraceSummary, traceName: string, window
   if (seconds > CAPTURE_FACTOR * windowSeconds) {
     findings.push({
       rule: RULES.captureWindow,
-      message: `${traceName} covers ${seconds.toFixed(1)} s, ${(seconds / windowSeconds).toFixed(1)}× the ${windowSeconds} s capture window (goTraceLens.lint.captureWindowSeconds).`,
+      message: `${traceName} covers ${formatDuration(summary.overview.durationNs)}, ${(seconds / windowSeconds).toFixed(1)}× the ${formatDuration(windowSeconds * 1e9)} capture window (goTraceLens.lint.captureWindowSeconds).`,
     });
   }
   if (summary.overview.spansStartup) {

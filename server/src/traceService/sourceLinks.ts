@@ -2,9 +2,10 @@
 // trace recorded on another machine names paths that do not exist here
 // (/home/ci/src/app/internal/x.go); those are matched by their longest path
 // suffix under a workspace folder or one of its Go module roots.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { SourceLocation } from '../../../common/traceModel';
+import { isFile } from '../analysis/files';
 
 /** Calls whose lines annotation sites point at. */
 const ANNOTATION_CALL = /\b(NewTask|StartRegion|WithRegion|Log|Logf)\s*\(/;
@@ -86,14 +87,6 @@ export function readText(path: string): string | undefined {
     return readFileSync(path, 'utf8');
   } catch {
     return undefined;
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }
 

@@ -24,7 +24,7 @@ export function overviewView(ctx: ViewContext): HTMLElement {
   const windowNs = ctx.captureWindowSeconds * 1e9;
   if (o.durationNs > windowNs) {
     warnings.push(h('p', { className: 'warning', attrs: { role: 'note' } },
-      `This trace covers ${formatDuration(o.durationNs)}, longer than the ${ctx.captureWindowSeconds} s capture window (goTraceLens.lint.captureWindowSeconds). `,
+      `This trace covers ${formatDuration(o.durationNs)}, longer than the ${formatDuration(ctx.captureWindowSeconds * 1e9)} capture window (goTraceLens.lint.captureWindowSeconds). `,
       'Long captures are slow to load and dilute the interesting moments; prefer several short windows or the flight recorder.'));
   }
   if (o.spansStartup) {

@@ -1,4 +1,5 @@
 // The `trace stats` report: a stable JSON shape for scripts and a readable text table.
+import { formatBytes, formatDuration } from '../../../../common/format';
 import type { LatencyStats, TraceSummary } from '../../../../common/traceModel';
 
 interface LatencyJson { count: number; completeCount: number; totalNs: number; p50Ns: number; p90Ns: number; p99Ns: number; maxNs: number }
@@ -50,19 +51,6 @@ export function statsJson(summary: TraceSummary): StatsJson {
     spansStartup: o.spansStartup,
     ...(o.truncatedError === undefined ? {} : { truncatedError: o.truncatedError }),
   };
-}
-
-/** 1234567 ns → "1.23ms". */
-export function formatDuration(ns: number): string {
-  const units: [number, string][] = [[1e9, 's'], [1e6, 'ms'], [1e3, 'µs']];
-  for (const [scale, unit] of units) if (Math.abs(ns) >= scale) return `${(ns / scale).toPrecision(3)}${unit}`;
-  return `${ns}ns`;
-}
-
-function formatBytes(bytes: number): string {
-  const units: [number, string][] = [[2 ** 30, 'GiB'], [2 ** 20, 'MiB'], [2 ** 10, 'KiB']];
-  for (const [scale, unit] of units) if (bytes >= scale) return `${(bytes / scale).toPrecision(3)} ${unit}`;
-  return `${bytes} B`;
 }
 
 /** Left-aligns the first column and right-aligns the others. */

@@ -1,0 +1,12 @@
+// The default of every setting, stated once for the client, the webview, the server and the CLI.
+// package.json's contributes.configuration repeats them for VS Code's settings UI; a test checks they agree.
+export const SETTING_DEFAULTS = {
+  'goTraceLens.lint.enable': true,
+  'goTraceLens.lint.rules': {},
+  'goTraceLens.lint.captureWindowSeconds': 5,
+  'goTraceLens.lint.debounceMs': 200,
+  'goTraceLens.lint.timeLimitMs': 20_000,
+  'goTraceLens.trace.codeLens.enable': true,
+} as const;
+
+export const DEFAULT_CAPTURE_WINDOW_SECONDS = SETTING_DEFAULTS['goTraceLens.lint.captureWindowSeconds'];
