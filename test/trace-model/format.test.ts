@@ -1,0 +1,17 @@
+// Durations read as Go's time.Duration prints them (three significant digits), sizes in binary units.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatBytes, formatCount, formatDuration } from '../../common/format';
+
+test('durations in Go style: ns, µs, ms, s, then minutes and hours', () => {
+  const cases: [number, string][] = [
+    [0, '0s'], [12, '12ns'], [999, '999ns'], [1234, '1.23µs'], [850_000, '850µs'], [999_600, '1ms'], [1_234_567, '1.23ms'],
+    [2.1e9, '2.1s'], [59.99e9, '1m0s'], [90e9, '1m30s'], [3605e9, '1h0m5s'], [-1_234_567, '-1.23ms'], [Number.NaN, '–'],
+  ];
+  for (const [ns, text] of cases) assert.equal(formatDuration(ns), text, String(ns));
+});
+
+test('sizes in binary units and counts with thousands separators', () => {
+  assert.deepEqual([0, 1023, 1536, 5e9].map(formatBytes), ['0 B', '1023 B', '1.5 KiB', '4.66 GiB']);
+  assert.equal(formatCount(1234567), '1,234,567');
+});
