@@ -11,6 +11,7 @@ import type { Parser } from 'web-tree-sitter';
 import { createGoParser } from './analysis/parser';
 import { GoFile, RUNTIME_TRACE } from './analysis/goFile';
 import type { RegisterFeature } from './feature';
+import { ruleDocumentationUrl } from '../../common/ruleDocs';
 import { DEFAULT_CAPTURE_WINDOW_SECONDS, SETTING_DEFAULTS } from '../../common/settings';
 import type { TraceSummary } from '../../common/traceModel';
 import {
@@ -194,6 +195,6 @@ function lineDiagnostic(text: string, line: number, message: string, rule: strin
   const start = content.length - content.trimStart().length;
   return {
     range: { start: { line, character: start }, end: { line, character: content.length } },
-    severity: DiagnosticSeverity.Information, source: SOURCE, code: rule, message,
+    severity: DiagnosticSeverity.Information, source: SOURCE, code: rule, codeDescription: { href: ruleDocumentationUrl(rule) }, message,
   };
 }

@@ -12,6 +12,7 @@ import { CodeLensRequest, HoverRequest, type CodeLens, type Hover, type MarkupCo
 import {
   FOCUS_COMMAND, TraceNotifications, TraceRequests, type FocusTarget, type ResolvedSource, type TraceStatus, type ViewerQueryResult,
 } from '../../common/traceProtocol';
+import { ruleDocumentationUrl } from '../../common/ruleDocs';
 import type { TaskInstance } from '../../common/traceModel';
 import { TraceSession } from './session';
 
@@ -154,6 +155,8 @@ describe('trace features of the language server', () => {
     const text = readFileSync(mainGo, 'utf8').split('\n');
     const log = forMain.find((d) => d.code === 'log-in-loop')!;
     assert.equal(log.source, 'go-trace-lens');
+    // Every trace-backed diagnostic links to its rule's page, as the lint's diagnostics do.
+    for (const d of forMain) assert.equal(d.codeDescription?.href, ruleDocumentationUrl(String(d.code)));
     assert.match(text[log.range.start.line], /trace\.Log\(tctx, "op", "x"\)/);
     assert.match(log.message as string, /produced 3,000 log events \(category “op”\), \d+\.\d% of all [\d,]+ events/);
     const tiny = forMain.find((d) => d.code === 'task-per-iteration')!;
