@@ -39,7 +39,7 @@ async function run(job: WorkerJob): Promise<WorkerResults[WorkerJob['kind']]> {
   }
 }
 
-parentPort!.on('message', async ({ id, job }: { id: number; job: WorkerJob }) => {
+async function answer({ id, job }: { id: number; job: WorkerJob }): Promise<void> {
   let response: WorkerResponse;
   try {
     response = { id, ok: true, result: await run(job) };
@@ -47,4 +47,6 @@ parentPort!.on('message', async ({ id, job }: { id: number; job: WorkerJob }) =>
     response = { id, ok: false, error: error instanceof Error ? error.stack ?? error.message : String(error) };
   }
   parentPort!.postMessage(response);
-});
+}
+
+parentPort!.on('message', (message: { id: number; job: WorkerJob }) => void answer(message));

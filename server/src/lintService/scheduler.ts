@@ -43,10 +43,10 @@ export class AnalysisScheduler {
     const delay = this.delayFor(uri);
     let stop: () => void;
     if (delay === 0) {
-      const immediate = setImmediate(start);
+      const immediate = setImmediate(() => void start());
       stop = () => clearImmediate(immediate);
     } else {
-      const timer = setTimeout(start, delay);
+      const timer = setTimeout(() => void start(), delay);
       stop = () => clearTimeout(timer);
     }
     this.pending.set(uri, { stop, generation });

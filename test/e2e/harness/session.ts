@@ -73,12 +73,14 @@ export function e2eFile(name: string, onStart: (session: Session) => void, optio
   after(async () => {
     await session?.close();
   });
-  return (title, run) => test(title, async () => {
-    try {
-      await run();
-    } catch (error) {
-      if (session) await screenshot(session.page, `FAILED ${title.replace(/[^\w.-]+/g, ' ').trim()}`).catch(() => {});
-      throw error;
-    }
-  });
+  return (title, run) => {
+    void test(title, async () => {
+      try {
+        await run();
+      } catch (error) {
+        if (session) await screenshot(session.page, `FAILED ${title.replace(/[^\w.-]+/g, ' ').trim()}`).catch(() => {});
+        throw error;
+      }
+    });
+  };
 }
