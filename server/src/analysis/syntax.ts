@@ -94,10 +94,6 @@ export function blockStatements(block: Node | null | undefined): Node[] {
   return list ? namedChildren(list).filter((c) => c.type !== 'comment') : [];
 }
 
-export function functionBody(fn: Node): Node | null {
-  return fn.childForFieldName('body');
-}
-
 /** For a call `x.f(...)` or `f(...)`, the callee's name (`f`) and its operand node (`x`), if any. */
 export function calleeParts(call: Node): { name: string; operand: Node | null } | undefined {
   const fn = call.childForFieldName('function');

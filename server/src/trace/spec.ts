@@ -89,9 +89,6 @@ export interface EventSpec {
 const MaxEvent = 127;
 export const MaxExperimentalEvent = 137;
 
-/** Timed events carry at most this many arguments after the timestamp. */
-export const MaxTimedEventArgs = 4;
-
 function spec(name: string, args: string[], extra: Partial<Omit<EventSpec, 'name' | 'args'>> = {}): EventSpec {
   return {
     name, args, stringIDs: extra.stringIDs ?? [], stackIDs: extra.stackIDs ?? [], startEv: extra.startEv ?? Ev.None,
@@ -198,8 +195,8 @@ export const MaxFramesPerStack = 128;
 /** tracev2.MaxEventTrailerDataSize: the longest string. */
 export const MaxStringSize = 1 << 10;
 
-/** Trace format versions (the NN of "go 1.NN trace"). */
-export const Go122 = 22, Go123 = 23, Go125 = 25, Go126 = 26;
+/** Trace format versions (the NN of "go 1.NN trace") where the format changed. */
+export const Go125 = 25, Go126 = 26;
 
 /** Go's version.EventName, used in error messages. */
 export function eventName(typ: number): string {
