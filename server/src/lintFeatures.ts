@@ -42,9 +42,26 @@ export const registerLintFeatures: RegisterFeature = (connection: Connection, do
   /** Documents whose analysis exceeded the time limit: left alone until closed. */
   const givenUp = new Set<string>();
 
-  const optionsFor = (document: TextDocument): LintOptions => {
+  /**
+   * Settings of each document's folder: enable, rules and the capture window have resource scope, so
+   * a folder of a multi-root workspace may differ. Asked once per document until the settings change.
+   */
+  const scopedSettings = new Map<string, Promise<LintSettings>>();
+
+  function settingsFor(uri: string): Promise<LintSettings> {
+    if (!client.workspace?.configuration) return Promise.resolve(settings);
+    let scoped = scopedSettings.get(uri);
+    if (!scoped) {
+      scoped = connection.workspace.getConfiguration({ scopeUri: uri, section: CONFIGURATION_SECTION })
+        .then(parseLintSettings, () => settings);
+      scopedSettings.set(uri, scoped);
+    }
+    return scoped;
+  }
+
+  const optionsFor = (document: TextDocument, scoped: LintSettings): LintOptions => {
     const path = filePathOf(document.uri);
-    return { ...settings.options, goVersion: path === undefined ? undefined : goModules.goVersionFor(path) };
+    return { ...scoped.options, goVersion: path === undefined ? undefined : goModules.goVersionFor(path) };
   };
 
   /**
@@ -72,9 +89,10 @@ export const registerLintFeatures: RegisterFeature = (connection: Connection, do
 
   async function lint(document: TextDocument): Promise<Analysis | undefined> {
     const { uri, version } = document;
-    if (!settings.enable || givenUp.has(uri)) return { version, findings: [] };
+    const scoped = await settingsFor(uri);
+    if (!scoped.enable || givenUp.has(uri)) return { version, findings: [] };
     try {
-      const findings = await worker.lint(uri, document.getText(), optionsFor(document));
+      const findings = await worker.lint(uri, document.getText(), optionsFor(document, scoped));
       const analysis = { version, findings };
       if (documents.get(uri)?.version === version) analyses.set(uri, analysis);
       return analysis;
@@ -109,6 +127,7 @@ export const registerLintFeatures: RegisterFeature = (connection: Connection, do
 
   function reanalyseAll(): void {
     analyses.clear();
+    scopedSettings.clear();
     inFlight.clear(); // their settings are stale
     for (const document of documents.all()) scheduleAnalysis(document);
   }
@@ -132,6 +151,7 @@ export const registerLintFeatures: RegisterFeature = (connection: Connection, do
     analyses.delete(uri);
     inFlight.delete(uri);
     givenUp.delete(uri);
+    scopedSettings.delete(uri);
     void worker.close(uri).catch(() => undefined);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
@@ -160,7 +180,7 @@ export const registerLintFeatures: RegisterFeature = (connection: Connection, do
     const analysis = document && (await analyse(document));
     if (!document || !analysis || documents.get(document.uri)?.version !== analysis.version) return [];
     const text = document.getText();
-    const options = optionsFor(document);
+    const options = optionsFor(document, await settingsFor(document.uri));
     const wantsFixAll = params.context.only !== undefined && analysis.findings.some((f) => f.fixes.some((fix) => fix.isPreferred));
     const fixed = wantsFixAll ? await worker.fixAll(text, options, analysis.findings) : text;
     return codeActions({ params, document, findings: analysis.findings, fixed, documentChanges: client.workspace?.workspaceEdit?.documentChanges === true });

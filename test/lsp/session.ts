@@ -40,6 +40,8 @@ interface Waiter {
 export class LspSession {
   /** The `goTraceLens.lint` section the server pulls through workspace/configuration. */
   lintSettings: Record<string, unknown>;
+  /** Folder-specific `goTraceLens.lint` sections, by URI prefix, as a multi-root workspace has them. */
+  readonly folderLintSettings = new Map<string, Record<string, unknown>>();
   readonly published = new Map<string, PublishDiagnosticsParams>();
   readonly stderr: string[] = [];
   /** window/logMessage texts: the server reports failed analyses there. */
@@ -56,7 +58,7 @@ export class LspSession {
     const session = new LspSession(child, connection, lintSettings);
     child.stderr!.on('data', (chunk: Buffer) => session.stderr.push(chunk.toString()));
     connection.onRequest(ConfigurationRequest.type, (params) =>
-      params.items.map((item) => (item.section === 'goTraceLens.lint' ? session.lintSettings : null)));
+      params.items.map((item) => (item.section === 'goTraceLens.lint' ? session.lintSettingsFor(item.scopeUri) : null)));
     connection.onRequest(RegistrationRequest.type, () => undefined);
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => session.onDiagnostics(params));
     connection.onNotification(LogMessageNotification.type, ({ message }) => { session.logs.push(message); });
@@ -113,6 +115,11 @@ export class LspSession {
 
   codeActions(uri: string, range: Range, diagnostics: Diagnostic[], only?: string[]): Promise<(Command | CodeAction)[] | null> {
     return this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics, ...(only ? { only } : {}) } });
+  }
+
+  private lintSettingsFor(scopeUri: string | undefined): Record<string, unknown> {
+    for (const [prefix, settings] of this.folderLintSettings) if (scopeUri?.startsWith(prefix)) return settings;
+    return this.lintSettings;
   }
 
   /** Changes the settings the server pulls and tells it so, as VS Code does. */

@@ -44,3 +44,19 @@ test('malformed settings fall back to the defaults instead of breaking linting',
   assert.deepEqual(severities({ uri, diagnostics }),
     { 'start-error-ignored': DiagnosticSeverity.Warning, 'region-result-discarded': DiagnosticSeverity.Error });
 });
+
+test('a folder of a multi-root workspace may set its own rules: each document is linted with its folder\'s settings', async () => {
+  const other = 'file:///workspace/other-folder/settings.go';
+  session.folderLintSettings.set('file:///workspace/other-folder/', { rules: { 'start-error-ignored': 'off' } });
+  try {
+    await session.setLintSettings({});
+    await session.open(other, MISUSE);
+    const inOther = await session.diagnosticsFor(other, 1);
+    assert.deepEqual(inOther.map((d) => d.code), ['region-result-discarded']);
+    assert.deepEqual(Object.keys(severities({ uri, diagnostics: await session.diagnostics(uri, (p) => p.diagnostics.length === 2) })).sort(),
+      ['region-result-discarded', 'start-error-ignored']);
+  } finally {
+    session.folderLintSettings.clear();
+    await session.close(other);
+  }
+});
