@@ -7,9 +7,11 @@
 //  - copies as a machine up for 200 days writes them (timestamps past 2^53 ns): <name>-uptime200d.trace;
 //  - Go's own parser test suite (src/internal/trace/testdata/tests/*.test and the FuzzReader
 //    seed corpus) converted to binary traces with the verdict and dump of Go 1.26's reader,
-//    under go-testsuite/.
+//    under go-testsuite/;
+//  - the pair `trace diff` is tested on: programs/compare before and after its injected change,
+//    under compare/ (Go 1.26).
 // Usage: node scripts/gen-trace-fixtures.mjs [--versions 1.22,1.23,1.25,1.26] [--only PROGRAM]
-//        [--no-programs] [--no-testsuite]
+//        [--no-programs] [--no-testsuite] [--no-compare]
 // Needs the toolchains from scripts/install-go.sh; standard library only, no network.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -133,6 +135,17 @@ async function generatePrograms() {
   }
 }
 
+/** The same program before and after a known change (see its comment), traced with Go 1.26. */
+function generateComparePair() {
+  const dir = join(fixtures, 'compare');
+  mkdirSync(dir, { recursive: true });
+  for (const variant of ['before', 'after']) {
+    execFileSync(join(goroot('1.26'), 'bin/go'), ['run', join(programsDir, 'compare', 'main.go'), '-variant', variant, '-o', join(dir, `${variant}.trace`)],
+      { env: goEnv('1.26'), stdio: 'inherit' });
+    console.log(`compare/${variant}.trace: ${readFileSync(join(dir, `${variant}.trace`)).length} bytes`);
+  }
+}
+
 function generateTestsuite() {
   const traceSrc = join(goroot('1.26'), 'src/internal/trace');
   const work = mkdtempSync(join(tmpdir(), 'gotests-'));
@@ -160,4 +173,5 @@ for (const version of [...versions, '1.26']) {
   }
 }
 if (!args.includes('--no-programs')) await generatePrograms();
+if (!args.includes('--no-compare') && (!only || only === 'compare')) generateComparePair();
 if (!args.includes('--no-testsuite') && !only) generateTestsuite();

@@ -1,7 +1,8 @@
 // go-trace-lens CLI: the same engine as the language server, outside the editor.
-// Exit codes: 0 clean, 1 findings (lint), 2 usage or I/O error.
+// Exit codes: 0 clean, 1 findings (lint) or a failed condition (trace diff), 2 usage or I/O error.
 import { keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
 import { runLint } from './lintCommand';
+import { runTraceDiff } from './traceDiff';
 import { runTraceDump } from './traceDump';
 import { runTraceStats } from './traceStats';
 
@@ -10,7 +11,9 @@ const usage = `usage: go-trace-lens <command> [arguments]
 commands:
   lint [--format text|json|sarif] [--fix] PATH...   report runtime/trace misuse in Go code
   trace dump FILE                                    print every event as go tool trace -d=parsed does
-  trace stats FILE [--json]                          tasks, regions, logs and GC statistics
+  trace stats FILE [--format text|json|csv]          tasks, regions, logs and GC statistics (--json: JSON)
+  trace diff OLD NEW [--format text|json|markdown|csv] [--fail-on CONDITION]...
+                                                     compare two traces: changes and their significance
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -21,6 +24,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'trace' && rest[0] === 'stats') {
     keepYoungGenerationSmall();
     return runTraceStats(rest.slice(1));
+  }
+  if (command === 'trace' && rest[0] === 'diff') {
+    keepYoungGenerationSmall();
+    return runTraceDiff(rest.slice(1));
   }
   if (command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(usage);

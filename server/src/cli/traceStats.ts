@@ -1,22 +1,40 @@
-// go-trace-lens trace stats FILE [--json]: tasks, regions, logs and GC statistics of a trace.
+// go-trace-lens trace stats FILE [--format text|json|csv] (--json = --format json): tasks, regions,
+// logs and GC statistics of a trace.
 // Exit codes: 0 done (also for a truncated trace, with a warning), 2 usage error, unreadable or
 // invalid trace.
 import { statSync } from 'node:fs';
 import { TraceError } from '../trace/event';
 import { openTraceFile } from '../trace/reader';
 import { analyzeEvents, STATISTICS_ONLY } from '../trace/summary/analyzer';
-import { statsJson, statsText } from '../trace/summary/report';
+import { statsCsv, statsJson, statsText } from '../trace/summary/report';
 import { TerminalProgress } from './progress';
 
-const usage = 'usage: go-trace-lens trace stats FILE [--json]\n';
+const usage = 'usage: go-trace-lens trace stats FILE [--format text|json|csv] [--json]\n';
+const FORMATS = ['text', 'json', 'csv'] as const;
+
+/** The file and format, or undefined for a usage error. */
+function parseArgs(args: string[]): { files: string[]; format: typeof FORMATS[number] } | undefined {
+  let format: typeof FORMATS[number] = 'text';
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--json') format = 'json';
+    else if (arg === '--format' || arg.startsWith('--format=')) {
+      const value = arg === '--format' ? args[++i] : arg.slice('--format='.length);
+      if (!FORMATS.includes(value as typeof format)) return undefined;
+      format = value as typeof format;
+    } else files.push(arg);
+  }
+  return files.length === 1 && !files[0].startsWith('-') ? { files, format } : undefined;
+}
 
 export async function runTraceStats(args: string[]): Promise<number> {
-  const json = args.includes('--json');
-  const files = args.filter((a) => a !== '--json');
-  if (files.length !== 1 || files[0].startsWith('-')) {
+  const parsed = parseArgs(args);
+  if (parsed === undefined) {
     process.stderr.write(usage);
     return 2;
   }
+  const { files, format } = parsed;
   const [file] = files;
   const progress = new TerminalProgress();
   let analyzer;
@@ -38,11 +56,11 @@ export async function runTraceStats(args: string[]): Promise<number> {
   if (truncated !== undefined) {
     process.stderr.write(`go-trace-lens: warning: ${file}: ${truncated}; statistics cover the ${summary.overview.generations} complete generation(s)\n`);
   }
-  process.stdout.write(json ? `${JSON.stringify(statsJson(summary), null, 2)}\n` : statsText(summary));
+  process.stdout.write(format === 'json' ? `${JSON.stringify(statsJson(summary), null, 2)}\n` : format === 'csv' ? statsCsv(summary) : statsText(summary));
   return 0;
 }
 
-function describe(error: unknown): string {
+export function describe(error: unknown): string {
   if (error instanceof TraceError) return error.message;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return 'no such file';

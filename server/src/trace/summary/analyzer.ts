@@ -184,6 +184,11 @@ export class TraceAnalyzer {
     return this.goroutines.summaries();
   }
 
+  /** The durations behind the task or region statistics, by type and site. */
+  durationSeries(kind: 'task' | 'region'): ReturnType<AnnotationStats<TaskInstance>['series']> {
+    return (kind === 'task' ? this.tasks : this.regions).series();
+  }
+
   /** Kept task or region instances of a type (and site), slowest first. */
   instances(q: InstanceQuery & { kind: 'task' }): InstanceList<TaskInstance>;
   instances(q: InstanceQuery & { kind: 'region' }): InstanceList<RegionInstance>;

@@ -55,6 +55,11 @@ export class AnnotationStats<T extends Timed> {
       });
   }
 
+  /** Each type's duration series by site (comparisons need the durations themselves, not only statistics). */
+  series(): Map<string, { site: SourceLocation | undefined; series: DurationSeries }[]> {
+    return new Map([...this.types].map(([type, entry]) => [type, [...entry.sites.values()].map((s) => ({ site: s.site, series: s.series }))]));
+  }
+
   /** Kept instances of a type, optionally of one site (matched by file and line). */
   instances(type: string, site: { file: string; line: number } | undefined, limit: number): InstanceList<T> {
     const entry = this.types.get(type);

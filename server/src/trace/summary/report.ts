@@ -1,6 +1,7 @@
-// The `trace stats` report: a stable JSON shape for scripts and a readable text table.
+// The `trace stats` report: a stable JSON shape for scripts, a readable text table, and CSV.
 import { formatBytes, formatDuration } from '../../../../common/format';
 import type { LatencyStats, TraceSummary } from '../../../../common/traceModel';
+import { csv, type CsvValue } from '../csv';
 
 interface LatencyJson { count: number; completeCount: number; totalNs: number; p50Ns: number; p90Ns: number; p99Ns: number; maxNs: number }
 interface SiteJson { file: string; line: number; function: string; count: number }
@@ -54,14 +55,14 @@ export function statsJson(summary: TraceSummary): StatsJson {
 }
 
 /** Left-aligns the first column and right-aligns the others. */
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** Names from the trace are shown quoted so that empty or odd names stay visible. */
-function quoted(name: string): string {
+export function quoted(name: string): string {
   return JSON.stringify(name);
 }
 
@@ -84,4 +85,22 @@ export function statsText(summary: TraceSummary): string {
   out.push('', 'Regions', summary.regions.length === 0 ? '(none)' : table(header('type'), latencyRows(summary.regions)));
   out.push('', 'Logs', summary.logs.length === 0 ? '(none)' : table(['category', 'count'], summary.logs.map((l) => [quoted(l.category), String(l.count)])));
   return out.join('\n') + '\n';
+}
+
+/** One row per task and region type (site columns empty) and per call site, then one per log category. */
+export function statsCsv(summary: TraceSummary): string {
+  const rows: CsvValue[][] = [];
+  const latencyRows = (kind: string, list: TraceSummary['tasks']) => {
+    for (const t of list) {
+      rows.push([kind, t.type, '', '', '', t.count, t.completeCount, t.totalNs, t.p50Ns, t.p90Ns, t.p99Ns, t.maxNs]);
+      for (const s of t.sites) rows.push([kind, t.type, s.site.file, s.site.line, s.site.function, s.count, s.completeCount, s.totalNs, s.p50Ns, s.p90Ns, s.p99Ns, s.maxNs]);
+    }
+  };
+  latencyRows('task', summary.tasks);
+  latencyRows('region', summary.regions);
+  for (const l of summary.logs) {
+    rows.push(['log', l.category, '', '', '', l.count]);
+    for (const s of l.sites) rows.push(['log', l.category, s.site.file, s.site.line, s.site.function, s.count]);
+  }
+  return csv(['kind', 'type', 'file', 'line', 'function', 'count', 'complete', 'total_ns', 'p50_ns', 'p90_ns', 'p99_ns', 'max_ns'], rows);
 }

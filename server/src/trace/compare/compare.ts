@@ -1,0 +1,127 @@
+// Comparing two traces, as benchstat compares benchmark runs: for every task type, region type and
+// call site in either trace, the statistics before and after, their change in percent, and the
+// Mann–Whitney U test on the two sets of durations (significant when p < α). Plain JSON data: it
+// goes to the CLI's reports and, as is, to the comparison view.
+import type { LatencyStats, SourceLocation, TraceOverview } from '../../../../common/traceModel';
+import type { SampledStats, TraceSamples, TypeSample } from './samples';
+import { mannWhitneyU, type UTestResult } from './utest';
+
+/** benchstat's default significance level. */
+export const DEFAULT_ALPHA = 0.05;
+
+/** slower/faster: the U test finds a difference; unchanged: it does not ("~"); added/removed: in one trace only. */
+export type ChangeStatus = 'slower' | 'faster' | 'unchanged' | 'added' | 'removed';
+
+export const LATENCY_METRICS = ['count', 'total', 'p50', 'p90', 'p99', 'max'] as const;
+export type LatencyMetric = typeof LATENCY_METRICS[number];
+
+export interface LatencyComparison {
+  status: ChangeStatus;
+  old?: LatencyStats;
+  new?: LatencyStats;
+  /** Change in percent of each statistic, new against old; null when the old value is 0 and the new is not. */
+  changePct?: Record<LatencyMetric, number | null>;
+  /** The U test on the complete instances' durations (absent for added and removed). */
+  test?: UTestResult & { significant: boolean };
+}
+
+export interface SiteComparison extends LatencyComparison { site: SourceLocation }
+export interface TypeComparison extends LatencyComparison { kind: 'task' | 'region'; type: string; sites: SiteComparison[] }
+export interface LogComparison { category: string; old: number; new: number; status: 'changed' | 'unchanged' | 'added' | 'removed'; changePct: number | null }
+
+export interface TraceSide {
+  name: string;
+  goVersion: string;
+  durationNs: number;
+  events: number;
+  truncatedError?: string;
+}
+
+export interface TraceComparison {
+  old: TraceSide;
+  new: TraceSide;
+  alpha: number;
+  tasks: TypeComparison[];
+  regions: TypeComparison[];
+  logs: LogComparison[];
+}
+
+export function metricValue(s: LatencyStats, metric: LatencyMetric): number {
+  switch (metric) {
+    case 'count': return s.count;
+    case 'total': return s.totalNs;
+    case 'p50': return s.p50Ns;
+    case 'p90': return s.p90Ns;
+    case 'p99': return s.p99Ns;
+    case 'max': return s.maxNs;
+  }
+}
+
+export function percentChange(before: number, after: number): number | null {
+  if (before === 0) return after === 0 ? 0 : null;
+  return ((after - before) / before) * 100;
+}
+
+function compareSampled(before: SampledStats | undefined, after: SampledStats | undefined, alpha: number): LatencyComparison {
+  if (before === undefined) return { status: 'added', new: after?.stats };
+  if (after === undefined) return { status: 'removed', old: before.stats };
+  const test = mannWhitneyU(before.durations, after.durations);
+  const significant = test.p < alpha;
+  // U counts pairs where the old duration is the larger: above half of all pairs, the new trace is faster.
+  const status: ChangeStatus = !significant ? 'unchanged' : test.u > (test.n1 * test.n2) / 2 ? 'faster' : 'slower';
+  const changePct = Object.fromEntries(LATENCY_METRICS.map((m) => [m, percentChange(metricValue(before.stats, m), metricValue(after.stats, m))])) as
+    Record<LatencyMetric, number | null>;
+  return { status, old: before.stats, new: after.stats, changePct, test: { ...test, significant } };
+}
+
+function siteKey(site: SourceLocation): string {
+  return `${site.file}:${site.line}:${site.function}`;
+}
+
+/** Names sorted as the statistics sort them, from both traces. */
+function unionOf(before: Iterable<string>, after: Iterable<string>): string[] {
+  return [...new Set([...before, ...after])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function compareTypes(kind: 'task' | 'region', before: TypeSample[], after: TypeSample[], alpha: number): TypeComparison[] {
+  const oldByType = new Map(before.map((t) => [t.type, t]));
+  const newByType = new Map(after.map((t) => [t.type, t]));
+  return unionOf(oldByType.keys(), newByType.keys()).map((type) => {
+    const o = oldByType.get(type);
+    const n = newByType.get(type);
+    const oldSites = new Map((o?.sites ?? []).map((s) => [siteKey(s.site), s]));
+    const newSites = new Map((n?.sites ?? []).map((s) => [siteKey(s.site), s]));
+    const sites = unionOf(oldSites.keys(), newSites.keys()).map((key) => {
+      const os = oldSites.get(key);
+      const ns = newSites.get(key);
+      return { site: (os ?? ns)!.site, ...compareSampled(os, ns, alpha) };
+    });
+    return { kind, type, ...compareSampled(o, n, alpha), sites };
+  });
+}
+
+function side(name: string, o: TraceOverview): TraceSide {
+  return {
+    name, goVersion: o.goVersion, durationNs: o.durationNs, events: o.events,
+    ...(o.truncatedError === undefined ? {} : { truncatedError: o.truncatedError }),
+  };
+}
+
+export function compareTraces(oldName: string, before: TraceSamples, newName: string, after: TraceSamples, alpha = DEFAULT_ALPHA): TraceComparison {
+  const oldLogs = new Map(before.logs.map((l) => [l.category, l.count]));
+  const newLogs = new Map(after.logs.map((l) => [l.category, l.count]));
+  const logs = unionOf(oldLogs.keys(), newLogs.keys()).map((category): LogComparison => {
+    const o = oldLogs.get(category);
+    const n = newLogs.get(category);
+    const status = o === undefined ? 'added' : n === undefined ? 'removed' : o === n ? 'unchanged' : 'changed';
+    return { category, old: o ?? 0, new: n ?? 0, status, changePct: o === undefined || n === undefined ? null : percentChange(o, n) };
+  });
+  return {
+    old: side(oldName, before.overview),
+    new: side(newName, after.overview),
+    alpha,
+    tasks: compareTypes('task', before.tasks, after.tasks, alpha),
+    regions: compareTypes('region', before.regions, after.regions, alpha),
+    logs,
+  };
+}
