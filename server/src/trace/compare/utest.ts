@@ -142,7 +142,7 @@ function binomial(n: number, k: number): number {
 }
 
 /**
- * erfc(x) for x ≥ 0 to about 1e-14 relative: the Taylor series of erf below 2.5 (its terms stay
+ * erfc(x) to about 1e-12 relative (p-values need far less): the Taylor series of erf below 2.5 (its terms stay
  * small there), a continued fraction above (Lentz's method).
  */
 export function erfc(x: number): number {
