@@ -3,9 +3,9 @@
 // no extra tool is needed.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { goEnv, goroot, repoRoot } from '../scripts/go-toolchain.mjs';
+import { buildInsideGoroot, goEnv, goroot, repoRoot } from '../scripts/go-toolchain.mjs';
 
 export const GO = '1.26';
 export const MB = 1e6;
@@ -17,16 +17,29 @@ export function sourceHash(path) {
   return createHash('sha256').update(readFileSync(path)).update(GO).digest('hex').slice(0, 10);
 }
 
-/** A busy-service trace of about `mb` MB, generated once per program version into cacheDir. */
-export function benchTrace(mb) {
-  const path = join(cacheDir, `busyservice-${mb}mb-${sourceHash(busyService)}.trace`);
+/**
+ * A busy-service trace of about `mb` MB, generated once per program version into cacheDir. `workers`
+ * other than the program's default (32 concurrent handlers) gives a second trace of another shape.
+ */
+export function benchTrace(mb, { workers } = {}) {
+  const shape = workers === undefined ? '' : `-w${workers}`;
+  const path = join(cacheDir, `busyservice-${mb}mb${shape}-${sourceHash(busyService)}.trace`);
   if (existsSync(path)) return path;
   console.log(`generating ${path}…`);
   const tmp = `${path}.${process.pid}.tmp`;
-  execFileSync(join(goroot(GO), 'bin/go'), ['run', busyService, '-o', tmp, '-duration', '10m', '-size', String(mb * MB)],
-    { env: goEnv(GO), stdio: 'inherit' });
+  execFileSync(join(goroot(GO), 'bin/go'), ['run', busyService, '-o', tmp, '-duration', '10m', '-size', String(mb * MB),
+    ...(workers === undefined ? [] : ['-workers', String(workers)])], { env: goEnv(GO), stdio: 'inherit' });
   renameSync(tmp, path);
   return path;
+}
+
+/** Go 1.26's reader with the light aggregation of bench/go/tracestats (built once, inside Go's tree). */
+export function goTraceStatsBinary() {
+  mkdirSync(join(cacheDir, 'bin'), { recursive: true });
+  const source = join(repoRoot, 'bench/go/tracestats/main.go');
+  const binary = join(cacheDir, 'bin', `tracestats-${sourceHash(source)}`);
+  if (!existsSync(binary)) buildInsideGoroot(GO, source, 'internal/trace/lensbench', binary);
+  return binary;
 }
 
 /** Kernel clock ticks per second, the unit of CPU times in /proc/<pid>/stat. */

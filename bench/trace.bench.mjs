@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { buildInsideGoroot, goEnv, goroot, repoRoot, requireGo } from '../scripts/go-toolchain.mjs';
-import { benchTrace, cacheDir, GO, MB, measure, sourceHash } from './processes.mjs';
+import { benchTrace, cacheDir, GO, goTraceStatsBinary, MB, measure, sourceHash } from './processes.mjs';
 
 const binDir = join(cacheDir, 'bin');
 /** go tool trace is killed beyond this, to spare the other users of the machine. */
@@ -33,9 +33,7 @@ const summarizerMb = Number(option('--summarizer-mb', '100'));
 /** Go's reader with stats aggregation, Go's reader with its Summarizer, and the `go tool trace` binary itself (so we measure it, not the go command). */
 function goTools() {
   mkdirSync(binDir, { recursive: true });
-  const statsSource = join(repoRoot, 'bench/go/tracestats/main.go');
-  const tracestats = join(binDir, `tracestats-${sourceHash(statsSource)}`);
-  if (!existsSync(tracestats)) buildInsideGoroot(GO, statsSource, 'internal/trace/lensbench', tracestats);
+  const tracestats = goTraceStatsBinary();
   const goldensSource = join(repoRoot, 'scripts/gen-stats-goldens.go');
   const summarizer = join(binDir, `gtlstats-${sourceHash(goldensSource)}`);
   if (!existsSync(summarizer)) buildInsideGoroot(GO, goldensSource, 'internal/trace/lensgoldens', summarizer);

@@ -3,6 +3,7 @@
 // the model, so the client, the server, the webview bundle and the tests all
 // share this one definition.
 import type { Diagnostic } from 'vscode-languageserver-types';
+import type { TraceComparison } from './traceComparison';
 import type {
   InstanceList, InstanceQuery, RegionInstance, SourceLocation, PackedTimelineSlice, TaskDetail, TaskInstance, TimelineQuery, TraceSummary,
 } from './traceModel';
@@ -65,6 +66,9 @@ export interface ResolvedSource {
 /** Which annotation call a CodeLens is about; the client forwards it to the viewer to focus those instances. */
 export interface FocusTarget { traceUri: string; kind: 'task' | 'region' | 'log'; type: string; site: SiteKey }
 
+/** A comparison's type or call site that a comparison CodeLens is about; the client focuses it in the comparison view. */
+export interface ComparisonTarget { comparisonId: string; kind: 'task' | 'region'; type: string }
+
 export const TraceRequests = {
   /**
    * Starts loading a trace under an id the client picks (so no status notification can beat the
@@ -77,6 +81,11 @@ export const TraceRequests = {
   query: request<{ traceId: string; query: ViewerQuery }, ViewerQueryResult[ViewerQuery['kind']]>('goTraceLens/trace/query'),
   /** annotation: the location is a NewTask/StartRegion/WithRegion/Log call site, so the line is checked to still hold one. */
   resolveSource: request<{ traceId?: string; location: SourceLocation; annotation: boolean }, ResolvedSource | null>('goTraceLens/trace/resolveSource'),
+  /**
+   * Compares two trace files (read one after the other in a worker thread); answers when done. While the
+   * comparison stays open (until closeComparison), CodeLens show its changes above the annotations.
+   */
+  compare: request<{ comparisonId: string; oldUri: string; newUri: string }, TraceComparison>('goTraceLens/trace/compare'),
 } as const;
 
 export const TraceNotifications = {
@@ -92,7 +101,11 @@ export const TraceNotifications = {
   diagnostics: notification<{ items: { uri: string; diagnostics: Diagnostic[] }[] }>('goTraceLens/trace/diagnostics'),
   /** Client → server: the viewer closed; free the trace. */
   close: notification<{ traceId: string }>('goTraceLens/trace/close'),
+  /** Client → server: the comparison view closed (or its comparison is no longer wanted); stop it and drop its CodeLens. */
+  closeComparison: notification<{ comparisonId: string }>('goTraceLens/trace/closeComparison'),
 } as const;
 
 /** The client command a trace CodeLens runs; its single argument is a FocusTarget. */
 export const FOCUS_COMMAND = 'goTraceLens.focusTraceSite';
+/** The client command a comparison CodeLens runs; its single argument is a ComparisonTarget. */
+export const COMPARISON_FOCUS_COMMAND = 'goTraceLens.focusComparison';

@@ -1,11 +1,16 @@
 // Opens Go execution traces in the viewer beside the code. Parsing happens in
 // the language server (in a worker thread); this side only wires panels.
+import { basename } from 'node:path';
 import {
   commands, languages, Uri, ViewColumn, window,
   type CancellationToken, type CustomDocument, type CustomReadonlyEditorProvider, type ExtensionContext, type WebviewPanel,
 } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { FOCUS_COMMAND, TraceNotifications, type FocusTarget, type NotificationDescriptor, type TraceStatus } from '../../common/traceProtocol';
+import {
+  COMPARISON_FOCUS_COMMAND, FOCUS_COMMAND, TraceNotifications, type ComparisonTarget, type FocusTarget, type NotificationDescriptor, type TraceStatus,
+} from '../../common/traceProtocol';
+import { ComparisonPanel } from './viewer/comparePanel';
+import { COMPARE_COMMAND } from './viewer/compareCommand';
 import { TracePanel } from './viewer/panel';
 
 type TraceDiagnosticsParams = typeof TraceNotifications.diagnostics extends NotificationDescriptor<infer P> ? P : never;
@@ -16,6 +21,9 @@ const TRACE_FILTERS = { 'Go execution traces': ['trace', 'out'], 'All files': ['
 
 export function registerTraceViewer(context: ExtensionContext, client: LanguageClient): void {
   const panels = new Set<TracePanel>();
+  const comparisons = new Set<ComparisonPanel>();
+  const pickTrace = async (title: string, openLabel: string): Promise<Uri | undefined> =>
+    (await window.showOpenDialog({ canSelectMany: false, openLabel, filters: TRACE_FILTERS, title }))?.[0];
 
   // Opening through the custom editor in every case gives one code path and
   // lets VS Code restore the panel (and its webview state) after a reload.
@@ -43,7 +51,19 @@ export function registerTraceViewer(context: ExtensionContext, client: LanguageC
       if (panel) panel.focus(target);
       else await openBeside(Uri.parse(target.traceUri));
     }),
-    { dispose: () => { for (const panel of panels) panel.dispose(); } },
+    // Arguments, for other views to wire (the explorer, a view of captures): the new trace, and optionally the old one.
+    commands.registerCommand(COMPARE_COMMAND, async (newUri?: Uri, oldUri?: Uri) => {
+      const viewed = [...panels].find((p) => p.panel.active)?.traceUri;
+      const newer = newUri ?? viewed ?? await pickTrace('Compare traces: pick the new trace (after the change)', 'Pick New Trace');
+      if (!newer) return;
+      const older = oldUri ?? await pickTrace(`Compare ${basename(newer.fsPath)} with: pick the old trace (the baseline)`, 'Compare');
+      if (!older) return;
+      comparisons.add(new ComparisonPanel(older, newer, client, context.extensionUri, (closed) => comparisons.delete(closed)));
+    }),
+    commands.registerCommand(COMPARISON_FOCUS_COMMAND, (target: ComparisonTarget) => {
+      [...comparisons].find((c) => c.comparisonId === target.comparisonId)?.focus(target.kind, target.type);
+    }),
+    { dispose: () => { for (const panel of [...panels, ...comparisons]) panel.dispose(); } },
   );
 
   client.onNotification(TraceNotifications.status.method, (status: TraceStatus) => {

@@ -13,13 +13,17 @@ import { GoFile, RUNTIME_TRACE } from './analysis/goFile';
 import type { RegisterFeature } from './feature';
 import { ruleDocumentationUrl } from '../../common/ruleDocs';
 import { DEFAULT_CAPTURE_WINDOW_SECONDS, SETTING_DEFAULTS } from '../../common/settings';
+import type { TraceComparison } from '../../common/traceComparison';
 import type { TraceSummary } from '../../common/traceModel';
 import {
-  FOCUS_COMMAND, TraceNotifications, TraceRequests, type FocusTarget, type RequestDescriptor, type ResolvedSource, type TraceStatus,
+  COMPARISON_FOCUS_COMMAND, FOCUS_COMMAND, TraceNotifications, TraceRequests, type ComparisonTarget, type FocusTarget, type RequestDescriptor,
+  type ResolvedSource, type TraceStatus,
 } from '../../common/traceProtocol';
 import {
-  annotatedCalls, captureFindings, hoverMarkdown, indexSites, lensTitle, traceFindings, type AnnotatedCall, type SiteEntry,
+  annotatedCalls, captureFindings, comparisonLensTitle, hoverMarkdown, indexComparisonSites, indexSites, lensTitle, traceFindings,
+  type AnnotatedCall, type ComparisonEntry, type SiteEntry,
 } from './traceService/callSiteInsights';
+import { ComparisonRunner } from './traceService/comparisons';
 import { checkLine, readText, SourceLinks } from './traceService/sourceLinks';
 import { TraceStore } from './traceService/traceStore';
 import { filePathOf } from './analysis/files';
@@ -72,7 +76,18 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
     return { status, summary, bySite: siteIndex.bySite };
   }
 
-  async function callsIn(document: TextDocument, entries: SiteEntry[]): Promise<AnnotatedCall[]> {
+  const comparisons = new ComparisonRunner(join(__dirname, 'compareWorker.js'), () => { void refreshEditorFeatures(); });
+  /** Site index of the latest finished comparison still open, rebuilt when it changes. */
+  let comparisonIndex: { comparison: TraceComparison; bySite: Map<string, ComparisonEntry[]> } | undefined;
+
+  function comparisonSites(): { id: string; bySite: Map<string, ComparisonEntry[]> } | undefined {
+    const latest = comparisons.latest();
+    if (!latest) return undefined;
+    if (comparisonIndex?.comparison !== latest.comparison) comparisonIndex = { comparison: latest.comparison, bySite: indexComparisonSites(latest.comparison, links) };
+    return { id: latest.id, bySite: comparisonIndex.bySite };
+  }
+
+  async function callsIn<E extends SiteEntry | ComparisonEntry>(document: TextDocument, entries: E[]): Promise<AnnotatedCall<E>[]> {
     return annotatedCalls(await goParser(), document.getText(), entries);
   }
 
@@ -134,6 +149,12 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
     const check = checkLine(text, location, annotation);
     return { uri, line: check.line, stale: check.stale, matchedBySuffix: match.matchedBySuffix };
   });
+  handleRequest(connection, TraceRequests.compare, ({ comparisonId, oldUri, newUri }) => {
+    const [oldPath, newPath] = [oldUri, newUri].map(filePathOf);
+    if (oldPath === undefined || newPath === undefined) throw new Error('only trace files on disk (file: URIs) can be compared');
+    return comparisons.run(comparisonId, oldPath, newPath);
+  });
+  connection.onNotification(TraceNotifications.closeComparison.method, ({ comparisonId }: { comparisonId: string }) => comparisons.close(comparisonId));
   connection.onNotification(TraceNotifications.cancel.method, ({ traceId }: { traceId: string }) => store.cancel(traceId));
   connection.onNotification(TraceNotifications.close.method, ({ traceId }: { traceId: string }) => {
     store.close(traceId);
@@ -143,16 +164,31 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
   connection.onCodeLens(async ({ textDocument }) => {
     const document = documents.get(textDocument.uri);
     const path = filePathOf(textDocument.uri);
-    const current = currentSites();
-    if (!document || !path || !current || !(await settings()).codeLens) return [];
-    const entries = current.bySite.get(path);
-    if (!entries) return [];
+    if (!document || !path || !(await settings()).codeLens) return [];
     const lenses: CodeLens[] = [];
-    for (const { call, startLine, entries: found } of await callsIn(document, entries)) {
-      for (const entry of found) {
-        const target: FocusTarget = { traceUri: current.status.uri, kind: entry.kind, type: entry.type, site: { file: entry.site.file, line: entry.site.line } };
-        const position = { line: startLine, character: call.node.startPosition.column };
-        lenses.push({ range: { start: position, end: position }, command: { title: lensTitle(entry, current.summary.overview.events), command: FOCUS_COMMAND, arguments: [target] } });
+    const lensAt = (call: AnnotatedCall<SiteEntry | ComparisonEntry>, title: string, command: string, argument: unknown): void => {
+      const position = { line: call.startLine, character: call.call.node.startPosition.column };
+      lenses.push({ range: { start: position, end: position }, command: { title, command, arguments: [argument] } });
+    };
+    const current = currentSites();
+    const traceEntries = current?.bySite.get(path);
+    if (current && traceEntries) {
+      for (const call of await callsIn(document, traceEntries)) {
+        for (const entry of call.entries) {
+          const target: FocusTarget = { traceUri: current.status.uri, kind: entry.kind, type: entry.type, site: { file: entry.site.file, line: entry.site.line } };
+          lensAt(call, lensTitle(entry, current.summary.overview.events), FOCUS_COMMAND, target);
+        }
+      }
+    }
+    // While a comparison is open, each task and region call also shows its change.
+    const compared = comparisonSites();
+    const comparisonEntries = compared?.bySite.get(path);
+    if (compared && comparisonEntries) {
+      for (const call of await callsIn(document, comparisonEntries)) {
+        for (const entry of call.entries) {
+          const target: ComparisonTarget = { comparisonId: compared.id, kind: entry.kind, type: entry.type };
+          lensAt(call, comparisonLensTitle(entry), COMPARISON_FOCUS_COMMAND, target);
+        }
       }
     }
     return lenses;

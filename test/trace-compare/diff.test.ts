@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareTraces, type TraceComparison } from '../../server/src/trace/compare/compare';
+import type { TraceComparison } from '../../common/traceComparison';
+import { compareTraces, type TraceSamples } from '../../server/src/trace/compare/compare';
 import { evaluateCondition, parseCondition } from '../../server/src/trace/compare/conditions';
 import { diffMarkdown, markdownText } from '../../server/src/trace/compare/report';
-import { readTraceSamples, type TraceSamples } from '../../server/src/trace/compare/samples';
+import { readTraceSamples } from '../../server/src/trace/compare/samples';
 
 const BEFORE = 'test/fixtures/traces/compare/before.trace';
 const AFTER = 'test/fixtures/traces/compare/after.trace';

@@ -3,20 +3,17 @@
 // progress and errors, and reveals source lines in the editor beside.
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import {
-  Disposable, ProgressLocation, Range, Selection, TextEditorRevealType, Uri, ViewColumn, window, workspace,
-  type WebviewPanel,
-} from 'vscode';
+import { commands, Disposable, ProgressLocation, Uri, window, workspace, type WebviewPanel } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { formatCount } from '../../../common/format';
 import { DEFAULT_CAPTURE_WINDOW_SECONDS } from '../../../common/settings';
 import type { SourceLocation } from '../../../common/traceModel';
-import {
-  TraceNotifications, TraceRequests, type FocusTarget, type ResolvedSource, type TraceStatus,
-} from '../../../common/traceProtocol';
+import { TraceNotifications, TraceRequests, type FocusTarget, type TraceStatus } from '../../../common/traceProtocol';
 import type { FromWebview, ToWebview } from '../webview/messages';
 import { viewerDocument } from './document';
-import { sendRequest } from './lsp';
+import { COMPARE_COMMAND } from './compareCommand';
+import { errorMessage, sendRequest } from './lsp';
+import { revealSource } from './reveal';
 
 export class TracePanel extends Disposable {
   private readonly traceId = randomUUID();
@@ -133,37 +130,14 @@ export class TracePanel extends Disposable {
       case 'cancel':
         this.cancel();
         break;
+      case 'compareWith':
+        await commands.executeCommand(COMPARE_COMMAND, this.traceUri);
+        break;
     }
   }
 
   private async reveal(location: SourceLocation, annotation: boolean): Promise<void> {
-    let resolved: ResolvedSource | null;
-    try {
-      resolved = await sendRequest(this.client, TraceRequests.resolveSource, { traceId: this.traceId, location, annotation });
-    } catch (error) {
-      this.post({ type: 'revealed', note: `Could not look up ${location.file}: ${errorMessage(error)}` });
-      return;
-    }
-    if (!resolved) {
-      this.post({ type: 'revealed', note: `${location.file}:${location.line} is not in this workspace.` });
-      return;
-    }
-    const document = await workspace.openTextDocument(Uri.parse(resolved.uri));
-    const line = Math.min(resolved.line, Math.max(0, document.lineCount - 1));
-    const range = new Range(line, document.lineAt(line).firstNonWhitespaceCharacterIndex, line, document.lineAt(line).range.end.character);
-    const editor = await window.showTextDocument(document, { viewColumn: this.otherColumn(), preserveFocus: false, selection: range });
-    editor.selection = new Selection(range.start, range.end);
-    editor.revealRange(range, TextEditorRevealType.InCenterIfOutsideViewport);
-    const where = `${workspace.asRelativePath(document.uri)}:${line + 1}`;
-    this.post({ type: 'revealed', note: resolved.stale ? `${where}: ${resolved.stale}` : `Revealed ${where}${resolved.matchedBySuffix ? ' (matched by path suffix: the trace was recorded elsewhere)' : ''}.` });
-    if (resolved.stale) void window.showWarningMessage(`Go Trace Lens: ${where} has changed since the trace was recorded — ${resolved.stale}`);
-  }
-
-  /** The editor column beside the panel: an existing text editor's column, else a new one beside. */
-  private otherColumn(): ViewColumn {
-    const own = this.panel.viewColumn;
-    const other = window.visibleTextEditors.find((e) => e.viewColumn !== undefined && e.viewColumn !== own);
-    return other?.viewColumn ?? ViewColumn.Beside;
+    this.post({ type: 'revealed', note: await revealSource(this.client, { traceId: this.traceId, location, annotation }, this.panel) });
   }
 
   private close(): void {
@@ -172,8 +146,4 @@ export class TracePanel extends Disposable {
     void this.client.sendNotification(TraceNotifications.close.method, { traceId: this.traceId });
     this.onClosed(this);
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -66,6 +66,7 @@ function renderHeader(current: TraceStatus): void {
     loading && h('span', { className: 'muted' }, `${formatBytes(progress.bytesRead)} of ${formatBytes(progress.totalBytes)} (${formatPercent(progress.bytesRead, progress.totalBytes)}) — showing what is loaded so far`),
     loading && h('button', { attrs: { type: 'button' }, on: { click: () => vscode.postMessage({ type: 'cancel' }) } }, 'Stop loading'),
     current.phase === 'cancelled' && h('span', { className: 'warning' }, 'Loading was stopped: the views show the part read before.'),
+    h('button', { className: 'compare-with', attrs: { type: 'button', title: 'Compare this trace with an older one (the baseline)' }, on: { click: () => vscode.postMessage({ type: 'compareWith' }) } }, 'Compare with…'),
   );
 }
 

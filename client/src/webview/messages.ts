@@ -12,7 +12,9 @@ export type FromWebview =
   /** annotation: the location is an annotation call site (checked to still hold the call), not any stack frame. */
   | { type: 'reveal'; location: SourceLocation; annotation: boolean }
   | { type: 'query'; requestId: number; query: ViewerQuery }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  /** The toolbar's "Compare with…": compare this trace with another. */
+  | { type: 'compareWith' };
 
 /** Extension → webview. */
 export type ToWebview =

@@ -3,10 +3,11 @@
 // the other, keeping only their durations in between.
 // Exit codes: 0 no condition failed, 1 a --fail-on condition failed, 2 usage error or unreadable trace.
 import { basename } from 'node:path';
-import { compareTraces, DEFAULT_ALPHA } from '../trace/compare/compare';
+import { DEFAULT_ALPHA } from '../../../common/traceComparison';
+import { compareTraces, type TraceSamples } from '../trace/compare/compare';
 import { evaluateCondition, parseCondition, type Condition } from '../trace/compare/conditions';
 import { conditionLine, diffCsv, diffJson, diffMarkdown, diffText } from '../trace/compare/report';
-import { readTraceSamples, type TraceSamples } from '../trace/compare/samples';
+import { readTraceSamples } from '../trace/compare/samples';
 import { TerminalProgress } from './progress';
 import { describe } from './traceStats';
 

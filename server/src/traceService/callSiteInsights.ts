@@ -5,6 +5,7 @@
 import type { Parser } from 'web-tree-sitter';
 import { formatCount, formatDuration } from '../../../common/format';
 import { RUNTIME_TRACE, GoFile, type TraceCall } from '../analysis/goFile';
+import { percentChange, type LatencyComparison, type TraceComparison } from '../../../common/traceComparison';
 import type { LatencyStats, SourceLocation, TraceSummary } from '../../../common/traceModel';
 import type { FocusTarget } from '../../../common/traceProtocol';
 import type { SourceLinks } from './sourceLinks';
@@ -16,8 +17,8 @@ const CALL_KINDS: Record<string, AnnotationKind> = { NewTask: 'task', StartRegio
 /** What the trace recorded for one annotation call site. */
 export interface SiteEntry { kind: AnnotationKind; type: string; site: SourceLocation; count: number; stats?: LatencyStats }
 
-/** A call in a document with the trace's numbers for it. */
-export interface AnnotatedCall { call: TraceCall; startLine: number; endLine: number; entries: SiteEntry[] }
+/** A call in a document with the trace's numbers for it (E: what is known per site, SiteEntry or ComparisonEntry). */
+export interface AnnotatedCall<E extends { kind: AnnotationKind; site: SourceLocation } = SiteEntry> { call: TraceCall; startLine: number; endLine: number; entries: E[] }
 
 /** Sites by the workspace file they resolve to. */
 export function indexSites(summary: TraceSummary, links: SourceLinks): Map<string, SiteEntry[]> {
@@ -35,8 +36,40 @@ export function indexSites(summary: TraceSummary, links: SourceLinks): Map<strin
   return bySite;
 }
 
+/** A call site of a comparison: its type's or its own change between the two traces. */
+export interface ComparisonEntry { kind: 'task' | 'region'; type: string; site: SourceLocation; change: LatencyComparison }
+
+/** Comparison sites by the workspace file they resolve to (each site where the new trace has it, else the old). */
+export function indexComparisonSites(comparison: TraceComparison, links: SourceLinks): Map<string, ComparisonEntry[]> {
+  const bySite = new Map<string, ComparisonEntry[]>();
+  for (const t of [...comparison.tasks, ...comparison.regions]) {
+    for (const s of t.sites) {
+      const match = links.resolve(s.site.file);
+      if (!match) continue;
+      const list = bySite.get(match.path) ?? [];
+      list.push({ kind: t.kind, type: t.type, site: s.site, change: s });
+      bySite.set(match.path, list);
+    }
+  }
+  return bySite;
+}
+
+/** "trace diff: p99 2.10ms → 1.40ms, −33.3%, p=0.002" (~ instead of the change when it is not significant). */
+export function comparisonLensTitle(entry: ComparisonEntry): string {
+  const { change } = entry;
+  const noun = entry.kind === 'task' ? 'task' : 'region';
+  if (change.status === 'added') return `trace diff: ${noun} “${entry.type}” added (${formatCount(change.new?.count ?? 0)} in the new trace)`;
+  if (change.status === 'removed') return `trace diff: ${noun} “${entry.type}” removed (${formatCount(change.old?.count ?? 0)} in the old trace)`;
+  const before = change.old!;
+  const after = change.new!;
+  const pct = percentChange(before.p99Ns, after.p99Ns);
+  const delta = change.status === 'unchanged' ? '~' : pct === null ? 'new' : `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(0)}%`;
+  return `trace diff: p99 ${formatDuration(before.p99Ns)} → ${formatDuration(after.p99Ns)}, ${delta}, p=${change.test?.p.toFixed(3) ?? '–'}` +
+    (change.status === 'unchanged' ? '' : ` (${change.status})`);
+}
+
 /** The runtime/trace annotation calls of a Go source text, each with the trace's entries for its lines. */
-export function annotatedCalls(parser: Parser, text: string, entries: SiteEntry[]): AnnotatedCall[] {
+export function annotatedCalls<E extends { kind: AnnotationKind; site: SourceLocation }>(parser: Parser, text: string, entries: E[]): AnnotatedCall<E>[] {
   const tree = parser.parse(text);
   if (!tree) return [];
   try {

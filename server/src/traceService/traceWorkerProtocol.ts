@@ -1,4 +1,5 @@
 // Messages between the language server's main thread and a trace worker.
+import type { TraceComparison } from '../../../common/traceComparison';
 import type { TraceSummary } from '../../../common/traceModel';
 import type { LoadPhase, LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
 
@@ -11,3 +12,10 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'status'; phase: LoadPhase; progress: LoadProgress; summary?: TraceSummary; error?: string }
   | { type: 'result'; id: number; result?: unknown; error?: string };
+
+/** What a comparison worker (compareWorker.ts) compares: file paths, old then new. */
+export interface CompareWorkerInput { oldPath: string; newPath: string }
+
+export type FromCompareWorker =
+  | { type: 'done'; comparison: TraceComparison }
+  | { type: 'error'; error: string };

@@ -1,65 +1,23 @@
 // Comparing two traces, as benchstat compares benchmark runs: for every task type, region type and
 // call site in either trace, the statistics before and after, their change in percent, and the
-// Mann–Whitney U test on the two sets of durations (significant when p < α). Plain JSON data: it
-// goes to the CLI's reports and, as is, to the comparison view.
+// Mann–Whitney U test on the two sets of durations (significant when p < α). The result
+// (common/traceComparison.ts) is plain JSON: it goes to the CLI's reports and, as is, to the comparison view.
 import type { LatencyStats, SourceLocation, TraceOverview } from '../../../../common/traceModel';
-import type { SampledStats, TraceSamples, TypeSample } from './samples';
-import { mannWhitneyU, type UTestResult } from './utest';
+import {
+  DEFAULT_ALPHA, LATENCY_METRICS, metricValue, percentChange, type ChangeStatus, type LatencyComparison, type LatencyMetric, type LogComparison,
+  type TraceComparison, type TraceSide, type TypeComparison,
+} from '../../../../common/traceComparison';
+import { mannWhitneyU, type SortedSample } from './utest';
 
-/** benchstat's default significance level. */
-export const DEFAULT_ALPHA = 0.05;
-
-/** slower/faster: the U test finds a difference; unchanged: it does not ("~"); added/removed: in one trace only. */
-export type ChangeStatus = 'slower' | 'faster' | 'unchanged' | 'added' | 'removed';
-
-export const LATENCY_METRICS = ['count', 'total', 'p50', 'p90', 'p99', 'max'] as const;
-export type LatencyMetric = typeof LATENCY_METRICS[number];
-
-export interface LatencyComparison {
-  status: ChangeStatus;
-  old?: LatencyStats;
-  new?: LatencyStats;
-  /** Change in percent of each statistic, new against old; null when the old value is 0 and the new is not. */
-  changePct?: Record<LatencyMetric, number | null>;
-  /** The U test on the complete instances' durations (absent for added and removed). */
-  test?: UTestResult & { significant: boolean };
-}
-
-export interface SiteComparison extends LatencyComparison { site: SourceLocation }
-export interface TypeComparison extends LatencyComparison { kind: 'task' | 'region'; type: string; sites: SiteComparison[] }
-export interface LogComparison { category: string; old: number; new: number; status: 'changed' | 'unchanged' | 'added' | 'removed'; changePct: number | null }
-
-export interface TraceSide {
-  name: string;
-  goVersion: string;
-  durationNs: number;
-  events: number;
-  truncatedError?: string;
-}
-
-export interface TraceComparison {
-  old: TraceSide;
-  new: TraceSide;
-  alpha: number;
-  tasks: TypeComparison[];
-  regions: TypeComparison[];
-  logs: LogComparison[];
-}
-
-export function metricValue(s: LatencyStats, metric: LatencyMetric): number {
-  switch (metric) {
-    case 'count': return s.count;
-    case 'total': return s.totalNs;
-    case 'p50': return s.p50Ns;
-    case 'p90': return s.p90Ns;
-    case 'p99': return s.p99Ns;
-    case 'max': return s.maxNs;
-  }
-}
-
-export function percentChange(before: number, after: number): number | null {
-  if (before === 0) return after === 0 ? 0 : null;
-  return ((after - before) / before) * 100;
+/** What a comparison keeps of one trace (samples.ts reads it): statistics, and durations sorted for the U test. */
+export interface SampledStats { stats: LatencyStats; durations: SortedSample }
+export interface SiteSample extends SampledStats { site: SourceLocation }
+export interface TypeSample extends SampledStats { type: string; sites: SiteSample[] }
+export interface TraceSamples {
+  overview: TraceOverview;
+  tasks: TypeSample[];
+  regions: TypeSample[];
+  logs: { category: string; count: number }[];
 }
 
 function compareSampled(before: SampledStats | undefined, after: SampledStats | undefined, alpha: number): LatencyComparison {

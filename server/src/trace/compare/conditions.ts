@@ -8,7 +8,7 @@
 // so noise alone never fails a build; count and total changes are compared as they are. A type
 // absent from the new trace meets no condition; an absolute threshold applies to the new trace's value.
 import { formatDuration } from '../../../../common/format';
-import { LATENCY_METRICS, metricValue, percentChange, type LatencyMetric, type TraceComparison } from './compare';
+import { LATENCY_METRICS, metricValue, percentChange, type LatencyMetric, type TraceComparison } from '../../../../common/traceComparison';
 
 export interface Condition {
   text: string;

@@ -6,8 +6,8 @@ import type { LatencyStats } from '../../../../common/traceModel';
 import { formatDuration } from '../../../../common/format';
 import { quoted, table } from '../summary/report';
 import {
-  LATENCY_METRICS, metricValue, type LatencyComparison, type LogComparison, type TraceComparison, type TypeComparison,
-} from './compare';
+  formatChange, LATENCY_METRICS, metricValue, type LatencyComparison, type LogComparison, type TraceComparison, type TypeComparison,
+} from '../../../../common/traceComparison';
 import type { ConditionResult } from './conditions';
 
 type LatencyJson = Omit<LatencyStats, 'histogram'>;
@@ -26,12 +26,6 @@ export function diffJson(c: TraceComparison, conditions: ConditionResult[] = [])
   });
   const types = (list: TypeComparison[]) => list.map((t) => ({ type: t.type, ...latency(t), sites: t.sites.map((s) => ({ site: s.site, ...latency(s) })) }));
   return { old: c.old, new: c.new, alpha: c.alpha, tasks: types(c.tasks), regions: types(c.regions), logs: c.logs, conditions };
-}
-
-export function formatChange(pct: number | null | undefined): string {
-  if (pct === null || pct === undefined) return '?';
-  if (Math.abs(pct) < 0.05) return '0.0%';
-  return `${pct > 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%`;
 }
 
 /** benchstat's "vs base" cell: the change when significant, else "~"; then (p=… n=…+…). */

@@ -3,22 +3,12 @@
 // test). The trace is read with the streaming engine (statistics only) and the analyzer is dropped
 // afterwards, so comparing two traces holds the durations of both, never their events.
 import { statSync } from 'node:fs';
-import type { LatencyStats, SourceLocation, TraceOverview } from '../../../../common/traceModel';
+import type { LatencyStats } from '../../../../common/traceModel';
 import { openTraceFile } from '../reader';
 import { analyzeEvents, STATISTICS_ONLY, type TraceAnalyzer } from '../summary/analyzer';
 import type { DurationSeries } from '../summary/durations';
+import type { TraceSamples, TypeSample } from './compare';
 import type { SortedSample } from './utest';
-
-export interface SampledStats { stats: LatencyStats; durations: SortedSample }
-export interface SiteSample extends SampledStats { site: SourceLocation }
-export interface TypeSample extends SampledStats { type: string; sites: SiteSample[] }
-
-export interface TraceSamples {
-  overview: TraceOverview;
-  tasks: TypeSample[];
-  regions: TypeSample[];
-  logs: { category: string; count: number }[];
-}
 
 /** Reads a trace file and keeps only what a comparison needs. `onPause` reports progress. */
 export async function readTraceSamples(path: string, onPause?: (bytesRead: number, fileBytes: number, events: number) => void): Promise<TraceSamples> {

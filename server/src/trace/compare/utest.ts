@@ -4,6 +4,8 @@
 // arrays, walked together once: no merged copy, no object per value, so hundreds of thousands of
 // durations per side cost only their arrays.
 
+import type { UTestResult } from '../../../../common/traceComparison';
+
 /** Ascending values; typed arrays keep large samples compact. */
 export type SortedSample = Uint16Array | Uint32Array | Float64Array;
 
@@ -11,15 +13,6 @@ export type SortedSample = Uint16Array | Uint32Array | Float64Array;
 export const EXACT_LIMIT = 50;
 export const EXACT_LIMIT_WITH_TIES = 25;
 
-export interface UTestResult {
-  /** U of the first sample (R's W): pairs where its value is the larger, ties counting one half. */
-  u: number;
-  n1: number;
-  n2: number;
-  /** Two-sided p-value; 1 when the test cannot tell (an empty sample, all values equal). */
-  p: number;
-  method: 'exact' | 'normal' | 'none';
-}
 
 /** Rank sum of the first sample and the tie groups' sizes, from one walk over both sorted samples. */
 interface Ranks {
