@@ -30,7 +30,15 @@ export interface LatencyComparison {
   changePct?: Record<LatencyMetric, number | null>;
   /** The U test on the complete instances' durations (absent for added and removed). */
   test?: UTestResult & { significant: boolean };
+  /** Both traces' durations counted over the same buckets, for drawing them overlaid. */
+  histograms?: SharedHistogram;
 }
+
+/**
+ * Counts of old and new durations in buckets [boundsNs[i], boundsNs[i+1]), evenly spaced on a log scale;
+ * with `lastIsOpen` the last bucket also holds everything longer (the tail beyond twice the larger p90).
+ */
+export interface SharedHistogram { boundsNs: number[]; old: number[]; new: number[]; lastIsOpen: boolean }
 
 export interface SiteComparison extends LatencyComparison { site: SourceLocation }
 export interface TypeComparison extends LatencyComparison { kind: 'task' | 'region'; type: string; sites: SiteComparison[] }

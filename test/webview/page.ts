@@ -1,4 +1,4 @@
-// Loads dist/webview.js in headless Chromium behind the same HTML and
+// Loads dist/webview.js (or another webview bundle) in headless Chromium behind the same HTML and
 // Content-Security-Policy the extension serves (client/src/viewer/document.ts),
 // with an acquireVsCodeApi stand-in whose host side runs here in Node and
 // answers the page's queries with whatever answerer it is given.
@@ -53,50 +53,47 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-export interface Viewer {
+export interface Webview<From, To> {
   page: Page;
   /** Every message the webview posted, in order. */
-  posted: FromWebview[];
+  posted: From[];
   /** Content-Security-Policy violations reported by the page. */
   violations: string[];
   /** Sends a message to the webview as the extension would. */
-  send(message: ToWebview): Promise<void>;
+  send(message: To): Promise<void>;
   /** State the webview stored with setState. */
   state(): Promise<unknown>;
 }
 
-/** Opens the viewer page on a loaded trace; the host answers queries like the extension + server. */
-export async function openViewer(browser: Browser, trace: LoadedTrace, theme: Theme = 'light', savedState?: unknown): Promise<Viewer> {
+export type Viewer = Webview<FromWebview, ToWebview>;
+
+/**
+ * Opens a webview bundle (dist/<script>) behind the extension's HTML and CSP; `onMessage` plays the
+ * extension's side of every message the page posts.
+ */
+export async function openWebview<From, To>(browser: Browser, script: string, onMessage: (message: From, send: (m: To) => Promise<void>) => Promise<void>,
+  theme: Theme = 'light', savedState?: unknown): Promise<Webview<From, To>> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  const posted: FromWebview[] = [];
+  const posted: From[] = [];
   const violations: string[] = [];
   const nonce = 'dGVzdC1ub25jZS0xMjM0NTY=';
-  const html = viewerDocument({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/media/viewer.css`, nonce });
+  const html = viewerDocument({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/${script}`, styleUri: `${ORIGIN}/media/viewer.css`, nonce });
   await page.route(`${ORIGIN}/**`, async (route) => {
     const path = new URL(route.request().url()).pathname;
     if (path === '/' || path === '/index.html') return route.fulfill({ body: html, contentType: 'text/html' });
-    if (path === '/dist/webview.js' || path === '/media/viewer.css') {
+    if (path === `/dist/${script}` || path === '/media/viewer.css') {
       return route.fulfill({ body: readFileSync(join(ROOT, path)), contentType: path.endsWith('.js') ? 'text/javascript' : 'text/css' });
     }
     return route.fulfill({ status: 404, body: '' });
   });
-  const send = async (message: ToWebview): Promise<void> => {
+  const send = async (message: To): Promise<void> => {
     // A function, not a string: string evaluation is eval, which the strict CSP forbids. The message goes as
     // JSON text, as VS Code sends it: Playwright's own argument encoding is far slower for big slices.
     await page.evaluate((json) => (globalThis as unknown as PageGlobals).postMessage(JSON.parse(json), '*'), JSON.stringify(message));
   };
-  await page.exposeFunction('__hostReceive', async (message: FromWebview) => {
+  await page.exposeFunction('__hostReceive', async (message: From) => {
     posted.push(message);
-    if (message.type === 'ready') {
-      await send({ type: 'init', traceName: trace.status.uri.split('/').pop() ?? '', captureWindowSeconds: 5, status: trace.status });
-    } else if (message.type === 'query') {
-      try {
-        const result = await trace.answerer.answer(message.query) as ViewerQueryResult[ViewerQuery['kind']];
-        await send({ type: 'queryResult', requestId: message.requestId, result });
-      } catch (error) {
-        await send({ type: 'queryResult', requestId: message.requestId, error: String(error) });
-      }
-    }
+    await onMessage(message, send);
   });
   await page.exposeFunction('__cspViolation', (text: string) => { violations.push(text); });
   // The stand-in is injected by the browser (like VS Code's own preload), not by the page, so the CSP stays strict.
@@ -123,6 +120,22 @@ export async function openViewer(browser: Browser, trace: LoadedTrace, theme: Th
   await page.goto(`${ORIGIN}/index.html`);
   await page.waitForSelector('.trace-name');
   return { page, posted, violations, send, state: () => page.evaluate(() => (globalThis as unknown as PageGlobals).__state) };
+}
+
+/** Opens the viewer page on a loaded trace; the host answers queries like the extension + server. */
+export function openViewer(browser: Browser, trace: LoadedTrace, theme: Theme = 'light', savedState?: unknown): Promise<Viewer> {
+  return openWebview<FromWebview, ToWebview>(browser, 'webview.js', async (message, send) => {
+    if (message.type === 'ready') {
+      await send({ type: 'init', traceName: trace.status.uri.split('/').pop() ?? '', captureWindowSeconds: 5, status: trace.status });
+    } else if (message.type === 'query') {
+      try {
+        const result = await trace.answerer.answer(message.query) as ViewerQueryResult[ViewerQuery['kind']];
+        await send({ type: 'queryResult', requestId: message.requestId, result });
+      } catch (error) {
+        await send({ type: 'queryResult', requestId: message.requestId, error: String(error) });
+      }
+    }
+  }, theme, savedState);
 }
 
 /** The few browser globals the tests touch (this Node program is compiled without the DOM library). */

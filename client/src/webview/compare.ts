@@ -60,7 +60,7 @@ const typeColumns: Column<TypeComparison>[] = [
   { header: 'new p99', numeric: true, value: (t) => t.new?.p99Ns ?? -1, cell: (t) => duration(t.new, (s) => s.p99Ns) },
   { header: 'Δ p99', numeric: true, value: (t) => changeValue(t, t.changePct?.p99), cell: (t) => change(t, t.changePct?.p99) },
   { header: 'p', numeric: true, value: (t) => t.test?.p ?? 2, cell: (t) => (t.test ? t.test.p.toFixed(3) : '') },
-  { header: 'durations (old ▯ new ▮)', value: (t) => changeValue(t, t.changePct?.p50), cell: (t) => overlaidHistogram(t.old, t.new, `${t.type}: durations, old and new`, true) },
+  { header: 'durations: old, new', value: (t) => changeValue(t, t.changePct?.p50), cell: (t) => overlaidHistogram(t.histograms, `${t.type}: durations, old and new`, true) },
 ];
 
 const logColumns: Column<LogComparison>[] = [
@@ -72,7 +72,7 @@ const logColumns: Column<LogComparison>[] = [
 
 function detail(t: TypeComparison): HTMLElement {
   const test = t.test
-    ? `Mann–Whitney U test: p = ${t.test.p.toFixed(4)} (${t.test.method === 'exact' ? 'exact' : 'normal approximation'}, n = ${t.test.n1} + ${t.test.n2}): ` +
+    ? `Mann–Whitney U test: p = ${t.test.p < 1e-4 ? t.test.p.toExponential(1) : t.test.p.toFixed(4)} (${t.test.method === 'exact' ? 'exact' : 'normal approximation'}, n = ${t.test.n1} + ${t.test.n2}): ` +
       (t.test.significant ? `the durations changed (${t.status}).` : `no significant change at α = ${current?.comparison?.alpha ?? 0.05}.`)
     : `Only in the ${t.status === 'added' ? 'new' : 'old'} trace.`;
   const sites = t.sites.map((s) => h('li', {},
@@ -83,7 +83,7 @@ function detail(t: TypeComparison): HTMLElement {
   return h('section', { className: 'compare-detail', attrs: { 'aria-label': `${t.kind} ${t.type}` } },
     h('h2', {}, `${t.kind === 'task' ? 'Task' : 'Region'} “${t.type}”`),
     h('p', {}, test),
-    overlaidHistogram(t.old, t.new, `${t.type}: share of instances per duration bucket`),
+    overlaidHistogram(t.histograms, `${t.type}: share of instances per duration bucket (log scale)`),
     sites.length > 0 ? h('ul', { className: 'sites' }, ...sites) : null);
 }
 

@@ -5,7 +5,7 @@
 import type { LatencyStats, SourceLocation, TraceOverview } from '../../../../common/traceModel';
 import {
   DEFAULT_ALPHA, LATENCY_METRICS, metricValue, percentChange, type ChangeStatus, type LatencyComparison, type LatencyMetric, type LogComparison,
-  type TraceComparison, type TraceSide, type TypeComparison,
+  type SharedHistogram, type TraceComparison, type TraceSide, type TypeComparison,
 } from '../../../../common/traceComparison';
 import { mannWhitneyU, type SortedSample } from './utest';
 
@@ -20,16 +20,50 @@ export interface TraceSamples {
   logs: { category: string; count: number }[];
 }
 
+/** Buckets per doubling of the duration, and at most this many buckets (fewer per doubling over a wide range). */
+const BUCKETS_PER_OCTAVE = 8;
+const MAX_BUCKETS = 64;
+
+/**
+ * Old and new durations over shared log-spaced buckets, from the smallest of both to twice the larger
+ * p90 (a few outliers, such as a preempted thread's, would otherwise squeeze the body into a bucket or two).
+ */
+export function sharedHistogram(before: SortedSample | undefined, after: SortedSample | undefined): SharedHistogram | undefined {
+  const samples = [before, after].filter((s): s is SortedSample => s !== undefined && s.length > 0);
+  if (samples.length === 0) return undefined;
+  const low = Math.max(1, Math.min(...samples.map((s) => s[0])));
+  const largest = Math.max(...samples.map((s) => s[s.length - 1] + 1));
+  const bodyEnd = 2 * Math.max(...samples.map((s) => s[Math.ceil(0.9 * s.length) - 1]));
+  const high = Math.max(low * 2, Math.min(largest, bodyEnd));
+  const octaves = Math.log2(high / low);
+  const buckets = Math.max(1, Math.min(MAX_BUCKETS, Math.ceil(octaves * BUCKETS_PER_OCTAVE)));
+  const boundsNs = Array.from({ length: buckets + 1 }, (_, i) => low * 2 ** ((octaves * i) / buckets));
+  boundsNs[buckets] = high;
+  // Sorted samples: one walk each, moving to the next bucket as values pass its bound.
+  const count = (sample: SortedSample | undefined): number[] => {
+    const counts = new Array<number>(buckets).fill(0);
+    if (sample === undefined) return counts;
+    let b = 0;
+    for (let i = 0; i < sample.length; i++) {
+      while (b < buckets - 1 && sample[i] >= boundsNs[b + 1]) b++;
+      counts[b]++;
+    }
+    return counts;
+  };
+  return { boundsNs, old: count(before), new: count(after), lastIsOpen: largest > high };
+}
+
 function compareSampled(before: SampledStats | undefined, after: SampledStats | undefined, alpha: number): LatencyComparison {
-  if (before === undefined) return { status: 'added', new: after?.stats };
-  if (after === undefined) return { status: 'removed', old: before.stats };
+  const histograms = sharedHistogram(before?.durations, after?.durations);
+  if (before === undefined) return { status: 'added', new: after?.stats, histograms };
+  if (after === undefined) return { status: 'removed', old: before.stats, histograms };
   const test = mannWhitneyU(before.durations, after.durations);
   const significant = test.p < alpha;
   // U counts pairs where the old duration is the larger: above half of all pairs, the new trace is faster.
   const status: ChangeStatus = !significant ? 'unchanged' : test.u > (test.n1 * test.n2) / 2 ? 'faster' : 'slower';
   const changePct = Object.fromEntries(LATENCY_METRICS.map((m) => [m, percentChange(metricValue(before.stats, m), metricValue(after.stats, m))])) as
     Record<LatencyMetric, number | null>;
-  return { status, old: before.stats, new: after.stats, changePct, test: { ...test, significant } };
+  return { status, old: before.stats, new: after.stats, changePct, test: { ...test, significant }, histograms };
 }
 
 function siteKey(site: SourceLocation): string {
