@@ -105,7 +105,8 @@ export function diffMarkdown(c: TraceComparison, conditions: ConditionResult[] =
   const failed = conditions.filter((r) => r.failed);
   if (conditions.length > 0) {
     out.push(failed.length === 0 ? `✅ All ${conditions.length} condition(s) hold.` : `❌ ${failed.length} of ${conditions.length} condition(s) failed:`, '');
-    for (const r of conditions) out.push(`- ${r.failed ? '❌' : '✅'} ${markdownText(r.condition)}: ${markdownText(r.matches.length === 0 ? 'matched nothing' : r.matches.map((m) => `${m.type}: ${m.detail}`).join('; '))}`);
+    // The condition is the user's own text, shown as code; only what matched comes from the traces.
+    for (const r of conditions) out.push(`- ${r.failed ? '❌' : '✅'} \`${r.condition.replace(/[`\r\n]/g, "'")}\`: ${markdownText(r.matches.length === 0 ? 'matched nothing' : r.matches.map((m) => `${m.type}: ${m.detail}`).join('; '))}`);
     out.push('');
   }
   const cell = (s: LatencyStats | undefined, pick: (s: LatencyStats) => number) => (s === undefined || s.completeCount === 0 ? '' : formatDuration(pick(s)));
