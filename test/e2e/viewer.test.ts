@@ -32,6 +32,19 @@ async function overview(traceName: string): Promise<Record<string, string>> {
   return Object.fromEntries(names.map((name, i) => [name, values[i]]));
 }
 
+/** The webview whose page has `selector` holding `text` (panels' iframes come in no set order). */
+async function webviewShowing(selector: string, text: string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const frames = await page.locator('iframe.webview.ready').count();
+    for (let i = 0; i < frames; i++) {
+      if (await webview(page, i).locator(selector, { hasText: text }).count() > 0) return webview(page, i);
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector} "${text}"`);
+    await page.waitForTimeout(100); // the polling interval of a condition, not a sleep standing in for one
+  }
+}
+
 function editorGroup(index: number) {
   return page.locator('.editor-group-container').nth(index);
 }
@@ -88,6 +101,26 @@ step('CodeLens above each annotation shows its numbers from the open trace', asy
   }
   await lenses.filter({ hasText: `${ORDERS} logs “orderID”` }).waitFor();
   await screenshot(page, '09-codelens');
+});
+
+step('"Compare with…" in the viewer compares its trace with a picked one; CodeLens show the changes', async () => {
+  await viewer().getByRole('button', { name: 'Compare with…' }).click();
+  const dialog = page.locator('.quick-input-widget');
+  await dialog.locator('.monaco-list-row', { hasText: 'orders.trace' }).waitFor();
+  const tracePath = join(session.folder, 'orders.trace');
+  await dialog.locator('input.input').fill(tracePath);
+  await page.keyboard.press('Enter');
+  // The comparison opens in a webview of its own beside the viewer; a trace compared with itself changes nowhere.
+  await page.locator('.tab', { hasText: 'orders.trace → orders.trace' }).waitFor();
+  const comparison = await webviewShowing('.trace-name', 'orders.trace → orders.trace');
+  const table = comparison.locator('table', { has: comparison.locator('caption', { hasText: 'Tasks and regions' }) });
+  await table.locator('tbody tr', { hasText: 'validate' }).waitFor();
+  for (const row of await table.locator('tbody tr').allInnerTexts()) assert.match(row, /\t~\t/, row);
+  // orders.go is still open from the step before, in the first group.
+  const lens = page.locator('.monaco-editor .codelens-decoration').filter({ hasText: /trace diff: p99 \S+ → \S+, ~, p=1\.000/ });
+  await lens.first().waitFor();
+  assert.ok(await lens.count() >= 3, 'one per task and region call');
+  await screenshot(page, '09b-compare');
 });
 
 step('opening a trace file from the explorer shows the viewer', async () => {
