@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TraceComparison } from '../../common/traceComparison';
-import { compareTraces, type TraceSamples } from '../../server/src/trace/compare/compare';
+import { compareTraces, sharedHistogram, type TraceSamples } from '../../server/src/trace/compare/compare';
 import { evaluateCondition, parseCondition } from '../../server/src/trace/compare/conditions';
 import { diffMarkdown, markdownText } from '../../server/src/trace/compare/report';
 import { readTraceSamples } from '../../server/src/trace/compare/samples';
@@ -218,4 +218,29 @@ test('CLI: CSV exports of the comparison and of trace stats', () => {
   const dbStats = srows.find((r) => r[0] === 'region' && r[1] === 'db.query' && r[2] === '')!;
   assert.deepEqual(dbStats.slice(5).map(Number), ['count', 'completeCount', 'totalNs', 'p50Ns', 'p90Ns', 'p99Ns', 'maxNs'].map((k) => json.regions['db.query'][k]));
   assert.ok(srows.some((r) => r[0] === 'region' && r[1] === 'db.query' && r[2].endsWith('main.go') && Number(r[3]) > 0));
+});
+
+test('CLI: a truncated trace is compared on its complete generations, with a warning', () => {
+  const r = cli('diff', 'test/fixtures/traces/generations-go1.26.trace', 'test/fixtures/traces/generations-go1.26-cut-midbatch.trace');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^go-trace-lens: warning: .*cut-midbatch\.trace: .*\(at byte \d+\); the comparison covers its complete generations\n$/);
+  assert.match(r.stdout, /^new: generations-go1\.26-cut-midbatch\.trace {2}\(Go 1\.26, .*truncated: /m);
+});
+
+test('shared histogram: both samples over the same log-spaced buckets, the far tail in one open bucket', () => {
+  const before = Uint32Array.from([100, 110, 120, 130, 140, 150, 160, 170, 180, 1_000_000]).sort();
+  const after = Uint32Array.from([200, 210, 220, 230, 240, 250, 260, 270, 280, 290]).sort();
+  const h = sharedHistogram(before, after)!;
+  assert.equal(h.boundsNs[0], 100);
+  assert.equal(h.old.length, h.boundsNs.length - 1);
+  assert.equal(h.old.reduce((a, b) => a + b), 10);
+  assert.equal(h.new.reduce((a, b) => a + b), 10);
+  assert.ok(h.lastIsOpen, 'the 1 ms outlier lies beyond twice the larger p90');
+  assert.equal(h.old[h.old.length - 1], 1, 'the outlier is counted in the last bucket');
+  for (let i = 1; i < h.boundsNs.length; i++) assert.ok(h.boundsNs[i] > h.boundsNs[i - 1]);
+  // Every old value below every new one: the old counts end where the new ones start.
+  const lastOld = Math.max(...h.old.slice(0, -1).map((c, i) => (c > 0 ? i : -1)));
+  const firstNew = h.new.findIndex((c) => c > 0);
+  assert.ok(lastOld <= firstNew);
+  assert.equal(sharedHistogram(undefined, new Uint16Array(0)), undefined);
 });
