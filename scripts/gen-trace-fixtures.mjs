@@ -38,6 +38,7 @@ const programs = {
   httppprof: {},
   network: {},
   syscalls: {},
+  whyslow: { minGo: 26 },
 };
 
 const args = process.argv.slice(2);
