@@ -36,6 +36,8 @@ export interface PathSegment {
   startNs: number;
   endNs: number;
   goroutine: number;
+  /** Its entry function ("main.worker"), when the trace shows it. */
+  goroutineName?: string;
   /** 'running', 'runnable', 'syscall', or a blocked component (the wait the trace cannot explain further). */
   state: BreakdownComponent;
   /** Go's wait reason for a blocked segment ("chan receive", "network"). */

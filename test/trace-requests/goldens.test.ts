@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { openTraceFile } from '../../server/src/trace/reader';
 import { analyzeRequests } from '../../server/src/trace/requests/analyzer';
-import { blockComponent } from '../../server/src/trace/requests/execClock';
+import { blockComponent, TOTAL } from '../../server/src/trace/requests/execClock';
 import { BREAKDOWN_COMPONENTS, type Breakdown } from '../../common/requestModel';
 
 const goldenDir = join(__dirname, 'goldens');
@@ -53,7 +53,7 @@ describe('region and task breakdowns equal Go 1.26 internal/trace Summarizer', (
         onRegion: (closed, v) => {
           const region = { goroutine: closed.goroutine, type: closed.region.type, startNs: closed.region.startNs - first!, endNs: closed.endNs === undefined ? null : closed.endNs - first! };
           const breakdown = Object.fromEntries(BREAKDOWN_COMPONENTS.map((c, i) => [c, v[i]])) as Breakdown;
-          regions.set(key(region), { breakdown, totalNs: closed.stats[10] });
+          regions.set(key(region), { breakdown, totalNs: closed.stats[TOTAL] });
         },
       }, (ev) => { first ??= ev.time; });
       assert.equal(regions.size, golden.regions.length, 'regions with a begin');

@@ -5,6 +5,7 @@ import { runLint } from './lintCommand';
 import { runTraceDiff } from './traceDiff';
 import { runTraceDump } from './traceDump';
 import { runTraceStats } from './traceStats';
+import { runTraceTasks } from './traceTasks';
 
 const usage = `usage: go-trace-lens <command> [arguments]
 
@@ -14,6 +15,8 @@ commands:
   trace stats FILE [--format text|json|csv]          tasks, regions, logs and GC statistics (--json: JSON)
   trace diff OLD NEW [--format text|json|markdown|csv] [--fail-on CONDITION]...
                                                      compare two traces: changes and their significance
+  trace tasks FILE [--type T] [--slowest N] [--filter KEY=VALUE] [--json]
+                                                     slowest task instances: latency breakdown, critical path
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -21,6 +24,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'lint') return runLint(rest);
   if (command === 'trace') limitHeapGrowth();
   if (command === 'trace' && rest[0] === 'dump') return runTraceDump(rest.slice(1));
+  if (command === 'trace' && rest[0] === 'tasks') {
+    keepYoungGenerationSmall();
+    return runTraceTasks(rest.slice(1));
+  }
   if (command === 'trace' && rest[0] === 'stats') {
     keepYoungGenerationSmall();
     return runTraceStats(rest.slice(1));

@@ -60,6 +60,7 @@ export async function runTraceStats(args: string[]): Promise<number> {
   return 0;
 }
 
+/** A reader or file error as one line for users. */
 export function describe(error: unknown): string {
   if (error instanceof TraceError) return error.message;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

@@ -11,7 +11,7 @@ import {
 } from '../../../../common/requestModel';
 import { formatDuration } from '../../../../common/format';
 import { float32, float64, uint32 } from './columns';
-import { ExecClock, STATS, TOTAL, type ClosedRegion } from './execClock';
+import { ExecClock, TOTAL, type ClosedRegion } from './execClock';
 
 /** Breakdown vector indexes: the clock's stats (minus TOTAL) in BREAKDOWN_COMPONENTS order, then unknown and outside. */
 const COMPONENTS = BREAKDOWN_COMPONENTS.length;
@@ -243,7 +243,8 @@ export class RequestAnalyzer {
     const p99Ns = this.rowWall(kind, sorted[p99]);
     const pct = (x: number) => `${Math.round(100 * x)}%`;
     const sentence = `p99 ${type} (${tail.length} ≥ ${formatDuration(p99Ns)}) spend ${pct(tailShare)} ${COMPONENT_LABELS[component]}` +
-      `${region === undefined ? '' : ` in ${region}`}; p50 (${formatDuration(p50Ns)}) spend ${pct(typicalShare)}`;
+      `${region === undefined ? '' : ` in ${region}`}; p50 (${formatDuration(p50Ns)}) spend ${pct(typicalShare)}` +
+      ` (+${formatDuration(t[best] / tail.length - m[best] / typical.length)} per instance)`;
     return { component, region, p50Ns, p99Ns, tailCount: tail.length, typicalCount: typical.length, tailShare, typicalShare, sentence };
   }
 

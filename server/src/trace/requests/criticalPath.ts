@@ -1,0 +1,227 @@
+// The critical path of a task instance: from its end, walk back through what the ending goroutine
+// was doing; when it waited on a channel, a mutex or another goroutine (a wait ended by a goroutine
+// named in the unblocking event), continue on that goroutine from the moment it unblocked this one;
+// waits nobody in the trace ended (network poller, timers, GC, syscalls) are where the walk stays.
+// Runs as a second pass that records goroutine transitions and regions only inside the chosen
+// tasks' time windows, so memory follows what is asked for, not the trace.
+import { NO_ID, type GoState, type Stack, type StackFrame, type TraceEvent } from '../event';
+import { BREAKDOWN_COMPONENTS, type BreakdownComponent, type PathSegment } from '../../../../common/requestModel';
+import type { SourceLocation } from '../../../../common/traceModel';
+import { blockComponent } from './execClock';
+
+export interface PathWindow { goroutine: number; startNs: number; endNs: number }
+
+/** Transitions recorded before the recorder stops (then paths are cut where history is missing). */
+export const MAX_RECORDED_TRANSITIONS = 4_000_000;
+/** Segments walked per path before giving up (a path through millions of hand-offs). */
+const MAX_STEPS = 100_000;
+
+const STATES: readonly GoState[] = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'];
+const NOT_EXIST = 1;
+const RUNNABLE = 2;
+const RUNNING = 3;
+const WAITING = 4;
+const SYSCALL = 5;
+/** Fields of a recorded transition: time, from, to, reason, unblocking goroutine, site (-1 none). */
+const T_TIME = 0, T_FROM = 1, T_TO = 2, T_REASON = 3, T_BY = 4, T_SITE = 5, T_WIDTH = 6;
+
+/** Waits a goroutine in the trace ends: the walk follows the goroutine that ended them. */
+const FOLLOWED = new Set<BreakdownComponent>(['sync', 'channel', 'otherBlocked']);
+
+export class PathRecorder {
+  private readonly windows: { start: number; end: number }[];
+  private window = 0;
+  private readonly transitions = new Map<number, number[]>();
+  /** Per goroutine: time, region type index (-1 for an end), flattened. */
+  private readonly regionEvents = new Map<number, number[]>();
+  private readonly reasons: string[] = [];
+  private readonly reasonIndex = new Map<string, number>();
+  private readonly regionTypes: string[] = [];
+  private readonly regionTypeIndex = new Map<string, number>();
+  private readonly sites: (SourceLocation | undefined)[] = [];
+  private readonly siteOfStack = new Map<Stack, number>();
+  /** Entry function of each goroutine, from the root frame of its transition stacks (as Go names goroutines). */
+  private readonly names = new Map<number, string>();
+  private recorded = 0;
+  /** Set when MAX_RECORDED_TRANSITIONS was reached. */
+  truncated = false;
+
+  constructor(windows: readonly PathWindow[]) {
+    const sorted = windows.map((w) => ({ start: w.startNs, end: w.endNs })).sort((a, b) => a.start - b.start);
+    this.windows = [];
+    for (const w of sorted) {
+      const last = this.windows[this.windows.length - 1];
+      if (last !== undefined && w.start <= last.end) last.end = Math.max(last.end, w.end);
+      else this.windows.push({ ...w });
+    }
+  }
+
+  add(ev: TraceEvent): void {
+    if (!this.inWindow(ev.time)) return;
+    if (ev.kind === 'StateTransition' && ev.resource.kind === 'Goroutine' && ev.from !== ev.to) {
+      if (this.recorded >= MAX_RECORDED_TRANSITIONS) {
+        this.truncated = true;
+        return;
+      }
+      this.recorded++;
+      const g = ev.resource.id;
+      if (!this.names.has(g) && ev.transitionStack.length > 0) this.names.set(g, ev.transitionStack[ev.transitionStack.length - 1].func);
+      let list = this.transitions.get(g);
+      if (list === undefined) this.transitions.set(g, (list = []));
+      list.push(ev.time, STATES.indexOf(ev.from as GoState), STATES.indexOf(ev.to as GoState), this.intern(ev.reason),
+        ev.goroutine, this.site(ev.stack));
+    } else if (ev.kind === 'RegionBegin' || ev.kind === 'RegionEnd') {
+      let list = this.regionEvents.get(ev.goroutine);
+      if (list === undefined) this.regionEvents.set(ev.goroutine, (list = []));
+      list.push(ev.time, ev.kind === 'RegionBegin' ? this.regionType(ev.type) : -1);
+    }
+  }
+
+  /**
+   * The task's critical path, oldest segment first; the segments tile [startNs, endNs]. A wait
+   * followed to the goroutine that ended it is explained by that goroutine only back to when the
+   * wait began; before that, the walk returns to the waiting goroutine.
+   */
+  path(task: PathWindow): PathSegment[] {
+    const walked: PathSegment[] = [];
+    /** Where to resume when the walk reaches the floor: the waiting goroutine and its floor. */
+    const resume: { g: number; floor: number }[] = [];
+    let g = task.goroutine;
+    let t = task.endNs;
+    let floor = task.startNs;
+    for (let steps = 0; t > task.startNs && steps < MAX_STEPS; steps++) {
+      if (t <= floor) {
+        const back = resume.pop();
+        if (back === undefined) break;
+        g = back.g;
+        floor = back.floor;
+        continue;
+      }
+      const list = this.transitions.get(g);
+      const i = list === undefined ? -1 : lastBefore(list, t);
+      if (list === undefined || i < 0) {
+        // No transition of g in the window before t: it stayed in the state its first one leaves.
+        this.push(walked, g, floor, t, list === undefined ? 'unknown' : stateComponent(list[T_FROM], ''), undefined, undefined);
+        t = floor;
+        continue;
+      }
+      const at = i * T_WIDTH;
+      const to = list[at + T_TO];
+      const reason = this.reasons[list[at + T_REASON]];
+      const start = Math.max(list[at + T_TIME], floor);
+      const state = stateComponent(to, reason);
+      const next = (i + 1) * T_WIDTH < list.length ? at + T_WIDTH : undefined;
+      const by = next === undefined ? NO_ID : list[next + T_BY];
+      if (to === WAITING && FOLLOWED.has(state) && by !== NO_ID && by !== g) {
+        // Blocked until another goroutine let it go: what that goroutine did meanwhile explains the wait.
+        resume.push({ g, floor });
+        floor = start;
+        g = by;
+        continue;
+      }
+      // Where it ran or blocked: the stack of the transition into a wait, or of the one that ended a run.
+      const siteIndex = to === RUNNING ? (next === undefined ? -1 : list[next + T_SITE]) : to === WAITING ? list[at + T_SITE] : -1;
+      this.push(walked, g, start, t, state, to === WAITING ? reason : undefined, this.sites[siteIndex]);
+      t = start;
+      // Before a goroutine existed, the path runs through the goroutine that created it.
+      if (t > floor && list[at + T_FROM] === NOT_EXIST && list[at + T_BY] !== NO_ID) g = list[at + T_BY];
+    }
+    if (t > task.startNs) this.push(walked, g, task.startNs, t, 'unknown', undefined, undefined);
+    return walked.reverse();
+  }
+
+  private push(walked: PathSegment[], g: number, startNs: number, endNs: number, state: BreakdownComponent,
+    reason: string | undefined, site: SourceLocation | undefined): void {
+    if (endNs <= startNs) return;
+    const region = this.regionAt(g, endNs);
+    const last = walked[walked.length - 1];
+    if (last !== undefined && last.goroutine === g && last.state === state && last.reason === reason && last.region === region &&
+      last.site === site && last.startNs === endNs) {
+      last.startNs = startNs;
+      return;
+    }
+    const segment: PathSegment = { startNs, endNs, goroutine: g, state };
+    const name = this.names.get(g);
+    if (name !== undefined) segment.goroutineName = name;
+    if (reason !== undefined && reason !== '') segment.reason = reason;
+    if (region !== undefined) segment.region = region;
+    if (site !== undefined) segment.site = site;
+    walked.push(segment);
+  }
+
+  /** The innermost region open on g just before `time`, from the recorded begins and ends. */
+  private regionAt(g: number, time: number): string | undefined {
+    const list = this.regionEvents.get(g);
+    if (list === undefined) return undefined;
+    const stack: number[] = [];
+    for (let i = 0; i < list.length && list[i] < time; i += 2) {
+      if (list[i + 1] >= 0) stack.push(list[i + 1]);
+      else stack.pop();
+    }
+    return stack.length === 0 ? undefined : this.regionTypes[stack[stack.length - 1]];
+  }
+
+  private inWindow(time: number): boolean {
+    while (this.window < this.windows.length && this.windows[this.window].end < time) this.window++;
+    return this.window < this.windows.length && this.windows[this.window].start <= time;
+  }
+
+  private intern(reason: string): number {
+    let i = this.reasonIndex.get(reason);
+    if (i === undefined) {
+      this.reasonIndex.set(reason, (i = this.reasons.length));
+      this.reasons.push(reason);
+    }
+    return i;
+  }
+
+  private regionType(type: string): number {
+    let i = this.regionTypeIndex.get(type);
+    if (i === undefined) {
+      this.regionTypeIndex.set(type, (i = this.regionTypes.length));
+      this.regionTypes.push(type);
+    }
+    return i;
+  }
+
+  private site(stack: Stack): number {
+    let i = this.siteOfStack.get(stack);
+    if (i === undefined) {
+      const frame = userFrame(stack);
+      this.siteOfStack.set(stack, (i = this.sites.length));
+      this.sites.push(frame === undefined ? undefined : { function: frame.func, file: frame.file, line: frame.line });
+    }
+    return i;
+  }
+}
+
+/** The index of the last transition before `time` (-1 if none): times are in event order. */
+function lastBefore(list: readonly number[], time: number): number {
+  let lo = 0;
+  let hi = list.length / T_WIDTH;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid * T_WIDTH + T_TIME] < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function stateComponent(state: number, reason: string): BreakdownComponent {
+  switch (state) {
+    case RUNNING: return 'running';
+    case RUNNABLE: return 'runnable';
+    case SYSCALL: return 'syscall';
+    case WAITING: return BREAKDOWN_COMPONENTS[blockComponent(reason)];
+    default: return 'unknown';
+  }
+}
+
+/**
+ * The frame that names user code: the first in package main or in a module path ("example.com/x"),
+ * whose first element has a dot as no standard library package does; else the first outside the runtime.
+ */
+export function userFrame(stack: Stack): StackFrame | undefined {
+  const user = stack.find((f) => f.func.startsWith('main.') || /^[^/]+\.[^/]+\//.test(f.func));
+  return user ?? stack.find((f) => !f.func.startsWith('runtime.') && !f.func.startsWith('runtime/trace.'));
+}
