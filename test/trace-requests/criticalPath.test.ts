@@ -115,3 +115,16 @@ describe('go-trace-lens trace tasks', () => {
     assert.match(missing.stderr, /^go-trace-lens: .*missing\.trace: no such file\n$/);
   });
 });
+
+describe('go-trace-lens trace stats --json', () => {
+  it('adds the breakdown and tail explanation per task and region type', () => {
+    const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+    const r = spawnSync(process.execPath, [cli, 'trace', 'stats', '--json', trace], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const stats = JSON.parse(r.stdout) as { tasks: Record<string, unknown>; breakdowns: { kind: string; type: string; count: number; tail?: { sentence: string } }[] };
+    assert.ok(stats.tasks['net.request'], 'the existing keys stay');
+    const net = stats.breakdowns.find((b) => b.kind === 'task' && b.type === 'net.request');
+    assert.equal(net?.count, 3);
+    assert.match(net?.tail?.sentence ?? '', /^p99 net\.request .* blocked on network in db\.query; p50/);
+  });
+});

@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { TraceError } from '../trace/event';
 import { openTraceFile } from '../trace/reader';
+import { RequestAnalyzer } from '../trace/requests/analyzer';
 import { analyzeEvents, STATISTICS_ONLY } from '../trace/summary/analyzer';
 import { statsCsv, statsJson, statsText } from '../trace/summary/report';
 import { TerminalProgress } from './progress';
@@ -38,11 +39,18 @@ export async function runTraceStats(args: string[]): Promise<number> {
   const [file] = files;
   const progress = new TerminalProgress();
   let analyzer;
+  // JSON adds the latency breakdown per task and region type, computed in the same read.
+  const requests = format === 'json' ? new RequestAnalyzer() : undefined;
   try {
     const fileBytes = statSync(file).size;
     let bytesRead = 0;
     const opened = await openTraceFile(file, { onProgress: (p) => { bytesRead = p.bytesRead; } });
-    analyzer = await analyzeEvents(opened, fileBytes, (a) => progress.update(() =>
+    const source = requests === undefined ? opened : {
+      goVersion: opened.goVersion,
+      forEach: (onEvent: Parameters<typeof opened.forEach>[0], onPause?: Parameters<typeof opened.forEach>[1]) =>
+        opened.forEach((ev) => { onEvent(ev); requests.add(ev); }, onPause),
+    };
+    analyzer = await analyzeEvents(source, fileBytes, (a) => progress.update(() =>
       `go-trace-lens: ${file}: ${fileBytes > 0 ? Math.floor((100 * bytesRead) / fileBytes) : 100}% read, ${(a.eventCount / 1e6).toFixed(1)} M events`),
     STATISTICS_ONLY);
   } catch (error) {
@@ -56,11 +64,11 @@ export async function runTraceStats(args: string[]): Promise<number> {
   if (truncated !== undefined) {
     process.stderr.write(`go-trace-lens: warning: ${file}: ${truncated}; statistics cover the ${summary.overview.generations} complete generation(s)\n`);
   }
-  process.stdout.write(format === 'json' ? `${JSON.stringify(statsJson(summary), null, 2)}\n` : format === 'csv' ? statsCsv(summary) : statsText(summary));
+  requests?.finish();
+  process.stdout.write(format === 'json' ? `${JSON.stringify({ ...statsJson(summary), breakdowns: requests?.typeBreakdowns() }, null, 2)}\n` : format === 'csv' ? statsCsv(summary) : statsText(summary));
   return 0;
 }
 
-/** A reader or file error as one line for users. */
 export function describe(error: unknown): string {
   if (error instanceof TraceError) return error.message;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

@@ -36,7 +36,7 @@ export interface ClockRegion {
   type: string;
   task: number;
   startNs: number;
-  /** Go's stand-in for a task inherited at goroutine creation: on the stack, never reported. */
+  /** Go's stand-in for a task inherited at goroutine creation: on the stack, never reported, never reused. */
   synthetic: boolean;
   /** User regions below it on the stack. */
   depth: number;
@@ -58,6 +58,8 @@ export interface ClosedRegion {
 }
 
 const UNSET = -1;
+/** Ended regions kept for reuse (with their snapshot arrays): a busy trace begins and ends millions. */
+const MAX_SPARE_REGIONS = 1024;
 /** Pending-state columns of a slot, as Go's goroutineSummary (UNSET where Go has 0). */
 const LAST_START = 0;
 const LAST_RUNNABLE = 1;
@@ -80,6 +82,7 @@ export class ExecClock {
   private blockReason = new Uint8Array(0);
   private nameKind = new Uint8Array(0);
   private readonly regionStacks = new Map<number, ClockRegion[]>();
+  private readonly spareRegions: ClockRegion[] = [];
   private readonly syscallingP = new Map<number, number>();
   private readonly syscallingG = new Map<number, number>();
   private readonly scratch = new Float64Array(STATS);
@@ -117,15 +120,20 @@ export class ExecClock {
     const slot = this.slotFor(ev.goroutine, ev.time);
     let stack = this.regionStacks.get(ev.goroutine);
     if (stack === undefined) this.regionStacks.set(ev.goroutine, (stack = []));
-    const begin = new Float64Array(STATS);
-    this.snapshot(slot, ev.time, begin);
     let depth = 0;
     let outermostInTask = true;
     for (const r of stack) {
       if (!r.synthetic) depth++;
       if (!r.synthetic && r.task === ev.task) outermostInTask = false;
     }
-    stack.push({ type: ev.type, task: ev.task, startNs: ev.time, synthetic: false, depth, outermostInTask, begin });
+    const region = this.spareRegions.pop() ?? { type: '', task: 0, startNs: 0, synthetic: false, depth: 0, outermostInTask: true, begin: new Float64Array(STATS) };
+    region.type = ev.type;
+    region.task = ev.task;
+    region.startNs = ev.time;
+    region.depth = depth;
+    region.outermostInTask = outermostInTask;
+    this.snapshot(slot, ev.time, region.begin);
+    stack.push(region);
   }
 
   regionEnd(ev: RegionEvent): void {
@@ -137,6 +145,7 @@ export class ExecClock {
     if (region === undefined || region.synthetic) return;
     this.snapshot(slot, ev.time, this.scratch);
     this.report(region, ev.goroutine, ev.time, 'end', this.scratch);
+    if (this.spareRegions.length < MAX_SPARE_REGIONS) this.spareRegions.push(region);
   }
 
   /** Go's Finalize: every goroutine closed at the last event. */
@@ -151,7 +160,7 @@ export class ExecClock {
     c.goroutine = goroutine;
     c.endNs = endNs;
     c.how = how;
-    this.onRegionClosed(c);
+    this.onRegionClosed(c); // the listener copies what it keeps: the region object is reused
   }
 
   private slotFor(g: number, creation: number): number {
