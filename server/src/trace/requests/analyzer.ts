@@ -10,7 +10,7 @@ import {
   type TypeBreakdown,
 } from '../../../../common/requestModel';
 import { formatDuration } from '../../../../common/format';
-import { float32, float64, uint32 } from './columns';
+import { float32, float64, Interner, uint32 } from './columns';
 import { ExecClock, TOTAL, type ClosedRegion } from './execClock';
 
 /** Breakdown vector indexes: the clock's stats (minus TOTAL) in BREAKDOWN_COMPONENTS order, then unknown and outside. */
@@ -45,8 +45,7 @@ const TYPICAL_BAND = 0.05;
 export class RequestAnalyzer {
   private readonly clock: ExecClock;
   private readonly openTasks = new Map<number, OpenTask>();
-  private readonly types: string[] = [];
-  private readonly typeIndex = new Map<string, number>();
+  private readonly types = new Interner();
   private readonly taskTotals = new Map<string, TypeTotals>();
   private readonly regionTotals = new Map<string, TypeTotals>();
   // Ended tasks with a begin: one row each.
@@ -100,7 +99,7 @@ export class RequestAnalyzer {
 
   /** Ended task instances, slowest first. */
   tasks(query: { type?: string; slowest?: number; filtered?: boolean } = {}): TaskInstanceReport[] {
-    const typeRow = query.type === undefined ? undefined : this.typeIndex.get(query.type);
+    const typeRow = query.type === undefined ? undefined : this.types.find(query.type);
     if (query.type !== undefined && typeRow === undefined) return [];
     const rows: number[] = [];
     for (let row = 0; row < this.taskRows; row++) {
@@ -129,16 +128,6 @@ export class RequestAnalyzer {
       this.regionType.bytes + this.regionMeta.bytes + this.regionBreakdown.bytes;
   }
 
-  private typeOf(type: string): number {
-    let index = this.typeIndex.get(type);
-    if (index === undefined) {
-      index = this.types.length;
-      this.types.push(type);
-      this.typeIndex.set(type, index);
-    }
-    return index;
-  }
-
   private regionClosed(closed: ClosedRegion): void {
     const v = this.vector;
     const stats = closed.stats;
@@ -156,7 +145,7 @@ export class RequestAnalyzer {
     this.regionType.ensure(row + 1);
     this.regionMeta.ensure(row + 1);
     this.regionBreakdown.ensure(row + 1);
-    this.regionType.set(row, 0, this.typeOf(region.type));
+    this.regionType.set(row, 0, this.types.index(region.type));
     this.regionMeta.set(row, 0, region.task);
     this.regionMeta.set(row, 1, region.depth);
     this.regionMeta.set(row, 2, wall);
@@ -182,7 +171,7 @@ export class RequestAnalyzer {
     this.taskMeta.ensure(row + 1);
     this.taskBreakdown.ensure(row + 1);
     this.taskId.set(row, 0, id);
-    this.taskType.set(row, 0, this.typeOf(type)); // Go names a task from its end event too
+    this.taskType.set(row, 0, this.types.index(type)); // Go names a task from its end event too
     this.taskMeta.set(row, 0, task.startNs);
     this.taskMeta.set(row, 1, time);
     this.taskMeta.set(row, 2, goroutine);
@@ -198,7 +187,7 @@ export class RequestAnalyzer {
     const v = new Float64Array(COMPONENTS);
     for (let i = 0; i < COMPONENTS; i++) v[i] = this.taskBreakdown.get(row, i);
     return {
-      id: this.taskId.get(row), type: this.types[this.taskType.get(row)], startNs: this.taskMeta.get(row, 0), endNs: this.taskMeta.get(row, 1),
+      id: this.taskId.get(row), type: this.types.values[this.taskType.get(row)], startNs: this.taskMeta.get(row, 0), endNs: this.taskMeta.get(row, 1),
       durationNs: this.taskWall(row), goroutine: this.taskMeta.get(row, 2), regions: this.taskMeta.get(row, 3), breakdown: toBreakdown(v),
     };
   }
@@ -267,7 +256,7 @@ export class RequestAnalyzer {
       if (e.ns < total / 2 || e.ns === 0) continue;
       if (best === undefined || e.depth > best.depth || (e.depth === best.depth && e.ns > best.ns)) best = { type, ...e };
     }
-    return best === undefined ? undefined : this.types[best.type];
+    return best === undefined ? undefined : this.types.values[best.type];
   }
 }
 

@@ -7,6 +7,7 @@
 import { NO_ID, type GoState, type Stack, type StackFrame, type TraceEvent } from '../event';
 import { BREAKDOWN_COMPONENTS, type BreakdownComponent, type PathSegment } from '../../../../common/requestModel';
 import type { SourceLocation } from '../../../../common/traceModel';
+import { Interner } from './columns';
 import { blockComponent } from './execClock';
 
 export interface PathWindow { goroutine: number; startNs: number; endNs: number }
@@ -34,10 +35,8 @@ export class PathRecorder {
   private readonly transitions = new Map<number, number[]>();
   /** Per goroutine: time, region type index (-1 for an end), flattened. */
   private readonly regionEvents = new Map<number, number[]>();
-  private readonly reasons: string[] = [];
-  private readonly reasonIndex = new Map<string, number>();
-  private readonly regionTypes: string[] = [];
-  private readonly regionTypeIndex = new Map<string, number>();
+  private readonly reasons = new Interner();
+  private readonly regionTypes = new Interner();
   private readonly sites: (SourceLocation | undefined)[] = [];
   private readonly siteOfStack = new Map<Stack, number>();
   /** Entry function of each goroutine, from the root frame of its transition stacks (as Go names goroutines). */
@@ -68,12 +67,12 @@ export class PathRecorder {
       if (!this.names.has(g) && ev.transitionStack.length > 0) this.names.set(g, ev.transitionStack[ev.transitionStack.length - 1].func);
       let list = this.transitions.get(g);
       if (list === undefined) this.transitions.set(g, (list = []));
-      list.push(ev.time, STATES.indexOf(ev.from as GoState), STATES.indexOf(ev.to as GoState), this.intern(ev.reason),
+      list.push(ev.time, STATES.indexOf(ev.from as GoState), STATES.indexOf(ev.to as GoState), this.reasons.index(ev.reason),
         ev.goroutine, this.site(ev.stack));
     } else if (ev.kind === 'RegionBegin' || ev.kind === 'RegionEnd') {
       let list = this.regionEvents.get(ev.goroutine);
       if (list === undefined) this.regionEvents.set(ev.goroutine, (list = []));
-      list.push(ev.time, ev.kind === 'RegionBegin' ? this.regionType(ev.type) : -1);
+      list.push(ev.time, ev.kind === 'RegionBegin' ? this.regionTypes.index(ev.type) : -1);
     }
   }
 
@@ -107,7 +106,7 @@ export class PathRecorder {
       }
       const at = i * T_WIDTH;
       const to = list[at + T_TO];
-      const reason = this.reasons[list[at + T_REASON]];
+      const reason = this.reasons.values[list[at + T_REASON]];
       const start = Math.max(list[at + T_TIME], floor);
       const state = stateComponent(to, reason);
       const next = (i + 1) * T_WIDTH < list.length ? at + T_WIDTH : undefined;
@@ -158,30 +157,12 @@ export class PathRecorder {
       if (list[i + 1] >= 0) stack.push(list[i + 1]);
       else stack.pop();
     }
-    return stack.length === 0 ? undefined : this.regionTypes[stack[stack.length - 1]];
+    return stack.length === 0 ? undefined : this.regionTypes.values[stack[stack.length - 1]];
   }
 
   private inWindow(time: number): boolean {
     while (this.window < this.windows.length && this.windows[this.window].end < time) this.window++;
     return this.window < this.windows.length && this.windows[this.window].start <= time;
-  }
-
-  private intern(reason: string): number {
-    let i = this.reasonIndex.get(reason);
-    if (i === undefined) {
-      this.reasonIndex.set(reason, (i = this.reasons.length));
-      this.reasons.push(reason);
-    }
-    return i;
-  }
-
-  private regionType(type: string): number {
-    let i = this.regionTypeIndex.get(type);
-    if (i === undefined) {
-      this.regionTypeIndex.set(type, (i = this.regionTypes.length));
-      this.regionTypes.push(type);
-    }
-    return i;
   }
 
   private site(stack: Stack): number {
