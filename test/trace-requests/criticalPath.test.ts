@@ -92,7 +92,8 @@ describe('go-trace-lens trace tasks', () => {
   it('prints the slowest instances of a type with breakdown and critical path', () => {
     const r = run(trace, '--type', 'net.request', '--slowest', '2');
     assert.equal(r.status, 0, r.stderr);
-    const blocks = r.stdout.trim().split('\n\n');
+    const [header, ...blocks] = r.stdout.trim().split('\n\n');
+    assert.match(header, /^net\.request: 3 ended, blocked on network [\d.]+ms \(\d+%\).*\n {2}p99 net\.request .* in db\.query; p50 /);
     assert.equal(blocks.length, 2);
     assert.match(blocks[0], /^net\.request #\d+ {2}[\d.]+ms/);
     assert.match(blocks[0], /breakdown: blocked on network [\d.]+ms \(\d+%\)/);
@@ -100,8 +101,9 @@ describe('go-trace-lens trace tasks', () => {
   });
 
   it('--json lists instances slowest first; --filter keeps tasks with a matching log', () => {
-    const all = JSON.parse(run(trace, '--json', '--slowest', '100').stdout) as { tasks: TaskInstanceReport[] };
+    const all = JSON.parse(run(trace, '--json', '--slowest', '100').stdout) as { types: { type: string }[]; tasks: TaskInstanceReport[] };
     assert.equal(all.tasks.length, 15);
+    assert.deepEqual(all.types.map((t) => t.type), ['chan.request', 'gc.request', 'mutex.request', 'net.request']);
     for (let i = 1; i < all.tasks.length; i++) assert.ok(all.tasks[i - 1].durationNs >= all.tasks[i].durationNs);
     const none = JSON.parse(run(trace, '--json', '--filter', 'orderID=42').stdout) as { tasks: TaskInstanceReport[] };
     assert.deepEqual(none.tasks, []);

@@ -53,7 +53,10 @@ export async function runTraceTasks(args: string[]): Promise<number> {
     if (tasks.length > 0) await (await openTraceFile(file)).forEach((ev) => recorder.add(ev)).catch(() => undefined); // same events as the first read
     tasks.forEach((t, i) => { t.criticalPath = recorder.path(windows[i]); });
     if (recorder.truncated) process.stderr.write(`go-trace-lens: warning: ${file}: too many transitions in the tasks' time windows; critical paths are cut short\n`);
-    process.stdout.write(opts.json ? `${JSON.stringify({ tasks }, null, 2)}\n` : tasksText(tasks));
+    // The types listed, with their tail explained.
+    const listed = new Set(tasks.map((t) => t.type));
+    const types = analyzer.typeBreakdowns().filter((b) => b.kind === 'task' && listed.has(b.type));
+    process.stdout.write(opts.json ? `${JSON.stringify({ types, tasks }, null, 2)}\n` : tasksText(tasks, types));
     return 0;
   } catch (error) {
     process.stderr.write(`go-trace-lens: ${file}: ${describe(error)}\n`);

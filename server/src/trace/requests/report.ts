@@ -1,6 +1,8 @@
 // Text of `trace tasks`: one block per task instance with its breakdown and critical path.
 import { basename } from 'node:path';
-import { BREAKDOWN_COMPONENTS, COMPONENT_LABELS, type Breakdown, type PathSegment, type TaskInstanceReport } from '../../../../common/requestModel';
+import {
+  BREAKDOWN_COMPONENTS, COMPONENT_LABELS, type Breakdown, type PathSegment, type TaskInstanceReport, type TypeBreakdown,
+} from '../../../../common/requestModel';
 import { formatDuration } from '../../../../common/format';
 
 /** Critical path parts printed per task (largest first); the rest are summed. */
@@ -23,9 +25,14 @@ export function segmentText(s: PathSegment): string {
   return `${formatDuration(s.endNs - s.startNs)} ${what}${where} on G${s.goroutine}${s.goroutineName === undefined ? '' : ` ${s.goroutineName}`}${site}`;
 }
 
-export function tasksText(tasks: readonly TaskInstanceReport[]): string {
+export function tasksText(tasks: readonly TaskInstanceReport[], types: readonly TypeBreakdown[] = []): string {
   if (tasks.length === 0) return 'no ended task instances match\n';
   const lines: string[] = [];
+  for (const type of types) {
+    lines.push(`${type.type}: ${type.count} ended, ${breakdownText(type.breakdown, type.wallNs)}`);
+    if (type.tail !== undefined) lines.push(`  ${type.tail.sentence}`);
+  }
+  if (types.length > 0) lines.push('');
   for (const t of tasks) {
     lines.push(`${t.type} #${t.id}  ${formatDuration(t.durationNs)}  ended on G${t.goroutine}, ${t.regions} outermost region(s)`);
     lines.push(`  breakdown: ${breakdownText(t.breakdown, t.durationNs)}`);
