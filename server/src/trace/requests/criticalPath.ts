@@ -35,6 +35,7 @@ export class PathRecorder {
   private readonly transitions = new Map<number, number[]>();
   /** Per goroutine: time, region type index (-1 for an end), flattened. */
   private readonly regionEvents = new Map<number, number[]>();
+  private readonly innermost = new Map<number, Int32Array>();
   private readonly reasons = new Interner();
   private readonly regionTypes = new Interner();
   private readonly sites: (SourceLocation | undefined)[] = [];
@@ -77,7 +78,7 @@ export class PathRecorder {
   }
 
   /**
-   * The task's critical path, oldest segment first; the segments tile [startNs, endNs]. A wait
+   * The task's critical path (after the pass), oldest segment first; the segments tile [startNs, endNs]. A wait
    * followed to the goroutine that ended it is explained by that goroutine only back to when the
    * wait began; before that, the walk returns to the waiting goroutine.
    */
@@ -152,12 +153,27 @@ export class PathRecorder {
   private regionAt(g: number, time: number): string | undefined {
     const list = this.regionEvents.get(g);
     if (list === undefined) return undefined;
-    const stack: number[] = [];
-    for (let i = 0; i < list.length && list[i] < time; i += 2) {
-      if (list[i + 1] >= 0) stack.push(list[i + 1]);
-      else stack.pop();
+    let innermost = this.innermost.get(g);
+    if (innermost === undefined) {
+      // After each recorded begin or end, the innermost open region (-1 for none): computed once per goroutine.
+      innermost = new Int32Array(list.length / 2);
+      const stack: number[] = [];
+      for (let i = 0; i < list.length; i += 2) {
+        if (list[i + 1] >= 0) stack.push(list[i + 1]);
+        else stack.pop();
+        innermost[i / 2] = stack.length === 0 ? -1 : stack[stack.length - 1];
+      }
+      this.innermost.set(g, innermost);
     }
-    return stack.length === 0 ? undefined : this.regionTypes.values[stack[stack.length - 1]];
+    let lo = 0;
+    let hi = innermost.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid * 2] < time) lo = mid + 1;
+      else hi = mid;
+    }
+    const type = lo === 0 ? -1 : innermost[lo - 1];
+    return type < 0 ? undefined : this.regionTypes.values[type];
   }
 
   private inWindow(time: number): boolean {
