@@ -107,6 +107,9 @@ describe('go-trace-lens trace tasks', () => {
     for (let i = 1; i < all.tasks.length; i++) assert.ok(all.tasks[i - 1].durationNs >= all.tasks[i].durationNs);
     const none = JSON.parse(run(trace, '--json', '--filter', 'orderID=42').stdout) as { tasks: TaskInstanceReport[] };
     assert.deepEqual(none.tasks, []);
+    const orders = join(__dirname, '..', 'fixtures', 'e2e-workspace', 'orders.trace'); // logs orderID=N in task N+1
+    const one = JSON.parse(run(orders, '--json', '--filter', 'orderID=3').stdout) as { tasks: TaskInstanceReport[] };
+    assert.deepEqual(one.tasks.map((t) => t.id), [4]);
   });
 
   it('rejects bad arguments and unreadable files with one line', () => {
