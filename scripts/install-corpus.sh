@@ -49,15 +49,17 @@ apt-get "${apt_opts[@]}" -qq update
 # Downloads NAME=VERSION (deb or source); when the archive no longer has that version (backports
 # move on), falls back to the current one with a warning: the expectations' anchors are the text of
 # the offending line, which survives small shifts, and the test says which version it read.
+# A source package counts as downloaded once its upstream tarball is there (the .dsc is not needed).
 fetch() {
   local kind=$1 name=$2 version=$3 verb=download
   [ "$kind" = source ] && verb="source --download-only"
   # shellcheck disable=SC2086
-  if ! apt-get "${apt_opts[@]}" -qq $verb "$name=$version" >/dev/null 2>&1; then
-    echo "install-corpus: $name $version is no longer in the archive; taking the current version" >&2
-    # shellcheck disable=SC2086
-    apt-get "${apt_opts[@]}" -qq $verb "$name" >/dev/null
-  fi
+  apt-get "${apt_opts[@]}" -qq $verb "$name=$version" >/dev/null 2>&1 || true
+  compgen -G '*.deb' >/dev/null || compgen -G '*.orig.tar.*' >/dev/null && return
+  echo "install-corpus: $name $version is no longer in the archive; taking the current version" >&2
+  # shellcheck disable=SC2086
+  apt-get "${apt_opts[@]}" -qq $verb "$name" >/dev/null 2>&1 || true
+  compgen -G '*.deb' >/dev/null || compgen -G '*.orig.tar.*' >/dev/null || { echo "install-corpus: could not download $name" >&2; exit 1; }
 }
 
 for line in "${missing[@]}"; do
@@ -73,7 +75,7 @@ for line in "${missing[@]}"; do
       "${files[@]/#/./$pkgroot/}"
   else
     orig=("$tmp"/*.orig.tar.*)
-    sed -n 's/^Version: //p' "$tmp"/*.dsc | head -1 > "$cache/$name/.version.got"
+    { sed -n 's/^Version: //p' "$tmp"/*.dsc 2>/dev/null || true; } | head -1 | grep . > "$cache/$name/.version.got" || echo "$version" > "$cache/$name/.version.got"
     # Source tarballs have one top folder (name-version/); the manifest's paths are below it.
     tar -x -f "${orig[0]}" -C "$cache/$name" --strip-components=1 --wildcards "${files[@]/#/*/}"
   fi
