@@ -28,9 +28,9 @@ const GO_VERSION = '1.26';
 const PROPOSED_RULES = new Set([
   'trace-file-not-closed',
   'stop-without-start',
-  'start-with-pprof-trace-handler',
+  'start-with-pprof-endpoint',
   'region-ended-on-other-goroutine',
-  'costly-log-without-guard',
+  'log-costly-argument',
 ]);
 
 const manifest = readManifest();
