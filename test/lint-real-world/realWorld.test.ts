@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { goBinary, goEnv, goroot, requireGo } from '../../scripts/go-toolchain.mjs';
-import { lintText } from '../../server/src/analysis/lint';
+import { lintText } from '../../server/src/analysis/runRules';
 import { createGoParser, type Parser } from '../../server/src/analysis/parser';
 import { RULES } from '../../server/src/analysis/rules/index';
 import { DEFAULT_LINT_OPTIONS, type Finding } from '../../server/src/analysis/types';
