@@ -3,6 +3,7 @@
 export const SETTING_DEFAULTS = {
   'goTraceLens.lint.enable': true,
   'goTraceLens.lint.rules': {},
+  'goTraceLens.lint.wrappers': [],
   'goTraceLens.lint.captureWindowSeconds': 5,
   'goTraceLens.lint.debounceMs': 200,
   'goTraceLens.lint.timeLimitMs': 20_000,

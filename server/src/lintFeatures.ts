@@ -12,7 +12,7 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, LintOptions } from './analysis/types';
+import { automaticFix, type Finding, type LintOptions } from './analysis/types';
 import type { RegisterFeature } from './feature';
 import { codeActions } from './lintService/codeActions';
 import { toDiagnostic } from './lintService/diagnostics';
@@ -181,7 +181,7 @@ export const registerLintFeatures: RegisterFeature = (connection: Connection, do
     if (!document || !analysis || documents.get(document.uri)?.version !== analysis.version) return [];
     const text = document.getText();
     const options = optionsFor(document, await settingsFor(document.uri));
-    const wantsFixAll = params.context.only !== undefined && analysis.findings.some((f) => f.fixes.some((fix) => fix.isPreferred));
+    const wantsFixAll = params.context.only !== undefined && analysis.findings.some((f) => automaticFix(f) !== undefined);
     const fixed = wantsFixAll ? await worker.fixAll(text, options, analysis.findings) : text;
     return codeActions({ params, document, findings: analysis.findings, fixed, documentChanges: client.workspace?.workspaceEdit?.documentChanges === true });
   });

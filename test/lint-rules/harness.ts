@@ -1,5 +1,6 @@
 // Go analysistest-style checks: `// want "regexp"` on each line that must produce a finding, and a
-// `.golden` file for the code after applying every preferred fix.
+// `.golden` file for the code after applying every preferred (behaviour-preserving) fix, and a
+// `.suggested.golden` file for the code after taking each finding's first suggestion.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
@@ -25,7 +26,16 @@ export function goFiles(dir: string): string[] {
 export function fixtureOptions(text: string, ruleId: string | undefined): LintOptions {
   const rules = Object.fromEntries(RULES.map((r) => [r.meta.id, { enabled: ruleId === undefined || r.meta.id === ruleId }]));
   const overrides = /^\/\/ lint-options: (\{.*\})$/m.exec(text);
-  return { ...DEFAULT_LINT_OPTIONS, rules, ...(overrides ? JSON.parse(overrides[1]) as Partial<LintOptions> : {}) };
+  return { ...DEFAULT_LINT_OPTIONS, rules, ...(overrides ? parseOverrides(overrides[1]) : {}) };
+}
+
+/** The options line as JSON; a line that random edits broke counts as absent. */
+function parseOverrides(json: string): Partial<LintOptions> {
+  try {
+    return JSON.parse(json) as Partial<LintOptions>;
+  } catch {
+    return {};
+  }
 }
 
 /** Wanted message patterns per 0-based line. */
@@ -54,8 +64,14 @@ export function checkWants(file: string, text: string, findings: Finding[]): voi
   assert.deepEqual(problems, []);
 }
 
+/** What `lint --fix` would write in one pass: every preferred (behaviour-preserving) fix. */
 export function applyPreferredFixes(text: string, findings: Finding[]): string {
   return applyEdits(text, findings.flatMap((f) => f.fixes.find((x) => x.isPreferred)?.edits ?? []));
+}
+
+/** The code after taking each finding's first suggestion (a fix that changes behaviour) in the editor. */
+export function applyFirstSuggestions(text: string, findings: Finding[]): string {
+  return applyEdits(text, findings.flatMap((f) => f.fixes.find((x) => !x.preservesBehaviour)?.edits ?? []));
 }
 
 export function assertParses(parser: Parser, text: string, label: string): void {

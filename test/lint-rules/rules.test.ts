@@ -6,7 +6,7 @@ import { createGoParser, type Parser } from '../../server/src/analysis/parser';
 import { applyEdits } from '../../server/src/analysis/edits';
 import { RULES } from '../../server/src/analysis/rules/index';
 import { disableForLineFix } from '../../server/src/analysis/suppress';
-import { applyPreferredFixes, assertGofmtClean, assertParses, checkWants, fixtureOptions, FIXTURES, goFiles, lintText } from './harness';
+import { applyFirstSuggestions, applyPreferredFixes, assertGofmtClean, assertParses, checkWants, fixtureOptions, FIXTURES, goFiles, lintText } from './harness';
 
 let parser: Parser;
 before(async () => { parser = await createGoParser(); });
@@ -36,21 +36,28 @@ for (const rule of RULES) {
         assert.ok(findings.every((f) => f.ruleId === rule.meta.id));
         checkWants(name, text, findings);
       });
-      test(`${name}: preferred fixes give the golden file, which parses and is gofmt-clean`, () => {
+      test(`${name}: behaviour-preserving fixes give the .golden file, suggestions the .suggested.golden file; both parse and are gofmt-clean`, () => {
         const text = readFileSync(file, 'utf8');
         const findings = lintText(parser, text, fixtureOptions(text, rule.meta.id));
-        const golden = `${file}.golden`;
-        const hasFix = findings.some((f) => f.fixes.some((x) => x.isPreferred));
-        if (!rule.meta.fixable) assert.equal(hasFix, false, 'a rule marked not fixable offered a fix');
-        if (!existsSync(golden)) {
-          assert.equal(hasFix, false, `fixes offered but ${golden} is missing`);
-          assertGofmtClean([{ name, text }]);
-          return;
+        const fixes = findings.flatMap((f) => f.fixes);
+        assert.ok(fixes.every((x) => !x.isPreferred || x.preservesBehaviour), 'a suggestion is marked preferred');
+        const kind = rule.meta.fix;
+        if (kind === 'none') assert.deepEqual(fixes, [], 'a rule without fixes offered one');
+        if (kind === 'safe') assert.ok(fixes.every((x) => x.preservesBehaviour), 'a rule with safe fixes offered a suggestion');
+        if (kind === 'suggestion') assert.ok(fixes.every((x) => !x.preservesBehaviour), 'a rule with suggestions only offered a safe fix');
+        const checked = [{ name, text }];
+        for (const [suffix, fixed] of [['.golden', applyPreferredFixes(text, findings)], ['.suggested.golden', applyFirstSuggestions(text, findings)]] as const) {
+          const golden = `${file}${suffix}`;
+          if (!existsSync(golden)) {
+            assert.equal(fixed, text, `fixes offered but ${golden} is missing`);
+            continue;
+          }
+          assert.notEqual(fixed, text, `${golden} exists but no fix of its kind applies`);
+          assert.equal(fixed, readFileSync(golden, 'utf8'));
+          assertParses(parser, fixed, `${name}${suffix}`);
+          checked.push({ name: `${name}${suffix}`, text: fixed });
         }
-        const fixed = applyPreferredFixes(text, findings);
-        assert.equal(fixed, readFileSync(golden, 'utf8'));
-        assertParses(parser, fixed, `${name}.golden`);
-        assertGofmtClean([{ name, text }, { name: `${name}.golden`, text: fixed }]);
+        assertGofmtClean(checked);
       });
       test(`${name}: every fix on its own, alternatives and "Disable for this line" included, parses and is gofmt-clean`, () => {
         const text = readFileSync(file, 'utf8');

@@ -40,30 +40,46 @@ test('each diagnostic offers its preferred fix first, then disable-for-line and 
   const uri = uriOf('actions.go');
   await session.open(uri, MISUSE);
   const diagnostics = await session.diagnosticsFor(uri, 1);
-  const diagnostic = diagnostics.find((d) => d.code === 'start-error-ignored')!;
+  const diagnostic = diagnostics.find((d) => d.code === 'region-result-discarded')!;
   const actions = await actionsFor(uri, diagnostic);
   assert.deepEqual(actions.map((a) => a.title), [
-    "Check trace.Start's error",
-    'Disable start-error-ignored for this line',
-    'Show documentation for start-error-ignored',
+    'End the region when the function returns (defer …End())',
+    'Disable region-result-discarded for this line',
+    'Show documentation for region-result-discarded',
   ]);
-  assert.equal(actions[0].isPreferred, true);
+  assert.deepEqual(actions.map((a) => a.isPreferred === true), [true, false, false]);
   assert.ok(actions.every((a) => a.kind === CodeActionKind.QuickFix));
-  assert.ok(actions.every((a) => a.diagnostics?.[0].code === 'start-error-ignored'));
-  assert.deepEqual(actions[2].command, { title: 'Show documentation for start-error-ignored', command: 'goTraceLens.showRuleDocumentation', arguments: ['start-error-ignored'] });
+  assert.ok(actions.every((a) => a.diagnostics?.[0].code === 'region-result-discarded'));
+  assert.deepEqual(actions[2].command, { title: 'Show documentation for region-result-discarded', command: 'goTraceLens.showRuleDocumentation', arguments: ['region-result-discarded'] });
   // Nothing is offered for a range without our diagnostics.
   assert.deepEqual(await session.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, []), []);
+});
+
+test('a fix that changes behaviour is a suggestion: offered, never preferred, its title saying what changes', async () => {
+  const uri = uriOf('suggestion.go');
+  await session.open(uri, MISUSE);
+  const diagnostic = (await session.diagnosticsFor(uri, 1)).find((d) => d.code === 'start-error-ignored')!;
+  const actions = await actionsFor(uri, diagnostic);
+  assert.deepEqual(actions.map((a) => [a.title, a.isPreferred === true]), [
+    ["Check trace.Start's error: panic(err) when tracing cannot start", false],
+    ['Disable start-error-ignored for this line', false],
+    ['Show documentation for start-error-ignored', false],
+  ]);
+  const checked = applyEdit(MISUSE, uri, 1, actions[0].edit);
+  assert.match(checked, /if err := trace\.Start\(f\); err != nil \{\n\t\tpanic\(err\)\n\t\}/);
+  await replaceText(uri, 2, MISUSE, checked);
+  assert.deepEqual((await session.diagnosticsFor(uri, 2)).map((d) => d.code), ['region-result-discarded']);
 });
 
 test('applying the preferred fix makes its diagnostic go away', async () => {
   const uri = uriOf('preferred.go');
   await session.open(uri, MISUSE);
-  const diagnostic = (await session.diagnosticsFor(uri, 1)).find((d) => d.code === 'start-error-ignored')!;
+  const diagnostic = (await session.diagnosticsFor(uri, 1)).find((d) => d.code === 'region-result-discarded')!;
   const preferred = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred)!;
   const fixed = applyEdit(MISUSE, uri, 1, preferred.edit);
-  assert.match(fixed, /if err := trace\.Start\(f\); err != nil \{\n\t\tpanic\(err\)\n\t\}/);
+  assert.match(fixed, /\n\tdefer trace\.StartRegion\(ctx, "work"\)\.End\(\)\n/);
   await replaceText(uri, 2, MISUSE, fixed);
-  assert.deepEqual((await session.diagnosticsFor(uri, 2)).map((d) => d.code), ['region-result-discarded']);
+  assert.deepEqual((await session.diagnosticsFor(uri, 2)).map((d) => d.code), ['start-error-ignored']);
 });
 
 test('"Disable … for this line" silences exactly that diagnostic', async () => {
@@ -77,20 +93,23 @@ test('"Disable … for this line" silences exactly that diagnostic', async () =>
   assert.deepEqual((await session.diagnosticsFor(uri, 2)).map((d) => d.code), ['start-error-ignored']);
 });
 
-test('fix-all is a source.fixAll action that applies every preferred fix', async () => {
+test('fix-all is a source.fixAll action that applies every behaviour-preserving fix and no suggestion', async () => {
   const uri = uriOf('fixall.go');
   await session.open(uri, MISUSE);
   const diagnostics = await session.diagnosticsFor(uri, 1);
+  assert.deepEqual(diagnostics.map((d) => d.code), ['start-error-ignored', 'region-result-discarded']);
   const whole = { start: { line: 0, character: 0 }, end: { line: 19, character: 0 } };
   // As codeActionsOnSave asks: only the parent kind source.fixAll.
   const actions = (await session.codeActions(uri, whole, [], [CodeActionKind.SourceFixAll])) as CodeAction[];
   assert.deepEqual(actions.map((a) => a.kind), ['source.fixAll.goTraceLens']);
   const fixed = applyEdit(MISUSE, uri, 1, actions[0].edit);
+  // The region is ended; trace.Start's error stays unchecked: checking it would make the program stop.
+  assert.equal(fixed, MISUSE.replace('\ttrace.StartRegion(ctx, "work")\n', '\tdefer trace.StartRegion(ctx, "work").End()\n'));
   await replaceText(uri, 2, MISUSE, fixed);
-  assert.deepEqual(await session.diagnosticsFor(uri, 2), []);
-  assert.equal(diagnostics.length, 2);
-  // Quick-fix requests never carry the source action; with nothing left to fix there is none.
-  assert.ok(((await session.codeActions(uri, whole, diagnostics)) as CodeAction[]).every((a) => a.kind === CodeActionKind.QuickFix));
+  const left = await session.diagnosticsFor(uri, 2);
+  assert.deepEqual(left.map((d) => d.code), ['start-error-ignored']);
+  // Quick-fix requests never carry the source action; with only suggestions left there is none.
+  assert.ok(((await session.codeActions(uri, whole, left)) as CodeAction[]).every((a) => a.kind === CodeActionKind.QuickFix));
   assert.deepEqual(await session.codeActions(uri, whole, [], [CodeActionKind.SourceFixAll]), []);
 });
 

@@ -34,11 +34,11 @@ async function flightRecorderFixTitles(version: number): Promise<string[]> {
 test('go.mod changes reach open documents through didChangeWatchedFiles and on open', async () => {
   writeFileSync(goMod, 'module example.com/srv\n\ngo 1.23\n');
   await session.open(uri, SERVER);
-  assert.deepEqual(await flightRecorderFixTitles(1), ['Replace continuous tracing with a flight recorder (golang.org/x/exp/trace)']);
+  assert.deepEqual(await flightRecorderFixTitles(1), ['Replace continuous tracing with a flight recorder (golang.org/x/exp/trace): the trace file is no longer written']);
 
   writeFileSync(goMod, 'module example.com/srv\n\ngo 1.25.0\n');
   await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(goMod).href, type: FileChangeType.Changed }] });
-  assert.deepEqual(await flightRecorderFixTitles(1), ['Replace continuous tracing with a flight recorder (runtime/trace, Go 1.25+)']);
+  assert.deepEqual(await flightRecorderFixTitles(1), ['Replace continuous tracing with a flight recorder (runtime/trace, Go 1.25+): the trace file is no longer written']);
 
   // No event this time: reopening the document reads go.mod again.
   await session.close(uri);

@@ -60,3 +60,16 @@ test('a folder of a multi-root workspace may set its own rules: each document is
     await session.close(other);
   }
 });
+
+test('goTraceLens.lint.wrappers: a wrapper that starts regions is checked at its call sites; malformed entries are dropped', async () => {
+  const wrapped = uriOf('wrapped.go');
+  const source = 'package main\n\nimport (\n\t"context"\n\n\t"example.com/app/tracing"\n)\n\nfunc work(ctx context.Context) {\n\ttracing.Region(ctx, "work")\n}\n';
+  await session.open(wrapped, source);
+  assert.deepEqual(await session.diagnosticsFor(wrapped, 1), []);
+  session.published.delete(wrapped);
+  await session.setLintSettings({ wrappers: [{ function: 'example.com/app/tracing.Region', kind: 'region' }, { function: 42, kind: 'task' }, 'nonsense'] });
+  const diagnostics = await session.diagnostics(wrapped, (p) => p.diagnostics.length > 0);
+  assert.deepEqual(diagnostics.map((d) => [d.code, d.message, d.range.start.line]),
+    [['region-result-discarded', 'The region returned by tracing.Region is discarded, so it is never ended', 9]]);
+  await session.setLintSettings({});
+});

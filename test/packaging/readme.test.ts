@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FIX_KIND_LABEL } from '../../scripts/rule-docs';
 import { RULES } from '../../server/src/analysis/rules/index';
 import { repoRoot } from '../e2e/harness/vsix';
 
@@ -19,7 +20,7 @@ function tableRows(firstCell: RegExp): string[][] {
     .filter((cells) => firstCell.test(cells[0]));
 }
 
-test('the rule table lists every rule once, linking its page, with its default severity and whether it has a fix', () => {
+test('the rule table lists every rule once, linking its page, with its default severity and its fix kind', () => {
   const rows = tableRows(/^\[`[a-z-]+`\]\(docs\/rules\/[a-z-]+\.md\)$/);
   assert.deepEqual(rows.map((cells) => /`([a-z-]+)`/.exec(cells[0])![1]), RULES.map((rule) => rule.meta.id));
   for (const [i, rule] of RULES.entries()) {
@@ -27,7 +28,7 @@ test('the rule table lists every rule once, linking its page, with its default s
     assert.equal(link, `[\`${rule.meta.id}\`](docs/rules/${rule.meta.id}.md)`);
     assert.equal(title, rule.meta.title, `${rule.meta.id}: title`);
     assert.equal(severity, rule.meta.defaultSeverity, `${rule.meta.id}: default severity`);
-    assert.equal(fix, rule.meta.fixable ? 'yes' : '—', `${rule.meta.id}: quick fix`);
+    assert.equal(fix, FIX_KIND_LABEL[rule.meta.fix], `${rule.meta.id}: fix kind`);
   }
 });
 

@@ -1,20 +1,21 @@
-// Applying every preferred fix at once (fix-all code action, `lint --fix`). Fixes whose edits overlap
+// Applying every preferred fix at once (fix-all code action, `lint --fix`). Only behaviour-preserving
+// fixes are applied: suggestions wait for someone to pick them in the editor. Fixes whose edits overlap
 // an earlier fix wait for the next pass, which re-lints the result; passes stop when nothing changes.
 import type { Parser } from 'web-tree-sitter';
 import { applyEdits, lineStarts, offsetAt } from './edits';
 import { lintText } from './runRules';
-import type { Finding, Fix, LintOptions, TextEdit } from './types';
+import { automaticFix, type Finding, type Fix, type LintOptions, type TextEdit } from './types';
 
 const MAX_PASSES = 10;
 
-/** The edits of every preferred fix that does not overlap a fix taken before it, and how many fixes they make. */
+/** The edits of every automatic fix that does not overlap a fix taken before it, and how many fixes they make. */
 export function preferredEdits(text: string, findings: Finding[]): { edits: TextEdit[]; fixes: number } {
   const starts = lineStarts(text);
   const taken: { start: number; end: number }[] = [];
   const edits: TextEdit[] = [];
   let fixes = 0;
   const candidates = findings
-    .map((finding) => finding.fixes.find((fix) => fix.isPreferred))
+    .map(automaticFix)
     .filter((fix): fix is Fix => fix !== undefined && fix.edits.length > 0)
     .map((fix) => ({ fix, spans: fix.edits.map((e) => ({ start: offsetAt(text, starts, e.range.start), end: offsetAt(text, starts, e.range.end) })) }))
     .sort((a, b) => Math.min(...a.spans.map((s) => s.start)) - Math.min(...b.spans.map((s) => s.start)));

@@ -1,8 +1,8 @@
 // Building blocks for quick fixes. Every fix must leave gofmt-clean code: new statements take the
 // indentation of the statement they sit next to, and bodies are indented with one more tab.
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, indentOf, lineStartOf, namedChildren, nextLineStart, rangeOf } from './syntax';
-import type { GoFile } from './goFile';
+import { ancestors, enclosingFunction, indentOf, isInside, lineStartOf, namedChildren, nextLineStart, rangeOf } from './syntax';
+import { RUNTIME_TRACE, type GoFile } from './goFile';
 import type { Fix, TextEdit } from './types';
 
 export function replaceNode(node: Node, newText: string): TextEdit {
@@ -48,8 +48,19 @@ export function statementWithTrailingComment(text: string, statement: Node): str
   return comment ? `${statement.text} ${comment[0]}` : statement.text;
 }
 
-export function fix(title: string, edits: TextEdit[], isPreferred = true): Fix {
-  return { title, edits, isPreferred };
+/** A behaviour-preserving fix: preferred, and applied by `lint --fix` and Fix All. */
+export function fix(title: string, edits: TextEdit[]): Fix {
+  return { title, edits, preservesBehaviour: true, isPreferred: true };
+}
+
+/** A fix that changes what the program does: offered in the editor only, never preferred. The title says what changes. */
+export function suggestion(title: string, edits: TextEdit[]): Fix {
+  return { title, edits, preservesBehaviour: false, isPreferred: false };
+}
+
+/** The fix as a suggestion when `changesBehaviour` (a test's deliberate misuse, say), with why in its title. */
+export function fixUnless(changesBehaviour: string | undefined, title: string, edits: TextEdit[]): Fix {
+  return changesBehaviour === undefined ? fix(title, edits) : suggestion(`${title} — ${changesBehaviour}`, edits);
 }
 
 /**
@@ -75,6 +86,24 @@ export function errorHandlingStatement(file: GoFile, node: Node): string {
   const log = file.localName('log');
   if (log) return `${log}.Fatal(err)`;
   return 'panic(err)';
+}
+
+/**
+ * Why ending an annotation changes a test: tests of tracing code (the tracer's own among them) and
+ * the programs they run to produce a trace (writing it to stdout) leave tasks and regions open on
+ * purpose, to see how the trace shows them. Undefined outside tests.
+ */
+export function inTestReason(file: GoFile, node: Node): string | undefined {
+  if (file.packageName.endsWith('_test')) return 'changes a test that may leave it open on purpose';
+  // A program that writes its trace to stdout exists to produce a trace for a test to read. Only the
+  // node's own top-level declaration is looked at, so declaration-local rules may call this.
+  const declaration = [...ancestors(node)].find((n) => n.parent?.type === 'source_file');
+  const tracesToStdout = file.callsNamed('Start').some((c) => c.pkg === RUNTIME_TRACE && isInside(c.node, declaration) && /^os\.Std(out|err)$/.test(c.args[0]?.text ?? ''));
+  if (tracesToStdout) return 'changes the trace this test program produces, which may show it open on purpose';
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    if (/\*testing\.[TBFM]\b/.test(fn.childForFieldName('parameters')?.text ?? '')) return 'changes a test that may leave it open on purpose';
+  }
+  return undefined;
 }
 
 function zeroValue(type: string): string | undefined {

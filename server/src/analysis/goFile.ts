@@ -4,6 +4,7 @@
 // `trace` (golang.org/x/net/trace, go.opentelemetry.io/otel/trace) are never matched.
 import type { Node, Tree } from 'web-tree-sitter';
 import { isLocallyDeclared, namedChildren, perNode, stringLiteralValue } from './syntax';
+import type { Wrapper } from './types';
 
 export const RUNTIME_TRACE = 'runtime/trace';
 export const EXP_TRACE = 'golang.org/x/exp/trace';
@@ -24,6 +25,8 @@ export interface TraceCall {
   readonly name: string;
   /** The call's arguments, comments left out (read on first use: most calls never need them). */
   readonly args: Node[];
+  /** For a wrapper's call standing for this runtime/trace call: how findings name the wrapper. */
+  readonly wrapper?: string;
 }
 
 class ResolvedCall implements TraceCall {
@@ -74,7 +77,7 @@ export class GoFile {
   private readonly focusStarts: number[] | undefined;
   private readonly focusEnds: number[] = [];
 
-  constructor(readonly tree: Tree, readonly text: string, private readonly focus?: readonly Node[]) {
+  constructor(readonly tree: Tree, readonly text: string, private readonly focus?: readonly Node[], readonly wrappers: readonly Wrapper[] = []) {
     if (focus) {
       this.focusStarts = focus.map((n) => n.startIndex);
       this.focusEnds = focus.map((n) => n.endIndex);

@@ -90,6 +90,29 @@ const PURE_CALLS = /^(fmt\.Sprint[fln]?|strconv\.(Itoa|Quote|FormatInt|FormatUin
  * and they call nothing but pure formatting.
  */
 export function isLoopInvariant(expressions: Node[], loop: Node, except?: Node): boolean {
+  const assignedInLoop = namesAssignedInLoop(loop, except);
+  for (const expr of expressions) {
+    for (const call of [expr, ...expr.descendantsOfType('call_expression')]) {
+      if (call?.type === 'call_expression' && !PURE_CALLS.test(call.childForFieldName('function')?.text ?? '')) return false;
+    }
+    if (expr.descendantsOfType('unary_expression').some((u) => u?.child(0)?.type === '<-')) return false;
+    if (usesAny(expr, assignedInLoop)) return false;
+  }
+  return true;
+}
+
+/** Whether the expression reads a variable that the loop declares or assigns (a range variable, say). */
+export function dependsOnLoopVariables(expr: Node, loop: Node): boolean {
+  return usesAny(expr, namesAssignedInLoop(loop));
+}
+
+function usesAny(expr: Node, names: ReadonlySet<string>): boolean {
+  const ids = expr.type === 'identifier' ? [expr] : expr.descendantsOfType('identifier');
+  return ids.some((id) => !!id && names.has(id.text));
+}
+
+/** Names the loop's header declares and its body assigns (the statement `except` aside). */
+function namesAssignedInLoop(loop: Node, except?: Node): Set<string> {
   const assignedInLoop = new Set<string>();
   for (const clause of namedChildren(loop).filter((c) => c.type !== 'block')) {
     for (const id of clause.descendantsOfType('identifier')) if (id) assignedInLoop.add(id.text);
@@ -103,13 +126,5 @@ export function isLoopInvariant(expressions: Node[], loop: Node, except?: Node):
       for (const id of target.type === 'identifier' ? [target] : target.descendantsOfType('identifier')) if (id) assignedInLoop.add(id.text);
     }
   }
-  for (const expr of expressions) {
-    for (const call of [expr, ...expr.descendantsOfType('call_expression')]) {
-      if (call?.type === 'call_expression' && !PURE_CALLS.test(call.childForFieldName('function')?.text ?? '')) return false;
-    }
-    if (expr.descendantsOfType('unary_expression').some((u) => u?.child(0)?.type === '<-')) return false;
-    const ids = expr.type === 'identifier' ? [expr] : expr.descendantsOfType('identifier');
-    if (ids.some((id) => id && assignedInLoop.has(id.text))) return false;
-  }
-  return true;
+  return assignedInLoop;
 }

@@ -6,6 +6,7 @@ import type { Report } from './rules/rule';
 import { isSuppressed, readSuppressions } from './suppress';
 import { rangeOf } from './syntax';
 import { GoFile } from './goFile';
+import { mayCallWrappers } from './wrappers';
 import type { Finding, LintOptions } from './types';
 
 /**
@@ -14,16 +15,17 @@ import type { Finding, LintOptions } from './types';
  * declarations that changed since the last call; the findings are the same as without it.
  */
 export function lintTree(tree: Tree, text: string, options: LintOptions, cache?: DeclarationCache): Finding[] {
-  const file = new GoFile(tree, text);
+  const file = new GoFile(tree, text, undefined, options.wrappers);
+  const active = file.usesTrace || mayCallWrappers(file, options.wrappers);
   let findings: Finding[];
-  if (!cache || !file.usesTrace) {
-    findings = runRules(RULES, file, text, options);
+  if (!cache || !active) {
+    findings = runRules(RULES, file, text, options, active);
   } else {
     const context = JSON.stringify([options, file.packageName, file.imports.map((i) => [i.path, i.name]), [...channelNames(text)].sort()]);
     const { dirty, reused } = cache.reuse(tree.rootNode, text, context);
-    const local = dirty.length === 0 ? [] : runRules(RULES.filter((r) => r.declarationLocal), new GoFile(tree, text, dirty.map((d) => d.node)), text, options);
+    const local = dirty.length === 0 ? [] : runRules(RULES.filter((r) => r.declarationLocal), new GoFile(tree, text, dirty.map((d) => d.node), options.wrappers), text, options, active);
     cache.store(dirty, local);
-    findings = [...reused, ...local, ...runRules(RULES.filter((r) => !r.declarationLocal), file, text, options)];
+    findings = [...reused, ...local, ...runRules(RULES.filter((r) => !r.declarationLocal), file, text, options, active)];
   }
   if (findings.length === 0) return findings;
   const suppressions = readSuppressions(tree);
@@ -33,12 +35,13 @@ export function lintTree(tree: Tree, text: string, options: LintOptions, cache?:
       || a.range.end.line - b.range.end.line || a.range.end.character - b.range.end.character || a.message.localeCompare(b.message));
 }
 
-function runRules(rules: readonly Rule[], file: GoFile, text: string, options: LintOptions): Finding[] {
+/** `active`: the file imports a trace package or may call a wrapper; otherwise only rules that need no import run. */
+function runRules(rules: readonly Rule[], file: GoFile, text: string, options: LintOptions, active: boolean): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
     const setting = options.rules[rule.meta.id];
     if (setting?.enabled === false) continue;
-    if (!file.usesTrace && !rule.runsWithoutTraceImport) continue;
+    if (!active && !rule.runsWithoutTraceImport) continue;
     const severity = setting?.severity ?? rule.meta.defaultSeverity;
     const report = (r: Report) => {
       const range = r.range ?? (r.node ? rangeOf(r.node) : undefined);

@@ -55,9 +55,9 @@ export function disableForLineFix(text: string, finding: Finding): Fix {
   const existing = /^([ \t]*)(\/\/\s?gotracelens:ignore\s+)([\w-]+(?:\s*,\s*[\w-]+)*)/.exec(above);
   if (existing) {
     const at = existing[1].length + existing[2].length + existing[3].length;
-    return { title, isPreferred: false, edits: [{ range: { start: { line: line - 1, character: at }, end: { line: line - 1, character: at } }, newText: `,${finding.ruleId}` }] };
+    return { title, preservesBehaviour: true, isPreferred: false, edits: [{ range: { start: { line: line - 1, character: at }, end: { line: line - 1, character: at } }, newText: `,${finding.ruleId}` }] };
   }
   const indent = /^[ \t]*/.exec(lines[line] ?? '')![0];
   const start = { line, character: 0 };
-  return { title, isPreferred: false, edits: [{ range: { start, end: start }, newText: `${indent}//gotracelens:ignore ${finding.ruleId}\n` }] };
+  return { title, preservesBehaviour: true, isPreferred: false, edits: [{ range: { start, end: start }, newText: `${indent}//gotracelens:ignore ${finding.ruleId}\n` }] };
 }

@@ -12,7 +12,13 @@ export interface TextEdit { range: Range; newText: string }
 export interface Fix {
   title: string;
   edits: TextEdit[];
-  /** The one fix offered first (Ctrl+.) and applied by `lint --fix` and fix-all. */
+  /**
+   * Whether the program does what it did before, but for the misuse fixed (a region now ended, a
+   * writer closed after the trace is flushed). Only such fixes are applied by `lint --fix` and Fix All;
+   * the others are suggestions, offered in the editor with a title that says what changes.
+   */
+  preservesBehaviour: boolean;
+  /** The one fix offered first (Ctrl+.) and applied by `lint --fix` and fix-all; never a suggestion. */
   isPreferred: boolean;
 }
 
@@ -25,12 +31,25 @@ export interface Finding {
   related?: { range: Range; message: string }[];
 }
 
+/**
+ * What a rule's fixes do, as ESLint tells fixes from suggestions and Clippy marks machine-applicable ones:
+ * 'safe' fixes preserve behaviour (applied by `lint --fix` and Fix All); 'suggestion's change what the
+ * program does and are only offered in the editor; 'mixed' rules offer either, depending on the code.
+ */
+export type FixKind = 'none' | 'safe' | 'suggestion' | 'mixed';
+
+/** The fix `lint --fix` and Fix All apply for a finding: its preferred one, if it preserves behaviour. */
+export function automaticFix(finding: Finding): Fix | undefined {
+  return finding.fixes.find((fix) => fix.isPreferred && fix.preservesBehaviour);
+}
+
 export interface RuleMeta {
   /** kebab-case, used as the diagnostic code and in suppression comments. */
   id: string;
   title: string;
   defaultSeverity: Severity;
-  fixable: boolean;
+  /** What its fixes are (see FixKind); the docs say when a 'mixed' rule's fix is only a suggestion. */
+  fix: FixKind;
   /** The tracing practice the rule enforces, if it comes from one. Its documentation is the sibling `<id>.md`. */
   practice?: TracingPractice;
 }
@@ -49,12 +68,32 @@ export type TracingPractice = (typeof TRACING_PRACTICES)[number];
 
 export interface RuleSetting { enabled?: boolean; severity?: Severity }
 
+/**
+ * A function that starts or ends a task or region on its caller's behalf (like spancheck's start-span
+ * signatures): its call sites are checked as the runtime/trace calls they stand for.
+ */
+export interface Wrapper {
+  /**
+   * \`example.com/app/tracing.StartSpan\` (a package's function), \`startRegion\` (a function of the
+   * file's own package) or \`(example.com/app/tracing.Tracer).Start\` (a method; its receiver's type is
+   * not checked, only that the file imports the package).
+   */
+  function: string;
+  /**
+   * 'task': returns what \`trace.NewTask\` does (its last result ends with \`End()\`, or is the end
+   * function itself); 'region': returns a region or its end function; 'end': ends its first argument.
+   */
+  kind: 'task' | 'region' | 'end';
+}
+
 export interface LintOptions {
   rules: Record<string, RuleSetting>;
   /** Capture windows longer than this are flagged (the practice: keep capture windows short). */
   captureWindowSeconds: number;
   /** The `go` directive of the enclosing go.mod, e.g. "1.23", when known. */
   goVersion?: string;
+  /** Functions that start or end tasks and regions for their callers (setting goTraceLens.lint.wrappers). */
+  wrappers?: Wrapper[];
 }
 
 export const DEFAULT_LINT_OPTIONS: LintOptions = { rules: {}, captureWindowSeconds: DEFAULT_CAPTURE_WINDOW_SECONDS };

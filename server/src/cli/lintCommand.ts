@@ -5,7 +5,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { lintTree } from '../analysis/runRules';
 import { createGoParser, type Parser } from '../analysis/parser';
 import { RULES } from '../analysis/rules/index';
-import { DEFAULT_LINT_OPTIONS, type Finding, type LintOptions } from '../analysis/types';
+import { automaticFix, DEFAULT_LINT_OPTIONS, type Finding, type LintOptions, type Wrapper } from '../analysis/types';
+import { parseSignature, parseWrappers } from '../analysis/wrappers';
 import { fixAllText } from '../analysis/fixAll';
 import { GoModules } from '../analysis/goModules';
 import { ruleDocumentationUrl } from '../../../common/ruleDocs';
@@ -15,14 +16,18 @@ import { toSarif, type FileFindings } from './sarif';
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-const usage = `usage: go-trace-lens lint [--format text|json|sarif] [--fix] [--capture-window SECONDS] PATH...
+const usage = `usage: go-trace-lens lint [--format text|json|sarif] [--fix] [--capture-window SECONDS] [--wrapper FUNCTION=KIND]... PATH...
 
 Reports misuse of runtime/trace in the .go files under each PATH (a file, a directory or dir/...),
 skipping vendor/, testdata/ and names starting with "." or "_" as the go tool does.
   --format FORMAT           text (default): file:line:col: severity: message [rule-id]
                             json: {"files": N, "findings": [...]}; sarif: SARIF 2.1.0
-  --fix                     apply every preferred quick fix and rewrite the files
+  --fix                     apply every behaviour-preserving fix and rewrite the files
+                            (suggestions, which change behaviour, are left to the editor)
   --capture-window SECONDS  flag capture windows longer than this (default ${DEFAULT_LINT_OPTIONS.captureWindowSeconds})
+  --wrapper FUNCTION=KIND   check calls of FUNCTION as the runtime/trace calls it wraps; KIND is task,
+                            region or end; FUNCTION is example.com/app/tracing.StartSpan, startRegion
+                            (the file's own package) or (example.com/app/tracing.Tracer).Start (a method)
 Suppress a finding with a //gotracelens:ignore RULE-ID comment on the line above it.
 Exit status: 0 no findings, 1 findings, 2 usage or I/O error.
 `;
@@ -31,11 +36,12 @@ interface Arguments {
   format: Format;
   fix: boolean;
   captureWindowSeconds: number;
+  wrappers: Wrapper[];
   paths: string[];
 }
 
 function parseArguments(args: string[]): Arguments | 'help' {
-  const parsed: Arguments = { format: 'text', fix: false, captureWindowSeconds: DEFAULT_LINT_OPTIONS.captureWindowSeconds, paths: [] };
+  const parsed: Arguments = { format: 'text', fix: false, captureWindowSeconds: DEFAULT_LINT_OPTIONS.captureWindowSeconds, wrappers: [], paths: [] };
   for (let i = 0; i < args.length; i++) {
     const [flag, inlineValue] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
     const value = (): string => {
@@ -53,6 +59,11 @@ function parseArguments(args: string[]): Arguments | 'help' {
       const seconds = Number(value());
       if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--capture-window needs a positive number of seconds');
       parsed.captureWindowSeconds = seconds;
+    } else if (flag === '--wrapper') {
+      const spec = value();
+      const wrapper = parseWrappers([{ function: spec.slice(0, spec.lastIndexOf('=')), kind: spec.slice(spec.lastIndexOf('=') + 1) }])[0];
+      if (!wrapper || !parseSignature(wrapper)) throw new UsageError(`--wrapper needs FUNCTION=KIND with KIND task, region or end, not "${spec}"`);
+      parsed.wrappers.push(wrapper);
     } else if (flag === '--') {
       parsed.paths.push(...args.slice(i + 1));
       break;
@@ -84,7 +95,8 @@ function jsonReport(files: FileFindings[], fileCount: number): string {
     severity: f.severity,
     ruleId: f.ruleId,
     message: f.message,
-    fixable: f.fixes.some((fix) => fix.isPreferred),
+    fixable: automaticFix(f) !== undefined,
+    suggestions: f.fixes.filter((fix) => !fix.preservesBehaviour).map((fix) => fix.title),
     helpUri: ruleDocumentationUrl(f.ruleId),
   })));
   return `${JSON.stringify({ files: fileCount, findings }, null, 2)}\n`;
@@ -105,7 +117,7 @@ function lintFile(parser: Parser, path: string, options: LintOptions, fix: boole
   const bytes = readFileSync(path);
   const text = bytes.toString('utf8');
   const findings = lintSource(parser, text, options);
-  if (!fix || !findings.some((f) => f.fixes.some((x) => x.isPreferred))) return findings;
+  if (!fix || !findings.some((f) => automaticFix(f) !== undefined)) return findings;
   if (!Buffer.from(text, 'utf8').equals(bytes)) {
     process.stderr.write(`go-trace-lens: ${displayPath(path)}: not valid UTF-8, left unfixed\n`);
     return findings;
@@ -138,7 +150,7 @@ export async function runLint(args: string[]): Promise<number> {
   const results: FileFindings[] = [];
   let ioErrors = 0;
   for (const path of paths) {
-    const options: LintOptions = { ...DEFAULT_LINT_OPTIONS, captureWindowSeconds: parsed.captureWindowSeconds, goVersion: goModules.goVersionFor(resolve(path)) };
+    const options: LintOptions = { ...DEFAULT_LINT_OPTIONS, captureWindowSeconds: parsed.captureWindowSeconds, wrappers: parsed.wrappers, goVersion: goModules.goVersionFor(resolve(path)) };
     try {
       const findings = lintFile(parser, path, options, parsed.fix);
       if (findings.length > 0) results.push({ path, findings });

@@ -1,9 +1,10 @@
-// Code actions for published findings: the preferred quick fix first, the other fixes, a suppression
-// comment for the line, the rule's documentation, and a source action applying every preferred fix.
+// Code actions for published findings: the preferred quick fix first, the other fixes (suggestions,
+// which change behaviour, are never preferred), a suppression comment for the line, the rule's
+// documentation, and a source action applying every behaviour-preserving fix.
 import { CodeActionKind, TextDocumentEdit, type CodeAction, type CodeActionParams, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { disableForLineFix } from '../analysis/suppress';
-import type { Finding } from '../analysis/types';
+import { automaticFix, type Finding } from '../analysis/types';
 import { describesFinding, toDiagnostic } from './diagnostics';
 import { FIX_ALL_KIND, SHOW_RULE_DOCUMENTATION_COMMAND } from '../../../common/lintProtocol';
 import { textChange } from './textChange';
@@ -39,7 +40,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
       const published = toDiagnostic(document.uri, finding);
       const fixes = [...finding.fixes].sort((a, b) => Number(b.isPreferred) - Number(a.isPreferred));
       for (const fix of fixes) {
-        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [published], isPreferred: fix.isPreferred, edit: workspaceEdit(fix.edits) });
+        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [published], isPreferred: fix.isPreferred && fix.preservesBehaviour, edit: workspaceEdit(fix.edits) });
       }
       const disable = disableForLineFix(document.getText(), finding);
       actions.push({ title: disable.title, kind: CodeActionKind.QuickFix, diagnostics: [published], edit: workspaceEdit(disable.edits) });
@@ -49,7 +50,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
   }
 
   // Explicit requests only (fix-all on save, the source action menu, the fix-all command).
-  if (only !== undefined && wanted(only, FIX_ALL_KIND) && findings.some((f) => f.fixes.some((fix) => fix.isPreferred))) {
+  if (only !== undefined && wanted(only, FIX_ALL_KIND) && findings.some((f) => automaticFix(f) !== undefined)) {
     const { fixed } = input;
     const change = textChange(document.getText(), fixed);
     if (change) {

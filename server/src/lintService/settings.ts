@@ -2,6 +2,7 @@
 // Values come from user JSON: anything malformed falls back to the default instead of failing.
 import { SETTING_DEFAULTS } from '../../../common/settings';
 import { DEFAULT_LINT_OPTIONS, type LintOptions, type RuleSetting, type Severity } from '../analysis/types';
+import { parseWrappers } from '../analysis/wrappers';
 
 export interface LintSettings {
   enable: boolean;
@@ -51,6 +52,7 @@ export function parseLintSettings(raw: unknown): LintSettings {
     options: {
       rules: parseRuleSettings(raw.rules),
       captureWindowSeconds: positiveNumber(raw.captureWindowSeconds, DEFAULT_LINT_OPTIONS.captureWindowSeconds),
+      wrappers: parseWrappers(raw.wrappers),
     },
   };
 }

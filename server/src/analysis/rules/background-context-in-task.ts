@@ -9,7 +9,7 @@ export const backgroundContextInTask: Rule = {
     id: 'background-context-in-task',
     title: 'Annotation given context.Background() inside a task',
     defaultSeverity: 'warning',
-    fixable: true,
+    fix: 'safe',
   },
   declarationLocal: true,
   check({ file, report }) {

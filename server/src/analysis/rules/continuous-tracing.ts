@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { errorHandlingStatement, fix, insertLinesBefore, isAloneOnLines, replaceNode } from '../fixes';
+import { errorHandlingStatement, insertLinesBefore, isAloneOnLines, replaceNode, suggestion } from '../fixes';
 import { compareGoMinor } from '../gomod';
 import { blockStatements, calleeParts, enclosingFunction, enclosingStatement, indentOf, isInside, namedChildren } from '../syntax';
 import { EXP_TRACE, RUNTIME_TRACE, type GoFile, type TraceCall } from '../goFile';
@@ -14,7 +14,7 @@ export const continuousTracing: Rule = {
     id: 'continuous-tracing',
     title: 'Continuous tracing instead of a flight recorder',
     defaultSeverity: 'warning',
-    fixable: true,
+    fix: 'suggestion',
     practice: 'Snapshot only on SLO miss (flight recorder)',
   },
   check(context) {
@@ -23,7 +23,8 @@ export const continuousTracing: Rule = {
     for (const call of file.callsNamed('Start')) {
       if (call.pkg !== RUNTIME_TRACE) continue;
       const fn = enclosingFunction(call.node);
-      if (!fn) continue;
+      // A trace thrown away as it is written (a regression test exercising the tracer) grows nothing.
+      if (!fn || /^(io|ioutil)\.Discard$/.test(call.args[0]?.text ?? '')) continue;
       const explicitStopAfter = stops.some((s) => s.node.parent?.type !== 'defer_statement' && isInside(s.node, fn) && s.node.startIndex > call.node.endIndex);
       const serve = explicitStopAfter ? undefined : servesForever(fn, call.node);
       const neverStopped = stops.length === 0 && file.packageName === 'main';
@@ -71,17 +72,30 @@ function flightRecorderFix(context: RuleContext, call: TraceCall, stops: TraceCa
     recorder = `fr := ${existing ?? 'xtrace.NewFlightRecorder'}()`;
   }
   const writer = call.args[0]?.text ?? 'w';
-  const snapshotHint = `// Snapshot the last seconds when something goes wrong: fr.WriteTo(${writer})`;
+  // A file the trace was the only use of would be left unused, which Go does not compile: keep it used.
+  const keepWriter = call.args[0]?.type === 'identifier' && onlyUse(file, call.args[0]) ? [`_ = ${writer}`] : [];
+  const snapshotHint = [`// Snapshot the last seconds when something goes wrong: fr.WriteTo(${writer})`, ...keepWriter];
   if (statement.type === 'expression_statement') {
     const indent = indentOf(text, statement);
-    edits.push(replaceNode(statement, `${recorder}\n${indent}if err := fr.Start(); err != nil {\n${indent}\t${errorHandlingStatement(file, call.node)}\n${indent}}\n${indent}${snapshotHint}`));
+    edits.push(replaceNode(statement, `${recorder}\n${indent}if err := fr.Start(); err != nil {\n${indent}\t${errorHandlingStatement(file, call.node)}\n${indent}}${snapshotHint.map((line) => `\n${indent}${line}`).join('')}`));
   } else {
-    edits.push(insertLinesBefore(text, statement, [recorder, snapshotHint]), replaceNode(call.node, 'fr.Start()'));
+    edits.push(insertLinesBefore(text, statement, [recorder, ...snapshotHint]), replaceNode(call.node, 'fr.Start()'));
   }
   for (const stop of stops) {
     if (enclosingFunction(stop.node)?.id === enclosingFunction(call.node)?.id) edits.push(replaceNode(stop.node, 'fr.Stop()'));
   }
-  return [fix(`Replace continuous tracing with a flight recorder (${useStd ? 'runtime/trace, Go 1.25+' : 'golang.org/x/exp/trace'})`, edits)];
+  return [suggestion(`Replace continuous tracing with a flight recorder (${useStd ? 'runtime/trace, Go 1.25+' : 'golang.org/x/exp/trace'}): the trace file is no longer written`, edits)];
+}
+
+/** Whether \`id\` is the only read of a variable declared in the function (a parameter may go unused). */
+function onlyUse(file: GoFile, id: Node): boolean {
+  const body = enclosingFunction(id)?.childForFieldName('body');
+  const others = body ? file.identifiers(body, id.text).filter((other) => other.id !== id.id) : [];
+  return others.length > 0 && others.every((other) => {
+    const list = other.parent;
+    const statement = list?.parent;
+    return list?.type === 'expression_list' && !!statement && /^(short_var_declaration|assignment_statement)$/.test(statement.type) && statement.childForFieldName('left')?.id === list.id;
+  });
 }
 
 function identifierUsed(statement: Node, name: string): boolean {

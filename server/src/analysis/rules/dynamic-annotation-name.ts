@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { calleeParts, namedChildren } from '../syntax';
-import { RUNTIME_TRACE } from '../goFile';
+import { RUNTIME_TRACE, trailingName } from '../goFile';
 import type { Rule } from './rule';
 
 /** Which argument names the task, region or log category. */
@@ -14,13 +14,15 @@ const NAME_ARGUMENT: Record<string, { index: number; what: string }> = {
 
 const FORMATTING_CALL = /^(fmt\.Sprint[fln]?|strconv\.\w+|strings\.(Join|Repeat|Replace\w*|ToLower|ToUpper|Trim\w*)|path\.Join|filepath\.Join|url\.\w+)$/;
 const HIGH_CARDINALITY_FIELD = /^(Path|RawPath|RawQuery|RequestURI|URL|Host|RemoteAddr|ID|Id|UUID|UserID|Key)$/;
+/** The last word of a name (split at camelCase and underscores) that says the value is one of many. */
+const HIGH_CARDINALITY_WORD = new Set(['id', 'ids', 'uuid', 'guid', 'url', 'uri', 'key', 'addr', 'address', 'ip', 'path', 'host', 'query', 'time', 'timestamp', 'hash', 'err', 'error']);
 
 export const dynamicAnnotationName: Rule = {
   meta: {
     id: 'dynamic-annotation-name',
     title: 'Non-constant task, region or log-category name',
     defaultSeverity: 'warning',
-    fixable: false,
+    fix: 'none',
   },
   declarationLocal: true,
   check({ file, report }) {
@@ -34,6 +36,17 @@ export const dynamicAnnotationName: Rule = {
   },
 };
 
+/**
+ * \`req.Type.String()\`, \`op.String()\`: an enum's name, one of a small fixed set. Not \`id.String()\`,
+ * \`r.URL.String()\` or \`time.Now().String()\`: a value per request.
+ */
+function isBoundedStringer(operand: Node | null): boolean {
+  if (operand?.type !== 'identifier' && operand?.type !== 'selector_expression') return false;
+  const name = trailingName(operand);
+  const lastWord = name?.split(/_|(?<=[a-z0-9])(?=[A-Z])/).pop()?.toLowerCase();
+  return !!lastWord && !HIGH_CARDINALITY_WORD.has(lastWord);
+}
+
 /** Iterative: concatenation chains can be thousands of operands long. */
 function isDynamic(expr: Node): boolean {
   const pending = [expr];
@@ -45,7 +58,8 @@ function isDynamic(expr: Node): boolean {
         break;
       case 'call_expression': {
         const method = calleeParts(node)?.name;
-        if (FORMATTING_CALL.test(node.childForFieldName('function')?.text ?? '') || method === 'String' || method === 'Error') return true;
+        if (FORMATTING_CALL.test(node.childForFieldName('function')?.text ?? '') || method === 'Error') return true;
+        if (method === 'String' && !isBoundedStringer(calleeParts(node)?.operand ?? null)) return true;
         break;
       }
       case 'selector_expression':

@@ -9,7 +9,7 @@ export const endCalledTwice: Rule = {
     id: 'end-called-twice',
     title: 'Region or task ended twice',
     defaultSeverity: 'error',
-    fixable: true,
+    fix: 'safe',
   },
   declarationLocal: true,
   check({ file, text, report }) {
@@ -17,7 +17,7 @@ export const endCalledTwice: Rule = {
       if (annotation.nameNode.type !== 'identifier' || annotation.nameNode.text === '_') continue;
       const uses = usesAfter(file, annotation);
       if (uses.some((u) => u.isAssignment)) continue;
-      const ends = uses.filter((u) => u.isEnd);
+      const ends = uses.filter((u) => u.isEnd && !u.isEndCallback);
       const deferred = ends.find((u) => u.isDeferred);
       const explicit = ends.filter((u) => !u.isDeferred);
       const name = annotation.nameNode.text;

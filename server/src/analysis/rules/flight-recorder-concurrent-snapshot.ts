@@ -11,7 +11,7 @@ export const flightRecorderConcurrentSnapshot: Rule = {
     id: 'flight-recorder-concurrent-snapshot',
     title: 'Flight recorder snapshots taken concurrently without a guard',
     defaultSeverity: 'warning',
-    fixable: false,
+    fix: 'none',
   },
   check({ file, report }) {
     for (const call of flightRecorderCalls(file, 'WriteTo')) {
@@ -35,7 +35,8 @@ function concurrentContext(call: Node): Node | undefined {
 
 /** Serialised, or written to expect the "already in progress" error of an overlapping snapshot. */
 function isGuarded(fn: Node, call: Node): boolean {
-  if (fn.text.includes('already in progress')) return true;
+  // runtime/trace's error says "already in progress"; golang.org/x/exp/trace's is ErrSnapshotActive.
+  if (fn.text.includes('already in progress') || fn.text.includes('ErrSnapshotActive')) return true;
   const before = fn.text.slice(0, call.startIndex - fn.startIndex);
   return GUARD_CALL.test(before) || fn.descendantsOfType('send_statement').some((s) => !!s && s.startIndex < call.startIndex);
 }

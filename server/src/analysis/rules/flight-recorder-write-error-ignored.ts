@@ -1,4 +1,4 @@
-import { errorHandlingStatement, fix, isAloneOnLines, replaceNode } from '../fixes';
+import { errorHandlingStatement, isAloneOnLines, replaceNode, suggestion } from '../fixes';
 import { indentOf } from '../syntax';
 import { flightRecorderCalls, resultBinding } from '../goFile';
 import type { Rule } from './rule';
@@ -8,7 +8,7 @@ export const flightRecorderWriteErrorIgnored: Rule = {
     id: 'flight-recorder-write-error-ignored',
     title: "Flight recorder WriteTo's error ignored",
     defaultSeverity: 'warning',
-    fixable: true,
+    fix: 'suggestion',
   },
   check({ file, text, report }) {
     for (const call of flightRecorderCalls(file, 'WriteTo')) {
@@ -20,7 +20,8 @@ export const flightRecorderWriteErrorIgnored: Rule = {
       const fixes = [];
       if (statement?.type === 'expression_statement' && isAloneOnLines(text, statement)) {
         const indent = indentOf(text, statement);
-        fixes.push(fix("Check WriteTo's error", [replaceNode(statement, `if _, err := ${call.text}; err != nil {\n${indent}\t${errorHandlingStatement(file, call)}\n${indent}}`)]));
+        const handling = errorHandlingStatement(file, call);
+        fixes.push(suggestion(`Check WriteTo's error: ${handling} when the snapshot fails`, [replaceNode(statement, `if _, err := ${call.text}; err != nil {\n${indent}\t${handling}\n${indent}}`)]));
       }
       report({ node: call, message: 'The error from the flight recorder snapshot (WriteTo) is ignored: a failed or concurrent snapshot goes unnoticed', fixes });
     }

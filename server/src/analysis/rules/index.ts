@@ -17,6 +17,11 @@ import { taskPerIteration } from './task-per-iteration';
 import { taskWithoutRegions } from './task-without-regions';
 import { wholeProgramCapture } from './whole-program-capture';
 import { writerClosedBeforeStop } from './writer-closed-before-stop';
+import { traceFileNotClosed } from './trace-file-not-closed';
+import { stopWithoutStart } from './stop-without-start';
+import { startWithPprofEndpoint } from './start-with-pprof-endpoint';
+import { regionEndedOnOtherGoroutine } from './region-ended-on-other-goroutine';
+import { logCostlyArgument } from './log-costly-argument';
 
 export type { Rule } from './rule';
 
@@ -40,6 +45,11 @@ export const RULES: readonly Rule[] = [
   writerClosedBeforeStop,
   flightRecorderWriteErrorIgnored,
   flightRecorderConcurrentSnapshot,
+  traceFileNotClosed,
+  stopWithoutStart,
+  startWithPprofEndpoint,
+  regionEndedOnOtherGoroutine,
+  logCostlyArgument,
 ];
 
 const byId = new Map(RULES.map((rule) => [rule.meta.id, rule]));

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { fix, replaceNode } from '../fixes';
+import { replaceNode, suggestion } from '../fixes';
 import { calleeParts, callArguments, enclosingFunction, isInside, isStringLiteral, stringLiteralValue } from '../syntax';
 import { RUNTIME_TRACE, type GoFile } from '../goFile';
 import type { TextEdit } from '../types';
@@ -15,7 +15,7 @@ export const longCaptureWindow: Rule = {
     id: 'long-capture-window',
     title: 'Capture window longer than the threshold',
     defaultSeverity: 'warning',
-    fixable: true,
+    fix: 'suggestion',
     practice: 'Keep capture windows short',
   },
   runsWithoutTraceImport: true,
@@ -34,7 +34,7 @@ function report(context: RuleContext, node: Node, seconds: number, edits: TextEd
   context.report({
     node,
     message: `Capture window of ${formatSeconds(seconds)}s exceeds ${formatSeconds(limit)}s: long traces are huge, slow to write and hard to open; capture a few seconds and repeat`,
-    fixes: edits.length > 0 ? [fix(`Lower the capture window to ${formatSeconds(limit)}s`, edits)] : [],
+    fixes: edits.length > 0 ? [suggestion(`Lower the capture window to ${formatSeconds(limit)}s (captures less than before)`, edits)] : [],
   });
 }
 

@@ -6,7 +6,7 @@ export const regionNotEnded: Rule = {
     id: 'region-not-ended',
     title: 'Region never ended',
     defaultSeverity: 'warning',
-    fixable: true,
+    fix: 'mixed',
   },
   declarationLocal: true,
   check: notEndedCheck('region'),

@@ -1,4 +1,4 @@
-import { errorHandlingStatement, fix, isAloneOnLines, replaceNode } from '../fixes';
+import { errorHandlingStatement, isAloneOnLines, replaceNode, suggestion } from '../fixes';
 import { indentOf } from '../syntax';
 import { flightRecorderCalls, isExpressionStatement, resultBinding, RUNTIME_TRACE } from '../goFile';
 import type { Rule } from './rule';
@@ -8,7 +8,7 @@ export const startErrorIgnored: Rule = {
     id: 'start-error-ignored',
     title: "trace.Start's (or a flight recorder's Start) error is ignored",
     defaultSeverity: 'warning',
-    fixable: true,
+    fix: 'suggestion',
   },
   check({ file, text, report }) {
     const starts = [...file.callsNamed('Start').filter((c) => c.pkg === RUNTIME_TRACE).map((c) => c.node), ...flightRecorderCalls(file, 'Start')];
@@ -21,8 +21,9 @@ export const startErrorIgnored: Rule = {
       const fixes = [];
       if (isAloneOnLines(text, statement)) {
         const indent = indentOf(text, statement);
-        fixes.push(fix(`Check ${what}'s error`, [replaceNode(statement,
-          `if err := ${call.text}; err != nil {\n${indent}\t${errorHandlingStatement(file, call)}\n${indent}}`)]));
+        const handling = errorHandlingStatement(file, call);
+        fixes.push(suggestion(`Check ${what}'s error: ${handling} when tracing cannot start`, [replaceNode(statement,
+          `if err := ${call.text}; err != nil {\n${indent}\t${handling}\n${indent}}`)]));
       }
       report({ node: call, message: `${what}'s error is ignored: it fails when tracing is already on, and then nothing is recorded`, fixes });
     }

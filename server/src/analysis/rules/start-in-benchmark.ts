@@ -7,7 +7,7 @@ export const startInBenchmark: Rule = {
     id: 'start-in-benchmark',
     title: 'trace.Start in a benchmark or TestMain',
     defaultSeverity: 'warning',
-    fixable: false,
+    fix: 'none',
     practice: 'Right tool for the question (trace vs pprof)',
   },
   check({ file, report }) {

@@ -6,7 +6,7 @@ export const taskNotEnded: Rule = {
     id: 'task-not-ended',
     title: 'Task never ended',
     defaultSeverity: 'warning',
-    fixable: true,
+    fix: 'mixed',
   },
   declarationLocal: true,
   check: notEndedCheck('task'),

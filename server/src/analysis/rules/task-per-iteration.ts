@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
-import { fix, insertLinesAfter, insertLinesBefore, isAloneOnLines, replaceNode } from '../fixes';
+import { insertLinesAfter, insertLinesBefore, isAloneOnLines, replaceNode, suggestion } from '../fixes';
 import { innermostLoop, isLoopInvariant } from '../loops';
 import { blockStatements, calleeParts } from '../syntax';
+import { annotationStarts } from '../lifecycle';
 import { resultBinding, RUNTIME_TRACE, type GoFile, type TraceCall } from '../goFile';
 import type { Fix } from '../types';
 import type { Rule } from './rule';
@@ -11,17 +12,18 @@ export const taskPerIteration: Rule = {
     id: 'task-per-iteration',
     title: 'NewTask on every loop iteration',
     defaultSeverity: 'warning',
-    fixable: true,
+    fix: 'suggestion',
     practice: 'Batch task captures (avoid per-request tasks for tiny ops)',
   },
   declarationLocal: true,
   check({ file, text, report }) {
-    for (const call of file.callsNamed('NewTask')) {
-      if (call.pkg !== RUNTIME_TRACE) continue;
+    for (const call of annotationStarts(file)) {
+      if (call.name !== 'NewTask') continue;
       const found = innermostLoop(call.node, text);
       if (!found || found.kind !== 'hot') continue;
-      const regionFix = taskToRegionFix(file, text, call, found.loop);
-      report({ node: call.node, message: 'trace.NewTask runs on every iteration of this loop: create one task around the loop and a region per iteration', fixes: regionFix ? [regionFix] : [] });
+      const regionFix = call.wrapper === undefined ? taskToRegionFix(file, text, call, found.loop) : undefined;
+      const what = call.wrapper === undefined ? 'trace.NewTask runs' : `${call.wrapper} starts a runtime/trace task`;
+      report({ node: call.node, message: `${what} on every iteration of this loop: create one task around the loop and a region per iteration`, fixes: regionFix ? [regionFix] : [] });
     }
   },
 };
@@ -43,7 +45,7 @@ function taskToRegionFix(file: GoFile, text: string, call: TraceCall, loop: Node
   if (!isLoopInvariant(call.args.slice(0, 1), loop, first) || ![first, last].every((s) => isAloneOnLines(text, s))) return undefined;
   const startRegion = file.qualified(RUNTIME_TRACE, 'StartRegion');
   const region = file.identifiers(body, 'region').length === 0 ? 'region' : `${taskName}Region`;
-  return fix('Create one task around the loop and a region per iteration', [
+  return suggestion('Create one task around the loop and a region per iteration: the trace then has one task instead of one per item', [
     insertLinesBefore(text, loop, [first.text]),
     replaceNode(first, `${region} := ${startRegion}(${ctxName}, ${call.args[1]?.text ?? '""'})`),
     replaceNode(last, `${region}.End()`),

@@ -12,7 +12,7 @@ export const taskWithoutRegions: Rule = {
     id: 'task-without-regions',
     title: 'Task with several steps and no regions',
     defaultSeverity: 'info',
-    fixable: false,
+    fix: 'none',
     practice: 'Instrument long-running operations with regions',
   },
   declarationLocal: true,

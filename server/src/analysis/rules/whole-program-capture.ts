@@ -17,7 +17,7 @@ export const wholeProgramCapture: Rule = {
     id: 'whole-program-capture',
     title: 'Whole-program trace capture',
     defaultSeverity: 'warning',
-    fixable: false,
+    fix: 'none',
     practice: 'Exclude init/teardown via narrow windows',
   },
   check({ file, report }) {

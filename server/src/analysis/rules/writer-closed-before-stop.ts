@@ -9,7 +9,7 @@ export const writerClosedBeforeStop: Rule = {
     id: 'writer-closed-before-stop',
     title: 'Trace writer closed before trace.Stop',
     defaultSeverity: 'error',
-    fixable: true,
+    fix: 'safe',
   },
   check({ file, text, report }) {
     const stops = file.callsNamed('Stop').filter((c) => c.pkg === RUNTIME_TRACE);
