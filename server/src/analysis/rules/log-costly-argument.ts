@@ -6,7 +6,13 @@ import { RUNTIME_TRACE, type GoFile, type TraceCall } from '../goFile';
 import type { Fix } from '../types';
 import type { Rule } from './rule';
 
-/** Calls that format or allocate, and return the same for the same arguments. */
+/**
+ * Calls that format a whole message or encode a value: the cost worth a guard. Converting a number
+ * (\`strconv.Itoa\`), an enum's \`String()\` or joining two strings is about as cheap as the call
+ * itself, and is the recommended way to log an ID once per task.
+ */
+const COSTLY_CALL = /^(fmt\.Sprint[fln]?|fmt\.Errorf|json\.Marshal\w*|strings\.(Join|Repeat)|hex\.EncodeToString|base64\.\w+\.EncodeToString)$/;
+/** Calls that only format, and return the same for the same arguments (safe to skip while tracing is off). */
 const FORMATTING_CALL = /^(fmt\.Sprint[fln]?|fmt\.Errorf|strconv\.\w+|strings\.\w+|json\.Marshal\w*|hex\.EncodeToString|base64\.\w+\.EncodeToString|filepath\.\w+|path\.\w+)$/;
 /** Functions that run once per process or test: a log there costs nothing worth guarding. */
 const RUNS_ONCE = /^(main|init|Test\w*|Example\w*)$/;
@@ -26,7 +32,7 @@ export const logCostlyArgument: Rule = {
   check({ file, text, report }) {
     for (const call of file.callsNamed('Log', 'Logf')) {
       if (call.pkg !== RUNTIME_TRACE || !onHotPath(call, text) || isGuarded(file, call.node)) continue;
-      const costly = call.args.slice(1).filter((arg) => (call.name === 'Log' ? isCostly(arg) : containsFormattingCall(arg)));
+      const costly = call.args.slice(1).filter(isCostly);
       if (costly.length === 0) {
         const prepared = call.args.slice(1).map((arg) => preparedOnlyForLog(file, arg)).find((p) => p !== undefined);
         if (prepared) {
@@ -71,7 +77,7 @@ function preparedOnlyForLog(file: GoFile, arg: Node): { use: Node; statement: No
   const value = statement.childForFieldName('right')?.namedChild(0);
   if (names.length !== 1 || names[0].text !== arg.text || value?.type !== 'call_expression') return undefined;
   const builder = value.childForFieldName('function')?.text ?? '';
-  if (!isFormattingCall(value) && !BUILDER_NAME.test(calleeParts(value)?.name ?? '')) return undefined;
+  if (!isCostlyCall(value)) return undefined;
   const uses = file.identifiers(statement.parent ?? body, arg.text).filter((id) => id.startIndex >= statement.startIndex);
   return uses.length === 2 ? { use: arg, statement, builder } : undefined;
 }
@@ -91,15 +97,11 @@ function isGuarded(file: GoFile, log: Node): boolean {
 }
 
 function isCostly(expr: Node): boolean {
-  if (expr.type === 'binary_expression' && expr.childForFieldName('operator')?.text === '+') {
-    return namedChildren(expr).some((operand) => operand.type !== 'interpreted_string_literal' && operand.type !== 'raw_string_literal');
-  }
-  if (expr.type === 'composite_literal') return true;
-  return containsFormattingCall(expr);
+  return expr.type === 'composite_literal' || [expr, ...expr.descendantsOfType('call_expression')].some((c) => !!c && c.type === 'call_expression' && isCostlyCall(c));
 }
 
-function containsFormattingCall(expr: Node): boolean {
-  return [expr, ...expr.descendantsOfType('call_expression')].some((c) => !!c && c.type === 'call_expression' && isFormattingCall(c));
+function isCostlyCall(call: Node): boolean {
+  return COSTLY_CALL.test(call.childForFieldName('function')?.text ?? '') || BUILDER_NAME.test(calleeParts(call)?.name ?? '');
 }
 
 function isFormattingCall(call: Node): boolean {
