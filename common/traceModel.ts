@@ -232,6 +232,8 @@ export interface TaskDetail {
   task: TaskInstance;
   regions: RegionInstance[];
   logs: LogInstance[];
-  /** False when the task had more regions or logs than the model keeps per task. */
+  /** Tasks created with this one as their parent, by start. */
+  children: TaskInstance[];
+  /** False when the task had more regions, logs or child tasks than the model keeps per task. */
   allChildrenKept: boolean;
 }

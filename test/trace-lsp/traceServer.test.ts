@@ -73,6 +73,11 @@ describe('trace features of the language server', () => {
     assert.equal(first.phase, 'loading');
     assert.ok(first.summary!.overview.events > 0 && first.summary!.overview.events < summary.overview.events,
       `first view with ${first.summary!.overview.events} of ${summary.overview.events} events`);
+    // The progress notification counts what the views count (it once said "41 % · 0 events" beside 278,528 in the overview).
+    for (const s of statuses().filter((s) => s.traceId === 'demo' && s.summary)) {
+      assert.equal(s.progress.events, s.summary!.overview.events, `progress events in a ${s.phase} status`);
+      assert.equal(s.progress.generations, s.summary!.overview.generations);
+    }
 
     const instances = await query('demo', { kind: 'instances', query: { kind: 'task', type: 'handleRequest', limit: 5 } });
     assert.equal(instances.total, 120);
@@ -181,6 +186,25 @@ describe('trace features of the language server', () => {
     const again = await open('stopped', join(FIXTURES, 'demo.trace'));
     assert.equal(again.phase, 'done');
     assert.equal(again.summary?.tasks.find((t) => t.type === 'handleRequest')?.count, 120);
+  });
+
+  test('a truncated trace keeps its complete generations and says it is truncated; cut inside the first, a clear error', async () => {
+    const whole = readFileSync(join(FIXTURES, 'service.trace'));
+    const late = join(workspace, 'service-cut-late.trace');
+    writeFileSync(late, whole.subarray(0, Math.floor(whole.length * 0.9)));
+    const status = await open('cut-late', late);
+    assert.equal(status.phase, 'error');
+    const overview = status.summary!.overview;
+    assert.ok(overview.generations >= 1 && overview.events > 1000, `${overview.generations} generations, ${overview.events} events`);
+    assert.equal(overview.flightRecorder, false, 'a cut file is not a flight-recorder snapshot');
+    assert.equal(overview.truncatedError, status.error);
+    assert.equal(status.progress.events, overview.events);
+    const early = join(workspace, 'service-cut-early.trace');
+    writeFileSync(early, whole.subarray(0, Math.floor(whole.length * 0.3)));
+    const failed = await open('cut-early', early);
+    assert.equal(failed.phase, 'error');
+    assert.equal(failed.summary, undefined, 'no summary of a lone Sync event');
+    assert.match(failed.error ?? '', /ends before its first generation is complete/);
   });
 
   test('a corrupt trace fails with a clear error and the server keeps serving', async () => {

@@ -1,0 +1,84 @@
+// The viewer on a goroutine-per-request trace (test/fixtures/viewer/gen/service): request tasks
+// with child tasks, nested regions, a file cut short. Each test is a number or a place on screen
+// the viewer once got wrong.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { fixture, launch, openViewer, resultsDir, type LoadedTrace, type PageGlobals } from './page';
+import { loadTrace } from './trace';
+
+describe('viewer on a goroutine-per-request trace', () => {
+  let browser: Browser;
+  let service: LoadedTrace;
+
+  before(async () => {
+    mkdirSync(resultsDir, { recursive: true });
+    [browser, service] = await Promise.all([launch(), loadTrace(fixture('viewer', 'service.trace'))]);
+  });
+  after(async () => { await browser?.close(); });
+
+  test('a truncated file is labelled truncated, shows its complete generations, and gives the reader’s error once', async () => {
+    const whole = readFileSync(fixture('viewer', 'service.trace'));
+    const path = join(mkdtempSync(join(tmpdir(), 'glt-webview-')), 'service-cut.trace');
+    writeFileSync(path, whole.subarray(0, Math.floor(whole.length * 0.9)));
+    const cut = await loadTrace(path);
+    const overview = cut.status.summary!.overview;
+    assert.ok(overview.truncatedError && overview.generations >= 1);
+    const viewer = await openViewer(browser, cut);
+    const { page } = viewer;
+    const facts = await page.locator('dl.facts').innerText();
+    assert.match(facts, /Capture\s+trace\.Start … Stop, truncated \(\d+ complete generations? shown\)/);
+    assert.doesNotMatch(facts, /flight recorder/);
+    assert.match(facts, new RegExp(`Events\\s+${overview.events.toLocaleString('en-US')}`));
+    assert.doesNotMatch(facts, /Duration\s+0 ns/);
+    const alerts = page.getByRole('alert');
+    assert.equal(await alerts.count(), 1, 'the error is explained once');
+    assert.match(await alerts.innerText(), /truncated or damaged after \d+ complete generations?/);
+    assert.equal((await page.locator('body').innerText()).split(overview.truncatedError!).length - 1, 1, 'the reader’s words appear once');
+    await page.screenshot({ path: join(resultsDir, 'viewer-truncated.png') });
+    await page.getByRole('tab', { name: 'Tasks' }).click();
+    assert.match(await page.getByRole('alert').innerText(), /This file is truncated: the views show its \d+ complete generations?/);
+    await page.close();
+  });
+
+  test('task detail: regions as they nest, child tasks linked both ways, shown where the user looks', async () => {
+    const viewer = await openViewer(browser, service);
+    const { page } = viewer;
+    await page.getByRole('tab', { name: 'Tasks' }).click();
+    await page.locator('table', { has: page.locator('caption', { hasText: 'Tasks by type' }) }).locator('tbody tr', { hasText: 'request' }).click();
+    const instances = page.locator('table', { has: page.locator('caption', { hasText: /^Tasks “request”/ }) });
+    // The last row of the list: its detail opens below the list, so it must come into view.
+    await instances.waitFor();
+    assert.ok(await instances.locator('tbody tr').count() > 40, 'a list longer than the screen');
+    const row = instances.locator('tbody tr').last();
+    await row.scrollIntoViewIfNeeded();
+    const taskId = (await row.locator('th').innerText()).trim();
+    await row.click();
+    const heading = page.locator('.task-detail h3');
+    await heading.filter({ hasText: `Task ${taskId} “request”` }).waitFor();
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.activeElement?.textContent?.startsWith('Task ') ?? false);
+    const box = (await heading.boundingBox())!;
+    assert.ok(box.y >= 0 && box.y + box.height <= 800, `the detail heading is on screen (y = ${box.y})`);
+    await page.screenshot({ path: join(resultsDir, 'viewer-task-detail.png') });
+    // handle encloses parse on the request's goroutine: listed outer first, parse indented under it.
+    const regions = page.locator('table', { has: page.locator('caption', { hasText: /^Regions in task/ }) });
+    const regionNames = (await regions.locator('tbody th').allInnerTexts()).map((t) => t.trim());
+    assert.deepEqual(regionNames, ['handle', '· parse']);
+    // The two fetch tasks it fanned out to.
+    const children = page.locator('table', { has: page.locator('caption', { hasText: `Child tasks of task ${taskId}` }) });
+    const childRows = children.locator('tbody tr');
+    assert.equal(await childRows.count(), 2);
+    assert.match(await children.innerText(), /fetch[\s\S]*fetch/);
+    const childId = (await childRows.first().locator('th').innerText()).trim();
+    await childRows.first().click();
+    await heading.filter({ hasText: `Task ${childId} “fetch”` }).waitFor();
+    const fetchRegions = (await regions.locator('tbody th').allInnerTexts()).map((t) => t.trim());
+    assert.deepEqual(fetchRegions, ['backend', '· decode']);
+    await page.locator('.task-detail').getByRole('button', { name: `task ${taskId}` }).click();
+    await heading.filter({ hasText: `Task ${taskId} “request”` }).waitFor();
+    await page.close();
+  });
+});
