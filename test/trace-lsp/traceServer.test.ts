@@ -3,7 +3,7 @@
 // its source locations into a workspace that is a copy elsewhere (a trace
 // "recorded on another machine"), CodeLens, hover and trace-backed diagnostics.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import {
 } from '../../common/traceProtocol';
 import { ruleDocumentationUrl } from '../../common/ruleDocs';
 import type { TaskInstance } from '../../common/traceModel';
+import { TINY_TASK_P50_NS, TINY_TASKS_MIN, traceFindings } from '../../server/src/traceService/callSiteInsights';
 import { TraceSession } from './session';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'viewer');
@@ -52,6 +53,8 @@ describe('trace features of the language server', () => {
     mainGo = join(workspace, 'main.go');
     copyFileSync(RECORDED_SOURCE, mainGo);
     copyFileSync(join(FIXTURES, 'gen', 'go.mod'), join(workspace, 'go.mod'));
+    mkdirSync(join(workspace, 'service'));
+    copyFileSync(join(FIXTURES, 'gen', 'service', 'main.go'), join(workspace, 'service', 'main.go'));
     // A tiny capture window, so that even the fixture traces count as long captures.
     session = await TraceSession.start(workspace, { lint: { captureWindowSeconds: 0.0002 } });
   });
@@ -174,6 +177,18 @@ describe('trace features of the language server', () => {
     assert.match(long.message as string, /noisy\.trace covers [\d.]+(?:ns|µs|ms|s), [\d.]+× the 200µs capture window/);
     const startup = forMain.find((d) => d.code === 'whole-program-capture');
     assert.equal(startup?.range.start.line, status.summary!.overview.spansStartup ? startLine : undefined);
+  });
+
+  test('trace-backed findings agree with the code: many small tasks from a NewTask once per request are no task-per-iteration', async () => {
+    const status = await open('service', join(FIXTURES, 'service.trace'));
+    assert.equal(status.phase, 'done', status.error);
+    // The numbers alone would call it one: over a thousand fetch tasks from one line, median far under 1 ms.
+    const fetch = status.summary!.tasks.find((t) => t.type === 'fetch')!.sites[0];
+    assert.ok(fetch.count >= TINY_TASKS_MIN && fetch.p50Ns < TINY_TASK_P50_NS, `${fetch.count} fetch tasks, p50 ${fetch.p50Ns} ns`);
+    assert.ok(traceFindings(status.summary!, 'service.trace').some((f) => f.rule === 'task-per-iteration'));
+    // Diagnostics published for this trace (its long-capture finding names it): none says task-per-iteration.
+    const items = await until(() => [...session.diagnostics].reverse().find((d) => d.some((i) => i.diagnostics.some((x) => /service\.trace covers/.test(x.message as string)))), 'diagnostics of service.trace');
+    assert.deepEqual(items.flatMap((i) => i.diagnostics).filter((d) => d.code === 'task-per-iteration' || d.code === 'log-in-loop'), []);
   });
 
   test('a load cancelled from the progress notification stops, and the trace opens again afterwards', async () => {
