@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { fixture, launch, openViewer, resultsDir, type LoadedTrace, type PageGlobals } from './page';
+import { formatCount, formatDuration } from '../../client/src/webview/format';
 import { loadTrace } from './trace';
 
 describe('viewer on a goroutine-per-request trace', () => {
@@ -79,6 +80,57 @@ describe('viewer on a goroutine-per-request trace', () => {
     assert.deepEqual(fetchRegions, ['backend', '· decode']);
     await page.locator('.task-detail').getByRole('button', { name: `task ${taskId}` }).click();
     await heading.filter({ hasText: `Task ${taskId} “request”` }).waitFor();
+    await page.close();
+  });
+
+  test('blocking: every number equals go tool trace -pprof; stacks without a program frame say so; long stacks keep their numbers', async () => {
+    const { requireGo, goEnv } = await import('../../scripts/go-toolchain.mjs');
+    const { goBlockingProfiles } = await import('../../scripts/go-pprof.mjs');
+    const go = goBlockingProfiles(requireGo('1.26'), fixture('viewer', 'service.trace'), { ...goEnv('1.26'), GOFLAGS: '' });
+    const viewer = await openViewer(browser, service);
+    const { page } = viewer;
+    await page.getByRole('tab', { name: 'Blocking' }).click();
+    let checked = 0;
+    for (const [kind, entries] of Object.entries(go)) {
+      const section = page.locator('section', { has: page.locator('h2', { hasText: new RegExp(`^${kind}: `) }) });
+      if (!entries || entries.length === 0) {
+        assert.equal(await section.count(), 0, `no ${kind} section when Go has no ${kind} blocking`);
+        continue;
+      }
+      const total = entries.reduce((n, e) => n + e.totalNs, 0);
+      assert.equal(await section.locator('h2').innerText(), `${kind}: ${formatDuration(total)}`);
+      // Row by row (Go's and ours both largest first; rows of equal totals compared as a set).
+      const rows = await section.locator('tbody tr').evaluateAll((trs) =>
+        (trs as unknown as { children: ArrayLike<{ textContent: string | null }> }[]).map((tr) => Array.from(tr.children, (c) => (c.textContent ?? '').trim())));
+      const ours = rows.map(([blockedIn, , totalText, countText]) => `${blockedIn} ${totalText} ${countText}`).sort();
+      const theirs = entries.slice(0, 100).map((e) => `${e.frames[0]?.split(' ')[0] ?? '(no stack)'} ${formatDuration(e.totalNs)} ${formatCount(e.count)}`).sort();
+      assert.deepEqual(ours, theirs, `${kind} rows`);
+      // A stack with no frame of the program is said to have none, never shown as a runtime frame.
+      for (const [, from] of rows) assert.match(from, /^(main\.\S+ main\.go:\d+|none \((goroutine of \S+|no stack)\))$/, `${kind}: From ${from}`);
+      checked++;
+    }
+    assert.ok(checked >= 2, `${checked} profiles compared`);
+    const runtimeOnly = page.locator('tbody tr', { hasText: 'none (goroutine of runtime.' }).first();
+    await runtimeOnly.locator('th').click();
+    const frames = page.locator('ol.frames').first();
+    assert.equal(await frames.evaluate((ol) => (globalThis as unknown as { getComputedStyle(e: unknown): { listStylePosition: string } }).getComputedStyle(ol).listStylePosition), 'inside', 'stack numbers sit inside the list, so 10 and up are not clipped');
+    await page.screenshot({ path: join(resultsDir, 'viewer-blocking-service.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('keyboard: Enter on a column header sorts and keeps the focus on that header', async () => {
+    const viewer = await openViewer(browser, service);
+    const { page } = viewer;
+    await page.getByRole('tab', { name: 'Tasks' }).click();
+    const types = page.locator('table', { has: page.locator('caption', { hasText: 'Tasks by type' }) });
+    await types.getByRole('button', { name: /^Count/ }).focus();
+    await page.keyboard.press('Enter');
+    const focused = () => page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.textContent);
+    assert.equal(await types.locator('th[aria-sort=descending]').innerText(), 'Count ▾');
+    assert.equal(await focused(), 'Count ▾');
+    await page.keyboard.press('Enter');
+    assert.equal(await types.locator('th[aria-sort=ascending]').innerText(), 'Count ▴');
+    assert.equal(await focused(), 'Count ▴');
     await page.close();
   });
 });
