@@ -50,6 +50,6 @@ test('cut inside its first generation: an error that says so, no made-up numbers
   const r = stats(path);
   assert.equal(r.status, 2);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /ends before its first generation is complete, so there is nothing to show/);
+  assert.match(r.stderr, /the first generation is incomplete or damaged, so there is nothing to show/);
   assert.doesNotMatch(r.stderr, /Flight-recorder|1 events/);
 });

@@ -219,7 +219,7 @@ describe('trace features of the language server', () => {
     const failed = await open('cut-early', early);
     assert.equal(failed.phase, 'error');
     assert.equal(failed.summary, undefined, 'no summary of a lone Sync event');
-    assert.match(failed.error ?? '', /ends before its first generation is complete/);
+    assert.match(failed.error ?? '', /the first generation is incomplete or damaged/);
   });
 
   test('a corrupt trace fails with a clear error and the server keeps serving', async () => {

@@ -502,8 +502,8 @@ export async function analyzeEvents(source: EventSource, fileBytes = 0, onPause?
   return analyzer;
 }
 
-/** The error for a file that ends (or goes bad) before its first generation is complete: there is nothing to show. */
+/** The error for a file cut short or damaged inside its first generation: there is nothing to show. */
 export function truncatedInFirstGeneration(error: Error): TraceError {
-  return new TraceError(`the file ends before its first generation is complete, so there is nothing to show (${error.message}); `
+  return new TraceError(`the first generation is incomplete or damaged, so there is nothing to show (${error.message}); `
     + 'a trace cut short (a killed writer, a partial copy) keeps only its complete generations');
 }
