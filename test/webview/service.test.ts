@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { fixture, launch, openViewer, resultsDir, type LoadedTrace, type PageGlobals } from './page';
+import { fixture, launch, openViewer, resultsDir, timelineDrawn, type LoadedTrace, type PageGlobals } from './page';
 import { formatCount, formatDuration } from '../../client/src/webview/format';
 import { loadTrace } from './trace';
 
@@ -131,6 +131,97 @@ describe('viewer on a goroutine-per-request trace', () => {
     await page.keyboard.press('Enter');
     assert.equal(await types.locator('th[aria-sort=ascending]').innerText(), 'Count ▴');
     assert.equal(await focused(), 'Count ▴');
+    await page.close();
+  });
+
+  test('timeline opened while loading fits the whole trace once loaded, and never says “lanes 1–0 of 0”', async () => {
+    const whole = service.status.summary!;
+    const partialOverview = { ...whole.overview, endNs: whole.overview.startNs + Math.round(whole.overview.durationNs * 0.3) };
+    partialOverview.durationNs = partialOverview.endNs - partialOverview.startNs;
+    const loading: LoadedTrace = { ...service, status: { ...service.status, phase: 'loading', summary: { ...whole, overview: partialOverview } } };
+    const viewer = await openViewer(browser, loading);
+    const { page } = viewer;
+    const statusLine = page.locator('.timeline-status');
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    const first = await statusLine.innerText();
+    assert.doesNotMatch(first, /lanes 1–0|of 0\b/, first);
+    await page.waitForFunction(timelineDrawn);
+    assert.match(await statusLine.innerText(), new RegExp(`^${formatDuration(partialOverview.durationNs).replace('.', '\\.')} visible · lanes 1–\\d+ of [\\d,]+`));
+    await viewer.send({ type: 'status', status: service.status });
+    await statusLine.getByText(`${formatDuration(whole.overview.durationNs)} visible`).waitFor();
+    const state = await viewer.state() as { timeline: { startNs: number; endNs: number; fitted: boolean } };
+    assert.deepEqual(state.timeline && [state.timeline.startNs, state.timeline.endNs, state.timeline.fitted], [whole.overview.startNs, whole.overview.endNs, true]);
+    // A window the user chose stays when more loads.
+    await page.locator('canvas.timeline-canvas').focus();
+    await page.keyboard.press('+');
+    const zoomed = await statusLine.innerText();
+    await viewer.send({ type: 'status', status: { ...service.status } });
+    assert.equal((await statusLine.innerText()).split(' · ')[0], zoomed.split(' · ')[0]);
+    await page.close();
+  });
+
+  test('timeline: a selected span that starts left of the window is outlined over its visible part only', async () => {
+    const viewer = await openViewer(browser, service);
+    await viewer.page.getByRole('tab', { name: 'Timeline' }).click();
+    await viewer.page.waitForFunction(timelineDrawn);
+    const canvas = viewer.page.locator('canvas.timeline-canvas');
+    await canvas.focus();
+    // The first span of the top lane that is longer than a few pixels.
+    let span: number[] = [];
+    for (let i = 0; i < 200 && !(span.length === 4 && span[3] - span[2] > 20_000); i++) {
+      await viewer.page.keyboard.press(']');
+      span = ((await canvas.getAttribute('data-selection')) ?? '').split(' ').filter(Boolean).map(Number);
+    }
+    assert.ok(span.length === 4 && span[3] - span[2] > 20_000, 'a span of 20 µs or more');
+    const [, , startNs, endNs] = span;
+    const saved = await viewer.state() as { timeline: { firstLane: number } };
+    await viewer.page.close();
+    // The window starts in the middle of the span and shows four times its visible half.
+    const windowStart = (startNs + endNs) / 2;
+    const windowEnd = windowStart + 4 * (endNs - windowStart);
+    const again = await openViewer(browser, service, 'light', { ...saved, view: 'timeline', timeline: { startNs: windowStart, endNs: windowEnd, firstLane: saved.timeline.firstLane, fitted: false } });
+    const { page } = again;
+    await page.waitForFunction(timelineDrawn);
+    const canvas2 = page.locator('canvas.timeline-canvas');
+    await canvas2.focus();
+    await page.keyboard.press(']');
+    await page.locator('.timeline-details h2', { hasText: 'Selection' }).waitFor();
+    // The span under the window's left edge (at this zoom's resolution: merged spans differ from the first view's).
+    const [x0, x1, s0, s1] = ((await canvas2.getAttribute('data-selection')) ?? '').split(' ').map(Number);
+    assert.ok(s0 < windowStart && s1 > windowStart, `a span across the left edge (${s0}–${s1} around ${windowStart})`);
+    const plot = (await canvas2.boundingBox())!.width - 160;
+    const expectedEnd = 160 + ((s1 - windowStart) / (windowEnd - windowStart)) * plot;
+    assert.equal(x0, 160, 'clipped at the left edge of the plot');
+    assert.ok(Math.abs(x1 - expectedEnd) < 1.5, `outline ends at ${x1} px, the span at ${expectedEnd} px`);
+    await page.screenshot({ path: join(resultsDir, 'viewer-timeline-clipped-selection.png') });
+    await page.close();
+  });
+
+  test('timeline: time axis, colour legend, lanes scroll with the wheel and a scrollbar', async () => {
+    const viewer = await openViewer(browser, service);
+    const { page } = viewer;
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await page.waitForFunction(timelineDrawn);
+    assert.deepEqual(await page.locator('.timeline-legend li').allInnerTexts(),
+      ['Running', 'Runnable', 'Waiting', 'Syscall', 'Region', 'GC', 'Stop-the-world', 'Mixed']);
+    const statusLine = page.locator('.timeline-status');
+    const lanesShown = async () => /lanes ([\d,]+)–/.exec(await statusLine.innerText())?.[1];
+    assert.equal(await lanesShown(), '1');
+    const box = (await page.locator('canvas.timeline-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 140); // ten lanes of 14 px
+    await page.waitForFunction(() => /lanes 11–/.test((globalThis as unknown as PageGlobals).document.querySelector('.timeline-status')?.textContent ?? ''));
+    assert.match(await statusLine.innerText(), /^2\.30 s visible/, 'the wheel scrolled, it did not zoom');
+    const scrollTop = await page.locator('.lane-scrollbar').evaluate((e) => (e as unknown as { scrollTop: number }).scrollTop);
+    assert.equal(scrollTop, 140, 'the scrollbar follows');
+    await page.locator('.lane-scrollbar').evaluate((e) => { (e as unknown as { scrollTop: number }).scrollTop = 14 * 100; });
+    await page.waitForFunction(() => /lanes 101–/.test((globalThis as unknown as PageGlobals).document.querySelector('.timeline-status')?.textContent ?? ''));
+    // Ctrl+wheel zooms.
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -300);
+    await page.keyboard.up('Control');
+    await page.waitForFunction(() => !/^2\.30 s visible/.test((globalThis as unknown as PageGlobals).document.querySelector('.timeline-status')?.textContent ?? ''));
+    await page.screenshot({ path: join(resultsDir, 'viewer-timeline-service.png') });
     await page.close();
   });
 });

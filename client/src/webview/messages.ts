@@ -34,7 +34,8 @@ export interface ViewerState {
   selected: Partial<Record<'tasks' | 'regions' | 'logs' | 'goroutines' | 'task', string>>;
   /** A call site the CodeLens asked to focus: instance tables show only its instances. */
   focusSite?: SiteKey;
-  timeline?: { startNs: number; endNs: number; firstLane: number };
+  /** fitted: the window is the whole trace and follows it while it loads (false once the user zooms or pans). */
+  timeline?: { startNs: number; endNs: number; firstLane: number; fitted?: boolean };
 }
 
 export const INITIAL_STATE: ViewerState = { view: 'overview', selected: {} };

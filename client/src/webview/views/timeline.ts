@@ -9,6 +9,7 @@ import { PACKED_STRIDE, unpackLane, type Lane, type PackedLane, type PackedTimel
 import { h, replaceChildren } from '../dom';
 import { formatCount, formatDuration } from '../format';
 import type { ViewContext } from './context';
+import { AXIS_HEIGHT, clippedSpan, drawAxis, laneRangeText, LaneScrollbar, legend } from './timelineFrame';
 
 const LABEL_WIDTH = 160;
 const STATE_HEIGHT = 10;
@@ -33,6 +34,12 @@ export class TimelineView {
   private ctx: ViewContext;
   private startNs = 0;
   private endNs = 0;
+  /** The window shows the whole trace and follows it as more loads, until the user zooms or pans. */
+  private fitted = true;
+  private readonly scrollbar: LaneScrollbar;
+  private legend: HTMLElement;
+  /** Vertical wheel movement not yet worth a whole lane. */
+  private wheelLanes = 0;
   /** Display index of the lane at the top, under the pinned GC lane (vertical scrolling is by lane, so 100 000 goroutines cost nothing). */
   private firstLane = 1;
   private totalLanes = 0;
@@ -68,32 +75,51 @@ export class TimelineView {
     const toolbar = h('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Timeline controls' } },
       button('−', 'Zoom out', () => this.zoom(2, 0.5)), button('+', 'Zoom in', () => this.zoom(0.5, 0.5)),
       button('⤢', 'Show the whole trace', () => this.reset()), this.status);
-    this.element = h('div', { className: 'view timeline' }, h('h1', {}, 'Timeline'), toolbar, h('div', { className: 'canvas-wrap' }, this.canvas), this.details);
+    this.scrollbar = new LaneScrollbar(STATE_HEIGHT + LANE_GAP, (lane) => { if (lane !== this.firstLane) this.scroll(lane - this.firstLane); });
+    this.legend = legend(legendEntries(themeColors(document.body)));
+    this.element = h('div', { className: 'view timeline' }, h('h1', {}, 'Timeline'), toolbar, this.legend,
+      h('div', { className: 'canvas-wrap' }, this.canvas, this.scrollbar.element), this.details);
     this.attachInput();
     new ResizeObserver(() => this.resize()).observe(this.canvas);
     // VS Code swaps the theme by changing the body's class and the variables on <html>.
-    const themeChanged = new MutationObserver(() => { this.colors = undefined; this.requestFrame(); });
+    const themeChanged = new MutationObserver(() => {
+      this.colors = undefined;
+      this.legend.replaceWith((this.legend = legend(legendEntries(themeColors(document.body)))));
+      this.requestFrame();
+    });
     themeChanged.observe(document.body, { attributes: true, attributeFilter: ['class'] });
     themeChanged.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
     const saved = ctx.state.timeline;
-    if (saved && saved.endNs > saved.startNs) {
+    if (saved && saved.endNs > saved.startNs && saved.fitted === false) {
       this.startNs = saved.startNs;
       this.endNs = saved.endNs;
       this.firstLane = Math.max(1, saved.firstLane);
-    } else this.reset(false);
+      this.fitted = false;
+    } else {
+      this.reset(false);
+      this.firstLane = Math.max(1, saved?.firstLane ?? 1);
+    }
   }
 
-  /** New data arrived (more of the trace loaded): keep the window, fetch again. */
+  /**
+   * New data arrived (more of the trace loaded): a window the user chose stays; a fitted one
+   * grows to the whole trace (opened while loading, the timeline would keep the part loaded then).
+   */
   update(ctx: ViewContext): void {
     this.ctx = ctx;
-    if (this.endNs <= this.startNs) this.reset(false);
+    if (this.fitted || this.endNs <= this.startNs) this.fitWholeTrace();
     this.changed();
   }
 
-  private reset(notify = true): void {
+  private fitWholeTrace(): void {
     const o = this.ctx.summary.overview;
     this.startNs = o.startNs;
     this.endNs = Math.max(o.endNs, o.startNs + MIN_SPAN_NS);
+    this.fitted = true;
+  }
+
+  private reset(notify = true): void {
+    this.fitWholeTrace();
     this.firstLane = 1;
     if (notify) this.changed();
   }
@@ -108,6 +134,7 @@ export class TimelineView {
     const span = this.endNs - this.startNs;
     const pivot = this.startNs + span * anchor;
     const next = Math.max(MIN_SPAN_NS, span * factor);
+    this.fitted = false;
     this.startNs = pivot - next * anchor;
     this.endNs = this.startNs + next;
     this.changed();
@@ -115,6 +142,7 @@ export class TimelineView {
 
   pan(fraction: number): void {
     const delta = (this.endNs - this.startNs) * fraction;
+    this.fitted = false;
     this.startNs += delta;
     this.endNs += delta;
     this.changed(!this.windowFetched());
@@ -132,7 +160,7 @@ export class TimelineView {
     return Math.abs(q.resolutionNs - resolution) <= resolution * 1e-9 && q.startNs <= this.startNs - span / 4 && q.endNs >= this.endNs + span / 4;
   }
 
-  private get visibleLanes(): number { return Math.ceil(this.size.height / (STATE_HEIGHT + LANE_GAP)); }
+  private get visibleLanes(): number { return Math.ceil((this.size.height - AXIS_HEIGHT) / (STATE_HEIGHT + LANE_GAP)); }
 
   private scroll(lanes: number): void {
     this.firstLane = Math.max(1, Math.min(Math.max(1, this.totalLanes - 1), this.firstLane + lanes));
@@ -142,7 +170,7 @@ export class TimelineView {
 
   private changed(fetch = true): void {
     if (fetch) this.stale = true;
-    this.ctx.saveState((s) => { s.timeline = { startNs: this.startNs, endNs: this.endNs, firstLane: this.firstLane }; });
+    this.ctx.saveState((s) => { s.timeline = { startNs: this.startNs, endNs: this.endNs, firstLane: this.firstLane, fitted: this.fitted }; });
     this.requestFrame();
     if (fetch) this.fetch();
   }
@@ -282,16 +310,22 @@ export class TimelineView {
     for (let i = 0; i < stwBands.length; i += 2) {
       const x0 = Math.max(LABEL_WIDTH, x(stwBands[i]));
       const x1 = Math.min(width, x(stwBands[i + 1]));
-      if (x1 >= x0) g.fillRect(x0, 0, Math.max(1, x1 - x0), height);
+      if (x1 >= x0) g.fillRect(x0, AXIS_HEIGHT, Math.max(1, x1 - x0), height - AXIS_HEIGHT);
     }
     const selected = this.selection && placed.find((p) => p.layout === this.selection?.layout);
-    if (this.selection && selected) {
+    const outline = this.selection && selected && clippedSpan(x(this.selection.span.startNs), x(this.selection.span.endNs), LABEL_WIDTH, width);
+    if (this.selection && selected && outline) {
       const { span } = this.selection;
       const y = span.category === 'region' ? selected.top + STATE_HEIGHT + span.depth * DEPTH_HEIGHT : selected.top;
       g.strokeStyle = colors.focus;
       g.lineWidth = 2;
-      g.strokeRect(Math.max(LABEL_WIDTH, x(span.startNs)) - 1, y - 1, Math.max(3, x(span.endNs) - x(span.startNs)) + 2, (span.category === 'region' ? DEPTH_HEIGHT - 2 : STATE_HEIGHT - 1) + 2);
+      g.strokeRect(outline.x - 1, y - 1, Math.max(3, outline.width) + 2, (span.category === 'region' ? DEPTH_HEIGHT - 2 : STATE_HEIGHT - 1) + 2);
     }
+    // Where the outline is (x from, x to, then the span's start and end ns), for tests that check one against the other.
+    this.canvas.dataset.selection = outline && this.selection ? `${outline.x} ${outline.x + outline.width} ${this.selection.span.startNs} ${this.selection.span.endNs}` : '';
+    drawAxis(g, { startNs: this.startNs, endNs: this.endNs, traceStartNs: this.ctx.summary.overview.startNs, left: LABEL_WIDTH, width, height },
+      { background: colors.background, foreground: colors.foreground, grid: colors.grid, fontFamily: colors.fontFamily });
+    g.font = `11px ${colors.fontFamily}`;
     // Lane labels last, over anything that scrolled beneath them.
     g.fillStyle = colors.background;
     g.fillRect(0, 0, LABEL_WIDTH, height);
@@ -310,14 +344,18 @@ export class TimelineView {
     this.canvas.dataset.lastFrameMs = elapsed.toFixed(3);
     const spans = placed.reduce((n, p) => n + p.layout.count, 0);
     const lastLane = placed.length > 0 ? placed[placed.length - 1].layout.index : 0;
-    this.status.textContent = `${formatDuration(this.endNs - this.startNs)} visible · lanes ${formatCount(this.firstLane)}–${formatCount(lastLane)} of ${formatCount(Math.max(0, this.totalLanes - 1))} · ${formatCount(spans)} spans · frame ${elapsed.toFixed(1)} ms`;
+    const lanes = laneRangeText(this.firstLane, lastLane, this.totalLanes, formatCount);
+    this.status.textContent = this.slice
+      ? `${formatDuration(this.endNs - this.startNs)} visible · ${lanes} · ${formatCount(spans)} spans · frame ${elapsed.toFixed(1)} ms`
+      : 'Loading timeline…';
+    this.scrollbar.update(this.totalLanes - 1, this.firstLane);
     return elapsed;
   }
 
   /** The lanes on screen and their y: the GC lane pinned on top, then from firstLane down. */
   private placed(height: number): { layout: LaneLayout; top: number }[] {
     const out: { layout: LaneLayout; top: number }[] = [];
-    let top = 0;
+    let top = AXIS_HEIGHT;
     for (const layout of this.layout) {
       if (layout.index !== 0 && layout.index < this.firstLane) continue;
       if (top > height) break;
@@ -402,14 +440,23 @@ export class TimelineView {
 
   private attachInput(): void {
     const canvas = this.canvas;
+    // The wheel scrolls lanes; with Ctrl or ⌘ (and a pinch, which arrives as one) it zooms; sideways or with Shift it pans.
     canvas.addEventListener('wheel', (event) => {
       event.preventDefault();
       if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
         this.pan((event.deltaX || event.deltaY) / this.plotWidth);
         return;
       }
-      const anchor = Math.min(1, Math.max(0, (event.offsetX - LABEL_WIDTH) / this.plotWidth));
-      this.zoom(Math.pow(1.0015, event.deltaY), anchor);
+      if (event.ctrlKey || event.metaKey) {
+        const anchor = Math.min(1, Math.max(0, (event.offsetX - LABEL_WIDTH) / this.plotWidth));
+        this.zoom(Math.pow(1.0015, event.deltaY), anchor);
+        return;
+      }
+      const pixels = event.deltaMode === WheelEvent.DOM_DELTA_LINE ? event.deltaY * 16 : event.deltaY;
+      this.wheelLanes += pixels / (STATE_HEIGHT + LANE_GAP);
+      const lanes = Math.trunc(this.wheelLanes);
+      this.wheelLanes -= lanes;
+      if (lanes !== 0) this.scroll(lanes);
     }, { passive: false });
     canvas.addEventListener('pointerdown', (event) => {
       canvas.setPointerCapture(event.pointerId);
@@ -422,6 +469,7 @@ export class TimelineView {
       const dy = event.clientY - drag.y;
       if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
       drag.moved = true;
+      this.fitted = false;
       const span = this.endNs - this.startNs;
       this.startNs = drag.startNs - dx * this.nsPerPx;
       this.endNs = this.startNs + span;
@@ -452,7 +500,7 @@ export class TimelineView {
 }
 
 interface Colors {
-  background: string; foreground: string; accent: string; focus: string; spanText: string; stwBand: string; fontFamily: string;
+  background: string; foreground: string; accent: string; focus: string; spanText: string; stwBand: string; grid: string; fontFamily: string;
   running: string; runnable: string; waiting: string; syscall: string; region: string; gc: string; stw: string; mixed: string;
 }
 
@@ -468,6 +516,7 @@ function themeColors(element: Element): Colors {
     focus: v('--vscode-focusBorder', '#06c'),
     spanText: v('--vscode-button-foreground', '#fff'),
     stwBand: v('--glt-stw-band', 'rgba(220, 60, 60, 0.18)'),
+    grid: v('--glt-grid', 'rgba(128, 128, 128, 0.25)'),
     fontFamily: v('--vscode-font-family', 'sans-serif'),
     running: v('--vscode-charts-green', '#388a34'),
     runnable: v('--vscode-charts-yellow', '#bf8803'),
@@ -494,4 +543,18 @@ function spanColor(category: TimelineSpan['category'], label: string, colors: Co
         default: return colors.waiting;
       }
   }
+}
+
+/** The legend's entries: each colour the lanes use, from the same theme colours as the canvas. */
+function legendEntries(colors: Colors): { label: string; color: string; title: string }[] {
+  return [
+    { label: 'Running', color: colors.running, title: 'Goroutine running on a proc (proc lanes: busy)' },
+    { label: 'Runnable', color: colors.runnable, title: 'Goroutine ready, waiting for a proc' },
+    { label: 'Waiting', color: colors.waiting, title: 'Goroutine blocked (channel, mutex, sleep, network, …)' },
+    { label: 'Syscall', color: colors.syscall, title: 'Goroutine in a system call' },
+    { label: 'Region', color: colors.region, title: 'A trace.WithRegion / StartRegion region, nested under its goroutine' },
+    { label: 'GC', color: colors.gc, title: 'Garbage collection cycle' },
+    { label: 'Stop-the-world', color: colors.stw, title: 'Stop-the-world pause (shaded across all lanes)' },
+    { label: 'Mixed', color: colors.mixed, title: 'Several spans shorter than a pixel, merged; zoom in to separate them' },
+  ];
 }
