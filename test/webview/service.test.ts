@@ -224,4 +224,63 @@ describe('viewer on a goroutine-per-request trace', () => {
     await page.screenshot({ path: join(resultsDir, 'viewer-timeline-service.png') });
     await page.close();
   });
+
+  test('Show in timeline on task, region and goroutine rows: zoomed to it, its goroutines pinned under GC', async () => {
+    const viewer = await openViewer(browser, service);
+    const { page } = viewer;
+    const canvas = page.locator('canvas.timeline-canvas');
+    const pinnedLanes = async (count: number) => ((await canvas.getAttribute('data-lanes')) ?? '').split('|').slice(1, 1 + count);
+    const visible = async () => (await page.locator('.timeline-status').innerText()).split(' visible')[0];
+
+    // A task.
+    await page.getByRole('tab', { name: 'Tasks' }).click();
+    await page.locator('table', { has: page.locator('caption', { hasText: 'Tasks by type' }) }).locator('tbody tr', { hasText: 'request' }).click();
+    const tasks = page.locator('table', { has: page.locator('caption', { hasText: /^Tasks “request”/ }) });
+    const taskRow = tasks.locator('tbody tr').first();
+    const [taskId, , duration, goroutines] = (await taskRow.evaluate((tr) => Array.from((tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children, (c) => (c.textContent ?? '').trim())));
+    await taskRow.getByRole('button', { name: 'Show in timeline' }).click();
+    assert.equal(await page.getByRole('tab', { name: 'Timeline' }).getAttribute('aria-selected'), 'true');
+    await page.locator('.timeline-focus', { hasText: `Showing task ${taskId} “request”` }).waitFor();
+    await page.waitForFunction(timelineDrawn);
+    // Its own goroutine and those of its two fetch child tasks.
+    const ids = goroutines.split(', ').map(Number);
+    assert.equal(ids.length, 1);
+    const detail = await service.answerer.answer({ kind: 'task', id: Number(taskId) }) as { children: { goroutines: number[] }[] };
+    ids.push(...detail.children.flatMap((c) => c.goroutines));
+    assert.equal(ids.length, 3);
+    await page.waitForFunction((n) => ((globalThis as unknown as PageGlobals).document.querySelector('canvas.timeline-canvas') as unknown as { dataset: { lanes?: string } }).dataset.lanes?.split('|').length! > n, ids.length);
+    assert.deepEqual((await pinnedLanes(ids.length)).map((l) => Number(/^G(\d+)/.exec(l)?.[1])).sort(), [...ids].sort(), 'the task’s goroutines right under GC');
+    const durationNs = parseDuration(duration);
+    const shownNs = parseDuration(await visible());
+    assert.ok(shownNs >= durationNs && shownNs <= 1.3 * durationNs, `${await visible()} shown for a task of ${duration}`);
+    await page.screenshot({ path: join(resultsDir, 'viewer-show-task-in-timeline.png') });
+
+    // A region instance.
+    await page.getByRole('tab', { name: 'Regions' }).click();
+    await page.locator('table', { has: page.locator('caption', { hasText: 'Regions by type' }) }).locator('tbody tr', { hasText: 'backend' }).click();
+    const regionRow = page.locator('table', { has: page.locator('caption', { hasText: /^Regions “backend”/ }) }).locator('tbody tr').first();
+    const regionGoroutine = (await regionRow.locator('td').first().innerText()).trim();
+    await regionRow.getByRole('button', { name: 'Show in timeline' }).click();
+    await page.locator('.timeline-focus', { hasText: `Showing region “backend” on G${regionGoroutine}` }).waitFor();
+    await page.waitForFunction((g) => ((globalThis as unknown as PageGlobals).document.querySelector('canvas.timeline-canvas') as unknown as { dataset: { lanes?: string } }).dataset.lanes?.split('|')[1]?.startsWith(`G${g} `) ?? false, regionGoroutine);
+
+    // A goroutine.
+    await page.getByRole('tab', { name: 'Goroutines' }).click();
+    await page.locator('table', { has: page.locator('caption', { hasText: 'Goroutines by start function' }) }).locator('tbody tr', { hasText: 'main.fetchPart' }).click();
+    const goroutineRow = page.locator('table', { has: page.locator('caption', { hasText: 'Goroutines starting in main.fetchPart' }) }).locator('tbody tr').first();
+    const goroutineId = (await goroutineRow.locator('th').innerText()).trim();
+    await goroutineRow.getByRole('button', { name: 'Show in timeline' }).click();
+    await page.locator('.timeline-focus', { hasText: `Showing goroutine G${goroutineId} main.fetchPart` }).waitFor();
+    await page.waitForFunction((g) => ((globalThis as unknown as PageGlobals).document.querySelector('canvas.timeline-canvas') as unknown as { dataset: { lanes?: string } }).dataset.lanes?.split('|')[1]?.startsWith(`G${g} `) ?? false, goroutineId);
+    await page.getByRole('button', { name: 'Unpin' }).click();
+    assert.equal(await page.locator('.timeline-focus').innerText(), '');
+    await page.close();
+  });
 });
+
+/** "20.1 µs" → 20100: the inverse of formatDuration, to compare what the page shows. */
+function parseDuration(text: string): number {
+  const m = /^([\d.]+) (ns|µs|ms|s)$/.exec(text.trim());
+  assert.ok(m, `a duration: ${text}`);
+  return Number(m[1]) * { ns: 1, µs: 1e3, ms: 1e6, s: 1e9 }[m[2] as 'ns' | 'µs' | 'ms' | 's'];
+}

@@ -6,7 +6,7 @@ import type { SourceLocation, TraceSummary } from '../../../common/traceModel';
 import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
 import { h, replaceChildren } from './dom';
 import { countOf, formatBytes, formatPercent } from './format';
-import { INITIAL_STATE, type FromWebview, type ToWebview, type ViewerState, type ViewId } from './messages';
+import { INITIAL_STATE, type FromWebview, type TimelineFocus, type ToWebview, type ViewerState, type ViewId } from './messages';
 import { blockingView } from './views/blocking';
 import type { ViewContext } from './views/context';
 import { goroutinesView } from './views/goroutines';
@@ -54,7 +54,14 @@ function context(summary: TraceSummary, current: TraceStatus): ViewContext {
     status: current, summary, captureWindowSeconds, state, saveState, rerender: render,
     reveal: (location: SourceLocation, frame?: 'frame') => vscode.postMessage({ type: 'reveal', location, annotation: frame === undefined }),
     query,
+    showInTimeline,
   };
+}
+
+function showInTimeline(focus: TimelineFocus): void {
+  saveState((s) => { s.view = 'timeline'; s.timelineFocus = focus; });
+  render();
+  timeline?.show(focus);
 }
 
 function renderHeader(current: TraceStatus): void {

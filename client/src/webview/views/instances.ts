@@ -4,6 +4,7 @@ import type { InstanceList, InstanceQuery, LogInstance, RegionInstance, TaskDeta
 import { h, linkButton, replaceChildren, type Child } from '../dom';
 import { formatCount, formatDuration, siteLabel, siteTitle } from '../format';
 import type { ViewContext } from './context';
+import { regionFocus, taskFocus, timelineColumn } from './showInTimeline';
 import { dataTable, type Column } from './table';
 
 /** A section that fills itself once the server answers. */
@@ -42,7 +43,7 @@ export function instanceSection(ctx: ViewContext, query: InstanceQuery): HTMLEle
         { header: 'Task ID', value: (t) => t.id, numeric: true },
         startColumn<TaskInstance>(ctx), durationColumn<TaskInstance>(),
         { header: 'Goroutines', value: (t) => t.goroutines.length, cell: (t) => t.goroutines.join(', '), numeric: true },
-        siteColumn<TaskInstance>(ctx),
+        siteColumn<TaskInstance>(ctx), timelineColumn<TaskInstance>(ctx, (t) => taskFocus(ctx, t)),
       ],
       onActivate: showTask,
     });
@@ -75,6 +76,7 @@ function taskDetail(ctx: ViewContext, detail: TaskDetail | null, showTask: (task
         { header: 'Type', value: (t) => t.type },
         startColumn<TaskInstance>(ctx), durationColumn<TaskInstance>(),
         { header: 'Goroutines', value: (t) => t.goroutines.length, cell: (t) => t.goroutines.join(', '), numeric: true },
+        timelineColumn<TaskInstance>(ctx, (t) => taskFocus(ctx, t, task.id)),
       ],
       onActivate: (t) => showTask({ id: t.id, listedBy: task.id }),
       emptyText: 'No child tasks.',
@@ -91,6 +93,7 @@ function regionTable(ctx: ViewContext, regions: RegionInstance[], caption: strin
       { header: 'Region', value: (r) => r.type, cell: (r) => `${'· '.repeat(r.depth)}${r.type}` },
       { header: 'Goroutine', value: (r) => r.goroutine, numeric: true },
       startColumn<RegionInstance>(ctx), durationColumn<RegionInstance>(), siteColumn<RegionInstance>(ctx),
+      timelineColumn<RegionInstance>(ctx, (r) => regionFocus(ctx, r)),
     ],
     onActivate: (r) => r.site && ctx.reveal(r.site),
     emptyText: 'No regions.',

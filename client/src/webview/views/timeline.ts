@@ -8,6 +8,7 @@
 import { PACKED_STRIDE, unpackLane, type Lane, type PackedLane, type PackedTimelineSlice, type TimelineSpan } from '../../../../common/traceModel';
 import { h, replaceChildren } from '../dom';
 import { formatCount, formatDuration } from '../format';
+import type { TimelineFocus } from '../messages';
 import type { ViewContext } from './context';
 import { AXIS_HEIGHT, clippedSpan, drawAxis, laneRangeText, LaneScrollbar, legend } from './timelineFrame';
 
@@ -38,6 +39,9 @@ export class TimelineView {
   private fitted = true;
   private readonly scrollbar: LaneScrollbar;
   private legend: HTMLElement;
+  /** "Show in timeline": its goroutines' lanes pinned under the GC lane, its spans outlined. */
+  private focus?: TimelineFocus;
+  private readonly focusBar: HTMLElement;
   /** Vertical wheel movement not yet worth a whole lane. */
   private wheelLanes = 0;
   /** Display index of the lane at the top, under the pinned GC lane (vertical scrolling is by lane, so 100 000 goroutines cost nothing). */
@@ -77,7 +81,8 @@ export class TimelineView {
       button('⤢', 'Show the whole trace', () => this.reset()), this.status);
     this.scrollbar = new LaneScrollbar(STATE_HEIGHT + LANE_GAP, (lane) => { if (lane !== this.firstLane) this.scroll(lane - this.firstLane); });
     this.legend = legend(legendEntries(themeColors(document.body)));
-    this.element = h('div', { className: 'view timeline' }, h('h1', {}, 'Timeline'), toolbar, this.legend,
+    this.focusBar = h('div', { className: 'timeline-focus', attrs: { role: 'status' } });
+    this.element = h('div', { className: 'view timeline' }, h('h1', {}, 'Timeline'), toolbar, this.legend, this.focusBar,
       h('div', { className: 'canvas-wrap' }, this.canvas, this.scrollbar.element), this.details);
     this.attachInput();
     new ResizeObserver(() => this.resize()).observe(this.canvas);
@@ -89,6 +94,7 @@ export class TimelineView {
     });
     themeChanged.observe(document.body, { attributes: true, attributeFilter: ['class'] });
     themeChanged.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
+    this.setFocus(ctx.state.timelineFocus);
     const saved = ctx.state.timeline;
     if (saved && saved.endNs > saved.startNs && saved.fitted === false) {
       this.startNs = saved.startNs;
@@ -109,6 +115,29 @@ export class TimelineView {
     this.ctx = ctx;
     if (this.fitted || this.endNs <= this.startNs) this.fitWholeTrace();
     this.changed();
+  }
+
+  /** Zooms to an instance (a tenth of its length to spare on each side), pins its goroutines and outlines its spans. */
+  show(focus: TimelineFocus): void {
+    const margin = Math.max(MIN_SPAN_NS, (focus.endNs - focus.startNs) / 10);
+    this.startNs = focus.startNs - margin;
+    this.endNs = focus.endNs + margin;
+    this.fitted = false;
+    this.selection = undefined;
+    this.setFocus(focus);
+    this.changed();
+  }
+
+  private setFocus(focus: TimelineFocus | undefined): void {
+    this.focus = focus;
+    this.ctx.saveState((s) => { s.timelineFocus = focus; });
+    if (!focus) {
+      replaceChildren(this.focusBar);
+      return;
+    }
+    const lanes = focus.goroutines.map((g) => `G${g}`).join(', ');
+    replaceChildren(this.focusBar, `Showing ${focus.label}; pinned under GC: ${lanes || 'no goroutine lanes'}. `,
+      h('button', { attrs: { type: 'button' }, on: { click: () => { this.setFocus(undefined); this.changed(); } } }, 'Unpin'));
   }
 
   private fitWholeTrace(): void {
@@ -187,7 +216,7 @@ export class TimelineView {
     const from = Math.max(1, this.firstLane - margin);
     const lanes = [0];
     for (let i = from; i < this.firstLane + visible + margin; i++) lanes.push(i);
-    const query = { startNs: this.startNs - span / 2, endNs: this.endNs + span / 2, resolutionNs: this.sliceResolutionNs, lanes };
+    const query = { startNs: this.startNs - span / 2, endNs: this.endNs + span / 2, resolutionNs: this.sliceResolutionNs, lanes, goroutines: this.focus?.goroutines };
     this.ctx.query({ kind: 'timeline', query }).then(
       (slice) => { this.slice = slice; this.totalLanes = slice.totalLanes; this.relayout(); },
       (error: unknown) => { this.status.textContent = `Timeline unavailable: ${String(error)}`; },
@@ -312,6 +341,7 @@ export class TimelineView {
       const x1 = Math.min(width, x(stwBands[i + 1]));
       if (x1 >= x0) g.fillRect(x0, AXIS_HEIGHT, Math.max(1, x1 - x0), height - AXIS_HEIGHT);
     }
+    this.drawFocus(g, placed, x, colors);
     const selected = this.selection && placed.find((p) => p.layout === this.selection?.layout);
     const outline = this.selection && selected && clippedSpan(x(this.selection.span.startNs), x(this.selection.span.endNs), LABEL_WIDTH, width);
     if (this.selection && selected && outline) {
@@ -342,6 +372,7 @@ export class TimelineView {
     this.frameTimes.push(elapsed);
     if (this.frameTimes.length > 120) this.frameTimes.shift();
     this.canvas.dataset.lastFrameMs = elapsed.toFixed(3);
+    this.canvas.dataset.lanes = placed.map((p) => p.layout.lane.label).join('|');
     const spans = placed.reduce((n, p) => n + p.layout.count, 0);
     const lastLane = placed.length > 0 ? placed[placed.length - 1].layout.index : 0;
     const lanes = laneRangeText(this.firstLane, lastLane, this.totalLanes, formatCount);
@@ -352,17 +383,34 @@ export class TimelineView {
     return elapsed;
   }
 
-  /** The lanes on screen and their y: the GC lane pinned on top, then from firstLane down. */
+  /** The lanes on screen and their y: the GC lane pinned on top, then the focus's goroutines, then from firstLane down. */
   private placed(height: number): { layout: LaneLayout; top: number }[] {
     const out: { layout: LaneLayout; top: number }[] = [];
     let top = AXIS_HEIGHT;
-    for (const layout of this.layout) {
-      if (layout.index !== 0 && layout.index < this.firstLane) continue;
+    const pinned = new Set(this.focus?.goroutines);
+    const isPinned = (l: LaneLayout): boolean => l.lane.kind === 'goroutine' && pinned.has(l.lane.id);
+    const order = [...this.layout.filter((l) => l.index === 0), ...this.layout.filter(isPinned), ...this.layout.filter((l) => l.index >= this.firstLane && !isPinned(l))];
+    for (const layout of order) {
       if (top > height) break;
       out.push({ layout, top });
       top += layout.height;
     }
     return out;
+  }
+
+  /** Outlines the focus's spans (a task's or region's time on each of its goroutines) across their lanes. */
+  private drawFocus(g: CanvasRenderingContext2D, placed: { layout: LaneLayout; top: number }[], x: (ns: number) => number, colors: Colors): void {
+    if (!this.focus) return;
+    g.strokeStyle = colors.focus;
+    g.fillStyle = colors.focusBand;
+    g.lineWidth = 1;
+    for (const mark of this.focus.highlight) {
+      const lane = placed.find((p) => p.layout.lane.kind === 'goroutine' && p.layout.lane.id === mark.goroutine);
+      const extent = lane && clippedSpan(x(mark.startNs), x(mark.endNs), LABEL_WIDTH, this.size.width);
+      if (!lane || !extent) continue;
+      g.fillRect(extent.x, lane.top, Math.max(1, extent.width), lane.layout.height - LANE_GAP);
+      g.strokeRect(extent.x + 0.5, lane.top + 0.5, Math.max(1, extent.width), lane.layout.height - LANE_GAP);
+    }
   }
 
   private hitTest(clientX: number, clientY: number): Hit | undefined {
@@ -500,7 +548,7 @@ export class TimelineView {
 }
 
 interface Colors {
-  background: string; foreground: string; accent: string; focus: string; spanText: string; stwBand: string; grid: string; fontFamily: string;
+  background: string; foreground: string; accent: string; focus: string; focusBand: string; spanText: string; stwBand: string; grid: string; fontFamily: string;
   running: string; runnable: string; waiting: string; syscall: string; region: string; gc: string; stw: string; mixed: string;
 }
 
@@ -514,6 +562,7 @@ function themeColors(element: Element): Colors {
     foreground,
     accent: v('--vscode-textLink-foreground', '#06c'),
     focus: v('--vscode-focusBorder', '#06c'),
+    focusBand: v('--glt-focus-band', 'rgba(0, 144, 241, 0.12)'),
     spanText: v('--vscode-button-foreground', '#fff'),
     stwBand: v('--glt-stw-band', 'rgba(220, 60, 60, 0.18)'),
     grid: v('--glt-grid', 'rgba(128, 128, 128, 0.25)'),
