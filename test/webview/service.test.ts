@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { fixture, launch, openViewer, resultsDir, timelineDrawn, type LoadedTrace, type PageGlobals } from './page';
 import { formatCount, formatDuration } from '../../client/src/webview/format';
 import { loadTrace } from './trace';
@@ -154,6 +154,7 @@ describe('viewer on a goroutine-per-request trace', () => {
     // A window the user chose stays when more loads.
     await page.locator('canvas.timeline-canvas').focus();
     await page.keyboard.press('+');
+    await statusLine.getByText(`${formatDuration(whole.overview.durationNs / 2)} visible`).waitFor();
     const zoomed = await statusLine.innerText();
     await viewer.send({ type: 'status', status: { ...service.status } });
     assert.equal((await statusLine.innerText()).split(' · ')[0], zoomed.split(' · ')[0]);
@@ -170,7 +171,7 @@ describe('viewer on a goroutine-per-request trace', () => {
     let span: number[] = [];
     for (let i = 0; i < 200 && !(span.length === 4 && span[3] - span[2] > 20_000); i++) {
       await viewer.page.keyboard.press(']');
-      span = ((await canvas.getAttribute('data-selection')) ?? '').split(' ').filter(Boolean).map(Number);
+      span = (await drawnSelection(canvas, span.join(' '))).split(' ').map(Number);
     }
     assert.ok(span.length === 4 && span[3] - span[2] > 20_000, 'a span of 20 µs or more');
     const [, , startNs, endNs] = span;
@@ -185,9 +186,8 @@ describe('viewer on a goroutine-per-request trace', () => {
     const canvas2 = page.locator('canvas.timeline-canvas');
     await canvas2.focus();
     await page.keyboard.press(']');
-    await page.locator('.timeline-details h2', { hasText: 'Selection' }).waitFor();
     // The span under the window's left edge (at this zoom's resolution: merged spans differ from the first view's).
-    const [x0, x1, s0, s1] = ((await canvas2.getAttribute('data-selection')) ?? '').split(' ').map(Number);
+    const [x0, x1, s0, s1] = (await drawnSelection(canvas2, '')).split(' ').map(Number);
     assert.ok(s0 < windowStart && s1 > windowStart, `a span across the left edge (${s0}–${s1} around ${windowStart})`);
     const plot = (await canvas2.boundingBox())!.width - 160;
     const expectedEnd = 160 + ((s1 - windowStart) / (windowEnd - windowStart)) * plot;
@@ -229,7 +229,13 @@ describe('viewer on a goroutine-per-request trace', () => {
     const viewer = await openViewer(browser, service);
     const { page } = viewer;
     const canvas = page.locator('canvas.timeline-canvas');
-    const pinnedLanes = async (count: number) => ((await canvas.getAttribute('data-lanes')) ?? '').split('|').slice(1, 1 + count);
+    /** Waits until the lane labels drawn, top down, satisfy a condition. */
+    const lanesOnScreen = async (condition: (lanes: string[]) => boolean, what: string): Promise<void> => {
+      for (const deadline = Date.now() + 10_000; !condition(((await canvas.getAttribute('data-lanes')) ?? '').split('|'));) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting: ${what} (lanes ${await canvas.getAttribute('data-lanes')})`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
     const visible = async () => (await page.locator('.timeline-status').innerText()).split(' visible')[0];
 
     // A task.
@@ -239,8 +245,8 @@ describe('viewer on a goroutine-per-request trace', () => {
     const taskRow = tasks.locator('tbody tr').first();
     const [taskId, , duration, goroutines] = (await taskRow.evaluate((tr) => Array.from((tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children, (c) => (c.textContent ?? '').trim())));
     await taskRow.getByRole('button', { name: 'Show in timeline' }).click();
-    assert.equal(await page.getByRole('tab', { name: 'Timeline' }).getAttribute('aria-selected'), 'true');
     await page.locator('.timeline-focus', { hasText: `Showing task ${taskId} “request”` }).waitFor();
+    assert.equal(await page.getByRole('tab', { name: 'Timeline' }).getAttribute('aria-selected'), 'true');
     await page.waitForFunction(timelineDrawn);
     // Its own goroutine and those of its two fetch child tasks.
     const ids = goroutines.split(', ').map(Number);
@@ -248,11 +254,15 @@ describe('viewer on a goroutine-per-request trace', () => {
     const detail = await service.answerer.answer({ kind: 'task', id: Number(taskId) }) as { children: { goroutines: number[] }[] };
     ids.push(...detail.children.flatMap((c) => c.goroutines));
     assert.equal(ids.length, 3);
-    await page.waitForFunction((n) => ((globalThis as unknown as PageGlobals).document.querySelector('canvas.timeline-canvas') as unknown as { dataset: { lanes?: string } }).dataset.lanes?.split('|').length! > n, ids.length);
-    assert.deepEqual((await pinnedLanes(ids.length)).map((l) => Number(/^G(\d+)/.exec(l)?.[1])).sort(), [...ids].sort(), 'the task’s goroutines right under GC');
+    const idsUnderGc = (lanes: string[]) => lanes.slice(1, 1 + ids.length).map((l) => Number(/^G(\d+) /.exec(l)?.[1])).sort().join();
+    await lanesOnScreen((lanes) => idsUnderGc(lanes) === [...ids].sort().join(), 'the task’s goroutines right under GC');
     const durationNs = parseDuration(duration);
-    const shownNs = parseDuration(await visible());
-    assert.ok(shownNs >= durationNs && shownNs <= 1.3 * durationNs, `${await visible()} shown for a task of ${duration}`);
+    for (const deadline = Date.now() + 10_000; ;) {
+      const shownNs = parseDuration(await visible());
+      if (shownNs >= durationNs && shownNs <= 1.3 * durationNs) break;
+      assert.ok(Date.now() < deadline, `${await visible()} shown for a task of ${duration}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await page.screenshot({ path: join(resultsDir, 'viewer-show-task-in-timeline.png') });
 
     // A region instance.
@@ -262,7 +272,7 @@ describe('viewer on a goroutine-per-request trace', () => {
     const regionGoroutine = (await regionRow.locator('td').first().innerText()).trim();
     await regionRow.getByRole('button', { name: 'Show in timeline' }).click();
     await page.locator('.timeline-focus', { hasText: `Showing region “backend” on G${regionGoroutine}` }).waitFor();
-    await page.waitForFunction((g) => ((globalThis as unknown as PageGlobals).document.querySelector('canvas.timeline-canvas') as unknown as { dataset: { lanes?: string } }).dataset.lanes?.split('|')[1]?.startsWith(`G${g} `) ?? false, regionGoroutine);
+    await lanesOnScreen((lanes) => lanes[1]?.startsWith(`G${regionGoroutine} `) ?? false, 'the region’s goroutine under GC');
 
     // A goroutine.
     await page.getByRole('tab', { name: 'Goroutines' }).click();
@@ -271,12 +281,22 @@ describe('viewer on a goroutine-per-request trace', () => {
     const goroutineId = (await goroutineRow.locator('th').innerText()).trim();
     await goroutineRow.getByRole('button', { name: 'Show in timeline' }).click();
     await page.locator('.timeline-focus', { hasText: `Showing goroutine G${goroutineId} main.fetchPart` }).waitFor();
-    await page.waitForFunction((g) => ((globalThis as unknown as PageGlobals).document.querySelector('canvas.timeline-canvas') as unknown as { dataset: { lanes?: string } }).dataset.lanes?.split('|')[1]?.startsWith(`G${g} `) ?? false, goroutineId);
+    await lanesOnScreen((lanes) => lanes[1]?.startsWith(`G${goroutineId} `) ?? false, 'the goroutine under GC');
     await page.getByRole('button', { name: 'Unpin' }).click();
     assert.equal(await page.locator('.timeline-focus').innerText(), '');
     await page.close();
   });
 });
+
+/** The selection outline the timeline drew last ("x0 x1 startNs endNs"), once it differs from `previous` (frames are drawn later). */
+async function drawnSelection(canvas: Locator, previous: string): Promise<string> {
+  for (const deadline = Date.now() + 10_000; ;) {
+    const drawn = (await canvas.getAttribute('data-selection')) ?? '';
+    if (drawn !== '' && drawn !== previous) return drawn;
+    assert.ok(Date.now() < deadline, 'the selection is drawn');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** "20.1 µs" → 20100: the inverse of formatDuration, to compare what the page shows. */
 function parseDuration(text: string): number {
