@@ -1,6 +1,8 @@
 // Formatting shared by the views; durations, sizes and counts read as everywhere else (common/format.ts).
 import type { SourceLocation } from '../../../common/traceModel';
 
+import { formatCount } from '../../../common/format';
+
 export { formatBytes, formatCount, formatDuration } from '../../../common/format';
 
 /** A count and its noun: "1 generation", "3 generations". */

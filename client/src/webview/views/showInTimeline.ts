@@ -1,6 +1,6 @@
 // "Show in timeline" on task, region and goroutine rows: the timeline zoomed to
 // the instance, its goroutines' lanes pinned under the GC lane, its spans outlined.
-import type { GoroutineSummary, RegionInstance, TaskInstance } from '../../../../server/src/trace/model';
+import type { GoroutineSummary, RegionInstance, TaskInstance } from '../../../../common/traceModel';
 import type { Child } from '../dom';
 import { linkButton } from '../dom';
 import type { TimelineFocus } from '../messages';
