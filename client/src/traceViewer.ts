@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import {
   commands, languages, TabInputCustom, TabInputText, Uri, ViewColumn, window,
-  type CancellationToken, type CustomDocument, type CustomReadonlyEditorProvider, type ExtensionContext, type WebviewPanel,
+  type CancellationToken, type CustomDocument, type Tab, type CustomReadonlyEditorProvider, type ExtensionContext, type WebviewPanel,
 } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
@@ -43,9 +43,16 @@ export function registerTraceViewer(context: ExtensionContext, client: LanguageC
     resolveCustomEditor: (document: CustomDocument, panel: WebviewPanel, _token: CancellationToken) => {
       // A click in the explorer (or Quick Open) opens the trace as a preview tab over the code in its
       // group: open it beside the code instead, as every other way does, and close this one before it loads.
-      if (!placed.has(document.uri.toString()) && opensOverCode(document.uri, panel)) {
-        void openBeside(document.uri);
-        panel.dispose();
+      const column = panel.viewColumn;
+      if (!placed.has(document.uri.toString()) && previewOverCode(document.uri, column)) {
+        // Disposing the panel while VS Code resolves it fails the open with an error dialog: let this
+        // resolve empty, then close its tab (looked up again: tab objects are snapshots) once the trace is open beside.
+        setTimeout(() => {
+          void openBeside(document.uri).then(() => {
+            const stale = previewOverCode(document.uri, column);
+            return stale && window.tabGroups.close(stale);
+          });
+        }, 0);
         return;
       }
       panels.add(new TracePanel(document.uri, panel, client, context.extensionUri, (closed) => panels.delete(closed)));
@@ -98,13 +105,13 @@ export function registerTraceViewer(context: ExtensionContext, client: LanguageC
 }
 
 /**
- * Whether a trace was opened as a preview (a single click in the explorer, Quick Open) in an editor
- * group that shows code. The extension's own openings are never previews, so a viewer restored
+ * The tab of a trace opened as a preview (a single click in the explorer, Quick Open) in an editor
+ * group that shows code, if it was. The extension's own openings are never previews, so a viewer restored
  * after a reload stays where the user left it.
  */
-function opensOverCode(uri: Uri, panel: WebviewPanel): boolean {
-  const group = window.tabGroups.all.find((g) => g.viewColumn === panel.viewColumn);
-  if (!group?.tabs.some((tab) => tab.input instanceof TabInputText)) return false;
-  return group.tabs.some((tab) => tab.isPreview && tab.input instanceof TabInputCustom && tab.input.viewType === VIEW_TYPE
+function previewOverCode(uri: Uri, column: ViewColumn | undefined): Tab | undefined {
+  const group = window.tabGroups.all.find((g) => g.viewColumn === column);
+  if (!group?.tabs.some((tab) => tab.input instanceof TabInputText)) return undefined;
+  return group.tabs.find((tab) => tab.isPreview && tab.input instanceof TabInputCustom && tab.input.viewType === VIEW_TYPE
     && tab.input.uri.toString() === uri.toString());
 }
