@@ -149,7 +149,11 @@ export interface TraceSummary {
 export type LaneKind = 'goroutine' | 'proc' | 'gc';
 export interface Lane { kind: LaneKind; id: number; label: string }
 
-export interface TimelineQuery { startNs: number; endNs: number; /** ns per pixel: spans shorter than this are merged. */ resolutionNs: number; lanes?: number[] }
+export interface TimelineQuery {
+  startNs: number; endNs: number; /** ns per pixel: spans shorter than this are merged. */ resolutionNs: number; lanes?: number[];
+  /** Goroutine ids whose lanes to include as well, wherever they are in the display order (lanes pinned by the viewer). */
+  goroutines?: number[];
+}
 
 export interface TimelineSpan {
   startNs: number;
@@ -232,6 +236,8 @@ export interface TaskDetail {
   task: TaskInstance;
   regions: RegionInstance[];
   logs: LogInstance[];
-  /** False when the task had more regions or logs than the model keeps per task. */
+  /** Tasks created with this one as their parent, by start. */
+  children: TaskInstance[];
+  /** False when the task had more regions, logs or child tasks than the model keeps per task. */
   allChildrenKept: boolean;
 }

@@ -38,7 +38,8 @@ export interface SiteKey { file: string; line: number }
 /** What the viewer asks about a loaded trace; the result type of each kind is in ViewerQueryResult. */
 export type ViewerQuery =
   | { kind: 'instances'; query: InstanceQuery }
-  | { kind: 'task'; id: number }
+  /** parent: the task whose detail listed this one, which keeps its children's details. */
+  | { kind: 'task'; id: number; parent?: number }
   | { kind: 'timeline'; query: TimelineQuery };
 
 export interface ViewerQueryResult {

@@ -2,8 +2,8 @@
 // the language server (in a worker thread); this side only wires panels.
 import { basename } from 'node:path';
 import {
-  commands, languages, Uri, ViewColumn, window,
-  type CancellationToken, type CustomDocument, type CustomReadonlyEditorProvider, type ExtensionContext, type WebviewPanel,
+  commands, languages, TabInputCustom, TabInputText, Uri, ViewColumn, window,
+  type CancellationToken, type CustomDocument, type Tab, type CustomReadonlyEditorProvider, type ExtensionContext, type WebviewPanel,
 } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
@@ -25,13 +25,36 @@ export function registerTraceViewer(context: ExtensionContext, client: LanguageC
   const pickTrace = async (title: string, openLabel: string): Promise<Uri | undefined> =>
     (await window.showOpenDialog({ canSelectMany: false, openLabel, filters: TRACE_FILTERS, title }))?.[0];
 
+  /** Traces being opened beside the code by this extension (their panels are already where they belong). */
+  const placed = new Set<string>();
   // Opening through the custom editor in every case gives one code path and
   // lets VS Code restore the panel (and its webview state) after a reload.
-  const openBeside = (uri: Uri) => commands.executeCommand('vscode.openWith', uri, VIEW_TYPE, ViewColumn.Beside);
+  const openBeside = async (uri: Uri): Promise<void> => {
+    placed.add(uri.toString());
+    try {
+      await commands.executeCommand('vscode.openWith', uri, VIEW_TYPE, { viewColumn: ViewColumn.Beside, preview: false });
+    } finally {
+      placed.delete(uri.toString());
+    }
+  };
 
   const provider: CustomReadonlyEditorProvider = {
     openCustomDocument: (uri: Uri): CustomDocument => ({ uri, dispose: () => undefined }),
     resolveCustomEditor: (document: CustomDocument, panel: WebviewPanel, _token: CancellationToken) => {
+      // A click in the explorer (or Quick Open) opens the trace as a preview tab over the code in its
+      // group: open it beside the code instead, as every other way does, and close this one before it loads.
+      const column = panel.viewColumn;
+      if (!placed.has(document.uri.toString()) && previewOverCode(document.uri, column)) {
+        // Disposing the panel while VS Code resolves it fails the open with an error dialog: let this
+        // resolve empty, then close its tab (looked up again: tab objects are snapshots) once the trace is open beside.
+        setTimeout(() => {
+          void openBeside(document.uri).then(() => {
+            const stale = previewOverCode(document.uri, column);
+            return stale && window.tabGroups.close(stale);
+          });
+        }, 0);
+        return;
+      }
       panels.add(new TracePanel(document.uri, panel, client, context.extensionUri, (closed) => panels.delete(closed)));
     },
   };
@@ -79,4 +102,16 @@ export function registerTraceViewer(context: ExtensionContext, client: LanguageC
     traceDiagnostics.clear();
     traceDiagnostics.set(converted.map(([uri, diagnostics]) => [uri, [...diagnostics]]));
   });
+}
+
+/**
+ * The tab of a trace opened as a preview (a single click in the explorer, Quick Open) in an editor
+ * group that shows code, if it was. The extension's own openings are never previews, so a viewer restored
+ * after a reload stays where the user left it.
+ */
+function previewOverCode(uri: Uri, column: ViewColumn | undefined): Tab | undefined {
+  const group = window.tabGroups.all.find((g) => g.viewColumn === column);
+  if (!group?.tabs.some((tab) => tab.input instanceof TabInputText)) return undefined;
+  return group.tabs.find((tab) => tab.isPreview && tab.input instanceof TabInputCustom && tab.input.viewType === VIEW_TYPE
+    && tab.input.uri.toString() === uri.toString());
 }

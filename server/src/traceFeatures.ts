@@ -20,7 +20,7 @@ import {
   type ResolvedSource, type TraceStatus,
 } from '../../common/traceProtocol';
 import {
-  annotatedCalls, captureFindings, comparisonLensTitle, hoverMarkdown, indexComparisonSites, indexSites, lensTitle, traceFindings,
+  annotatedCalls, captureFindings, codeAgrees, comparisonLensTitle, hoverMarkdown, indexComparisonSites, indexSites, lensTitle, traceFindings,
   type AnnotatedCall, type ComparisonEntry, type SiteEntry,
 } from './traceService/callSiteInsights';
 import { ComparisonRunner } from './traceService/comparisons';
@@ -112,7 +112,7 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
         const text = documents.get(uri)?.getText() ?? readText(match.path);
         if (text === undefined) continue;
         const check = checkLine(text, finding.site, true);
-        if (check.stale) continue;
+        if (check.stale || !codeAgrees(await goParser(), text, finding.rule, check.line)) continue;
         push(uri, lineDiagnostic(text, check.line, finding.message, finding.rule));
       }
       const { captureWindowSeconds } = await settings();

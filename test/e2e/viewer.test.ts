@@ -123,11 +123,17 @@ step('"Compare with…" in the viewer compares its trace with a picked one; Code
   await screenshot(page, '09b-compare');
 });
 
-step('opening a trace file from the explorer shows the viewer', async () => {
+step('a click on a trace file in the explorer opens the viewer beside the code, as a kept tab', async () => {
   await closeAllEditors();
+  await openFile(page, 'batch.go');
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'orders.trace' }).click();
   const facts = await overview('orders.trace');
   assert.equal(facts['Go version'], '1.26');
+  // Not a preview tab over batch.go in its group: batch.go stays in the first group, the trace beside it.
+  await editorGroup(1).locator('.tab', { hasText: 'orders.trace' }).waitFor();
+  await editorGroup(0).locator('.tab', { hasText: 'batch.go' }).waitFor();
+  assert.equal(await editorGroup(0).locator('.tab', { hasText: 'orders.trace' }).count(), 0);
+  assert.equal(await editorGroup(1).locator('.tab.preview', { hasText: 'orders.trace' }).count(), 0, 'not a preview tab');
   await screenshot(page, '10-open-from-explorer');
 });
 
@@ -141,7 +147,7 @@ step('a corrupt trace shows an error message and the extension keeps working', a
   await message.waitFor();
   // The loading progress ends with the failure, and the panel says what went wrong too.
   await notifications(page).filter({ hasText: 'Loading trace corrupt.trace' }).waitFor({ state: 'detached' });
-  await viewer().getByRole('alert').filter({ hasText: /Loading stopped with an error/ }).waitFor();
+  await viewer().getByRole('alert').filter({ hasText: /could not be opened: the first generation is incomplete or damaged/ }).waitFor();
   await screenshot(page, '11-corrupt-trace');
 
   // The language server and the viewer still work.

@@ -3,7 +3,7 @@
 // its source locations into a workspace that is a copy elsewhere (a trace
 // "recorded on another machine"), CodeLens, hover and trace-backed diagnostics.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import {
 } from '../../common/traceProtocol';
 import { ruleDocumentationUrl } from '../../common/ruleDocs';
 import type { TaskInstance } from '../../common/traceModel';
+import { TINY_TASK_P50_NS, TINY_TASKS_MIN, traceFindings } from '../../server/src/traceService/callSiteInsights';
 import { TraceSession } from './session';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'viewer');
@@ -52,6 +53,8 @@ describe('trace features of the language server', () => {
     mainGo = join(workspace, 'main.go');
     copyFileSync(RECORDED_SOURCE, mainGo);
     copyFileSync(join(FIXTURES, 'gen', 'go.mod'), join(workspace, 'go.mod'));
+    mkdirSync(join(workspace, 'service'));
+    copyFileSync(join(FIXTURES, 'gen', 'service', 'main.go'), join(workspace, 'service', 'main.go'));
     // A tiny capture window, so that even the fixture traces count as long captures.
     session = await TraceSession.start(workspace, { lint: { captureWindowSeconds: 0.0002 } });
   });
@@ -73,6 +76,11 @@ describe('trace features of the language server', () => {
     assert.equal(first.phase, 'loading');
     assert.ok(first.summary!.overview.events > 0 && first.summary!.overview.events < summary.overview.events,
       `first view with ${first.summary!.overview.events} of ${summary.overview.events} events`);
+    // The progress notification counts what the views count (it once said "41 % · 0 events" beside 278,528 in the overview).
+    for (const s of statuses().filter((s) => s.traceId === 'demo' && s.summary)) {
+      assert.equal(s.progress.events, s.summary!.overview.events, `progress events in a ${s.phase} status`);
+      assert.equal(s.progress.generations, s.summary!.overview.generations);
+    }
 
     const instances = await query('demo', { kind: 'instances', query: { kind: 'task', type: 'handleRequest', limit: 5 } });
     assert.equal(instances.total, 120);
@@ -171,6 +179,18 @@ describe('trace features of the language server', () => {
     assert.equal(startup?.range.start.line, status.summary!.overview.spansStartup ? startLine : undefined);
   });
 
+  test('trace-backed findings agree with the code: many small tasks from a NewTask once per request are no task-per-iteration', async () => {
+    const status = await open('service', join(FIXTURES, 'service.trace'));
+    assert.equal(status.phase, 'done', status.error);
+    // The numbers alone would call it one: over a thousand fetch tasks from one line, median far under 1 ms.
+    const fetch = status.summary!.tasks.find((t) => t.type === 'fetch')!.sites[0];
+    assert.ok(fetch.count >= TINY_TASKS_MIN && fetch.p50Ns < TINY_TASK_P50_NS, `${fetch.count} fetch tasks, p50 ${fetch.p50Ns} ns`);
+    assert.ok(traceFindings(status.summary!, 'service.trace').some((f) => f.rule === 'task-per-iteration'));
+    // Diagnostics published for this trace (its long-capture finding names it): none says task-per-iteration.
+    const items = await until(() => [...session.diagnostics].reverse().find((d) => d.some((i) => i.diagnostics.some((x) => /service\.trace covers/.test(x.message as string)))), 'diagnostics of service.trace');
+    assert.deepEqual(items.flatMap((i) => i.diagnostics).filter((d) => d.code === 'task-per-iteration' || d.code === 'log-in-loop'), []);
+  });
+
   test('a load cancelled from the progress notification stops, and the trace opens again afterwards', async () => {
     // The cancel is queued before the worker has read anything (it starts reading only once it is up).
     await session.connection.sendRequest(TraceRequests.open.method, { uri: pathToFileURL(join(FIXTURES, 'demo.trace')).toString(), traceId: 'stopped' });
@@ -181,6 +201,25 @@ describe('trace features of the language server', () => {
     const again = await open('stopped', join(FIXTURES, 'demo.trace'));
     assert.equal(again.phase, 'done');
     assert.equal(again.summary?.tasks.find((t) => t.type === 'handleRequest')?.count, 120);
+  });
+
+  test('a truncated trace keeps its complete generations and says it is truncated; cut inside the first, a clear error', async () => {
+    const whole = readFileSync(join(FIXTURES, 'service.trace'));
+    const late = join(workspace, 'service-cut-late.trace');
+    writeFileSync(late, whole.subarray(0, Math.floor(whole.length * 0.9)));
+    const status = await open('cut-late', late);
+    assert.equal(status.phase, 'error');
+    const overview = status.summary!.overview;
+    assert.ok(overview.generations >= 1 && overview.events > 1000, `${overview.generations} generations, ${overview.events} events`);
+    assert.equal(overview.flightRecorder, false, 'a cut file is not a flight-recorder snapshot');
+    assert.equal(overview.truncatedError, status.error);
+    assert.equal(status.progress.events, overview.events);
+    const early = join(workspace, 'service-cut-early.trace');
+    writeFileSync(early, whole.subarray(0, Math.floor(whole.length * 0.3)));
+    const failed = await open('cut-early', early);
+    assert.equal(failed.phase, 'error');
+    assert.equal(failed.summary, undefined, 'no summary of a lone Sync event');
+    assert.match(failed.error ?? '', /the first generation is incomplete or damaged/);
   });
 
   test('a corrupt trace fails with a clear error and the server keeps serving', async () => {

@@ -2,21 +2,20 @@
 import { statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { openTraceFile } from '../../server/src/trace/reader';
-import { TraceAnalyzer } from '../../server/src/trace/summary/analyzer';
+import { analyzeEvents } from '../../server/src/trace/summary/analyzer';
 import { QueryAnswerer } from '../../server/src/traceService/queries';
 import type { LoadedTrace } from './page';
 
-/** Reads a whole trace the way the worker does. */
+/** Reads a whole trace the way the worker does (a truncated one up to its last complete generation). */
 export async function loadTrace(path: string): Promise<LoadedTrace> {
-  const trace = await openTraceFile(path);
   const totalBytes = statSync(path).size;
-  const analyzer = new TraceAnalyzer(trace.goVersion, totalBytes);
-  await trace.forEach((ev) => analyzer.add(ev));
-  analyzer.finish();
+  // A truncated file keeps its complete generations and ends in the error phase, as in the worker.
+  const analyzer = await analyzeEvents(await openTraceFile(path), totalBytes);
   const summary = analyzer.summary();
+  const error = summary.overview.truncatedError;
   return {
     status: {
-      traceId: 'test', uri: pathToFileURL(path).toString(), phase: 'done', summary,
+      traceId: 'test', uri: pathToFileURL(path).toString(), phase: error === undefined ? 'done' : 'error', summary, error,
       progress: { bytesRead: totalBytes, totalBytes, generations: summary.overview.generations, events: summary.overview.events },
     },
     answerer: new QueryAnswerer(analyzer),

@@ -161,9 +161,9 @@ describe('trace viewer webview', () => {
     await page.keyboard.press('Escape');
     await details.getByText('Nothing selected.').waitFor();
     // A click selects too: the first span of that proc lane lies at the left edge of the plot (after the
-    // 160 px of lane labels), in the state row under the GC lane (one 14 px row).
+    // 160 px of lane labels), in the state row under the 18 px time axis and the GC lane (one 14 px row).
     const box = (await canvas.boundingBox())!;
-    await page.mouse.click(box.x + 161, box.y + 14 + 5);
+    await page.mouse.click(box.x + 161, box.y + 18 + 14 + 5);
     await details.getByText(firstStart, { exact: true }).waitFor();
     assert.equal(await fact('Lane'), lane);
     assert.deepEqual(viewer.violations, []);

@@ -1,7 +1,12 @@
 // Formatting shared by the views; durations, sizes and counts read as everywhere else (common/format.ts).
 import type { SourceLocation } from '../../../common/traceModel';
 
+import { formatCount } from '../../../common/format';
+
 export { formatBytes, formatCount, formatDuration } from '../../../common/format';
+
+/** A count and its noun: "1 generation", "3 generations". */
+export const countOf = (n: number, noun: string): string => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 export function formatPercent(part: number, whole: number): string {
   return whole > 0 ? `${trim((100 * part) / whole)}%` : '–';

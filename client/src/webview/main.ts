@@ -5,8 +5,8 @@ import { DEFAULT_CAPTURE_WINDOW_SECONDS } from '../../../common/settings';
 import type { SourceLocation, TraceSummary } from '../../../common/traceModel';
 import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
 import { h, replaceChildren } from './dom';
-import { formatBytes, formatPercent } from './format';
-import { INITIAL_STATE, type FromWebview, type ToWebview, type ViewerState, type ViewId } from './messages';
+import { countOf, formatBytes, formatPercent } from './format';
+import { INITIAL_STATE, type FromWebview, type TimelineFocus, type ToWebview, type ViewerState, type ViewId } from './messages';
 import { blockingView } from './views/blocking';
 import type { ViewContext } from './views/context';
 import { goroutinesView } from './views/goroutines';
@@ -54,7 +54,14 @@ function context(summary: TraceSummary, current: TraceStatus): ViewContext {
     status: current, summary, captureWindowSeconds, state, saveState, rerender: render,
     reveal: (location: SourceLocation, frame?: 'frame') => vscode.postMessage({ type: 'reveal', location, annotation: frame === undefined }),
     query,
+    showInTimeline,
   };
+}
+
+function showInTimeline(focus: TimelineFocus): void {
+  saveState((s) => { s.view = 'timeline'; s.timelineFocus = focus; });
+  render();
+  timeline?.show(focus);
 }
 
 function renderHeader(current: TraceStatus): void {
@@ -105,7 +112,12 @@ function render(): void {
     return;
   }
   const ctx = context(summary, status);
-  const errorBanner = status.error ? h('p', { className: 'error', attrs: { role: 'alert' } }, `Loading stopped with an error: ${status.error}`) : null;
+  // A truncated file's error is explained once, by the overview; other views get a short pointer to it.
+  const truncated = summary.overview.truncatedError !== undefined && status.error === summary.overview.truncatedError;
+  const errorBanner = !status.error || (truncated && state.view === 'overview') ? null
+    : h('p', { className: 'error', attrs: { role: 'alert' } }, truncated
+      ? `This file is truncated: the views show its ${countOf(summary.overview.generations, 'complete generation')} (see the overview).`
+      : `Loading stopped with an error: ${status.error}`);
   let view: HTMLElement;
   switch (state.view) {
     case 'overview': view = overviewView(ctx); break;

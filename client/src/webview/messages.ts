@@ -25,6 +25,15 @@ export type ToWebview =
   /** The answer to a reveal: where it went, or why it could not. */
   | { type: 'revealed'; note: string };
 
+/** What "Show in timeline" asks for: a window, goroutine lanes pinned under the GC lane, spans outlined on them. */
+export interface TimelineFocus {
+  label: string;
+  startNs: number;
+  endNs: number;
+  goroutines: number[];
+  highlight: { goroutine: number; startNs: number; endNs: number }[];
+}
+
 /** What survives hiding the panel and reloading the window (getState/setState). */
 export interface ViewerState {
   /** file: URI of the trace, so the serializer can reopen it. */
@@ -34,7 +43,9 @@ export interface ViewerState {
   selected: Partial<Record<'tasks' | 'regions' | 'logs' | 'goroutines' | 'task', string>>;
   /** A call site the CodeLens asked to focus: instance tables show only its instances. */
   focusSite?: SiteKey;
-  timeline?: { startNs: number; endNs: number; firstLane: number };
+  /** fitted: the window is the whole trace and follows it while it loads (false once the user zooms or pans). */
+  timeline?: { startNs: number; endNs: number; firstLane: number; fitted?: boolean };
+  timelineFocus?: TimelineFocus;
 }
 
 export const INITIAL_STATE: ViewerState = { view: 'overview', selected: {} };

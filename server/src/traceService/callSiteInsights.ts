@@ -4,6 +4,7 @@
 // import-aware call resolution (analysis/goFile.ts).
 import type { Parser } from 'web-tree-sitter';
 import { formatCount, formatDuration } from '../../../common/format';
+import { innermostLoop } from '../analysis/loops';
 import { RUNTIME_TRACE, GoFile, type TraceCall } from '../analysis/goFile';
 import { percentChange, type LatencyComparison, type TraceComparison } from '../../../common/traceComparison';
 import type { LatencyStats, SourceLocation, TraceSummary } from '../../../common/traceModel';
@@ -140,7 +141,28 @@ export const RULES = { noisyLog: 'log-in-loop', tinyTasks: 'task-per-iteration',
 
 export interface TraceFinding { site: SourceLocation; rule: string; message: string }
 
-/** Sites where the trace shows a rule's problem in numbers. */
+/** The calls each trace-backed rule is about; the lint reports them only inside a hot loop. */
+const LOOP_RULE_CALLS: Record<string, readonly string[]> = { [RULES.noisyLog]: ['Log', 'Logf'], [RULES.tinyTasks]: ['NewTask'] };
+
+/**
+ * Whether the code agrees with a trace finding under a lint rule's id: the rule's call is on the
+ * line (0-based) and runs in a hot loop, as the lint itself requires. A NewTask once per request
+ * makes many small tasks too, and that is right: it must not be called a task per iteration.
+ */
+export function codeAgrees(parser: Parser, text: string, rule: string, line: number): boolean {
+  const names = LOOP_RULE_CALLS[rule];
+  if (names === undefined) return true;
+  const tree = parser.parse(text);
+  if (!tree) return false;
+  try {
+    return new GoFile(tree, text).calls.some((call) => call.pkg === RUNTIME_TRACE && names.includes(call.name)
+      && call.node.startPosition.row <= line && line <= call.node.endPosition.row && innermostLoop(call.node, text)?.kind === 'hot');
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Sites where the trace shows a rule's problem in numbers (publish them only where codeAgrees). */
 export function traceFindings(summary: TraceSummary, traceName: string): TraceFinding[] {
   const findings: TraceFinding[] = [];
   const events = summary.overview.events;

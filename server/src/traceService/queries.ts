@@ -13,7 +13,7 @@ export class QueryAnswerer {
   answer(query: ViewerQuery): ViewerQueryResult[ViewerQuery['kind']] {
     switch (query.kind) {
       case 'instances': return this.analyzer.instances(query.query);
-      case 'task': return this.analyzer.task(query.id) ?? null;
+      case 'task': return this.analyzer.task(query.id, query.parent) ?? null;
       case 'timeline': return this.lanes.refresh(this.analyzer.timeline).query(this.analyzer.timeline, query.query);
     }
   }

@@ -3,10 +3,10 @@
 // Summaries go out while the file streams in (first view), throttled.
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ReadProgress } from '../trace/event';
+import { TraceError, type ReadProgress } from '../trace/event';
 import { keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
 import { openTraceFile } from '../trace/reader';
-import { TraceAnalyzer } from '../trace/summary/analyzer';
+import { TraceAnalyzer, truncatedInFirstGeneration } from '../trace/summary/analyzer';
 import type { LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
 import { QueryAnswerer } from './queries';
 import type { FromWorker, ToWorker, WorkerInput } from './traceWorkerProtocol';
@@ -48,13 +48,21 @@ port.on('message', (message: ToWorker) => {
   }
 });
 
+/**
+ * Progress as the views count it: bytes from the reader, events and generations from the analyzer
+ * (the reader counts events it has read ahead, which the views do not show yet).
+ */
+function progressOf(counted: TraceAnalyzer): LoadProgress {
+  return { ...progress, events: counted.eventCount, generations: counted.generationCount };
+}
+
 async function load(): Promise<void> {
   progress.totalBytes = statSync(path).size;
   let nextSummary = 0;
   try {
     const trace = await openTraceFile(path, {
       signal: abort.signal,
-      onProgress: (p: ReadProgress) => { progress.bytesRead = p.bytesRead; progress.totalBytes = p.totalBytes; progress.generations = p.generations; progress.events = p.events; },
+      onProgress: (p: ReadProgress) => { progress.bytesRead = p.bytesRead; progress.totalBytes = p.totalBytes; },
     });
     const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes);
     analyzer = loading;
@@ -63,22 +71,23 @@ async function load(): Promise<void> {
     await trace.forEach((ev) => loading.add(ev), () => {
       const began = Date.now();
       if (began < nextSummary) return;
-      send({ type: 'status', phase: 'loading', progress, summary: loading.summary() });
+      send({ type: 'status', phase: 'loading', progress: progressOf(loading), summary: loading.summary() });
       const cost = Date.now() - began;
       nextSummary = Date.now() + Math.max(SUMMARY_INTERVAL_MS, SUMMARY_COST_FACTOR * cost);
     });
     loading.finish();
-    send({ type: 'status', phase: 'done', progress, summary: loading.summary() });
+    send({ type: 'status', phase: 'done', progress: progressOf(loading), summary: loading.summary() });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (analyzer && analyzer.eventCount > 0) {
-      // Keep every complete generation, as Go does, and say why the rest is missing.
-      const cancelled = abort.signal.aborted;
-      analyzer.finish(cancelled ? undefined : error instanceof Error ? error : new Error(message));
-      send({ type: 'status', phase: cancelled ? 'cancelled' : 'error', progress, summary: analyzer.summary(), error: cancelled ? undefined : message });
+    const cancelled = abort.signal.aborted;
+    const failure = error instanceof Error ? error : new Error(String(error));
+    // Stopped by the user: keep what was read. Failed: keep every complete generation, as Go does, and say why the rest is missing.
+    if (analyzer && (cancelled ? analyzer.eventCount > 0 : analyzer.generationCount > 0)) {
+      analyzer.finish(cancelled ? undefined : failure);
+      send({ type: 'status', phase: cancelled ? 'cancelled' : 'error', progress: progressOf(analyzer), summary: analyzer.summary(), error: cancelled ? undefined : failure.message });
     } else {
+      const message = failure instanceof TraceError && analyzer ? truncatedInFirstGeneration(failure).message : failure.message;
       answerer = undefined;
-      send({ type: 'status', phase: abort.signal.aborted ? 'cancelled' : 'error', progress, error: message });
+      send({ type: 'status', phase: cancelled ? 'cancelled' : 'error', progress, error: message });
     }
   }
 }

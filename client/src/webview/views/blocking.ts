@@ -7,9 +7,19 @@ import { dataTable } from './table';
 
 const ENTRIES_SHOWN = 100;
 
-/** The innermost frame of the program itself: main or a module path (which has a dot in its first element), not the standard library. */
-function userFrame(entry: BlockingProfileEntry): SourceLocation | undefined {
-  return entry.frames.find((f) => f.function.startsWith('main.') || (f.function.includes('/') && f.function.split('/')[0].includes('.'))) ?? entry.frames[0];
+/**
+ * The innermost frame of the program itself: main or a module path (which has a dot in its first
+ * element), not the runtime or the standard library; undefined for a stack with none (runtime or
+ * standard-library goroutines), which is said in words instead of repeating a runtime frame.
+ */
+function programFrame(entry: BlockingProfileEntry): SourceLocation | undefined {
+  return entry.frames.find((f) => f.function.startsWith('main.') || (f.function.includes('/') && f.function.split('/')[0].includes('.')));
+}
+
+/** What the From column says for a stack without a program frame: the function its goroutine started in. */
+function noProgramFrame(entry: BlockingProfileEntry): string {
+  const outermost = entry.frames[entry.frames.length - 1];
+  return outermost ? `none (goroutine of ${outermost.function})` : 'none (no stack)';
 }
 
 export function blockingView(ctx: ViewContext): HTMLElement {
@@ -23,6 +33,7 @@ export function blockingView(ctx: ViewContext): HTMLElement {
 function profileSection(ctx: ViewContext, profile: BlockingProfile): HTMLElement {
   const stack = h('div', { className: 'stack' });
   const entries = [...profile.entries].sort((a, b) => b.totalNs - a.totalNs).slice(0, ENTRIES_SHOWN);
+  const shown = entries.length < profile.entries.length ? ` (the ${formatCount(entries.length)} largest of ${formatCount(profile.entries.length)})` : '';
   const showStack = (entry: BlockingProfileEntry): void => {
     stack.replaceChildren(h('ol', { className: 'frames', attrs: { 'aria-label': 'Stack, innermost frame first' } },
       ...entry.frames.map((frame) => h('li', {}, linkButton(`${frame.function}  ${siteLabel(frame)}`, siteTitle(frame), () => ctx.reveal(frame, 'frame'))))));
@@ -30,14 +41,15 @@ function profileSection(ctx: ViewContext, profile: BlockingProfile): HTMLElement
   return h('section', { attrs: { 'aria-label': `${profile.reason} blocking` } },
     h('h2', {}, `${profile.reason}: ${formatDuration(profile.totalNs)}`),
     dataTable<BlockingProfileEntry>({
-      caption: `Stacks blocked on ${profile.reason}`, rows: entries, key: (e) => e.frames.map(siteLabel).join('|'), sortColumn: 2,
+      caption: `Stacks blocked on ${profile.reason}${shown}`, rows: entries, key: (e) => e.frames.map(siteLabel).join('|'), sortColumn: 2,
       columns: [
         { header: 'Blocked in', value: (e) => e.frames[0]?.function ?? '', cell: (e) => e.frames[0]?.function ?? '(no stack)' },
         {
-          header: 'From (program frame)', value: (e) => userFrame(e)?.function ?? '',
+          header: 'From (program frame)', value: (e) => programFrame(e)?.function ?? noProgramFrame(e),
           cell: (e) => {
-            const frame = userFrame(e);
-            return frame ? linkButton(`${frame.function} ${siteLabel(frame)}`, siteTitle(frame), () => ctx.reveal(frame, 'frame')) : '–';
+            const frame = programFrame(e);
+            return frame ? linkButton(`${frame.function} ${siteLabel(frame)}`, siteTitle(frame), () => ctx.reveal(frame, 'frame'))
+              : h('span', { className: 'muted' }, noProgramFrame(e));
           },
         },
         { header: 'Total', value: (e) => e.totalNs, cell: (e) => formatDuration(e.totalNs), numeric: true },

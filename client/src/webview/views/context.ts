@@ -1,7 +1,7 @@
 // What every view gets from the viewer shell.
 import type { SourceLocation, TraceSummary } from '../../../../common/traceModel';
 import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../../common/traceProtocol';
-import type { ViewerState } from '../messages';
+import type { TimelineFocus, ViewerState } from '../messages';
 
 export interface ViewContext {
   status: TraceStatus;
@@ -14,4 +14,6 @@ export interface ViewContext {
   query<Q extends ViewerQuery>(query: Q): Promise<ViewerQueryResult[Q['kind']]>;
   /** Re-render the current view (after a selection change). */
   rerender(): void;
+  /** Switches to the timeline, zoomed to an instance with its goroutines pinned and its spans outlined. */
+  showInTimeline(focus: TimelineFocus): void;
 }

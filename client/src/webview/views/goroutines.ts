@@ -3,6 +3,7 @@ import type { BlockReason, GoroutineSummary } from '../../../../common/traceMode
 import { h, linkButton } from '../dom';
 import { formatCount, formatDuration, siteLabel, siteTitle } from '../format';
 import type { ViewContext } from './context';
+import { goroutineFocus, timelineColumn } from './showInTimeline';
 import { dataTable, type Column } from './table';
 
 const REASONS: BlockReason[] = ['sync', 'net', 'syscall', 'sched', 'other'];
@@ -67,6 +68,7 @@ export function goroutinesView(ctx: ViewContext): HTMLElement {
           cell: (g) => (g.createdAt ? linkButton(siteLabel(g.createdAt), siteTitle(g.createdAt), () => g.createdAt && ctx.reveal(g.createdAt, 'frame')) : '–'),
         },
         ...timeColumns<GoroutineSummary>((g) => g),
+        timelineColumn<GoroutineSummary>(ctx, (g) => goroutineFocus(ctx, g)),
       ],
       onActivate: (g) => g.createdAt && ctx.reveal(g.createdAt, 'frame'),
     }));

@@ -4,6 +4,7 @@ import type { InstanceList, InstanceQuery, LogInstance, RegionInstance, TaskDeta
 import { h, linkButton, replaceChildren, type Child } from '../dom';
 import { formatCount, formatDuration, siteLabel, siteTitle } from '../format';
 import type { ViewContext } from './context';
+import { regionFocus, taskFocus, timelineColumn } from './showInTimeline';
 import { dataTable, type Column } from './table';
 
 /** A section that fills itself once the server answers. */
@@ -22,9 +23,18 @@ export function instanceSection(ctx: ViewContext, query: InstanceQuery): HTMLEle
     const caption = `${query.kind === 'task' ? 'Tasks' : 'Regions'} “${query.type}”${where}: ${describe(list)}`;
     if (query.kind === 'region') return [regionTable(ctx, list.instances as RegionInstance[], caption)];
     const detail = h('div', { className: 'task-detail' });
-    const showTask = (task: TaskInstance): void => {
+    /** Shows a task's detail where the user looks: scrolled into view, its heading focused (the list above can be long). */
+    const showTask = (task: TaskRef, reveal = true): void => {
       ctx.saveState((s) => { s.selected.task = String(task.id); });
-      replaceChildren(detail, loading(ctx.query({ kind: 'task', id: task.id }), (d) => taskDetail(ctx, d)));
+      replaceChildren(detail, loading(ctx.query({ kind: 'task', id: task.id, parent: task.listedBy }), (d) => {
+        if (reveal) {
+          requestAnimationFrame(() => {
+            detail.querySelector<HTMLElement>('h3')?.focus({ preventScroll: true });
+            detail.scrollIntoView({ block: 'start' });
+          });
+        }
+        return taskDetail(ctx, d, showTask);
+      }));
     };
     const tasks = list.instances as TaskInstance[];
     const table = dataTable<TaskInstance>({
@@ -33,12 +43,12 @@ export function instanceSection(ctx: ViewContext, query: InstanceQuery): HTMLEle
         { header: 'Task ID', value: (t) => t.id, numeric: true },
         startColumn<TaskInstance>(ctx), durationColumn<TaskInstance>(),
         { header: 'Goroutines', value: (t) => t.goroutines.length, cell: (t) => t.goroutines.join(', '), numeric: true },
-        siteColumn<TaskInstance>(ctx),
+        siteColumn<TaskInstance>(ctx), timelineColumn<TaskInstance>(ctx, (t) => taskFocus(ctx, t)),
       ],
       onActivate: showTask,
     });
     const previous = tasks.find((t) => String(t.id) === ctx.state.selected.task);
-    if (previous) showTask(previous);
+    if (previous) showTask(previous, false);
     return [table, detail];
   });
 }
@@ -49,14 +59,29 @@ function describe(list: InstanceList<unknown>): string {
   return `${formatCount(shown)} of ${formatCount(list.total)} (the slowest and an even sample of the rest)`;
 }
 
-function taskDetail(ctx: ViewContext, detail: TaskDetail | null): Child[] {
-  if (!detail) return [h('p', { className: 'muted' }, 'This task is not in the trace.')];
+/** A task to show; listedBy is the task whose detail listed it as a child (which keeps its detail). */
+interface TaskRef { id: number; listedBy?: number }
+
+function taskDetail(ctx: ViewContext, detail: TaskDetail | null, showTask: (task: TaskRef) => void): Child[] {
+  if (!detail) return [h('p', { className: 'muted' }, 'This task is not in the trace (only the slowest tasks and a sample of the rest are kept).')];
   const { task } = detail;
   return [
-    h('h3', {}, `Task ${task.id} “${task.type}”`, task.durationNs === undefined ? ' (incomplete in this trace)' : ` — ${formatDuration(task.durationNs)}`),
-    task.parent > 0 ? h('p', {}, `Child of task ${task.parent}.`) : null,
-    detail.allChildrenKept ? null : h('p', { className: 'muted' }, 'This task had more regions or logs than the viewer keeps per task; some are left out.'),
-    regionTable(ctx, detail.regions, `Regions in task ${task.id}`),
+    h('h3', { attrs: { tabindex: -1 } }, `Task ${task.id} “${task.type}”`, task.durationNs === undefined ? ' (incomplete in this trace)' : ` — ${formatDuration(task.durationNs)}`),
+    task.parent > 0 ? h('p', {}, 'Child of ', linkButton(`task ${task.parent}`, `Show task ${task.parent}`, () => showTask({ id: task.parent })), '.') : null,
+    detail.allChildrenKept ? null : h('p', { className: 'muted' }, 'This task had more regions, logs or child tasks than the viewer keeps per task; some are left out.'),
+    dataTable<TaskInstance>({
+      caption: `Child tasks of task ${task.id}`, rows: detail.children, key: (t) => String(t.id),
+      columns: [
+        { header: 'Task ID', value: (t) => t.id, numeric: true },
+        { header: 'Type', value: (t) => t.type },
+        startColumn<TaskInstance>(ctx), durationColumn<TaskInstance>(),
+        { header: 'Goroutines', value: (t) => t.goroutines.length, cell: (t) => t.goroutines.join(', '), numeric: true },
+        timelineColumn<TaskInstance>(ctx, (t) => taskFocus(ctx, t, task.id)),
+      ],
+      onActivate: (t) => showTask({ id: t.id, listedBy: task.id }),
+      emptyText: 'No child tasks.',
+    }),
+    regionTable(ctx, detail.regions, `Regions in task ${task.id}, as they nest`),
     logTable(ctx, detail.logs, `Logs in task ${task.id}`),
   ];
 }
@@ -68,6 +93,7 @@ function regionTable(ctx: ViewContext, regions: RegionInstance[], caption: strin
       { header: 'Region', value: (r) => r.type, cell: (r) => `${'· '.repeat(r.depth)}${r.type}` },
       { header: 'Goroutine', value: (r) => r.goroutine, numeric: true },
       startColumn<RegionInstance>(ctx), durationColumn<RegionInstance>(), siteColumn<RegionInstance>(ctx),
+      timelineColumn<RegionInstance>(ctx, (r) => regionFocus(ctx, r)),
     ],
     onActivate: (r) => r.site && ctx.reveal(r.site),
     emptyText: 'No regions.',

@@ -1,7 +1,7 @@
 // Overview: what the trace is, how it was captured, and what to watch out for.
-import type { LogCategoryStats } from '../../../../common/traceModel';
+import type { LogCategoryStats, TraceOverview } from '../../../../common/traceModel';
 import { h, linkButton, replaceChildren } from '../dom';
-import { formatBytes, formatCount, formatDuration, formatPercent, siteLabel, siteTitle } from '../format';
+import { countOf, formatBytes, formatCount, formatDuration, formatPercent, siteLabel, siteTitle } from '../format';
 import type { ViewContext } from './context';
 import { dataTable } from './table';
 
@@ -18,7 +18,7 @@ export function overviewView(ctx: ViewContext): HTMLElement {
     ['GC cycles', formatCount(o.gcCount)],
     ['GC pause total', `${formatDuration(o.gcPauseNs)} (${formatPercent(o.gcPauseNs, o.durationNs)} of the trace)`],
     ['Peak heap', formatBytes(o.peakHeapBytes)],
-    ['Capture', o.flightRecorder ? 'flight recorder snapshot' : 'trace.Start … Stop'],
+    ['Capture', captureKind(o)],
   ];
   const warnings: HTMLElement[] = [];
   const windowNs = ctx.captureWindowSeconds * 1e9;
@@ -31,7 +31,11 @@ export function overviewView(ctx: ViewContext): HTMLElement {
     warnings.push(h('p', { className: 'warning', attrs: { role: 'note' } },
       'The capture includes program start-up: initialisation work shows up beside steady-state behaviour.'));
   }
-  if (o.truncatedError) warnings.push(h('p', { className: 'error', attrs: { role: 'alert' } }, `The file ends badly after ${formatCount(o.generations)} complete generations: ${o.truncatedError}`));
+  if (o.truncatedError) {
+    warnings.push(h('p', { className: 'error', attrs: { role: 'alert' } },
+      `This file is truncated or damaged after ${countOf(o.generations, 'complete generation')}: `
+      + `every view shows those generations only, as go tool trace does. The reader stopped with: ${o.truncatedError}`));
+  }
 
   const logs = h('section', { attrs: { 'aria-label': 'Logs' } });
   const renderLogs = (): void => {
@@ -69,4 +73,9 @@ export function overviewView(ctx: ViewContext): HTMLElement {
     ...warnings,
     h('dl', { className: 'facts' }, ...facts.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
     logs);
+}
+
+function captureKind(o: TraceOverview): string {
+  const how = o.flightRecorder ? 'flight recorder snapshot' : 'trace.Start … Stop';
+  return o.truncatedError === undefined ? how : `${how}, truncated (${countOf(o.generations, 'complete generation')} shown)`;
 }

@@ -46,7 +46,15 @@ export function dataTable<T>(options: TableOptions<T>): HTMLElement {
       }, h('button', {
         className: 'sort',
         attrs: { type: 'button', title: `Sort by ${column.header}` },
-        on: { click: () => { descending = sorted ? !descending : true; sortColumn = index; render(); } },
+        on: {
+          click: () => {
+            descending = sorted ? !descending : true;
+            sortColumn = index;
+            render();
+            // The header was rebuilt: keep focus on it (Enter or a click would otherwise drop it to the page body).
+            table.querySelectorAll<HTMLButtonElement>('thead button.sort')[index]?.focus();
+          },
+        },
       }, column.header, sorted ? (descending ? ' ▾' : ' ▴') : ''));
     });
     const selectedIndex = Math.max(0, rows.findIndex((row) => options.key(row) === options.selectedKey));

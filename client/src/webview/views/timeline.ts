@@ -8,7 +8,9 @@
 import { PACKED_STRIDE, unpackLane, type Lane, type PackedLane, type PackedTimelineSlice, type TimelineSpan } from '../../../../common/traceModel';
 import { h, replaceChildren } from '../dom';
 import { formatCount, formatDuration } from '../format';
+import type { TimelineFocus } from '../messages';
 import type { ViewContext } from './context';
+import { AXIS_HEIGHT, clippedSpan, drawAxis, laneRangeText, LaneScrollbar, legend } from './timelineFrame';
 
 const LABEL_WIDTH = 160;
 const STATE_HEIGHT = 10;
@@ -33,6 +35,15 @@ export class TimelineView {
   private ctx: ViewContext;
   private startNs = 0;
   private endNs = 0;
+  /** The window shows the whole trace and follows it as more loads, until the user zooms or pans. */
+  private fitted = true;
+  private readonly scrollbar: LaneScrollbar;
+  private legend: HTMLElement;
+  /** "Show in timeline": its goroutines' lanes pinned under the GC lane, its spans outlined. */
+  private focus?: TimelineFocus;
+  private readonly focusBar: HTMLElement;
+  /** Vertical wheel movement not yet worth a whole lane. */
+  private wheelLanes = 0;
   /** Display index of the lane at the top, under the pinned GC lane (vertical scrolling is by lane, so 100 000 goroutines cost nothing). */
   private firstLane = 1;
   private totalLanes = 0;
@@ -68,32 +79,76 @@ export class TimelineView {
     const toolbar = h('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Timeline controls' } },
       button('−', 'Zoom out', () => this.zoom(2, 0.5)), button('+', 'Zoom in', () => this.zoom(0.5, 0.5)),
       button('⤢', 'Show the whole trace', () => this.reset()), this.status);
-    this.element = h('div', { className: 'view timeline' }, h('h1', {}, 'Timeline'), toolbar, h('div', { className: 'canvas-wrap' }, this.canvas), this.details);
+    this.scrollbar = new LaneScrollbar(STATE_HEIGHT + LANE_GAP, (lane) => { if (lane !== this.firstLane) this.scroll(lane - this.firstLane); });
+    this.legend = legend(legendEntries(themeColors(document.body)));
+    this.focusBar = h('div', { className: 'timeline-focus', attrs: { role: 'status' } });
+    this.element = h('div', { className: 'view timeline' }, h('h1', {}, 'Timeline'), toolbar, this.legend, this.focusBar,
+      h('div', { className: 'canvas-wrap' }, this.canvas, this.scrollbar.element), this.details);
     this.attachInput();
     new ResizeObserver(() => this.resize()).observe(this.canvas);
     // VS Code swaps the theme by changing the body's class and the variables on <html>.
-    const themeChanged = new MutationObserver(() => { this.colors = undefined; this.requestFrame(); });
+    const themeChanged = new MutationObserver(() => {
+      this.colors = undefined;
+      this.legend.replaceWith((this.legend = legend(legendEntries(themeColors(document.body)))));
+      this.requestFrame();
+    });
     themeChanged.observe(document.body, { attributes: true, attributeFilter: ['class'] });
     themeChanged.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
+    this.setFocus(ctx.state.timelineFocus);
     const saved = ctx.state.timeline;
-    if (saved && saved.endNs > saved.startNs) {
+    if (saved && saved.endNs > saved.startNs && saved.fitted === false) {
       this.startNs = saved.startNs;
       this.endNs = saved.endNs;
       this.firstLane = Math.max(1, saved.firstLane);
-    } else this.reset(false);
+      this.fitted = false;
+    } else {
+      this.reset(false);
+      this.firstLane = Math.max(1, saved?.firstLane ?? 1);
+    }
   }
 
-  /** New data arrived (more of the trace loaded): keep the window, fetch again. */
+  /**
+   * New data arrived (more of the trace loaded): a window the user chose stays; a fitted one
+   * grows to the whole trace (opened while loading, the timeline would keep the part loaded then).
+   */
   update(ctx: ViewContext): void {
     this.ctx = ctx;
-    if (this.endNs <= this.startNs) this.reset(false);
+    if (this.fitted || this.endNs <= this.startNs) this.fitWholeTrace();
     this.changed();
   }
 
-  private reset(notify = true): void {
+  /** Zooms to an instance (a tenth of its length to spare on each side), pins its goroutines and outlines its spans. */
+  show(focus: TimelineFocus): void {
+    const margin = Math.max(MIN_SPAN_NS, (focus.endNs - focus.startNs) / 10);
+    this.startNs = focus.startNs - margin;
+    this.endNs = focus.endNs + margin;
+    this.fitted = false;
+    this.selection = undefined;
+    this.setFocus(focus);
+    this.changed();
+  }
+
+  private setFocus(focus: TimelineFocus | undefined): void {
+    this.focus = focus;
+    this.ctx.saveState((s) => { s.timelineFocus = focus; });
+    if (!focus) {
+      replaceChildren(this.focusBar);
+      return;
+    }
+    const lanes = focus.goroutines.map((g) => `G${g}`).join(', ');
+    replaceChildren(this.focusBar, `Showing ${focus.label}; pinned under GC: ${lanes || 'no goroutine lanes'}. `,
+      h('button', { attrs: { type: 'button' }, on: { click: () => { this.setFocus(undefined); this.changed(); } } }, 'Unpin'));
+  }
+
+  private fitWholeTrace(): void {
     const o = this.ctx.summary.overview;
     this.startNs = o.startNs;
     this.endNs = Math.max(o.endNs, o.startNs + MIN_SPAN_NS);
+    this.fitted = true;
+  }
+
+  private reset(notify = true): void {
+    this.fitWholeTrace();
     this.firstLane = 1;
     if (notify) this.changed();
   }
@@ -108,6 +163,7 @@ export class TimelineView {
     const span = this.endNs - this.startNs;
     const pivot = this.startNs + span * anchor;
     const next = Math.max(MIN_SPAN_NS, span * factor);
+    this.fitted = false;
     this.startNs = pivot - next * anchor;
     this.endNs = this.startNs + next;
     this.changed();
@@ -115,6 +171,7 @@ export class TimelineView {
 
   pan(fraction: number): void {
     const delta = (this.endNs - this.startNs) * fraction;
+    this.fitted = false;
     this.startNs += delta;
     this.endNs += delta;
     this.changed(!this.windowFetched());
@@ -132,7 +189,7 @@ export class TimelineView {
     return Math.abs(q.resolutionNs - resolution) <= resolution * 1e-9 && q.startNs <= this.startNs - span / 4 && q.endNs >= this.endNs + span / 4;
   }
 
-  private get visibleLanes(): number { return Math.ceil(this.size.height / (STATE_HEIGHT + LANE_GAP)); }
+  private get visibleLanes(): number { return Math.ceil((this.size.height - AXIS_HEIGHT) / (STATE_HEIGHT + LANE_GAP)); }
 
   private scroll(lanes: number): void {
     this.firstLane = Math.max(1, Math.min(Math.max(1, this.totalLanes - 1), this.firstLane + lanes));
@@ -142,7 +199,7 @@ export class TimelineView {
 
   private changed(fetch = true): void {
     if (fetch) this.stale = true;
-    this.ctx.saveState((s) => { s.timeline = { startNs: this.startNs, endNs: this.endNs, firstLane: this.firstLane }; });
+    this.ctx.saveState((s) => { s.timeline = { startNs: this.startNs, endNs: this.endNs, firstLane: this.firstLane, fitted: this.fitted }; });
     this.requestFrame();
     if (fetch) this.fetch();
   }
@@ -159,7 +216,7 @@ export class TimelineView {
     const from = Math.max(1, this.firstLane - margin);
     const lanes = [0];
     for (let i = from; i < this.firstLane + visible + margin; i++) lanes.push(i);
-    const query = { startNs: this.startNs - span / 2, endNs: this.endNs + span / 2, resolutionNs: this.sliceResolutionNs, lanes };
+    const query = { startNs: this.startNs - span / 2, endNs: this.endNs + span / 2, resolutionNs: this.sliceResolutionNs, lanes, goroutines: this.focus?.goroutines };
     this.ctx.query({ kind: 'timeline', query }).then(
       (slice) => { this.slice = slice; this.totalLanes = slice.totalLanes; this.relayout(); },
       (error: unknown) => { this.status.textContent = `Timeline unavailable: ${String(error)}`; },
@@ -282,16 +339,23 @@ export class TimelineView {
     for (let i = 0; i < stwBands.length; i += 2) {
       const x0 = Math.max(LABEL_WIDTH, x(stwBands[i]));
       const x1 = Math.min(width, x(stwBands[i + 1]));
-      if (x1 >= x0) g.fillRect(x0, 0, Math.max(1, x1 - x0), height);
+      if (x1 >= x0) g.fillRect(x0, AXIS_HEIGHT, Math.max(1, x1 - x0), height - AXIS_HEIGHT);
     }
+    this.drawFocus(g, placed, x, colors);
     const selected = this.selection && placed.find((p) => p.layout === this.selection?.layout);
-    if (this.selection && selected) {
+    const outline = this.selection && selected && clippedSpan(x(this.selection.span.startNs), x(this.selection.span.endNs), LABEL_WIDTH, width);
+    if (this.selection && selected && outline) {
       const { span } = this.selection;
       const y = span.category === 'region' ? selected.top + STATE_HEIGHT + span.depth * DEPTH_HEIGHT : selected.top;
       g.strokeStyle = colors.focus;
       g.lineWidth = 2;
-      g.strokeRect(Math.max(LABEL_WIDTH, x(span.startNs)) - 1, y - 1, Math.max(3, x(span.endNs) - x(span.startNs)) + 2, (span.category === 'region' ? DEPTH_HEIGHT - 2 : STATE_HEIGHT - 1) + 2);
+      g.strokeRect(outline.x - 1, y - 1, Math.max(3, outline.width) + 2, (span.category === 'region' ? DEPTH_HEIGHT - 2 : STATE_HEIGHT - 1) + 2);
     }
+    // Where the outline is (x from, x to, then the span's start and end ns), for tests that check one against the other.
+    this.canvas.dataset.selection = outline && this.selection ? `${outline.x} ${outline.x + outline.width} ${this.selection.span.startNs} ${this.selection.span.endNs}` : '';
+    drawAxis(g, { startNs: this.startNs, endNs: this.endNs, traceStartNs: this.ctx.summary.overview.startNs, left: LABEL_WIDTH, width, height },
+      { background: colors.background, foreground: colors.foreground, grid: colors.grid, fontFamily: colors.fontFamily });
+    g.font = `11px ${colors.fontFamily}`;
     // Lane labels last, over anything that scrolled beneath them.
     g.fillStyle = colors.background;
     g.fillRect(0, 0, LABEL_WIDTH, height);
@@ -308,23 +372,45 @@ export class TimelineView {
     this.frameTimes.push(elapsed);
     if (this.frameTimes.length > 120) this.frameTimes.shift();
     this.canvas.dataset.lastFrameMs = elapsed.toFixed(3);
+    this.canvas.dataset.lanes = placed.map((p) => p.layout.lane.label).join('|');
     const spans = placed.reduce((n, p) => n + p.layout.count, 0);
     const lastLane = placed.length > 0 ? placed[placed.length - 1].layout.index : 0;
-    this.status.textContent = `${formatDuration(this.endNs - this.startNs)} visible · lanes ${formatCount(this.firstLane)}–${formatCount(lastLane)} of ${formatCount(Math.max(0, this.totalLanes - 1))} · ${formatCount(spans)} spans · frame ${elapsed.toFixed(1)} ms`;
+    const lanes = laneRangeText(this.firstLane, lastLane, this.totalLanes, formatCount);
+    this.status.textContent = this.slice
+      ? `${formatDuration(this.endNs - this.startNs)} visible · ${lanes} · ${formatCount(spans)} spans · frame ${elapsed.toFixed(1)} ms`
+      : 'Loading timeline…';
+    this.scrollbar.update(this.totalLanes - 1, this.firstLane);
     return elapsed;
   }
 
-  /** The lanes on screen and their y: the GC lane pinned on top, then from firstLane down. */
+  /** The lanes on screen and their y: the GC lane pinned on top, then the focus's goroutines, then from firstLane down. */
   private placed(height: number): { layout: LaneLayout; top: number }[] {
     const out: { layout: LaneLayout; top: number }[] = [];
-    let top = 0;
-    for (const layout of this.layout) {
-      if (layout.index !== 0 && layout.index < this.firstLane) continue;
+    let top = AXIS_HEIGHT;
+    const pinned = new Set(this.focus?.goroutines);
+    const isPinned = (l: LaneLayout): boolean => l.lane.kind === 'goroutine' && pinned.has(l.lane.id);
+    const order = [...this.layout.filter((l) => l.index === 0), ...this.layout.filter(isPinned), ...this.layout.filter((l) => l.index >= this.firstLane && !isPinned(l))];
+    for (const layout of order) {
       if (top > height) break;
       out.push({ layout, top });
       top += layout.height;
     }
     return out;
+  }
+
+  /** Outlines the focus's spans (a task's or region's time on each of its goroutines) across their lanes. */
+  private drawFocus(g: CanvasRenderingContext2D, placed: { layout: LaneLayout; top: number }[], x: (ns: number) => number, colors: Colors): void {
+    if (!this.focus) return;
+    g.strokeStyle = colors.focus;
+    g.fillStyle = colors.focusBand;
+    g.lineWidth = 1;
+    for (const mark of this.focus.highlight) {
+      const lane = placed.find((p) => p.layout.lane.kind === 'goroutine' && p.layout.lane.id === mark.goroutine);
+      const extent = lane && clippedSpan(x(mark.startNs), x(mark.endNs), LABEL_WIDTH, this.size.width);
+      if (!lane || !extent) continue;
+      g.fillRect(extent.x, lane.top, Math.max(1, extent.width), lane.layout.height - LANE_GAP);
+      g.strokeRect(extent.x + 0.5, lane.top + 0.5, Math.max(1, extent.width), lane.layout.height - LANE_GAP);
+    }
   }
 
   private hitTest(clientX: number, clientY: number): Hit | undefined {
@@ -402,14 +488,23 @@ export class TimelineView {
 
   private attachInput(): void {
     const canvas = this.canvas;
+    // The wheel scrolls lanes; with Ctrl or ⌘ (and a pinch, which arrives as one) it zooms; sideways or with Shift it pans.
     canvas.addEventListener('wheel', (event) => {
       event.preventDefault();
       if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
         this.pan((event.deltaX || event.deltaY) / this.plotWidth);
         return;
       }
-      const anchor = Math.min(1, Math.max(0, (event.offsetX - LABEL_WIDTH) / this.plotWidth));
-      this.zoom(Math.pow(1.0015, event.deltaY), anchor);
+      if (event.ctrlKey || event.metaKey) {
+        const anchor = Math.min(1, Math.max(0, (event.offsetX - LABEL_WIDTH) / this.plotWidth));
+        this.zoom(Math.pow(1.0015, event.deltaY), anchor);
+        return;
+      }
+      const pixels = event.deltaMode === WheelEvent.DOM_DELTA_LINE ? event.deltaY * 16 : event.deltaY;
+      this.wheelLanes += pixels / (STATE_HEIGHT + LANE_GAP);
+      const lanes = Math.trunc(this.wheelLanes);
+      this.wheelLanes -= lanes;
+      if (lanes !== 0) this.scroll(lanes);
     }, { passive: false });
     canvas.addEventListener('pointerdown', (event) => {
       canvas.setPointerCapture(event.pointerId);
@@ -422,6 +517,7 @@ export class TimelineView {
       const dy = event.clientY - drag.y;
       if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
       drag.moved = true;
+      this.fitted = false;
       const span = this.endNs - this.startNs;
       this.startNs = drag.startNs - dx * this.nsPerPx;
       this.endNs = this.startNs + span;
@@ -452,7 +548,7 @@ export class TimelineView {
 }
 
 interface Colors {
-  background: string; foreground: string; accent: string; focus: string; spanText: string; stwBand: string; fontFamily: string;
+  background: string; foreground: string; accent: string; focus: string; focusBand: string; spanText: string; stwBand: string; grid: string; fontFamily: string;
   running: string; runnable: string; waiting: string; syscall: string; region: string; gc: string; stw: string; mixed: string;
 }
 
@@ -466,8 +562,10 @@ function themeColors(element: Element): Colors {
     foreground,
     accent: v('--vscode-textLink-foreground', '#06c'),
     focus: v('--vscode-focusBorder', '#06c'),
+    focusBand: v('--glt-focus-band', 'rgba(0, 144, 241, 0.12)'),
     spanText: v('--vscode-button-foreground', '#fff'),
     stwBand: v('--glt-stw-band', 'rgba(220, 60, 60, 0.18)'),
+    grid: v('--glt-grid', 'rgba(128, 128, 128, 0.25)'),
     fontFamily: v('--vscode-font-family', 'sans-serif'),
     running: v('--vscode-charts-green', '#388a34'),
     runnable: v('--vscode-charts-yellow', '#bf8803'),
@@ -494,4 +592,18 @@ function spanColor(category: TimelineSpan['category'], label: string, colors: Co
         default: return colors.waiting;
       }
   }
+}
+
+/** The legend's entries: each colour the lanes use, from the same theme colours as the canvas. */
+function legendEntries(colors: Colors): { label: string; color: string; title: string }[] {
+  return [
+    { label: 'Running', color: colors.running, title: 'Goroutine running on a proc (proc lanes: busy)' },
+    { label: 'Runnable', color: colors.runnable, title: 'Goroutine ready, waiting for a proc' },
+    { label: 'Waiting', color: colors.waiting, title: 'Goroutine blocked (channel, mutex, sleep, network, …)' },
+    { label: 'Syscall', color: colors.syscall, title: 'Goroutine in a system call' },
+    { label: 'Region', color: colors.region, title: 'A trace.WithRegion / StartRegion region, nested under its goroutine' },
+    { label: 'GC', color: colors.gc, title: 'Garbage collection cycle' },
+    { label: 'Stop-the-world', color: colors.stw, title: 'Stop-the-world pause (shaded across all lanes)' },
+    { label: 'Mixed', color: colors.mixed, title: 'Several spans shorter than a pixel, merged; zoom in to separate them' },
+  ];
 }

@@ -56,6 +56,8 @@ interface TaskRecord {
   goroutines: Set<number> | undefined;
   regions: RegionInstance[];
   logs: LogInstance[];
+  /** Records of the tasks begun with this one as parent: their details live as long as the parent's. */
+  children: TaskRecord[];
   allChildrenKept: boolean;
 }
 
@@ -150,6 +152,8 @@ export class TraceAnalyzer {
 
   get isFinished(): boolean { return this.finished; }
   get eventCount(): number { return this.overview.events; }
+  /** Generations begun so far; once the reader has failed, the complete ones. */
+  get generationCount(): number { return this.overview.generations; }
 
   /** The model as of the events fed so far. */
   summary(): TraceSummary {
@@ -168,7 +172,8 @@ export class TraceAnalyzer {
         goroutines: this.goroutines.count,
         durationNs: o.endNs - o.startNs,
         procs: this.procCount,
-        flightRecorder: this.startedByFlightRecorder || (!this.sawStartTrace && o.events > 0),
+        // A file cut inside its first generation has only the opening Sync: that says nothing about how it was captured.
+        flightRecorder: this.startedByFlightRecorder || (!this.sawStartTrace && o.generations > 0),
         spansStartup: this.startupStw,
       },
       tasks: this.tasks.stats(),
@@ -198,14 +203,18 @@ export class TraceAnalyzer {
     return q.kind === 'task' ? this.tasks.instances(q.type, q.site, limit) : this.regions.instances(q.type, q.site, limit);
   }
 
-  /** One task's regions and logs, if the task is still open or among the kept instances. */
-  task(id: number): TaskDetail | undefined {
-    const record = this.openTasks.get(id) ?? this.keptTasks.get(id);
+  /**
+   * One task's regions, logs and child tasks, if the task is still open, among the kept instances, or
+   * a child of `parent` when that one is (a kept task keeps its children's details).
+   */
+  task(id: number, parent?: number): TaskDetail | undefined {
+    const record = this.taskRecord(id) ?? (parent === undefined ? undefined : this.taskRecord(parent)?.children.find((c) => c.instance.id === id));
     if (record === undefined) return undefined;
     return {
       task: { ...record.instance, goroutines: [...record.goroutines ?? []].slice(0, MAX_TASK_GOROUTINES) },
-      regions: [...record.regions],
+      regions: inNestingOrder(record.regions),
       logs: [...record.logs],
+      children: record.children.map((c) => c.instance).sort((a, b) => (a.startNs ?? -Infinity) - (b.startNs ?? -Infinity) || a.id - b.id),
       allChildrenKept: record.allChildrenKept,
     };
   }
@@ -387,15 +396,18 @@ export class TraceAnalyzer {
     const detailed = this.options.instances && this.openTasks.size < MAX_OPEN_TASK_DETAILS;
     const record: TaskRecord = {
       instance: { id, parent, type, startNs: time, goroutines: [], site },
-      goroutines: this.options.instances ? new Set([g]) : undefined, regions: NO_CHILDREN, logs: NO_CHILDREN, allChildrenKept: detailed,
+      goroutines: this.options.instances ? new Set([g]) : undefined, regions: NO_CHILDREN, logs: NO_CHILDREN, children: NO_CHILDREN,
+      allChildrenKept: detailed,
     };
     this.openTasks.set(id, record);
+    const parentRecord = this.taskRecord(parent);
+    if (parentRecord?.allChildrenKept) parentRecord.children = addChild(parentRecord, parentRecord.children, record);
   }
 
   private taskEnd(id: number, parent: number, type: string, time: number, g: number): void {
     const record = this.openTasks.get(id) ?? {
       instance: { id, parent, type, goroutines: [] }, goroutines: this.options.instances ? new Set<number>() : undefined,
-      regions: NO_CHILDREN, logs: NO_CHILDREN, allChildrenKept: false,
+      regions: NO_CHILDREN, logs: NO_CHILDREN, children: NO_CHILDREN, allChildrenKept: false,
     };
     this.openTasks.delete(id);
     record.instance.type = type; // Go names a task from its end event too
@@ -442,6 +454,19 @@ function busyNs(g: GoroutineSummary): number {
 /** A task's list of regions or logs before its first child: most tasks are closed before they get one. */
 const NO_CHILDREN: never[] = [];
 
+/**
+ * A task's regions as they nest: goroutine by goroutine (in the order each first entered a region
+ * of the task), and on each goroutine by start, outer before inner. Regions are recorded as they
+ * end, which puts an inner region before the one that encloses it.
+ */
+function inNestingOrder(regions: RegionInstance[]): RegionInstance[] {
+  const start = (r: RegionInstance): number => r.startNs ?? -Infinity;
+  const firstStart = new Map<number, number>();
+  for (const r of regions) firstStart.set(r.goroutine, Math.min(firstStart.get(r.goroutine) ?? Infinity, start(r)));
+  return [...regions].sort((a, b) => (firstStart.get(a.goroutine)! - firstStart.get(b.goroutine)!) || a.goroutine - b.goroutine
+    || start(a) - start(b) || a.depth - b.depth);
+}
+
 /** Adds a child to a task's list (made on the first one); returns the list. */
 function addChild<T>(record: TaskRecord, list: T[], child: T): T[] {
   if (list.length >= MAX_TASK_CHILDREN) {
@@ -468,10 +493,17 @@ export async function analyzeEvents(source: EventSource, fileBytes = 0, onPause?
   try {
     await source.forEach((ev) => analyzer.add(ev), () => onPause?.(analyzer));
   } catch (error) {
-    if (!(error instanceof TraceError) || analyzer.eventCount === 0) throw error;
+    if (!(error instanceof TraceError)) throw error;
+    if (analyzer.generationCount === 0) throw truncatedInFirstGeneration(error);
     analyzer.finish(error);
     return analyzer;
   }
   analyzer.finish();
   return analyzer;
+}
+
+/** The error for a file cut short or damaged inside its first generation: there is nothing to show. */
+export function truncatedInFirstGeneration(error: Error): TraceError {
+  return new TraceError(`the first generation is incomplete or damaged, so there is nothing to show (${error.message}); `
+    + 'a trace cut short (a killed writer, a partial copy) keeps only its complete generations');
 }

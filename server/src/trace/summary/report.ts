@@ -73,6 +73,7 @@ export function statsText(summary: TraceSummary): string {
     `${o.goroutines} goroutines, ${o.procs} procs`);
   out.push(`GC: ${o.gcCount} cycles, ${formatDuration(o.gcPauseNs)} GC pauses; stop-the-world: ${o.stwCount} pauses, ` +
     `${formatDuration(o.stwPauseNs)}; peak heap ${formatBytes(o.peakHeapBytes)}`);
+  if (o.truncatedError !== undefined) out.push(`Truncated file: these numbers cover its ${o.generations} complete generation(s).`);
   if (o.flightRecorder) out.push('Flight-recorder snapshot (starts mid-stream).');
   if (o.spansStartup) out.push('The capture includes program start-up.');
   const latencyRows = (list: TraceSummary['tasks']) => list.map((t) => [
