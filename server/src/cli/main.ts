@@ -1,6 +1,7 @@
 // go-trace-lens CLI: the same engine as the language server, outside the editor.
-// Exit codes: 0 clean, 1 findings (lint) or a failed condition (trace diff), 2 usage or I/O error.
+// Exit codes: 0 clean, 1 findings (lint), a failed condition (trace diff) or a failed capture, 2 usage or I/O error.
 import { keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
+import { runCapture } from './capture';
 import { runLint } from './lintCommand';
 import { runTraceDiff } from './traceDiff';
 import { runTraceDump } from './traceDump';
@@ -17,11 +18,14 @@ commands:
                                                      compare two traces: changes and their significance
   trace tasks FILE [--type T] [--slowest N] [--filter KEY=VALUE] [--json]
                                                      slowest task instances: latency breakdown, critical path
+  capture test [-bench] NAME PKG -o FILE             trace one test, benchmark or fuzz seed run (go test -trace)
+  capture url URL [--seconds N] -o FILE              trace a running server (/debug/pprof/trace) or fetch a snapshot
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'lint') return runLint(rest);
+  if (command === 'capture') return runCapture(rest);
   if (command === 'trace') limitHeapGrowth();
   if (command === 'trace' && rest[0] === 'dump') return runTraceDump(rest.slice(1));
   if (command === 'trace' && rest[0] === 'tasks') {

@@ -149,7 +149,7 @@ export interface BatchRead { batch: RawBatch; gen: I64 }
 /** Go's io.EOF from readBatch: a clean end of the stream where a batch could start. */
 export const END_OF_STREAM = null;
 
-const HEADER_BYTES = 16;
+export const HEADER_BYTES = 16;
 const MAX_BATCH_HEADER = 2 + 4 * 10;
 
 /** Something that yields the bytes of a trace in chunks. */
@@ -347,7 +347,7 @@ const V1_VERSIONS = new Set([11, 19, 21]);
 const V2_VERSIONS = new Set([22, 23, 25, 26]);
 
 /** Go's version.ReadHeader plus the v1 refusal; `consume` is called when the header is accepted. */
-function parseHeader(header: Uint8Array, consume: () => void): number {
+export function parseHeader(header: Uint8Array, consume: () => void = () => undefined): number {
   const text = String.fromCharCode(...header);
   const match = /^go 1\.(\d+) trace\0\0\0/.exec(text);
   if (match === null || header.length < HEADER_BYTES) {
