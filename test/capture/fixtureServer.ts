@@ -5,7 +5,6 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-// @ts-expect-error: a JavaScript module without types
 import { goEnv, goroot, requireGo, repoRoot } from '../../scripts/go-toolchain.mjs';
 import type { GoTool } from '../../server/src/capture/goTool';
 import { openTraceFile } from '../../server/src/trace/reader';
