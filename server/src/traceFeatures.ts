@@ -10,6 +10,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Parser } from 'web-tree-sitter';
 import { createGoParser } from './analysis/parser';
 import { GoFile, RUNTIME_TRACE } from './analysis/goFile';
+import { TRACE_TEST_COMMAND, type TraceTestTarget } from './capture/protocol';
+import { isTestFile, testFunctions } from './capture/testFunctions';
 import type { RegisterFeature } from './feature';
 import { ruleDocumentationUrl } from '../../common/ruleDocs';
 import { DEFAULT_CAPTURE_WINDOW_SECONDS, SETTING_DEFAULTS } from '../../common/settings';
@@ -32,8 +34,12 @@ const SOURCE = 'go-trace-lens';
 /** While a trace loads, CodeLens and diagnostics follow it at most this often. */
 const LOADING_REFRESH_MS = 2000;
 
-interface TraceSettings { codeLens: boolean; captureWindowSeconds: number }
-const DEFAULT_SETTINGS: TraceSettings = { codeLens: SETTING_DEFAULTS['goTraceLens.trace.codeLens.enable'], captureWindowSeconds: DEFAULT_CAPTURE_WINDOW_SECONDS };
+interface TraceSettings { codeLens: boolean; testCodeLens: boolean; captureWindowSeconds: number }
+const DEFAULT_SETTINGS: TraceSettings = {
+  codeLens: SETTING_DEFAULTS['goTraceLens.trace.codeLens.enable'],
+  testCodeLens: SETTING_DEFAULTS['goTraceLens.capture.codeLens.enable'],
+  captureWindowSeconds: DEFAULT_CAPTURE_WINDOW_SECONDS,
+};
 
 export const registerTraceFeatures: RegisterFeature = (connection: Connection, documents: TextDocuments<TextDocument>) => {
   let client: ClientCapabilities = {};
@@ -56,11 +62,13 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
   async function settings(): Promise<TraceSettings> {
     if (!client.workspace?.configuration) return DEFAULT_SETTINGS;
     try {
-      const [trace, lint] = await connection.workspace.getConfiguration([{ section: 'goTraceLens.trace' }, { section: 'goTraceLens.lint' }]) as
-        [{ codeLens?: { enable?: unknown } } | null, { captureWindowSeconds?: unknown } | null];
+      const [trace, lint, capture] = await connection.workspace.getConfiguration([
+        { section: 'goTraceLens.trace' }, { section: 'goTraceLens.lint' }, { section: 'goTraceLens.capture' },
+      ]) as [{ codeLens?: { enable?: unknown } } | null, { captureWindowSeconds?: unknown } | null, { codeLens?: { enable?: unknown } } | null];
       const window = lint?.captureWindowSeconds;
       return {
         codeLens: trace?.codeLens?.enable !== false,
+        testCodeLens: capture?.codeLens?.enable !== false,
         captureWindowSeconds: typeof window === 'number' && window > 0 ? window : DEFAULT_SETTINGS.captureWindowSeconds,
       };
     } catch {
@@ -161,11 +169,30 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
     void refreshEditorFeatures();
   });
 
+  /** "trace" above each test, benchmark and fuzz target of a _test.go file; the range spans the function, for the command at the cursor. */
+  async function testLenses(document: TextDocument): Promise<CodeLens[]> {
+    const tree = (await goParser()).parse(document.getText());
+    if (!tree) return [];
+    try {
+      return testFunctions(tree).map(({ name, kind, startLine, endLine, startColumn }) => {
+        const target: TraceTestTarget = { uri: document.uri, name, kind };
+        return {
+          range: { start: { line: startLine, character: startColumn }, end: { line: endLine, character: 0 } },
+          command: { title: 'trace', tooltip: `Run ${name} under go test -trace and open the trace`, command: TRACE_TEST_COMMAND, arguments: [target] },
+        };
+      });
+    } finally {
+      tree.delete();
+    }
+  }
+
   connection.onCodeLens(async ({ textDocument }) => {
     const document = documents.get(textDocument.uri);
     const path = filePathOf(textDocument.uri);
-    if (!document || !path || !(await settings()).codeLens) return [];
-    const lenses: CodeLens[] = [];
+    if (!document || !path) return [];
+    const { codeLens, testCodeLens } = await settings();
+    const lenses: CodeLens[] = testCodeLens && isTestFile(path) ? await testLenses(document) : [];
+    if (!codeLens) return lenses;
     const lensAt = (call: AnnotatedCall<SiteEntry | ComparisonEntry>, title: string, command: string, argument: unknown): void => {
       const position = { line: call.startLine, character: call.call.node.startPosition.column };
       lenses.push({ range: { start: position, end: position }, command: { title, command, arguments: [argument] } });
