@@ -2,6 +2,9 @@
 import * as path from 'node:path';
 import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerCaptureCommands } from './capture/commands';
+import { registerFlightRecorderAction } from './capture/flightRecorderAction';
+import { registerCapturesView } from './capture/view';
 import { registerLintCommands } from './lintCommands';
 import { registerTraceViewer } from './traceViewer';
 
@@ -20,6 +23,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = new LanguageClient('goTraceLens', 'Go Trace Lens', serverOptions, clientOptions);
   registerLintCommands(context, client);
   registerTraceViewer(context, client);
+  const captures = registerCapturesView(context);
+  registerCaptureCommands(context, () => captures.refresh());
+  registerFlightRecorderAction(context);
   await client.start();
 }
 

@@ -1,0 +1,86 @@
+// The Explorer's "Go Traces" view: captures listed from the captures index (newest first) with what,
+// when, how long and how big; open, reveal, rename and delete. It reads the index on disk, so it
+// shows the same list after a reload.
+import {
+  commands, EventEmitter, MarkdownString, ThemeIcon, TreeItem, Uri, window, workspace,
+  type ExtensionContext, type TreeDataProvider,
+} from 'vscode';
+import { CapturesIndex, type CaptureEntry } from '../../../server/src/capture/captures';
+import { openBeside } from '../traceViewer';
+import { formatBytes } from './commands';
+import { capturesDirectory } from './settings';
+
+export const CAPTURES_VIEW = 'goTraceLens.captures';
+
+const SOURCE_LABEL: Record<CaptureEntry['source'], string> = { test: 'test', benchmark: 'benchmark', fuzz: 'fuzz seeds', server: 'server', snapshot: 'snapshot' };
+const SOURCE_ICON: Record<CaptureEntry['source'], string> = { test: 'beaker', benchmark: 'dashboard', fuzz: 'beaker', server: 'globe', snapshot: 'record' };
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+class CapturesProvider implements TreeDataProvider<CaptureEntry> {
+  private readonly changed = new EventEmitter<undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly index: () => CapturesIndex) {}
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(element?: CaptureEntry): CaptureEntry[] {
+    return element ? [] : this.index().list();
+  }
+
+  getTreeItem(entry: CaptureEntry): TreeItem {
+    const item = new TreeItem(entry.file);
+    const when = new Date(entry.capturedAt);
+    item.description = `${SOURCE_LABEL[entry.source]} · ${when.toLocaleString()} · ${formatDuration(entry.durationMs)} · ${formatBytes(entry.bytes)}`;
+    const tooltip = new MarkdownString();
+    tooltip.appendText(`${entry.what}\n\n${SOURCE_LABEL[entry.source]}, captured ${when.toLocaleString()} in ${formatDuration(entry.durationMs)}, ${formatBytes(entry.bytes)}`);
+    item.tooltip = tooltip;
+    item.iconPath = new ThemeIcon(SOURCE_ICON[entry.source]);
+    item.resourceUri = Uri.file(this.index().pathOf(entry));
+    item.contextValue = 'capture';
+    item.command = { title: 'Open', command: 'goTraceLens.captures.open', arguments: [entry] };
+    return item;
+  }
+}
+
+export function registerCapturesView(context: ExtensionContext): { refresh(): void } {
+  const index = (): CapturesIndex => new CapturesIndex(capturesDirectory(context));
+  const provider = new CapturesProvider(index);
+  const uriOf = (entry: CaptureEntry): Uri => Uri.file(index().pathOf(entry));
+
+  async function rename(entry: CaptureEntry): Promise<void> {
+    const name = await window.showInputBox({ title: 'Rename capture', value: entry.file, valueSelection: [0, entry.file.replace(/\.trace$/, '').length] });
+    if (!name || name === entry.file) return;
+    try {
+      index().rename(entry, name);
+    } catch (error) {
+      void window.showErrorMessage(`Go Trace Lens: cannot rename ${entry.file}: ${(error as Error).message}`);
+    }
+    provider.refresh();
+  }
+
+  async function remove(entry: CaptureEntry): Promise<void> {
+    const remove = 'Delete';
+    if (await window.showWarningMessage(`Delete the capture ${entry.file}?`, { modal: true, detail: entry.what }, remove) !== remove) return;
+    index().remove(entry);
+    provider.refresh();
+  }
+
+  const watcher = workspace.createFileSystemWatcher(`${capturesDirectory(context)}/captures.json`);
+  context.subscriptions.push(
+    window.createTreeView(CAPTURES_VIEW, { treeDataProvider: provider, showCollapseAll: false }),
+    watcher, watcher.onDidChange(() => provider.refresh()), watcher.onDidCreate(() => provider.refresh()),
+    workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('goTraceLens.capture.directory')) provider.refresh(); }),
+    commands.registerCommand('goTraceLens.captures.open', (entry: CaptureEntry) => openBeside(uriOf(entry))),
+    commands.registerCommand('goTraceLens.captures.reveal', (entry: CaptureEntry) => commands.executeCommand('revealFileInOS', uriOf(entry))),
+    commands.registerCommand('goTraceLens.captures.rename', rename),
+    commands.registerCommand('goTraceLens.captures.delete', remove),
+    commands.registerCommand('goTraceLens.captures.refresh', () => provider.refresh()),
+  );
+  return provider;
+}
