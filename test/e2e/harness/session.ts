@@ -2,7 +2,10 @@
 // code-server serving a copy of the fixture workspace, and Chromium showing the workbench.
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { copyWorkspace, createProfile, e2eWorkspace, extensionActivation, installExtension, removeProfile, requireCodeServer, startCodeServer, type Profile, type RunningCodeServer } from './codeServer';
+import {
+  copyWorkspace, createProfile, e2eWorkspace, extensionActivation, installExtension, removeProfile, requireCodeServer, startCodeServer, writeUserSettings,
+  type Profile, type RunningCodeServer,
+} from './codeServer';
 import { ensureFreshVsix } from './vsix';
 import { openFile, openWorkbench, runCommand, screenshot, waitForProblems, type Workbench } from './workbench';
 
@@ -16,12 +19,15 @@ export interface Session {
 export interface SessionOptions {
   /** Wait for the extension and its language server before the tests (default); off to test start-up itself. */
   waitUntilReady?: boolean;
+  /** User settings for the profile, beside the harness's quiet defaults. */
+  settings?: Record<string, unknown>;
 }
 
-export async function startSession(name: string, { waitUntilReady = true }: SessionOptions = {}): Promise<Session> {
+export async function startSession(name: string, { waitUntilReady = true, settings }: SessionOptions = {}): Promise<Session> {
   requireCodeServer();
   const vsix = ensureFreshVsix((line) => console.log(line));
   const profile: Profile = createProfile(name);
+  if (settings) writeUserSettings(profile, settings);
   let server: RunningCodeServer | undefined;
   let workbench: Workbench | undefined;
   const close = async () => {
