@@ -23,7 +23,7 @@ describe('capture from a running server', () => {
   let server: FixtureServer;
   let shortTimeout: FixtureServer;
   before(async () => {
-    [server, shortTimeout] = await Promise.all([startFixtureServer(), startFixtureServer(['-write-timeout', '500ms'])]);
+    [server, shortTimeout] = await Promise.all([startFixtureServer(['-flight-recorder']), startFixtureServer(['-write-timeout', '500ms'])]);
   });
   after(async () => {
     await Promise.all([server?.stop(), shortTimeout?.stop()]);

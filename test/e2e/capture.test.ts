@@ -54,6 +54,7 @@ step('clicking "trace" above a test runs it and opens its trace beside the test'
 
 step('"Capture Trace from Server…" records 5 s with a progress notification and opens the trace', async () => {
   await closeAllEditors();
+  await openFile(page, 'orders_test.go');
   server = await startFixtureServer();
   await runCommand(page, 'Go Trace Lens: Capture Trace from Server');
   const input = quickInput().locator('input.input');
@@ -77,8 +78,8 @@ step('the Go Traces view lists both captures', async () => {
   await header.waitFor();
   if (await header.getAttribute('aria-expanded') !== 'true') await header.click();
   const rows = pane.locator('.monaco-list-row');
-  await rows.filter({ hasText: 'TestHandleOrder-' }).filter({ hasText: /test · .* · [\d.]+ (ms|s) · \d+(\.\d)? (B|KiB|MiB)/ }).waitFor();
-  await rows.filter({ hasText: 'server-127.0.0.1-' }).filter({ hasText: /server · / }).waitFor();
+  await rows.filter({ hasText: 'TestHandleOrder (.)' }).filter({ hasText: /test · .* · [\d.]+ (ms|s) · \d+(\.\d)? (B|KiB|MiB)/ }).waitFor();
+  await rows.filter({ hasText: `${new URL(server!.url).host}/debug/pprof/trace` }).filter({ hasText: /server · .* · 5\.\d s · / }).waitFor();
   assert.equal(await rows.count(), 2);
   const shot = await screenshot(page, '22-go-traces-view');
   mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true });

@@ -19,6 +19,19 @@ function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** A test's name, or a URL's host and path: what the user recognises; the file name is in the tooltip. */
+function shortWhat(entry: CaptureEntry): string {
+  if (entry.source === 'server' || entry.source === 'snapshot') {
+    try {
+      const url = new URL(entry.what);
+      return `${url.host}${url.pathname}`;
+    } catch {
+      return entry.what;
+    }
+  }
+  return entry.what;
+}
+
 class CapturesProvider implements TreeDataProvider<CaptureEntry> {
   private readonly changed = new EventEmitter<undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -34,11 +47,11 @@ class CapturesProvider implements TreeDataProvider<CaptureEntry> {
   }
 
   getTreeItem(entry: CaptureEntry): TreeItem {
-    const item = new TreeItem(entry.file);
+    const item = new TreeItem(shortWhat(entry));
     const when = new Date(entry.capturedAt);
-    item.description = `${SOURCE_LABEL[entry.source]} · ${when.toLocaleString()} · ${formatDuration(entry.durationMs)} · ${formatBytes(entry.bytes)}`;
+    item.description = `${SOURCE_LABEL[entry.source]} · ${when.toLocaleTimeString()} · ${formatDuration(entry.durationMs)} · ${formatBytes(entry.bytes)}`;
     const tooltip = new MarkdownString();
-    tooltip.appendText(`${entry.what}\n\n${SOURCE_LABEL[entry.source]}, captured ${when.toLocaleString()} in ${formatDuration(entry.durationMs)}, ${formatBytes(entry.bytes)}`);
+    tooltip.appendText(`${entry.what}\n\n${SOURCE_LABEL[entry.source]}, captured ${when.toLocaleString()} in ${formatDuration(entry.durationMs)}, ${formatBytes(entry.bytes)}\n\n${entry.file}`);
     item.tooltip = tooltip;
     item.iconPath = new ThemeIcon(SOURCE_ICON[entry.source]);
     item.resourceUri = Uri.file(this.index().pathOf(entry));
