@@ -99,6 +99,13 @@ describe('capture from a running server', () => {
     assert.deepEqual(readdirSync(out).filter((f) => f.startsWith('html')), []);
   });
 
+  it('a redirect on the same host is followed', async () => {
+    const file = join(out, 'moved.trace');
+    const result = await captureHttp(`${server.url}/moved`, { seconds: 1, out: file });
+    assert.equal(result.url, `${server.url}/debug/pprof/trace?seconds=1`);
+    assert.ok((await summarize(file)).tasks.length > 0);
+  });
+
   it('a redirect to another host is refused', async () => {
     await assert.rejects(captureHttp(`${server.url}/elsewhere`, { out: join(out, 'redirect.trace') }),
       rejectsWith(/redirected the capture to http:\/\/example\.invalid, another host; refusing/));

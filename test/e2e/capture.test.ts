@@ -1,23 +1,27 @@
 // Capturing from the editor in a real VS Code (code-server in Chromium): the "trace" CodeLens on a
 // test opens its trace beside the code, "Capture Trace from Server…" records the fixture server
-// with a progress notification, and the Go Traces view lists both. Prints click-to-viewer times.
+// with a progress notification, the Go Traces view lists both, and the flight-recorder command
+// writes code that vets and lints clean. Prints click-to-viewer times.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { goRootDir, startFixtureServer, type FixtureServer } from '../capture/fixtureServer';
+import { go, goRootDir, startFixtureServer, type FixtureServer } from '../capture/fixtureServer';
 import { repoRoot } from './harness/vsix';
 import { e2eFile } from './harness/session';
-import { notifications, openFile, runCommand, screenshot, webview } from './harness/workbench';
+import { activeTab, notifications, openFile, runCommand, screenshot, webview } from './harness/workbench';
 
 // The extension host inherits these: Go runs offline with its own toolchain, as in CI.
 Object.assign(process.env, { GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '-mod=mod' });
 
 let page: Page;
+let folder: string;
 let server: FixtureServer | undefined;
 
 const step = e2eFile('capture', (started) => {
   page = started.page;
+  folder = started.folder;
 }, { settings: { 'go.goroot': goRootDir() } });
 
 const editorGroup = (index: number) => page.locator('.editor-group-container').nth(index);
@@ -84,6 +88,19 @@ step('the Go Traces view lists both captures', async () => {
   const shot = await screenshot(page, '22-go-traces-view');
   mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true });
   copyFileSync(shot, join(repoRoot, 'docs', 'images', 'capture.png'));
+});
+
+step('"Add a Flight Recorder That Snapshots Slow Requests" writes flightrecorder.go, which vets and lints clean', async () => {
+  await closeAllEditors();
+  await openFile(page, 'main.go');
+  await runCommand(page, 'Go Trace Lens: Add a Flight Recorder That Snapshots Slow Requests');
+  await activeTab(page, 'flightrecorder.go').waitFor();
+  const file = join(folder, 'flightrecorder.go');
+  assert.match(readFileSync(file, 'utf8'), /^package main\n[\s\S]*trace\.NewFlightRecorder\(trace\.FlightRecorderConfig\{/);
+  const { binary, env } = go();
+  execFileSync(binary, ['vet', '.'], { cwd: folder, env });
+  const lint = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'lint', file], { encoding: 'utf8' });
+  assert.equal(lint.status, 0, lint.stdout + lint.stderr);
 });
 
 step('stop the fixture server', async () => {

@@ -1,5 +1,6 @@
-// "Add a flight recorder that snapshots slow requests": a code action in Go files (and a command)
-// that creates flightrecorder.go in the file's package, written for the module's Go version.
+// "Add a flight recorder that snapshots slow requests": a refactoring offered in Go files that import
+// net/http (and a command for any Go file) that creates flightrecorder.go in the file's package,
+// written for the module's Go version.
 import * as path from 'node:path';
 import {
   CodeAction, CodeActionKind, commands, languages, Position, Uri, window, workspace, WorkspaceEdit,
@@ -25,16 +26,25 @@ function addFlightRecorderEdit(document: TextDocument, goModules: GoModules): { 
   return { edit, target };
 }
 
+const IMPORTS_NET_HTTP = /^\s*(?:import\s+)?(?:[A-Za-z_]\w*\s+)?"net\/http"/m;
+
 export function registerFlightRecorderAction(context: ExtensionContext): void {
   const goModules = new GoModules();
+  /** The action's document, kept until VS Code asks for its edit (built only when the action is picked). */
+  const pending = new WeakMap<CodeAction, TextDocument>();
   const provider: CodeActionProvider = {
     provideCodeActions(document) {
-      goModules.invalidate();
-      const made = addFlightRecorderEdit(document, goModules);
-      if (!made) return [];
+      if (document.uri.scheme !== 'file' || !IMPORTS_NET_HTTP.test(document.getText()) || !packageName(document)) return [];
       const action = new CodeAction(TITLE, CodeActionKind.Refactor.append('flightRecorder'));
-      action.edit = made.edit;
+      pending.set(action, document);
       return [action];
+    },
+    resolveCodeAction(action) {
+      const document = pending.get(action);
+      goModules.invalidate();
+      const made = document && addFlightRecorderEdit(document, goModules);
+      if (made) action.edit = made.edit;
+      return action;
     },
   };
   context.subscriptions.push(
@@ -54,7 +64,9 @@ export function registerFlightRecorderAction(context: ExtensionContext): void {
       } catch {
         // Not there yet: create it.
       }
-      if (await workspace.applyEdit(made.edit)) await window.showTextDocument(made.target);
+      if (!await workspace.applyEdit(made.edit)) return;
+      await workspace.save(made.target);
+      await window.showTextDocument(made.target);
     }),
   );
 }
