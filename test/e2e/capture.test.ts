@@ -47,7 +47,7 @@ step('clicking "trace" above a test runs it and opens its trace beside the test'
   const clicked = Date.now();
   await lens.click();
   await viewerShows('TestHandleOrder-');
-  console.log(`click on "trace" → viewer open: ${Date.now() - clicked} ms (TestHandleOrder, go test -trace, warm build cache after the first run)`);
+  console.log(`click on "trace" → viewer open: ${Date.now() - clicked} ms (TestHandleOrder: go test builds and runs it, Go's build cache as earlier runs left it)`);
   await editorGroup(0).locator('.tab', { hasText: 'orders_test.go' }).waitFor();
   // The test's three orders: three handleOrder tasks.
   await webview(page).locator('#tab-tasks').click();
@@ -73,6 +73,8 @@ step('"Capture Trace from Server…" records 5 s with a progress notification an
   await progress.filter({ hasText: /[1-4]\/5 s · .* received/ }).waitFor({ timeout: 30_000 });
   await screenshot(page, '21-capture-progress');
   await viewerShows('server-127.0.0.1-');
+  // A 5 s window is within the 5 s advice: no warning about a long capture.
+  assert.equal(await webview(page).locator('.warning', { hasText: 'capture window' }).count(), 0);
   console.log(`Enter on the 5 s window → viewer open: ${Date.now() - accepted} ms (fixture server, /debug/pprof/trace?seconds=5)`);
 });
 
@@ -90,12 +92,28 @@ step('the Go Traces view lists both captures', async () => {
   copyFileSync(shot, join(repoRoot, 'docs', 'images', 'capture.png'));
 });
 
+step('the captures are still listed after a reload of the window', async () => {
+  const reloaded = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: 60_000 });
+  await runCommand(page, 'Developer: Reload Window');
+  await reloaded;
+  await page.waitForLoadState('load');
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Go Traces' }) });
+  const rows = pane.locator('.monaco-list-row');
+  await rows.filter({ hasText: 'TestHandleOrder (.)' }).waitFor({ timeout: 120_000 });
+  await rows.filter({ hasText: `${new URL(server!.url).host}/debug/pprof/trace` }).waitFor();
+  assert.equal(await rows.count(), 2);
+  // The restored viewer has loaded again: the workbench and the extension are back.
+  await webview(page).locator('.overview dl.facts dt', { hasText: 'Events' }).waitFor({ timeout: 120_000 });
+});
+
 step('"Add a Flight Recorder That Snapshots Slow Requests" writes flightrecorder.go, which vets and lints clean', async () => {
   await closeAllEditors();
   await openFile(page, 'main.go');
   await runCommand(page, 'Go Trace Lens: Add a Flight Recorder That Snapshots Slow Requests');
   await activeTab(page, 'flightrecorder.go').waitFor();
   const file = join(folder, 'flightrecorder.go');
+  // The command saves the file before showing it.
+  await activeTab(page, 'flightrecorder.go').and(page.locator('.tab:not(.dirty)')).waitFor();
   assert.match(readFileSync(file, 'utf8'), /^package main\n[\s\S]*trace\.NewFlightRecorder\(trace\.FlightRecorderConfig\{/);
   const { binary, env } = go();
   execFileSync(binary, ['vet', '.'], { cwd: folder, env });

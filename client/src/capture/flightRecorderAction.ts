@@ -65,8 +65,9 @@ export function registerFlightRecorderAction(context: ExtensionContext): void {
         // Not there yet: create it.
       }
       if (!await workspace.applyEdit(made.edit)) return;
-      await workspace.save(made.target);
-      await window.showTextDocument(made.target);
+      const created = await workspace.openTextDocument(made.target);
+      await created.save();
+      await window.showTextDocument(created);
     }),
   );
 }

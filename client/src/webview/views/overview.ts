@@ -21,7 +21,8 @@ export function overviewView(ctx: ViewContext): HTMLElement {
     ['Capture', captureKind(o)],
   ];
   const warnings: HTMLElement[] = [];
-  const windowNs = ctx.captureWindowSeconds * 1e9;
+  // A window of exactly N s records a little more (starting and stopping the tracer take a moment).
+  const windowNs = ctx.captureWindowSeconds * 1e9 * 1.05;
   if (o.durationNs > windowNs) {
     warnings.push(h('p', { className: 'warning', attrs: { role: 'note' } },
       `This trace covers ${formatDuration(o.durationNs)}, longer than the ${formatDuration(ctx.captureWindowSeconds * 1e9)} capture window (goTraceLens.lint.captureWindowSeconds). `,
