@@ -23,9 +23,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = new LanguageClient('goTraceLens', 'Go Trace Lens', serverOptions, clientOptions);
   registerLintCommands(context, client);
   registerTraceViewer(context, client);
-  const captures = registerCapturesView(context);
-  registerCaptureCommands(context, () => captures.refresh());
-  registerFlightRecorderAction(context);
+  const captures = registerCapturesView(context, client);
+  registerCaptureCommands(context, client, () => captures.refresh());
+  registerFlightRecorderAction(context, client);
   await client.start();
 }
 

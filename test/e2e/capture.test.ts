@@ -84,7 +84,7 @@ step('the Go Traces view lists both captures', async () => {
   await header.waitFor();
   if (await header.getAttribute('aria-expanded') !== 'true') await header.click();
   const rows = pane.locator('.monaco-list-row');
-  await rows.filter({ hasText: 'TestHandleOrder (.)' }).filter({ hasText: /test · .* · [\d.]+ (ms|s) · \d+(\.\d)? (B|KiB|MiB)/ }).waitFor();
+  await rows.filter({ hasText: 'TestHandleOrder (workspace)' }).filter({ hasText: /test · .* · [\d.]+ (ms|s) · \d+(\.\d)? (B|KiB|MiB)/ }).waitFor();
   await rows.filter({ hasText: `${new URL(server!.url).host}/debug/pprof/trace` }).filter({ hasText: /server · .* · 5\.\d s · / }).waitFor();
   assert.equal(await rows.count(), 2);
   const shot = await screenshot(page, '22-go-traces-view');
@@ -99,7 +99,7 @@ step('the captures are still listed after a reload of the window', async () => {
   await page.waitForLoadState('load');
   const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Go Traces' }) });
   const rows = pane.locator('.monaco-list-row');
-  await rows.filter({ hasText: 'TestHandleOrder (.)' }).waitFor({ timeout: 120_000 });
+  await rows.filter({ hasText: 'TestHandleOrder (workspace)' }).waitFor({ timeout: 120_000 });
   await rows.filter({ hasText: `${new URL(server!.url).host}/debug/pprof/trace` }).waitFor();
   assert.equal(await rows.count(), 2);
   // The restored viewer has loaded again: the workbench and the extension are back.

@@ -1,20 +1,18 @@
 // Capture commands: trace a test, benchmark or fuzz seed run (from the CodeLens or the cursor), a
-// running server's /debug/pprof/trace, or a flight-recorder snapshot. The work happens in the
-// vscode-free capture core; this side asks, shows progress with Cancel, and opens the trace beside.
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// running server's /debug/pprof/trace, or a flight-recorder snapshot. The language server does the
+// work; this side asks, shows progress with Cancel (cancelling the request) and opens the trace beside.
+import { randomUUID } from 'node:crypto';
 import {
   commands, env, ProgressLocation, Uri, window, workspace,
-  type CodeLens, type ExtensionContext,
+  type CancellationToken, type CodeLens, type ExtensionContext,
 } from 'vscode';
-import { CapturesIndex, type CaptureSource } from '../../../server/src/capture/captures';
-import { runGoTest } from '../../../server/src/capture/goTest';
-import { GoNotFoundError } from '../../../server/src/capture/goTool';
-import { captureHttp } from '../../../server/src/capture/httpCapture';
-import { TRACE_TEST_COMMAND, type TraceTestTarget } from '../../../server/src/capture/protocol';
-import { CaptureError } from '../../../server/src/capture/traceFile';
+import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
+import {
+  CaptureNotifications, CaptureRequests, TRACE_TEST_COMMAND, type CaptureErrorData, type CaptureProgress, type TraceTestTarget,
+} from '../../../server/src/capture/protocol';
+import type { RequestDescriptor } from '../../../server/src/traceProtocol';
 import { openBeside } from '../traceViewer';
-import { captureWindowSeconds, capturesDirectory, goTool } from './settings';
+import { captureWindowSeconds, capturesDirectory, goToolSettings } from './settings';
 
 const LAST_URL_KEY = 'goTraceLens.capture.lastServerUrl';
 const DEFAULT_SERVER_URL = 'http://localhost:6060/debug/pprof/trace';
@@ -25,61 +23,60 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-export function registerCaptureCommands(context: ExtensionContext, onCaptured: () => void): void {
+export function registerCaptureCommands(context: ExtensionContext, client: LanguageClient, onCaptured: () => void): void {
   const output = window.createOutputChannel('Go Trace Lens: Capture');
-  const index = (): CapturesIndex => new CapturesIndex(capturesDirectory(context));
+  /** Progress listeners by capture id, fed by the server's notifications. */
+  const listeners = new Map<string, (update: CaptureProgress) => void>();
+  client.onNotification(CaptureNotifications.progress.method, (update: CaptureProgress) => listeners.get(update.captureId)?.(update));
 
-  /** Runs one capture under a cancellable notification; errors become messages, never exceptions. */
-  async function withCapture(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<void>): Promise<void> {
-    await window.withProgress({ location: ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      try {
-        await work(controller.signal, (message) => progress.report({ message }));
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        if (error instanceof GoNotFoundError) {
-          const download = 'Download Go';
-          if (await window.showErrorMessage(`Go Trace Lens: ${error.message}`, download) === download) await env.openExternal(Uri.parse('https://go.dev/dl/'));
-          return;
+  const send = <P, R>(descriptor: RequestDescriptor<P, R>, params: P, token?: CancellationToken): Promise<R> =>
+    client.sendRequest<R>(descriptor.method, params, token);
+
+  /** Runs one capture under a cancellable notification; failures become messages, a cancel ends quietly. */
+  async function withCapture(title: string, work: (captureId: string, token: CancellationToken, report: (message: string) => void) => Promise<void>,
+    onProgress: (update: CaptureProgress) => void): Promise<void> {
+    const captureId = randomUUID();
+    listeners.set(captureId, onProgress);
+    try {
+      await window.withProgress({ location: ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+        try {
+          await work(captureId, token, (message) => progress.report({ message }));
+        } catch (error) {
+          if (token.isCancellationRequested) return;
+          if (error instanceof ResponseError && (error.data as CaptureErrorData | undefined)?.goNotFound) {
+            const download = 'Download Go';
+            if (await window.showErrorMessage(`Go Trace Lens: ${error.message}`, download) === download) await env.openExternal(Uri.parse('https://go.dev/dl/'));
+            return;
+          }
+          void window.showErrorMessage(`Go Trace Lens: ${error instanceof Error ? error.message : String(error)}`);
         }
-        const message = error instanceof CaptureError || error instanceof Error ? error.message : String(error);
-        void window.showErrorMessage(`Go Trace Lens: ${message}`);
-      }
-    });
+      });
+    } finally {
+      listeners.delete(captureId);
+    }
   }
 
-  async function recorded(file: string, source: CaptureSource, what: string, durationMs: number, cpuProfile?: string): Promise<void> {
-    index().add(file, { source, what, durationMs, cpuProfile: cpuProfile ? path.basename(cpuProfile) : undefined });
+  async function captured(traceFile: string): Promise<void> {
     onCaptured();
-    await openBeside(Uri.file(file));
+    await openBeside(Uri.file(traceFile));
   }
 
   async function traceTest(target: TraceTestTarget): Promise<void> {
-    const file = fileURLToPath(target.uri);
-    const cwd = path.dirname(file);
-    const settings = workspace.getConfiguration('goTraceLens.capture', Uri.file(file));
-    await withCapture(`Tracing ${target.name}`, async (signal, report) => {
-      const go = goTool();
-      const traceFile = index().newTracePath(target.name);
-      const cpuProfile = settings.get<boolean>('cpuProfile', false) ? traceFile.replace(/\.trace$/, '.cpu.pprof') : undefined;
-      output.appendLine(`$ cd ${cwd} && go test -run '^${target.name}$' -trace … (${target.kind})`);
+    const settings = workspace.getConfiguration('goTraceLens.capture', Uri.parse(target.uri));
+    output.appendLine(`go test ${target.kind === 'benchmark' ? `-bench '^${target.name}$'` : `-run '^${target.name}$'`} -trace … in ${Uri.parse(target.uri).fsPath}`);
+    await withCapture(`Tracing ${target.name}`, async (captureId, token, report) => {
       report('running go test…');
-      const started = Date.now();
-      const result = await runGoTest(go, { kind: target.kind, name: target.name, pkg: '.', cwd }, {
-        traceFile, cpuProfile, benchtime: settings.get<string>('benchtime') || undefined, signal,
-        onOutput: (text) => output.append(text),
-      });
+      const result = await send(CaptureRequests.test, {
+        captureId, target, directory: capturesDirectory(context), go: goToolSettings(),
+        cpuProfile: settings.get<boolean>('cpuProfile', false), benchtime: settings.get<string>('benchtime') || undefined,
+      }, token);
       if (result.exitCode !== 0) {
         const show = 'Show Output';
         void window.showErrorMessage(`Go Trace Lens: go test failed for ${target.name}: ${result.failure ?? ''}`, show).then((picked) => { if (picked === show) output.show(true); });
       }
-      if (!result.traceFile) {
-        if (result.exitCode === 0) void window.showErrorMessage(`Go Trace Lens: go test wrote no trace for ${target.name}.`);
-        return;
-      }
-      await recorded(result.traceFile, target.kind, `${target.name} (${path.relative(workspace.workspaceFolders?.[0]?.uri.fsPath ?? cwd, cwd) || '.'})`, Date.now() - started, cpuProfile);
-    });
+      if (result.traceFile) await captured(result.traceFile);
+      else if (result.exitCode === 0) void window.showErrorMessage(`Go Trace Lens: go test wrote no trace for ${target.name}.`);
+    }, ({ output: text }) => { if (text) output.append(text); });
   }
 
   /** The test, benchmark or fuzz target whose function holds the cursor, found through the server's lenses. */
@@ -95,26 +92,25 @@ export function registerCaptureCommands(context: ExtensionContext, onCaptured: (
     await traceTest(lens.command.arguments[0] as TraceTestTarget);
   }
 
-  async function captureFromUrl(url: string, seconds: number | undefined, source: CaptureSource): Promise<void> {
+  async function captureFromUrl(url: string, seconds: number | undefined, source: 'server' | 'snapshot'): Promise<void> {
     const title = source === 'server' ? `Capturing ${seconds} s of trace` : 'Fetching flight recorder snapshot';
-    await withCapture(title, async (signal, report) => {
-      const file = index().newTracePath(source === 'server' ? `server-${new URL(url).host}` : `snapshot-${new URL(url).host}`);
+    let bytes = 0;
+    await withCapture(title, async (captureId, token, report) => {
       const started = Date.now();
-      let bytes = 0;
       const show = (): void => {
         const elapsed = ((Date.now() - started) / 1000).toFixed(0);
         report(`${seconds ? `${elapsed}/${seconds} s` : `${elapsed} s`} · ${formatBytes(bytes)} received`);
       };
-      // The server sends most of a trace at its end; the clock moves meanwhile.
+      // Servers send much of a trace at its end; the clock moves meanwhile.
       const ticker = setInterval(show, 500);
       try {
         show();
-        const result = await captureHttp(url, { seconds, out: file, signal, onProgress: (p) => { bytes = p.bytes; } });
-        await recorded(file, source, result.url, result.elapsedMs);
+        const result = await send(CaptureRequests.url, { captureId, url, seconds, source, directory: capturesDirectory(context) }, token);
+        await captured(result.traceFile);
       } finally {
         clearInterval(ticker);
       }
-    });
+    }, (update) => { bytes = update.bytes ?? bytes; });
   }
 
   async function captureFromServer(): Promise<void> {

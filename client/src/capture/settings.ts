@@ -1,8 +1,8 @@
-// Capture settings and where captures go: goTraceLens.capture.directory, else a folder in the
-// workspace storage (never the user's source tree).
+// Capture settings the client reads: where captures go (goTraceLens.capture.directory, else a
+// folder in the workspace storage, never the user's source tree) and vscode-go's go settings.
 import * as path from 'node:path';
 import { workspace, type ExtensionContext } from 'vscode';
-import { findGo, type GoTool } from '../../../server/src/capture/goTool';
+import type { GoToolSettings } from '../../../server/src/capture/protocol';
 
 export function capturesDirectory(context: ExtensionContext): string {
   const configured = workspace.getConfiguration('goTraceLens.capture').get<string>('directory', '').trim();
@@ -11,11 +11,10 @@ export function capturesDirectory(context: ExtensionContext): string {
   return path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'captures');
 }
 
-/** The go command as vscode-go would run it: go.alternateTools.go, go.goroot, then PATH. */
-export function goTool(): GoTool {
+/** How vscode-go runs go: go.alternateTools.go, go.goroot, then PATH (the server applies them). */
+export function goToolSettings(): GoToolSettings {
   const go = workspace.getConfiguration('go');
-  const alternateGo = go.get<Record<string, string>>('alternateTools')?.go;
-  return findGo({ goroot: go.get<string>('goroot') || undefined, alternateGo: alternateGo || undefined });
+  return { goroot: go.get<string>('goroot') || undefined, alternateGo: go.get<Record<string, string>>('alternateTools')?.go || undefined };
 }
 
 export function captureWindowSeconds(): number {

@@ -1,11 +1,13 @@
 // The Explorer's "Go Traces" view: captures listed from the captures index (newest first) with what,
-// when, how long and how big; open, reveal, rename and delete. It reads the index on disk, so it
-// shows the same list after a reload.
+// when, how long and how big; open, reveal, rename and delete. The language server keeps the index
+// on disk, so the view shows the same list after a reload.
+import * as path from 'node:path';
 import {
   commands, EventEmitter, MarkdownString, ThemeIcon, TreeItem, Uri, window, workspace,
   type ExtensionContext, type TreeDataProvider,
 } from 'vscode';
-import { CapturesIndex, type CaptureEntry } from '../../../server/src/capture/captures';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { CaptureRequests, type CaptureEntry } from '../../../server/src/capture/protocol';
 import { openBeside } from '../traceViewer';
 import { formatBytes } from './commands';
 import { capturesDirectory } from './settings';
@@ -36,14 +38,19 @@ class CapturesProvider implements TreeDataProvider<CaptureEntry> {
   private readonly changed = new EventEmitter<undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly index: () => CapturesIndex) {}
+  constructor(private readonly client: LanguageClient, private readonly directory: () => string) {}
 
   refresh(): void {
     this.changed.fire(undefined);
   }
 
-  getChildren(element?: CaptureEntry): CaptureEntry[] {
-    return element ? [] : this.index().list();
+  async getChildren(element?: CaptureEntry): Promise<CaptureEntry[]> {
+    if (element) return [];
+    return this.client.sendRequest<CaptureEntry[]>(CaptureRequests.list.method, { directory: this.directory() });
+  }
+
+  uriOf(entry: CaptureEntry): Uri {
+    return Uri.file(path.join(this.directory(), entry.file));
   }
 
   getTreeItem(entry: CaptureEntry): TreeItem {
@@ -54,23 +61,23 @@ class CapturesProvider implements TreeDataProvider<CaptureEntry> {
     tooltip.appendText(`${entry.what}\n\n${SOURCE_LABEL[entry.source]}, captured ${when.toLocaleString()} in ${formatDuration(entry.durationMs)}, ${formatBytes(entry.bytes)}\n\n${entry.file}`);
     item.tooltip = tooltip;
     item.iconPath = new ThemeIcon(SOURCE_ICON[entry.source]);
-    item.resourceUri = Uri.file(this.index().pathOf(entry));
+    item.resourceUri = this.uriOf(entry);
     item.contextValue = 'capture';
     item.command = { title: 'Open', command: 'goTraceLens.captures.open', arguments: [entry] };
     return item;
   }
 }
 
-export function registerCapturesView(context: ExtensionContext): { refresh(): void } {
-  const index = (): CapturesIndex => new CapturesIndex(capturesDirectory(context));
-  const provider = new CapturesProvider(index);
-  const uriOf = (entry: CaptureEntry): Uri => Uri.file(index().pathOf(entry));
+export function registerCapturesView(context: ExtensionContext, client: LanguageClient): { refresh(): void } {
+  const directory = (): string => capturesDirectory(context);
+  const provider = new CapturesProvider(client, directory);
+  const uriOf = (entry: CaptureEntry): Uri => provider.uriOf(entry);
 
   async function rename(entry: CaptureEntry): Promise<void> {
     const name = await window.showInputBox({ title: 'Rename capture', value: entry.file, valueSelection: [0, entry.file.replace(/\.trace$/, '').length] });
     if (!name || name === entry.file) return;
     try {
-      index().rename(entry, name);
+      await client.sendRequest(CaptureRequests.rename.method, { directory: directory(), file: entry.file, newName: name });
     } catch (error) {
       void window.showErrorMessage(`Go Trace Lens: cannot rename ${entry.file}: ${(error as Error).message}`);
     }
@@ -80,11 +87,11 @@ export function registerCapturesView(context: ExtensionContext): { refresh(): vo
   async function remove(entry: CaptureEntry): Promise<void> {
     const remove = 'Delete';
     if (await window.showWarningMessage(`Delete the capture ${entry.file}?`, { modal: true, detail: entry.what }, remove) !== remove) return;
-    index().remove(entry);
+    await client.sendRequest(CaptureRequests.remove.method, { directory: directory(), file: entry.file });
     provider.refresh();
   }
 
-  const watcher = workspace.createFileSystemWatcher(`${capturesDirectory(context)}/captures.json`);
+  const watcher = workspace.createFileSystemWatcher(`${directory()}/captures.json`);
   context.subscriptions.push(
     window.createTreeView(CAPTURES_VIEW, { treeDataProvider: provider, showCollapseAll: false }),
     watcher, watcher.onDidChange(() => provider.refresh()), watcher.onDidCreate(() => provider.refresh()),

@@ -3,23 +3,7 @@
 // file, so a crash never leaves half an index; entries whose file is gone are dropped when listed.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-
-export type CaptureSource = 'test' | 'benchmark' | 'fuzz' | 'server' | 'snapshot';
-
-export interface CaptureEntry {
-  /** File name inside the captures folder. */
-  file: string;
-  source: CaptureSource;
-  /** What was captured: the test's name and package, or the URL. */
-  what: string;
-  /** ISO time the capture finished. */
-  capturedAt: string;
-  /** How long capturing took, in milliseconds. */
-  durationMs: number;
-  bytes: number;
-  /** The CPU profile written beside the trace, if any. */
-  cpuProfile?: string;
-}
+import type { CaptureEntry } from './protocol';
 
 const INDEX = 'captures.json';
 

@@ -5,9 +5,8 @@ import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GoTool } from './goTool';
+import type { TestKind } from './protocol';
 import { CaptureError, checkTraceFile } from './traceFile';
-
-export type TestKind = 'test' | 'benchmark' | 'fuzz';
 
 export interface GoTestTarget {
   kind: TestKind;

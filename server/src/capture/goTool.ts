@@ -2,13 +2,8 @@
 // else `go.goroot`/bin/go, else `go` on PATH. No vscode import: the CLI uses it too.
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+import type { GoToolSettings } from './protocol';
 
-export interface GoToolSettings {
-  /** `go.goroot`: GOROOT for the go command, whose bin/go is used. */
-  goroot?: string;
-  /** `go.alternateTools.go`: another go binary, by path or by name on PATH. */
-  alternateGo?: string;
-}
 
 export interface GoTool {
   binary: string;

@@ -2,7 +2,8 @@
 // FuzzX(f *testing.F), found in the syntax tree (methods and other signatures are not tests).
 import type { Node, Tree } from 'web-tree-sitter';
 import { namedChildren } from '../analysis/syntax';
-import { testKindOf, type TestKind } from './goTest';
+import { testKindOf } from './goTest';
+import type { TestKind } from './protocol';
 
 export interface TestFunction {
   name: string;

@@ -3,7 +3,8 @@
 // Exit codes: 0 captured, 1 capture failed (build or test failed, server refused, not a trace), 2 usage.
 import { resolve } from 'node:path';
 import { findGo, GoNotFoundError } from '../capture/goTool';
-import { runGoTest, testKindOf, type TestKind } from '../capture/goTest';
+import { runGoTest, testKindOf } from '../capture/goTest';
+import type { TestKind } from '../capture/protocol';
 import { captureHttp } from '../capture/httpCapture';
 import { CaptureError } from '../capture/traceFile';
 import { TerminalProgress } from './progress';
