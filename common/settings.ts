@@ -8,6 +8,11 @@ export const SETTING_DEFAULTS = {
   'goTraceLens.lint.debounceMs': 200,
   'goTraceLens.lint.timeLimitMs': 20_000,
   'goTraceLens.trace.codeLens.enable': true,
+  'goTraceLens.capture.directory': '',
+  'goTraceLens.capture.codeLens.enable': true,
+  'goTraceLens.capture.cpuProfile': false,
+  'goTraceLens.capture.benchtime': '100ms',
+  'goTraceLens.capture.flightRecorderUrl': '',
 } as const;
 
 export const DEFAULT_CAPTURE_WINDOW_SECONDS = SETTING_DEFAULTS['goTraceLens.lint.captureWindowSeconds'];

@@ -12,11 +12,11 @@ import { findGo, GoNotFoundError } from './capture/goTool';
 import { captureHttp } from './capture/httpCapture';
 import {
   CaptureNotifications, CaptureRequests, type CaptureErrorData, type CaptureProgress,
-} from './capture/protocol';
+} from '../../common/captureProtocol';
 import { CaptureError } from './capture/traceFile';
 import type { RegisterFeature } from './feature';
-import { GoModules } from './lint/goModules';
-import type { RequestDescriptor } from './traceProtocol';
+import { GoModules } from './analysis/goModules';
+import type { RequestDescriptor } from '../../common/traceProtocol';
 
 /** ResponseError code of a capture that failed in a way the user can act on (message as is). */
 const CAPTURE_FAILED = 1;

@@ -10,7 +10,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Parser } from 'web-tree-sitter';
 import { createGoParser } from './analysis/parser';
 import { GoFile, RUNTIME_TRACE } from './analysis/goFile';
-import { TRACE_TEST_COMMAND, type TraceTestTarget } from './capture/protocol';
+import { TRACE_TEST_COMMAND, type TraceTestTarget } from '../../common/captureProtocol';
 import { isTestFile, testFunctions } from './capture/testFunctions';
 import type { RegisterFeature } from './feature';
 import { ruleDocumentationUrl } from '../../common/ruleDocs';

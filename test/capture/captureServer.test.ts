@@ -11,7 +11,7 @@ import { CancellationTokenSource, ResponseError } from 'vscode-languageserver-pr
 import {
   CaptureNotifications, CaptureRequests, type CaptureEntry, type CaptureErrorData, type CaptureProgress, type CaptureTestResult,
   type CaptureUrlResult, type FlightRecorderFile,
-} from '../../server/src/capture/protocol';
+} from '../../common/captureProtocol';
 import { TraceSession } from '../trace-lsp/session';
 import { fixtureModule, goRootDir, startFixtureServer, summarize, type FixtureServer } from './fixtureServer';
 

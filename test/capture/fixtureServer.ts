@@ -9,7 +9,7 @@ import { goEnv, goroot, requireGo, repoRoot } from '../../scripts/go-toolchain.m
 import type { GoTool } from '../../server/src/capture/goTool';
 import { openTraceFile } from '../../server/src/trace/reader';
 import { analyzeEvents, STATISTICS_ONLY } from '../../server/src/trace/summary/analyzer';
-import type { TraceSummary } from '../../server/src/trace/model';
+import type { TraceSummary } from '../../common/traceModel';
 
 export const GO_VERSION = '1.26';
 export const fixtureModule: string = join(repoRoot as string, 'test/fixtures/capture');

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { lintText } from '../../server/src/analysis/lint';
+import { lintText } from '../../server/src/analysis/runRules';
 import { createGoParser } from '../../server/src/analysis/parser';
 import { DEFAULT_LINT_OPTIONS } from '../../server/src/analysis/types';
 import { checkTraceFile } from '../../server/src/capture/traceFile';

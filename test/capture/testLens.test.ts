@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { CodeLensRequest, type CodeLens } from 'vscode-languageserver-protocol/node';
-import { TRACE_TEST_COMMAND, type TraceTestTarget } from '../../server/src/capture/protocol';
+import { TRACE_TEST_COMMAND, type TraceTestTarget } from '../../common/captureProtocol';
 import { TraceSession } from '../trace-lsp/session';
 import { fixtureModule } from './fixtureServer';
 

@@ -9,19 +9,15 @@ import {
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
 import {
   CaptureNotifications, CaptureRequests, TRACE_TEST_COMMAND, type CaptureErrorData, type CaptureProgress, type TraceTestTarget,
-} from '../../../server/src/capture/protocol';
-import type { RequestDescriptor } from '../../../server/src/traceProtocol';
+} from '../../../common/captureProtocol';
+import type { RequestDescriptor } from '../../../common/traceProtocol';
+import { formatBytes } from '../../../common/format';
+import { SETTING_DEFAULTS } from '../../../common/settings';
 import { openBeside } from '../traceViewer';
 import { captureWindowSeconds, capturesDirectory, goToolSettings } from './settings';
 
 const LAST_URL_KEY = 'goTraceLens.capture.lastServerUrl';
 const DEFAULT_SERVER_URL = 'http://localhost:6060/debug/pprof/trace';
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 export function registerCaptureCommands(context: ExtensionContext, client: LanguageClient, onCaptured: () => void): void {
   const output = window.createOutputChannel('Go Trace Lens: Capture');
@@ -68,7 +64,7 @@ export function registerCaptureCommands(context: ExtensionContext, client: Langu
       report('running go test…');
       const result = await send(CaptureRequests.test, {
         captureId, target, directory: capturesDirectory(context), go: goToolSettings(),
-        cpuProfile: settings.get<boolean>('cpuProfile', false), benchtime: settings.get<string>('benchtime') || undefined,
+        cpuProfile: settings.get<boolean>('cpuProfile', SETTING_DEFAULTS['goTraceLens.capture.cpuProfile']), benchtime: settings.get<string>('benchtime') || undefined,
       }, token);
       if (result.exitCode !== 0) {
         const show = 'Show Output';
@@ -141,7 +137,7 @@ export function registerCaptureCommands(context: ExtensionContext, client: Langu
   }
 
   async function fetchSnapshot(): Promise<void> {
-    const url = workspace.getConfiguration('goTraceLens.capture').get<string>('flightRecorderUrl', '').trim();
+    const url = workspace.getConfiguration('goTraceLens.capture').get<string>('flightRecorderUrl', SETTING_DEFAULTS['goTraceLens.capture.flightRecorderUrl']).trim();
     if (!url) {
       const open = 'Open Settings';
       if (await window.showInformationMessage('Go Trace Lens: set goTraceLens.capture.flightRecorderUrl to your program\'s flight-recorder snapshot endpoint (there is no standard one).', open) === open) {

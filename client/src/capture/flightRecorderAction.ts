@@ -6,7 +6,7 @@ import {
   type CodeActionProvider, type ExtensionContext, type TextDocument,
 } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CaptureRequests, type FlightRecorderFile } from '../../../server/src/capture/protocol';
+import { CaptureRequests, type FlightRecorderFile } from '../../../common/captureProtocol';
 
 const TITLE = 'Add a flight recorder that snapshots slow requests';
 const COMMAND = 'goTraceLens.addFlightRecorder';

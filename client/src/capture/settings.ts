@@ -2,10 +2,11 @@
 // folder in the workspace storage, never the user's source tree) and vscode-go's go settings.
 import * as path from 'node:path';
 import { workspace, type ExtensionContext } from 'vscode';
-import type { GoToolSettings } from '../../../server/src/capture/protocol';
+import type { GoToolSettings } from '../../../common/captureProtocol';
+import { DEFAULT_CAPTURE_WINDOW_SECONDS, SETTING_DEFAULTS } from '../../../common/settings';
 
 export function capturesDirectory(context: ExtensionContext): string {
-  const configured = workspace.getConfiguration('goTraceLens.capture').get<string>('directory', '').trim();
+  const configured = workspace.getConfiguration('goTraceLens.capture').get<string>('directory', SETTING_DEFAULTS['goTraceLens.capture.directory']).trim();
   const folder = workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (configured) return path.resolve(folder ?? process.cwd(), configured.replace(/^\$\{workspaceFolder\}/, folder ?? ''));
   return path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'captures');
@@ -18,6 +19,6 @@ export function goToolSettings(): GoToolSettings {
 }
 
 export function captureWindowSeconds(): number {
-  const value = workspace.getConfiguration('goTraceLens.lint').get<number>('captureWindowSeconds', 5);
-  return value > 0 ? value : 5;
+  const value = workspace.getConfiguration('goTraceLens.lint').get<number>('captureWindowSeconds', DEFAULT_CAPTURE_WINDOW_SECONDS);
+  return value > 0 ? value : DEFAULT_CAPTURE_WINDOW_SECONDS;
 }

@@ -7,19 +7,15 @@ import {
   type ExtensionContext, type TreeDataProvider,
 } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CaptureRequests, type CaptureEntry } from '../../../server/src/capture/protocol';
+import { CaptureRequests, type CaptureEntry } from '../../../common/captureProtocol';
+import { formatBytes, formatDuration } from '../../../common/format';
 import { openBeside } from '../traceViewer';
-import { formatBytes } from './commands';
 import { capturesDirectory } from './settings';
 
 export const CAPTURES_VIEW = 'goTraceLens.captures';
 
 const SOURCE_LABEL: Record<CaptureEntry['source'], string> = { test: 'test', benchmark: 'benchmark', fuzz: 'fuzz seeds', server: 'server', snapshot: 'snapshot' };
 const SOURCE_ICON: Record<CaptureEntry['source'], string> = { test: 'beaker', benchmark: 'dashboard', fuzz: 'beaker', server: 'globe', snapshot: 'record' };
-
-function formatDuration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 /** A test's name, or a URL's host and path: what the user recognises; the file name is in the tooltip. */
 function shortWhat(entry: CaptureEntry): string {
@@ -56,9 +52,9 @@ class CapturesProvider implements TreeDataProvider<CaptureEntry> {
   getTreeItem(entry: CaptureEntry): TreeItem {
     const item = new TreeItem(shortWhat(entry));
     const when = new Date(entry.capturedAt);
-    item.description = `${SOURCE_LABEL[entry.source]} · ${when.toLocaleTimeString()} · ${formatDuration(entry.durationMs)} · ${formatBytes(entry.bytes)}`;
+    item.description = `${SOURCE_LABEL[entry.source]} · ${when.toLocaleTimeString()} · ${formatDuration(entry.durationMs * 1e6)} · ${formatBytes(entry.bytes)}`;
     const tooltip = new MarkdownString();
-    tooltip.appendText(`${entry.what}\n\n${SOURCE_LABEL[entry.source]}, captured ${when.toLocaleString()} in ${formatDuration(entry.durationMs)}, ${formatBytes(entry.bytes)}\n\n${entry.file}`);
+    tooltip.appendText(`${entry.what}\n\n${SOURCE_LABEL[entry.source]}, captured ${when.toLocaleString()} in ${formatDuration(entry.durationMs * 1e6)}, ${formatBytes(entry.bytes)}\n\n${entry.file}`);
     item.tooltip = tooltip;
     item.iconPath = new ThemeIcon(SOURCE_ICON[entry.source]);
     item.resourceUri = this.uriOf(entry);

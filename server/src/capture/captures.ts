@@ -3,7 +3,7 @@
 // file, so a crash never leaves half an index; entries whose file is gone are dropped when listed.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { CaptureEntry } from './protocol';
+import type { CaptureEntry } from '../../../common/captureProtocol';
 
 const INDEX = 'captures.json';
 

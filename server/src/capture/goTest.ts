@@ -4,8 +4,9 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SETTING_DEFAULTS } from '../../../common/settings';
 import type { GoTool } from './goTool';
-import type { TestKind } from './protocol';
+import type { TestKind } from '../../../common/captureProtocol';
 import { CaptureError, checkTraceFile } from './traceFile';
 
 export interface GoTestTarget {
@@ -39,7 +40,7 @@ export interface GoTestResult {
   failure?: string;
 }
 
-export const DEFAULT_BENCHTIME = '100ms';
+export const DEFAULT_BENCHTIME = SETTING_DEFAULTS['goTraceLens.capture.benchtime'];
 
 /** Function names `go test` treats as tests: Test, Benchmark or Fuzz followed by nothing or a non-lowercase rune. */
 export function testKindOf(name: string): TestKind | undefined {

@@ -2,7 +2,7 @@
 // else `go.goroot`/bin/go, else `go` on PATH. No vscode import: the CLI uses it too.
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import type { GoToolSettings } from './protocol';
+import type { GoToolSettings } from '../../../common/captureProtocol';
 
 
 export interface GoTool {

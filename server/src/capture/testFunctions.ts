@@ -3,7 +3,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { namedChildren } from '../analysis/syntax';
 import { testKindOf } from './goTest';
-import type { TestKind } from './protocol';
+import type { TestKind } from '../../../common/captureProtocol';
 
 export interface TestFunction {
   name: string;

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { findGo, GoNotFoundError } from '../capture/goTool';
 import { runGoTest, testKindOf } from '../capture/goTest';
-import type { TestKind } from '../capture/protocol';
+import type { TestKind } from '../../../common/captureProtocol';
 import { captureHttp } from '../capture/httpCapture';
 import { CaptureError } from '../capture/traceFile';
 import { TerminalProgress } from './progress';

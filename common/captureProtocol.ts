@@ -1,7 +1,7 @@
 // Custom LSP messages for capturing traces: the client asks, shows progress with Cancel (the
 // request's cancellation) and opens the result; the language server runs go test and the HTTP
 // captures and keeps the captures index. Plain data, shared by client, server and tests.
-import type { NotificationDescriptor, RequestDescriptor } from '../traceProtocol';
+import type { NotificationDescriptor, RequestDescriptor } from './traceProtocol';
 
 const request = <P, R>(method: string): RequestDescriptor<P, R> => ({ method });
 const notification = <P>(method: string): NotificationDescriptor<P> => ({ method });
