@@ -55,14 +55,14 @@ describe('capture from a running server', () => {
   });
 
   it('a window longer than the server\'s WriteTimeout: Go 1.26 extends the deadline, so the capture succeeds', async () => {
-    // Go up to 1.22 answered 400 here; 1.26's net/http/pprof moves the write deadline past the window instead.
+    // Older releases (Go 1.21 at least) answered 400 here; 1.26's net/http/pprof moves the write deadline past the window instead.
     const file = join(out, 'timeout.trace');
     await captureHttp(`${shortTimeout.url}/debug/pprof/trace`, { seconds: 2, out: file });
     assert.ok((await summarize(file)).tasks.length > 0);
   });
 
   it('the 400 older servers send for a window over their WriteTimeout, in plain words', () => {
-    // The status and body net/http/pprof's serveError sends (Go 1.22's durationExceedsWriteTimeout branch).
+    // The status and body older net/http/pprof's serveError sends (its durationExceedsWriteTimeout branch).
     assert.match(describeHttpFailure(new URL('http://127.0.0.1:6060/debug/pprof/trace?seconds=10'), 400, "profile duration exceeds server's WriteTimeout\n", 10),
       /^The server refused a 10 s capture: profile duration exceeds server's WriteTimeout \(HTTP 400\)\. Capture a shorter window/);
   });
