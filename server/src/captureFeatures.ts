@@ -14,9 +14,8 @@ import {
   CaptureNotifications, CaptureRequests, type CaptureErrorData, type CaptureProgress,
 } from '../../common/captureProtocol';
 import { CaptureError } from './capture/traceFile';
-import type { RegisterFeature } from './feature';
+import { handleRequest, type RegisterFeature } from './feature';
 import { GoModules } from './analysis/goModules';
-import type { RequestDescriptor } from '../../common/traceProtocol';
 
 /** ResponseError code of a capture that failed in a way the user can act on (message as is). */
 const CAPTURE_FAILED = 1;
@@ -43,7 +42,7 @@ export const registerCaptureFeatures: RegisterFeature = (connection: Connection)
   const goModules = new GoModules();
   const progress = (update: CaptureProgress): void => { void connection.sendNotification(CaptureNotifications.progress.method, update); };
 
-  handle(connection, CaptureRequests.test, ({ captureId, target, go, cpuProfile, benchtime, directory }, token) => failingPlainly(async () => {
+  handleRequest(connection, CaptureRequests.test, ({ captureId, target, go, cpuProfile, benchtime, directory }, token) => failingPlainly(async () => {
     const index = new CapturesIndex(directory);
     const cwd = dirname(fileURLToPath(target.uri));
     const traceFile = index.newTracePath(target.name);
@@ -58,7 +57,7 @@ export const registerCaptureFeatures: RegisterFeature = (connection: Connection)
     return { exitCode: result.exitCode, failure: result.failure, traceFile: result.traceFile };
   }));
 
-  handle(connection, CaptureRequests.url, ({ captureId, url, seconds, source, directory }, token) => failingPlainly(async () => {
+  handleRequest(connection, CaptureRequests.url, ({ captureId, url, seconds, source, directory }, token) => failingPlainly(async () => {
     const index = new CapturesIndex(directory);
     const traceFile = index.newTracePath(`${source}-${new URL(url).host}`);
     const result = await captureHttp(url, { seconds, out: traceFile, signal: abortOn(token), onProgress: ({ bytes }) => progress({ captureId, bytes }) });
@@ -66,8 +65,8 @@ export const registerCaptureFeatures: RegisterFeature = (connection: Connection)
     return { traceFile, ...result };
   }));
 
-  handle(connection, CaptureRequests.list, ({ directory }) => new CapturesIndex(directory).list());
-  handle(connection, CaptureRequests.rename, ({ directory, file, newName }) => {
+  handleRequest(connection, CaptureRequests.list, ({ directory }) => new CapturesIndex(directory).list());
+  handleRequest(connection, CaptureRequests.rename, ({ directory, file, newName }) => {
     const index = new CapturesIndex(directory);
     const entry = index.list().find((e) => e.file === file);
     if (!entry) throw new ResponseError(CAPTURE_FAILED, `${file} is no longer in the captures folder`);
@@ -77,14 +76,14 @@ export const registerCaptureFeatures: RegisterFeature = (connection: Connection)
       throw new ResponseError(CAPTURE_FAILED, (error as Error).message);
     }
   });
-  handle(connection, CaptureRequests.remove, ({ directory, file }) => {
+  handleRequest(connection, CaptureRequests.remove, ({ directory, file }) => {
     const index = new CapturesIndex(directory);
     const entry = index.list().find((e) => e.file === file);
     if (entry) index.remove(entry);
     return null;
   });
 
-  handle(connection, CaptureRequests.flightRecorder, ({ uri }) => {
+  handleRequest(connection, CaptureRequests.flightRecorder, ({ uri }) => {
     if (!uri.startsWith('file:')) return null;
     const path = fileURLToPath(uri);
     let text: string;
@@ -101,8 +100,3 @@ export const registerCaptureFeatures: RegisterFeature = (connection: Connection)
 
   return { capabilities: () => ({}) };
 };
-
-/** Registers a handler typed by the shared protocol descriptor. */
-function handle<P, R>(connection: Connection, descriptor: RequestDescriptor<P, R>, handler: (params: P, token: CancellationToken) => R | Promise<R>): void {
-  connection.onRequest(descriptor.method, async (params: P, token: CancellationToken): Promise<R> => handler(params, token));
-}

@@ -12,13 +12,13 @@ import { createGoParser } from './analysis/parser';
 import { GoFile, RUNTIME_TRACE } from './analysis/goFile';
 import { TRACE_TEST_COMMAND, type TraceTestTarget } from '../../common/captureProtocol';
 import { isTestFile, testFunctions } from './capture/testFunctions';
-import type { RegisterFeature } from './feature';
+import { handleRequest, type RegisterFeature } from './feature';
 import { ruleDocumentationUrl } from '../../common/ruleDocs';
 import { DEFAULT_CAPTURE_WINDOW_SECONDS, SETTING_DEFAULTS } from '../../common/settings';
 import type { TraceComparison } from '../../common/traceComparison';
 import type { TraceSummary } from '../../common/traceModel';
 import {
-  COMPARISON_FOCUS_COMMAND, FOCUS_COMMAND, TraceNotifications, TraceRequests, type ComparisonTarget, type FocusTarget, type RequestDescriptor,
+  COMPARISON_FOCUS_COMMAND, FOCUS_COMMAND, TraceNotifications, TraceRequests, type ComparisonTarget, type FocusTarget,
   type ResolvedSource, type TraceStatus,
 } from '../../common/traceProtocol';
 import {
@@ -247,11 +247,6 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
     },
   };
 };
-
-/** Registers a handler typed by the shared protocol descriptor. */
-function handleRequest<P, R>(connection: Connection, descriptor: RequestDescriptor<P, R>, handler: (params: P) => R | Promise<R>): void {
-  connection.onRequest(descriptor.method, async (params: P): Promise<R> => handler(params));
-}
 
 function lineDiagnostic(text: string, line: number, message: string, rule: string): Diagnostic {
   const content = text.split(/\r?\n/)[line] ?? '';

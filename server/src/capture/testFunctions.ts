@@ -40,7 +40,9 @@ export function testFunctions(tree: Tree): TestFunction[] {
     const name = declaration.childForFieldName('name')?.text ?? '';
     const kind = testKindOf(name);
     if (!kind || declaration.childForFieldName('result')) continue;
-    const parameters = namedChildren(declaration.childForFieldName('parameters') ?? root).filter((p) => p.type === 'parameter_declaration');
+    const parameterList = declaration.childForFieldName('parameters');
+    if (!parameterList) continue;
+    const parameters = namedChildren(parameterList).filter((p) => p.type === 'parameter_declaration');
     const type = parameters.length === 1 ? parameters[0].childForFieldName('type')?.text.replace(/\s+/g, '') : undefined;
     if (type !== `*${testing}.${PARAMETER_TYPE[kind]}`) continue;
     found.push({ name, kind, startLine: declaration.startPosition.row, endLine: declaration.endPosition.row, startColumn: declaration.startPosition.column });
