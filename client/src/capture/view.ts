@@ -1,5 +1,5 @@
 // The Explorer's "Go Traces" view: captures listed from the captures index (newest first) with what,
-// when, how long and how big; open, reveal, rename and delete. The language server keeps the index
+// when, how long and how big; open, compare with a baseline, reveal, rename and delete. The language server keeps the index
 // on disk, so the view shows the same list after a reload.
 import * as path from 'node:path';
 import {
@@ -10,6 +10,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { CaptureRequests, type CaptureEntry } from '../../../common/captureProtocol';
 import { formatBytes, formatDuration } from '../../../common/format';
 import { openBeside } from '../traceViewer';
+import { COMPARE_COMMAND } from '../viewer/compareCommand';
 import { capturesDirectory } from './settings';
 
 export const CAPTURES_VIEW = 'goTraceLens.captures';
@@ -93,6 +94,7 @@ export function registerCapturesView(context: ExtensionContext, client: Language
     watcher, watcher.onDidChange(() => provider.refresh()), watcher.onDidCreate(() => provider.refresh()),
     workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('goTraceLens.capture.directory')) provider.refresh(); }),
     commands.registerCommand('goTraceLens.captures.open', (entry: CaptureEntry) => openBeside(uriOf(entry))),
+    commands.registerCommand('goTraceLens.captures.compareWith', (entry: CaptureEntry) => commands.executeCommand(COMPARE_COMMAND, uriOf(entry))),
     commands.registerCommand('goTraceLens.captures.reveal', (entry: CaptureEntry) => commands.executeCommand('revealFileInOS', uriOf(entry))),
     commands.registerCommand('goTraceLens.captures.rename', rename),
     commands.registerCommand('goTraceLens.captures.delete', remove),
