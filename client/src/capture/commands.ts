@@ -13,8 +13,10 @@ import {
 import type { RequestDescriptor } from '../../../common/traceProtocol';
 import { formatBytes } from '../../../common/format';
 import { SETTING_DEFAULTS } from '../../../common/settings';
-import { openBeside } from '../traceViewer';
 import { captureWindowSeconds, capturesDirectory, goToolSettings } from './settings';
+
+/** Opens a trace in the viewer beside the code, as the viewer's own commands do. */
+export const openTraceBeside = (uri: Uri): Thenable<unknown> => commands.executeCommand('goTraceLens.openTraceFromExplorer', uri);
 
 const LAST_URL_KEY = 'goTraceLens.capture.lastServerUrl';
 const DEFAULT_SERVER_URL = 'http://localhost:6060/debug/pprof/trace';
@@ -54,7 +56,7 @@ export function registerCaptureCommands(context: ExtensionContext, client: Langu
 
   async function captured(traceFile: string): Promise<void> {
     onCaptured();
-    await openBeside(Uri.file(traceFile));
+    await openTraceBeside(Uri.file(traceFile));
   }
 
   async function traceTest(target: TraceTestTarget): Promise<void> {

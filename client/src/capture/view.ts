@@ -9,8 +9,8 @@ import {
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CaptureRequests, type CaptureEntry } from '../../../common/captureProtocol';
 import { formatBytes, formatDuration } from '../../../common/format';
-import { openBeside } from '../traceViewer';
 import { COMPARE_COMMAND } from '../viewer/compareCommand';
+import { openTraceBeside } from './commands';
 import { capturesDirectory } from './settings';
 
 export const CAPTURES_VIEW = 'goTraceLens.captures';
@@ -93,7 +93,7 @@ export function registerCapturesView(context: ExtensionContext, client: Language
     window.createTreeView(CAPTURES_VIEW, { treeDataProvider: provider, showCollapseAll: false }),
     watcher, watcher.onDidChange(() => provider.refresh()), watcher.onDidCreate(() => provider.refresh()),
     workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('goTraceLens.capture.directory')) provider.refresh(); }),
-    commands.registerCommand('goTraceLens.captures.open', (entry: CaptureEntry) => openBeside(uriOf(entry))),
+    commands.registerCommand('goTraceLens.captures.open', (entry: CaptureEntry) => openTraceBeside(uriOf(entry))),
     commands.registerCommand('goTraceLens.captures.compareWith', (entry: CaptureEntry) => commands.executeCommand(COMPARE_COMMAND, uriOf(entry))),
     commands.registerCommand('goTraceLens.captures.reveal', (entry: CaptureEntry) => commands.executeCommand('revealFileInOS', uriOf(entry))),
     commands.registerCommand('goTraceLens.captures.rename', rename),
