@@ -1,4 +1,4 @@
-// What the benchmarks share: the busy-service traces they read, and measuring a process from /proc
+// What the benchmarks share: the traces they read (three shapes of service, generated once per size), and measuring a process from /proc
 // (peak RSS as the kernel's own high-water mark, user + system CPU seconds of all its threads), so
 // no extra tool is needed.
 import { execFileSync, spawn } from 'node:child_process';
@@ -10,7 +10,17 @@ import { buildInsideGoroot, goEnv, goroot, repoRoot } from '../scripts/go-toolch
 export const GO = '1.26';
 export const MB = 1e6;
 export const cacheDir = join(repoRoot, '.cache/bench');
-const busyService = join(repoRoot, 'test/fixtures/traces/programs/busyservice/main.go');
+
+/**
+ * The shapes of trace the benchmarks read, each a Go program run until its trace reaches the size:
+ * a worker pool serving requests (busyservice), a goroutine per request like net/http with fan-out
+ * child tasks (perrequest: ~4,300 goroutines per MB), and a GC-heavy allocation workload (gcheavy).
+ */
+export const SHAPES = {
+  busyservice: { program: join(repoRoot, 'test/fixtures/traces/programs/busyservice/main.go'), args: ['-duration', '10m'] },
+  perrequest: { program: join(repoRoot, 'bench/go/perrequest/main.go'), args: [] },
+  gcheavy: { program: join(repoRoot, 'bench/go/gcheavy/main.go'), args: [] },
+};
 
 /** A short hash of a source file and the Go version, naming what was built or generated from it. */
 export function sourceHash(path) {
@@ -18,16 +28,21 @@ export function sourceHash(path) {
 }
 
 /**
- * A busy-service trace of about `mb` MB, generated once per program version into cacheDir. `workers`
- * other than the program's default (32 concurrent handlers) gives a second trace of another shape.
+ * A trace of about `mb` MB, generated once per program version into cacheDir: `shape` is a key of
+ * SHAPES (default busyservice), given alone or as { shape, workers }; `workers` other than the
+ * busy service's default (32 concurrent handlers) gives a second trace of another shape.
  */
-export function benchTrace(mb, { workers } = {}) {
-  const shape = workers === undefined ? '' : `-w${workers}`;
-  const path = join(cacheDir, `busyservice-${mb}mb${shape}-${sourceHash(busyService)}.trace`);
+export function benchTrace(mb, shapeOrOptions = {}) {
+  const { shape = 'busyservice', workers } = typeof shapeOrOptions === 'string' ? { shape: shapeOrOptions } : shapeOrOptions;
+  const { program, args } = SHAPES[shape] ?? {};
+  if (!program) throw new Error(`unknown trace shape ${shape}: one of ${Object.keys(SHAPES).join(', ')}`);
+  const variant = workers === undefined ? '' : `-w${workers}`;
+  const path = join(cacheDir, `${shape}-${mb}mb${variant}-${sourceHash(program)}.trace`);
   if (existsSync(path)) return path;
   console.log(`generating ${path}…`);
+  mkdirSync(cacheDir, { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  execFileSync(join(goroot(GO), 'bin/go'), ['run', busyService, '-o', tmp, '-duration', '10m', '-size', String(mb * MB),
+  execFileSync(join(goroot(GO), 'bin/go'), ['run', program, '-o', tmp, ...args, '-size', String(Math.round(mb * MB)),
     ...(workers === undefined ? [] : ['-workers', String(workers)])], { env: goEnv(GO), stdio: 'inherit' });
   renameSync(tmp, path);
   return path;
