@@ -102,7 +102,8 @@ export interface LogInstance {
  * How blocking is classified, mirroring `go tool trace -pprof=…`: 'sync' = waits whose reason
  * mentions chan, sync or select; 'net' = "network"; 'syscall' = time in a syscall (in
  * GoroutineSummary.blockedNs: only the part after the P was taken away); 'sched' = runnable,
- * waiting for a P; 'other' = any other wait reason (sleep, GC assist, …).
+ * waiting for a P (a blocking profile only: a goroutine's sched wait is its runnableNs); 'other' =
+ * any other wait reason (sleep, GC assist, …).
  */
 export type BlockReason = 'sync' | 'net' | 'syscall' | 'sched' | 'other';
 
@@ -130,6 +131,25 @@ export interface GoroutineSummary {
   regionCount: number;
 }
 
+/** The time split of GoroutineSummary, summed over the goroutines of a group. */
+export type GoroutineTimes = Pick<GoroutineSummary,
+  'totalNs' | 'runningNs' | 'runnableNs' | 'syscallNs' | 'blockedNs' | 'blockedByReasonNs' | 'unknownNs' | 'regionCount'>;
+
+/**
+ * Goroutines grouped by start function, as Go's goroutine analysis (`go tool trace`'s Goroutines
+ * page) groups them: every goroutine counted, ended ones folded into the sums when they exit.
+ */
+export interface GoroutineGroup extends GoroutineTimes {
+  /** Start function, "" when no stack named it. */
+  name: string;
+  /** Every goroutine of the group seen so far. */
+  count: number;
+  /** Of which still alive at the last event read. */
+  live: number;
+  /** The goroutines with the most running time, at most MAX_GROUP_MEMBERS (all when count is within it). */
+  members: GoroutineSummary[];
+}
+
 /** Frames leaf first, as in the event's stack at the moment the goroutine entered the state. */
 export interface BlockingProfileEntry { frames: SourceLocation[]; totalNs: number; count: number }
 export interface BlockingProfile { reason: BlockReason; totalNs: number; entries: BlockingProfileEntry[] }
@@ -139,7 +159,8 @@ export interface TraceSummary {
   tasks: TaskTypeStats[];
   regions: RegionTypeStats[];
   logs: LogCategoryStats[];
-  goroutines: GoroutineSummary[];
+  /** Every goroutine, by start function; sorted by running time, the largest first. */
+  goroutineGroups: GoroutineGroup[];
   blocking: BlockingProfile[];
 }
 

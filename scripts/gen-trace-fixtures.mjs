@@ -25,7 +25,10 @@ const fixtures = join(repoRoot, 'test/fixtures/traces');
 const programsDir = join(fixtures, 'programs');
 const testsuiteDir = join(fixtures, 'go-testsuite');
 
-/** How each program is run; minGo skips toolchains that lack the API it needs. */
+/**
+ * How each program is run; minGo skips toolchains that lack the API it needs (or keeps a large
+ * fixture to one version); source names a program kept elsewhere than programs/NAME/main.go.
+ */
 const programs = {
   annotations: { longUptime: true },
   blocking: {},
@@ -37,6 +40,8 @@ const programs = {
   gotestflag: { goTest: true },
   httppprof: {},
   network: {},
+  // The benchmark's goroutine-per-request service, small: groups of hundreds of short goroutines.
+  perrequest: { source: 'bench/go/perrequest/main.go', args: ['-requests', '300', '-clients', '16'], minGo: 26 },
   syscalls: {},
   whyslow: { minGo: 26 },
 };
@@ -97,7 +102,8 @@ function traceProgram(name, version, outPath) {
   if (spec.goTest) {
     execFileSync(go, ['test', '-count=1', `-trace=${outPath}`, '.'], { cwd: join(programsDir, name), env, stdio: 'inherit' });
   } else {
-    execFileSync(go, ['run', join(programsDir, name, 'main.go'), '-o', outPath, ...(spec.args ?? [])], { env, stdio: 'inherit' });
+    const source = spec.source ? join(repoRoot, spec.source) : join(programsDir, name, 'main.go');
+    execFileSync(go, ['run', source, '-o', outPath, ...(spec.args ?? [])], { env, stdio: 'inherit' });
   }
 }
 

@@ -108,7 +108,7 @@ describe('TraceAnalyzer: goroutines, blocking, GC', () => {
       ev.go(71, 1, 'Running', 'Waiting', { reason: 'sleep' }),
     ]);
     a.finish();
-    const g = a.summary().goroutines.find((x) => x.id === 1);
+    const g = a.summary().goroutineGroups.flatMap((group) => group.members).find((x) => x.id === 1);
     assert.ok(g);
     assert.equal(g.name, 'main.main');
     assert.equal(g.runningNs, 10 + 4 + 10);

@@ -9,6 +9,8 @@ import { describe, it } from 'node:test';
 import { openTraceFile } from '../../server/src/trace/reader';
 import { analyzeEvents, STATISTICS_ONLY } from '../../server/src/trace/summary/analyzer';
 import { statsJson } from '../../server/src/trace/summary/report';
+import { MAX_GROUP_MEMBERS } from '../../server/src/trace/summary/goroutines';
+import type { GoroutineGroup } from '../../common/traceModel';
 
 const root = join(__dirname, '..', '..');
 const goldenDir = join(__dirname, 'goldens');
@@ -27,6 +29,33 @@ interface Golden {
   peakHeapBytes: number;
   goroutines: Record<string, { name: string; totalNs: number; execNs: number; schedWaitNs: number; syscallNs: number; syscallBlockNs: number; blockByReasonNs: Record<string, number>; unknownNs: number }>;
   blocking: Record<string, { count: number; totalNs: number; frames: string[] }[]>;
+}
+
+type GoGoroutine = Golden['goroutines'][string];
+interface GroupSums { count: number; totalNs: number; execNs: number; schedWaitNs: number; syscallNs: number; syscallBlockNs: number; blockByReasonNs: Record<string, number>; unknownNs: number }
+
+/** Go's goroutines summed by start function, as go tool trace's Goroutines page groups them. */
+function goGroups(goroutines: Record<string, GoGoroutine>): Record<string, GroupSums> {
+  const groups: Record<string, GroupSums> = {};
+  for (const g of Object.values(goroutines)) {
+    const s = (groups[g.name] ??= { count: 0, totalNs: 0, execNs: 0, schedWaitNs: 0, syscallNs: 0, syscallBlockNs: 0, blockByReasonNs: {}, unknownNs: 0 });
+    s.count++;
+    s.totalNs += g.totalNs;
+    s.execNs += g.execNs;
+    s.schedWaitNs += g.schedWaitNs;
+    s.syscallNs += g.syscallNs;
+    s.syscallBlockNs += g.syscallBlockNs;
+    s.unknownNs += g.unknownNs;
+    for (const [reason, ns] of Object.entries(g.blockByReasonNs)) s.blockByReasonNs[reason] = (s.blockByReasonNs[reason] ?? 0) + ns;
+  }
+  return groups;
+}
+
+function groupOf(g: GoroutineGroup): GroupSums {
+  return {
+    count: g.count, totalNs: g.totalNs, execNs: g.runningNs, schedWaitNs: g.runnableNs, syscallNs: g.syscallNs,
+    syscallBlockNs: g.blockedNs.syscall ?? 0, blockByReasonNs: g.blockedByReasonNs, unknownNs: g.unknownNs,
+  };
 }
 
 const latencyOf = (s: Latency): Latency => ({ count: s.count, completeCount: s.completeCount, totalNs: s.totalNs, p50Ns: s.p50Ns, p90Ns: s.p90Ns, p99Ns: s.p99Ns, maxNs: s.maxNs });
@@ -52,11 +81,18 @@ describe('statistics equal Go 1.26 internal/trace and go tool trace -pprof', () 
       assert.deepEqual(ours.stw, golden.stw, 'stw');
       assert.equal(ours.peakHeapBytes, golden.peakHeapBytes, 'peak heap');
 
-      const goroutines = Object.fromEntries(analyzer.goroutineSummaries().map((g) => [String(g.id), {
+      // Every goroutine listed in its group (no fixture has a group beyond MAX_GROUP_MEMBERS) with Go's time split,
+      // and each group's count and sums equal to Go's goroutine analysis, which groups by start function.
+      const groups = summary.goroutineGroups;
+      assert.ok(groups.every((g) => g.members.length === Math.min(g.count, MAX_GROUP_MEMBERS)), 'members listed');
+      const goroutines = Object.fromEntries(groups.flatMap((group) => group.members).map((g) => [String(g.id), {
         name: g.name, totalNs: g.totalNs, execNs: g.runningNs, schedWaitNs: g.runnableNs, syscallNs: g.syscallNs,
         syscallBlockNs: g.blockedNs.syscall ?? 0, blockByReasonNs: g.blockedByReasonNs, unknownNs: g.unknownNs,
       }]));
-      assert.deepEqual(goroutines, golden.goroutines, 'goroutine time split');
+      if (groups.every((g) => g.count <= MAX_GROUP_MEMBERS)) assert.deepEqual(goroutines, golden.goroutines, 'goroutine time split');
+      else for (const [id, g] of Object.entries(goroutines)) assert.deepEqual(g, golden.goroutines[id], `goroutine ${id}`);
+      assert.deepEqual(Object.fromEntries(groups.map((g) => [g.name, groupOf(g)])), goGroups(golden.goroutines), 'goroutine groups');
+      assert.equal(summary.overview.goroutines, Object.keys(golden.goroutines).length, 'goroutines in the overview');
 
       for (const profile of summary.blocking) {
         const entries = profile.entries

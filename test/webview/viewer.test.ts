@@ -245,7 +245,15 @@ describe('trace viewer webview', () => {
     const demoGroup = groups.locator('tbody tr', { hasText: 'main.demo.func1' });
     assert.match(await demoGroup.innerText(), /main\.demo\.func1\s+120\s/);
     await demoGroup.click();
-    await page.locator('caption', { hasText: 'Goroutines starting in main.demo.func1' }).waitFor();
+    // Every goroutine counted; beyond the listing cap the caption says how many are listed.
+    const group = demo.status.summary!.goroutineGroups.find((g) => g.name === 'main.demo.func1')!;
+    assert.equal(group.count, 120);
+    const members = page.locator('table', { has: page.locator('caption', { hasText: 'goroutines starting in main.demo.func1' }) });
+    assert.equal(await members.locator('caption').innerText(),
+      '120 goroutines starting in main.demo.func1: the 100 with the most running time (the group\'s sums above count all 120)');
+    assert.equal(await members.locator('tbody tr').count(), 100);
+    // Sched wait is the runnable column; there is no "Blocked: sched" column that could only read 0.
+    assert.deepEqual(await groups.locator('thead th').allInnerTexts().then((hs) => hs.filter((x) => /sched/i.test(x))), ['Runnable (sched wait)']);
     await page.screenshot({ path: join(resultsDir, 'viewer-goroutines-high-contrast.png') });
     await page.getByRole('tab', { name: 'Blocking' }).click();
     const sync = page.locator('table', { has: page.locator('caption', { hasText: 'Stacks blocked on sync' }) });

@@ -1,35 +1,17 @@
-// Goroutine analysis: goroutines grouped by start function, where their time went.
-import type { BlockReason, GoroutineSummary } from '../../../../common/traceModel';
+// Goroutine analysis: every goroutine grouped by start function (as go tool trace's Goroutines
+// page), where their time went; a group lists its goroutines with the most running time.
+import type { BlockReason, GoroutineGroup, GoroutineSummary, GoroutineTimes } from '../../../../common/traceModel';
 import { h, linkButton } from '../dom';
 import { formatCount, formatDuration, siteLabel, siteTitle } from '../format';
 import type { ViewContext } from './context';
 import { goroutineFocus, timelineColumn } from './showInTimeline';
 import { dataTable, type Column } from './table';
 
-const REASONS: BlockReason[] = ['sync', 'net', 'syscall', 'sched', 'other'];
-const GOROUTINES_SHOWN = 500;
+/** Blocked time by class; 'sched' is not among them: a goroutine's sched wait is its runnable time. */
+const REASONS: BlockReason[] = ['sync', 'net', 'syscall', 'other'];
+const UNNAMED = '(unknown start function)';
 
-interface Group { name: string; goroutines: GoroutineSummary[]; runningNs: number; runnableNs: number; syscallNs: number; blockedNs: Record<BlockReason, number> }
-
-function groupByName(goroutines: GoroutineSummary[]): Group[] {
-  const groups = new Map<string, Group>();
-  for (const g of goroutines) {
-    const name = g.name || '(unknown start function)';
-    let group = groups.get(name);
-    if (!group) {
-      group = { name, goroutines: [], runningNs: 0, runnableNs: 0, syscallNs: 0, blockedNs: { sync: 0, net: 0, syscall: 0, sched: 0, other: 0 } };
-      groups.set(name, group);
-    }
-    group.goroutines.push(g);
-    group.runningNs += g.runningNs;
-    group.runnableNs += g.runnableNs;
-    group.syscallNs += g.syscallNs;
-    for (const reason of REASONS) group.blockedNs[reason] += g.blockedNs[reason] ?? 0;
-  }
-  return [...groups.values()];
-}
-
-function timeColumns<T>(get: (row: T) => { runningNs: number; runnableNs: number; syscallNs: number; blockedNs: Partial<Record<BlockReason, number>> }): Column<T>[] {
+function timeColumns<T>(get: (row: T) => GoroutineTimes): Column<T>[] {
   return [
     { header: 'Running', value: (r) => get(r).runningNs, cell: (r) => formatDuration(get(r).runningNs), numeric: true },
     { header: 'Runnable (sched wait)', value: (r) => get(r).runnableNs, cell: (r) => formatDuration(get(r).runnableNs), numeric: true },
@@ -41,26 +23,34 @@ function timeColumns<T>(get: (row: T) => { runningNs: number; runnableNs: number
   ];
 }
 
+/** What the member table lists, said when it is not every goroutine of the group. */
+function membersCaption(group: GoroutineGroup): string {
+  const name = group.name || UNNAMED;
+  const all = `${formatCount(group.count)} goroutine${group.count === 1 ? '' : 's'} starting in ${name}`;
+  return group.members.length < group.count
+    ? `${all}: the ${formatCount(group.members.length)} with the most running time (the group's sums above count all ${formatCount(group.count)})`
+    : all;
+}
+
 export function goroutinesView(ctx: ViewContext): HTMLElement {
-  const groups = groupByName(ctx.summary.goroutines);
+  const groups = ctx.summary.goroutineGroups;
   const selectedName = ctx.state.selected.goroutines;
   const selected = groups.find((g) => g.name === selectedName);
-  const members = selected ? [...selected.goroutines].sort((a, b) => b.runningNs - a.runningNs).slice(0, GOROUTINES_SHOWN) : [];
   return h('div', { className: 'view goroutines' },
     h('h1', {}, 'Goroutines'),
-    dataTable<Group>({
-      caption: 'Goroutines by start function', rows: groups, key: (g) => g.name, selectedKey: selectedName, sortColumn: 2,
+    dataTable<GoroutineGroup>({
+      caption: 'Goroutines by start function', rows: groups, key: (g) => g.name, selectedKey: selectedName, sortColumn: 3,
       columns: [
-        { header: 'Start function', value: (g) => g.name },
-        { header: 'Goroutines', value: (g) => g.goroutines.length, cell: (g) => formatCount(g.goroutines.length), numeric: true },
-        ...timeColumns<Group>((g) => g),
+        { header: 'Start function', value: (g) => g.name || UNNAMED },
+        { header: 'Goroutines', value: (g) => g.count, cell: (g) => formatCount(g.count), numeric: true },
+        { header: 'Alive', value: (g) => g.live, cell: (g) => formatCount(g.live), numeric: true },
+        ...timeColumns<GoroutineGroup>((g) => g),
       ],
       onActivate: (g) => { ctx.saveState((s) => { s.selected.goroutines = g.name; }); ctx.rerender(); },
       emptyText: 'No goroutines recorded yet.',
     }),
     selected && dataTable<GoroutineSummary>({
-      caption: `Goroutines starting in ${selected.name}${selected.goroutines.length > members.length ? ` (top ${members.length} by running time)` : ''}`,
-      rows: members, key: (g) => String(g.id), sortColumn: 2,
+      caption: membersCaption(selected), rows: selected.members, key: (g) => String(g.id), sortColumn: 2,
       columns: [
         { header: 'Goroutine', value: (g) => g.id, numeric: true },
         {

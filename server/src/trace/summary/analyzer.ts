@@ -6,11 +6,11 @@
 // per task/region in typed arrays, kept instances are capped per source site (instances.ts),
 // task details are capped per task (MAX_TASK_CHILDREN) and for open tasks (MAX_OPEN_TASK_DETAILS),
 // the timeline has a span budget (timeline.ts), and blocking profiles are per distinct stack.
-// Per-goroutine state is kept for every goroutine, as Go's own summary does.
+// Per-goroutine state is kept while a goroutine lives: an exited one is folded into its group (goroutines.ts).
 import { NO_ID, TraceError, type RangeEvent, type StateTransitionEvent, type TraceEvent } from '../event';
 import type { OpenedTrace } from '../reader';
 import type {
-  GoroutineSummary, InstanceList, InstanceQuery, LogCategoryStats, LogInstance, RegionInstance, SourceLocation, TaskDetail,
+  InstanceList, InstanceQuery, LogCategoryStats, LogInstance, RegionInstance, SourceLocation, TaskDetail,
   TaskInstance, TraceOverview, TraceSummary,
 } from '../../../../common/traceModel';
 import { AnnotationStats } from './annotationStats';
@@ -41,8 +41,6 @@ export const MAX_TASK_CHILDREN = 200;
 export const MAX_TASK_GOROUTINES = 64;
 /** Open tasks whose children are collected; tasks begun beyond this get no detail. */
 export const MAX_OPEN_TASK_DETAILS = 100_000;
-/** Goroutines listed in TraceSummary.goroutines (those with the most non-idle time first). */
-export const MAX_LISTED_GOROUTINES = 2_000;
 
 const GC_MARK_RANGE = 'GC concurrent mark phase';
 const STW_PREFIX = 'stop-the-world';
@@ -114,7 +112,10 @@ export class TraceAnalyzer {
       goVersion, fileBytes, startNs: 0, endNs: 0, durationNs: 0, generations: 0, events: 0, goroutines: 0, procs: 0,
       gcCount: 0, gcPauseNs: 0, stwCount: 0, stwPauseNs: 0, peakHeapBytes: 0, flightRecorder: false, spansStartup: false,
     };
-    this.goroutines = new GoroutineTracker({ regionClosed: (r, g, end, how) => this.regionClosed(r, g, end, how) });
+    this.goroutines = new GoroutineTracker({
+      regionClosed: (r, g, end, how) => this.regionClosed(r, g, end, how),
+      goroutineReleased: (g, firstRun) => this.goroutineReleased(g, firstRun),
+    }, this.options.instances);
     this.blocking = new BlockingProfiles((g) => this.goroutines.firstRunOf(g));
     this.tasks = new AnnotationStats<TaskInstance>((evicted) => {
       if (this.keptTasks.get(evicted.id)?.instance === evicted) this.keptTasks.delete(evicted.id);
@@ -158,9 +159,6 @@ export class TraceAnalyzer {
   /** The model as of the events fed so far. */
   summary(): TraceSummary {
     const o = this.overview;
-    const goroutines = this.goroutineSummaries()
-      .sort((a, b) => busyNs(b) - busyNs(a) || a.id - b.id)
-      .slice(0, MAX_LISTED_GOROUTINES);
     const logs: LogCategoryStats[] = [...this.logs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([category, l]) => ({
       category,
       count: l.count,
@@ -179,15 +177,11 @@ export class TraceAnalyzer {
       tasks: this.tasks.stats(),
       regions: this.regions.stats(),
       logs,
-      goroutines,
+      goroutineGroups: this.goroutines.groupSummaries(),
       blocking: this.options.blocking ? this.blocking.profiles() : [],
     };
   }
 
-  /** Every goroutine's summary (TraceSummary.goroutines lists only the busiest MAX_LISTED_GOROUTINES). */
-  goroutineSummaries(): GoroutineSummary[] {
-    return this.goroutines.summaries();
-  }
 
   /** The durations behind the task or region statistics, by type and site. */
   durationSeries(kind: 'task' | 'region'): ReturnType<AnnotationStats<TaskInstance>['series']> {
@@ -368,6 +362,10 @@ export class TraceAnalyzer {
     if (this.options.timeline) this.timeline.add(0, 1, 'stw', open.start, ev.time, ev.name);
   }
 
+  private goroutineReleased(goroutine: number, firstRunNs: number): void {
+    if (this.options.blocking) this.blocking.released(goroutine, firstRunNs);
+  }
+
   private regionClosed(region: OpenRegion, goroutine: number, endNs: number | undefined, _how: RegionClose): void {
     if (region.synthetic) return; // Go's stand-in for a task inherited at goroutine creation, not a user region
     const durationNs = region.startNs !== undefined && endNs !== undefined ? endNs - region.startNs : undefined;
@@ -444,11 +442,6 @@ export class TraceAnalyzer {
       if (record.allChildrenKept) record.logs = addChild(record, record.logs, { timeNs: time, goroutine: g, task, category, message, site });
     }
   }
-}
-
-/** Time a goroutine spent running or waiting for something other than idling (sleep, GC waits, unknown). */
-function busyNs(g: GoroutineSummary): number {
-  return g.totalNs - g.unknownNs - (g.blockedNs.other ?? 0);
 }
 
 /** A task's list of regions or logs before its first child: most tasks are closed before they get one. */

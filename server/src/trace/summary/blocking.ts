@@ -50,6 +50,14 @@ class ProfileBuilder {
     this.record(start.stack, time - Math.max(start.time, firstRun));
   }
 
+  /** A goroutine's record is released: its held intervals are settled now, as finish would. */
+  released(id: number, firstRunNs: number): void {
+    const held = this.beforeFirstRun.get(id);
+    if (held === undefined) return;
+    this.beforeFirstRun.delete(id);
+    if (firstRunNs === UNSET) for (const h of held) this.record(h.stack, h.duration);
+  }
+
   /** Goroutines that never ran are seen from the trace start: their held intervals count whole. */
   finish(): void {
     for (const [id, held] of this.beforeFirstRun) {
@@ -107,6 +115,12 @@ export class BlockingProfiles {
         this.builders[i].left(id, start, ev.time);
       }
     }
+  }
+
+  /** The goroutine exited and its record is released (GoroutineListener.goroutineReleased). */
+  released(id: number, firstRunNs: number): void {
+    this.tracking.delete(id);
+    for (const builder of this.builders) builder.released(id, firstRunNs);
   }
 
   finish(): void {

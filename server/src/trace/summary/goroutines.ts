@@ -1,10 +1,18 @@
 // Per-goroutine time accounting and region stacks, a faithful port of Go's
 // internal/trace Summarizer (src/internal/trace/summary.go) so our numbers equal
 // `go tool trace`'s goroutine analysis and region lists, quirks included.
+//
+// Memory follows what is live, not the trace's history: a goroutine that exits is folded into its
+// group's sums (by start function, as Go's goroutine analysis groups them) and its record released,
+// keeping at most MAX_GROUP_MEMBERS summaries per group to list. A service that starts a goroutine
+// per request thus costs one record per request in flight, not one per request ever served.
 import type { GoState, RegionEvent, StateTransitionEvent } from '../event';
 import { NO_ID } from '../event';
-import type { BlockReason, GoroutineSummary, SourceLocation } from '../../../../common/traceModel';
+import type { BlockReason, GoroutineGroup, GoroutineSummary, SourceLocation } from '../../../../common/traceModel';
 import { locationOf } from './sites';
+
+/** Goroutine summaries kept per group for listing: those with the most running time. */
+export const MAX_GROUP_MEMBERS = 100;
 
 /** A region open on a goroutine's stack. `synthetic` marks Go's fake region for a task inherited at creation. */
 export interface OpenRegion {
@@ -33,6 +41,11 @@ export interface GoroutineListener {
    * The region object is reused after the call: copy what is to be kept.
    */
   regionClosed(region: OpenRegion, goroutine: number, endNs: number | undefined, how: RegionClose): void;
+  /**
+   * A goroutine exited (or began waiting forever) and its record is released, at the next event
+   * after its last, so that every analysis of that event still saw it. `firstRunNs` is UNSET if it never ran.
+   */
+  goroutineReleased?(goroutine: number, firstRunNs: number): void;
 }
 
 interface GoroutineState {
@@ -47,7 +60,8 @@ interface GoroutineState {
   syscallNs: number;
   syscallBlockNs: number;
   totalNs: number;
-  blockByReason: Map<string, number>;
+  /** Made on the first wait: many goroutines never block. */
+  blockByReason: Map<string, number> | undefined;
   regionCount: number;
   // Pending state, as Go's goroutineSummary (where 0 means unset: Go's times are never 0, ours,
   // rebased on the trace's time base, can be).
@@ -72,8 +86,89 @@ export function classifyWaitReason(reason: string): BlockReason {
   return 'other';
 }
 
+/** A group's sums over its exited goroutines, and the summaries kept to list. */
+class GroupTotals {
+  count = 0;
+  totalNs = 0;
+  runningNs = 0;
+  runnableNs = 0;
+  syscallNs = 0;
+  syscallBlockNs = 0;
+  unknownNs = 0;
+  regionCount = 0;
+  readonly blockByReason = new Map<string, number>();
+  /** Min-heap on (running time, -id): the root is the first to give way. */
+  readonly members: GoroutineSummary[] = [];
+
+  constructor(readonly name: string) {}
+
+  add(s: GoroutineSummary, syscallBlockNs: number): void {
+    this.count++;
+    this.totalNs += s.totalNs;
+    this.runningNs += s.runningNs;
+    this.runnableNs += s.runnableNs;
+    this.syscallNs += s.syscallNs;
+    this.syscallBlockNs += syscallBlockNs;
+    this.unknownNs += s.unknownNs;
+    this.regionCount += s.regionCount;
+    for (const reason in s.blockedByReasonNs) addTo(this.blockByReason, reason, s.blockedByReasonNs[reason]);
+  }
+
+  /** Adds another group's sums (not its members). */
+  addTotals(t: GroupTotals): void {
+    this.count += t.count;
+    this.totalNs += t.totalNs;
+    this.runningNs += t.runningNs;
+    this.runnableNs += t.runnableNs;
+    this.syscallNs += t.syscallNs;
+    this.syscallBlockNs += t.syscallBlockNs;
+    this.unknownNs += t.unknownNs;
+    this.regionCount += t.regionCount;
+    for (const [reason, ns] of t.blockByReason) addTo(this.blockByReason, reason, ns);
+  }
+
+  /** Whether a goroutine with this running time and id would be kept among the members. */
+  wouldKeep(runningNs: number, id: number): boolean {
+    return this.members.length < MAX_GROUP_MEMBERS || outranks(runningNs, id, this.members[0]);
+  }
+
+  keep(s: GoroutineSummary): void {
+    const heap = this.members;
+    if (heap.length < MAX_GROUP_MEMBERS) {
+      heap.push(s);
+      for (let i = heap.length - 1; i > 0;) {
+        const parent = (i - 1) >> 1;
+        if (!outranks(heap[parent].runningNs, heap[parent].id, heap[i])) break;
+        [heap[parent], heap[i]] = [heap[i], heap[parent]];
+        i = parent;
+      }
+      return;
+    }
+    heap[0] = s;
+    for (let i = 0; ;) {
+      const left = 2 * i + 1;
+      let least = i;
+      if (left < heap.length && outranks(heap[least].runningNs, heap[least].id, heap[left])) least = left;
+      if (left + 1 < heap.length && outranks(heap[least].runningNs, heap[least].id, heap[left + 1])) least = left + 1;
+      if (least === i) return;
+      [heap[least], heap[i]] = [heap[i], heap[least]];
+      i = least;
+    }
+  }
+}
+
+/** Listing order: more running time first, then the lower id. */
+function outranks(runningNs: number, id: number, other: GoroutineSummary): boolean {
+  return runningNs > other.runningNs || (runningNs === other.runningNs && id < other.id);
+}
+
 export class GoroutineTracker {
+  /** The goroutines not yet released: alive, or exited at the current event. */
   private readonly goroutines = new Map<number, GoroutineState>();
+  private readonly groups = new Map<string, GroupTotals>();
+  /** Exited at the current event: released at the next one. */
+  private readonly exited: GoroutineState[] = [];
+  private seen = 0;
   /** Ended regions' objects, reused for the next ones: a busy trace begins and ends millions. */
   private readonly spareRegions: OpenRegion[] = [];
   private readonly syscallingP = new Map<number, number>();
@@ -81,9 +176,11 @@ export class GoroutineTracker {
   private lastTs = 0;
   private syncTs = UNSET;
 
-  constructor(private readonly listener: GoroutineListener) {}
+  /** `keepMembers`: keep summaries of exited goroutines to list (MAX_GROUP_MEMBERS per group); statistics need none. */
+  constructor(private readonly listener: GoroutineListener, private readonly keepMembers = true) {}
 
-  get count(): number { return this.goroutines.size; }
+  /** Goroutines seen so far, exited ones included (Go's goroutine analysis lists them all). */
+  get count(): number { return this.seen; }
 
   // The analyzer calls these by event kind: one dispatch per event, and each entry point sees one
   // shape of event object (reading fields of every shape in one place is much slower in V8).
@@ -92,6 +189,7 @@ export class GoroutineTracker {
   observe(time: number): void {
     if (this.syncTs === UNSET) this.syncTs = time;
     this.lastTs = time;
+    if (this.exited.length > 0) this.releaseExited();
   }
 
   sync(time: number): void {
@@ -142,26 +240,50 @@ export class GoroutineTracker {
 
   /** Go's Finalize: close every goroutine at the last event's time. */
   finish(): void {
+    this.releaseExited();
     for (const g of this.goroutines.values()) this.finalize(g, this.lastTs, undefined);
   }
 
-  /** Summaries as of now; pending intervals are counted up to the last event (Go's snapshotStat). */
-  summaries(): GoroutineSummary[] {
-    return [...this.goroutines.values()].map((g) => this.summaryOf(g));
+  /**
+   * Every goroutine by start function as of now, the largest running time first: the exited
+   * goroutines' sums plus the live ones with their pending intervals counted up to the last event
+   * (Go's snapshotStat).
+   */
+  groupSummaries(): GoroutineGroup[] {
+    const result = new Map<string, { totals: GroupTotals; live: number; members: GoroutineSummary[] }>();
+    const entry = (name: string) => {
+      let e = result.get(name);
+      if (e === undefined) {
+        const folded = this.groups.get(name);
+        const totals = new GroupTotals(name);
+        if (folded !== undefined) totals.addTotals(folded);
+        result.set(name, (e = { totals, live: 0, members: [...folded?.members ?? []] }));
+      }
+      return e;
+    };
+    for (const name of this.groups.keys()) entry(name);
+    for (const g of this.goroutines.values()) {
+      const e = entry(g.name);
+      const s = this.summaryOf(g);
+      e.totals.add(s, s.blockedNs.syscall ?? 0);
+      if (g.endNs === UNSET) e.live++;
+      e.members.push(s);
+    }
+    return [...result.values()].map(({ totals: t, live, members }): GoroutineGroup => {
+      const { blockedNs, blockedByReasonNs } = classified(t.blockByReason, t.syscallBlockNs);
+      return {
+        name: t.name, count: t.count, live, totalNs: t.totalNs, runningNs: t.runningNs, runnableNs: t.runnableNs,
+        syscallNs: t.syscallNs, blockedNs, blockedByReasonNs, unknownNs: t.unknownNs, regionCount: t.regionCount,
+        members: members.sort((a, b) => (outranks(a.runningNs, a.id, b) ? -1 : 1)).slice(0, MAX_GROUP_MEMBERS),
+      };
+    }).sort((a, b) => b.runningNs - a.runningNs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   private summaryOf(g: GoroutineState): GoroutineSummary {
     const s = this.snapshot(g, this.lastTs);
-    const blockedByReasonNs: Record<string, number> = {};
-    const blockedNs: Partial<Record<BlockReason, number>> = {};
+    const { blockedNs, blockedByReasonNs } = classified(s.blockByReason, s.syscallBlockNs);
     let accounted = s.execNs + s.schedWaitNs + s.syscallNs + s.syscallBlockNs;
-    for (const [reason, ns] of s.blockByReason) {
-      blockedByReasonNs[reason] = ns;
-      const cls = classifyWaitReason(reason);
-      blockedNs[cls] = (blockedNs[cls] ?? 0) + ns;
-      accounted += ns;
-    }
-    if (s.syscallBlockNs > 0) blockedNs.syscall = s.syscallBlockNs;
+    for (const ns of s.blockByReason.values()) accounted += ns;
     return {
       id: g.id,
       name: g.name,
@@ -182,11 +304,29 @@ export class GoroutineTracker {
   private newGoroutine(id: number, creationNs: number): GoroutineState {
     const g: GoroutineState = {
       id, name: '', creationNs, startNs: UNSET, endNs: UNSET, execNs: 0, schedWaitNs: 0, syscallNs: 0, syscallBlockNs: 0,
-      totalNs: 0, blockByReason: new Map(), regionCount: 0, lastStart: UNSET, lastRunnable: UNSET, lastBlock: UNSET,
+      totalNs: 0, blockByReason: undefined, regionCount: 0, lastStart: UNSET, lastRunnable: UNSET, lastBlock: UNSET,
       lastBlockReason: '', lastSyscall: UNSET, lastSyscallBlock: UNSET, activeRegions: [],
     };
+    // Go's Summarizer replaces the record of a goroutine it sees created again (an ID is never
+    // reused by the runtime, only in a hostile trace): it counts once.
+    if (!this.goroutines.has(id)) this.seen++;
     this.goroutines.set(id, g);
     return g;
+  }
+
+  /** Folds the goroutines that exited at the previous event into their groups and drops their records. */
+  private releaseExited(): void {
+    for (const g of this.exited) {
+      if (this.goroutines.get(g.id) !== g) continue; // created again meanwhile
+      this.goroutines.delete(g.id);
+      let group = this.groups.get(g.name);
+      if (group === undefined) this.groups.set(g.name, (group = new GroupTotals(g.name)));
+      const s = this.summaryOf(g);
+      group.add(s, g.syscallBlockNs);
+      if (this.keepMembers && group.wouldKeep(s.runningNs, s.id)) group.keep(s);
+      this.listener.goroutineReleased?.(g.id, g.startNs);
+    }
+    this.exited.length = 0;
   }
 
   /** Go would crash on an event for a goroutine it never saw; we start tracking it instead. */
@@ -205,7 +345,7 @@ export class GoroutineTracker {
         g = this.newGoroutine(id, this.syncTs);
         const stateTime = ev.time - this.syncTs;
         if (to === 'Running') g.execNs += stateTime;
-        else if (to === 'Waiting') addTo(g.blockByReason, ev.reason, stateTime);
+        else if (to === 'Waiting') addTo((g.blockByReason ??= new Map()), ev.reason, stateTime);
         else if (to === 'Runnable') g.schedWaitNs += stateTime;
         else if (to === 'Syscall') {
           if (ev.proc === NO_ID) g.syscallBlockNs += stateTime;
@@ -230,7 +370,7 @@ export class GoroutineTracker {
       case 'Waiting':
         g = this.goroutineOf(id, ev.time);
         if (g.lastBlock !== UNSET) {
-          addTo(g.blockByReason, g.lastBlockReason, ev.time - g.lastBlock);
+          addTo((g.blockByReason ??= new Map()), g.lastBlockReason, ev.time - g.lastBlock);
           g.lastBlock = UNSET;
         }
         break;
@@ -277,10 +417,12 @@ export class GoroutineTracker {
           g.lastBlockReason = ev.reason;
         } else {
           this.finalize(g, ev.time, ev.time); // waiting forever is like goroutine death
+          this.exited.push(g);
         }
         break;
       case 'NotExist':
         this.finalize(g, ev.time, ev.time);
+        this.exited.push(g);
         break;
       case 'Syscall':
         this.syscallingP.set(ev.proc, id);
@@ -319,6 +461,7 @@ export class GoroutineTracker {
     if (trigger !== undefined) g.endNs = trigger;
     const s = this.snapshot(g, at);
     Object.assign(g, s);
+    if (s.blockByReason.size === 0) g.blockByReason = undefined;
     if (!isSystemGoroutine(g.name)) {
       for (const region of g.activeRegions) {
         g.regionCount++;
@@ -333,4 +476,17 @@ export class GoroutineTracker {
 
 function addTo(map: Map<string, number>, key: string, value: number): void {
   map.set(key, (map.get(key) ?? 0) + value);
+}
+
+/** Blocked time by raw reason and by class (BlockReason), with Go's SyscallBlockTime as 'syscall'. */
+function classified(byReason: Map<string, number>, syscallBlockNs: number) {
+  const blockedByReasonNs: Record<string, number> = {};
+  const blockedNs: Partial<Record<BlockReason, number>> = {};
+  for (const [reason, ns] of byReason) {
+    blockedByReasonNs[reason] = ns;
+    const cls = classifyWaitReason(reason);
+    blockedNs[cls] = (blockedNs[cls] ?? 0) + ns;
+  }
+  if (syscallBlockNs > 0) blockedNs.syscall = syscallBlockNs;
+  return { blockedNs, blockedByReasonNs };
 }
