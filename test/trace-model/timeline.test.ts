@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LEVEL_BASE_NS, SPAN_BUDGET, TimelineIndex } from '../../server/src/trace/summary/timeline';
+import { LEVEL_BASE_NS, SMALL_LANE_SPANS, SPAN_BUDGET, TimelineIndex } from '../../server/src/trace/summary/timeline';
 import type { TimelineSpan } from '../../common/traceModel';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
@@ -114,6 +114,47 @@ describe('TimelineIndex level of detail', () => {
     nested.finish();
     const spans = nested.query({ startNs: 0, endNs: 50, resolutionNs: 0 }).lanes[1].spans;
     assert.deepEqual(spans.map((s) => [s.category, s.depth, s.label]), [['state', 0, 'Running'], ['region', 0, 'outer'], ['region', 1, 'inner']]);
+  });
+
+  it('keeps short goroutine lanes in the shared store, moves a long one to tracks with every span, and counts what the budget leaves out', () => {
+    const budget = 1_000;
+    const index = new TimelineIndex(budget);
+    const spansOf = (lane: number, resolutionNs = 0) => index.query({ startNs: 0, endNs: 1e9, resolutionNs, lanes: [lane] }).lanes[0].spans;
+    // 100 short goroutines of 5 spans each (states and a region): 500 spans, within the budget.
+    const short: number[] = [];
+    for (let g = 0; g < 100; g++) {
+      const lane = index.goroutineLane(1000 + g);
+      index.nameGoroutine(lane, 'main.serve');
+      const t = g * 100;
+      index.add(lane, 0, 'state', t, t + 10, 'Runnable');
+      index.add(lane, 0, 'state', t + 10, t + 30, 'Running');
+      index.add(lane, 1, 'region', t + 12, t + 28, 'handler');
+      index.add(lane, 0, 'state', t + 30, t + 50, 'Waiting (chan receive)');
+      index.add(lane, 0, 'state', t + 50, t + 60, 'Running');
+      short.push(lane);
+    }
+    assert.equal(index.laneLabel(short[7]), 'G1007 main.serve');
+    assert.deepEqual(spansOf(short[7]).map((s) => [s.label, s.startNs, s.endNs, s.depth, s.category]), [
+      ['Runnable', 700, 710, 0, 'state'], ['Running', 710, 730, 0, 'state'], ['Waiting (chan receive)', 730, 750, 0, 'state'],
+      ['Running', 750, 760, 0, 'state'], ['handler', 712, 728, 0, 'region'],
+    ]);
+    // A proc lane's running span is labelled with the goroutine's lane label.
+    const proc = index.lane('proc', 0, 'P0');
+    index.addRunning(proc, 710, 730, short[7]);
+    assert.deepEqual(spansOf(proc).map((s) => s.label), ['G1007 main.serve']);
+    // A long-lived goroutine outgrows the store: every span still there, at every resolution.
+    const long = index.goroutineLane(1);
+    const n = 3 * SMALL_LANE_SPANS;
+    for (let i = 0; i < n; i++) index.add(long, 0, 'state', 20_000 + i * 10, 20_000 + i * 10 + 5, i % 2 ? 'Running' : 'Runnable');
+    assert.equal(spansOf(long).length, n);
+    assert.equal(spansOf(long, 1e6).reduce((sum, s) => sum + s.merged, 0), n);
+    // Past the budget a short lane keeps its extent and count: one merged span, nothing lost from the counts.
+    while (index.storedSpans < budget) index.add(index.lane('proc', 1, 'P1'), 0, 'state', 1e6 + index.storedSpans * 10, 1e6 + index.storedSpans * 10 + 5, 'G1');
+    const late = index.goroutineLane(5000);
+    for (let i = 0; i < 4; i++) index.add(late, 0, 'state', 2e6 + i * 10, 2e6 + i * 10 + 10, 'Running');
+    assert.deepEqual(spansOf(late).map((s) => [s.label, s.startNs, s.endNs, s.merged]), [['mixed', 2e6, 2e6 + 40, 4]]);
+    // GC, 100 short goroutines, P0, the long goroutine, P1 and the late goroutine.
+    assert.equal(index.lanesCount, 1 + 100 + 1 + 1 + 1 + 1);
   });
 
   it('stays within its span budget, coarser beyond it, without losing or double-counting spans', () => {

@@ -63,8 +63,6 @@ interface OpenSpan { start: number; label: string }
 
 interface GoroutineLane {
   lane: number;
-  /** "G12 main.worker" once the goroutine's name is known, else "G12". */
-  label: string;
   named: boolean;
   /** The state span in progress (its label undefined when none), kept in place: one goes by per transition. */
   stateLabel: string | undefined;
@@ -276,18 +274,16 @@ export class TraceAnalyzer {
   private goroutineLane(g: number): GoroutineLane {
     let gl = this.lanesOf.get(g);
     if (gl === undefined) {
-      const label = `G${g}`;
       gl = {
-        lane: this.timeline.lane('goroutine', g, label), label, named: false, stateLabel: undefined, stateStart: 0, proc: NO_ID, runningSince: 0,
+        lane: this.timeline.goroutineLane(g), named: false, stateLabel: undefined, stateStart: 0, proc: NO_ID, runningSince: 0,
       };
       this.lanesOf.set(g, gl);
     }
     if (!gl.named) {
       const name = this.goroutines.nameOf(g);
       if (name !== '') {
-        gl.label = `G${g} ${name}`;
         gl.named = true;
-        this.timeline.relabel(gl.lane, gl.label);
+        this.timeline.nameGoroutine(gl.lane, name);
       }
     }
     return gl;
@@ -296,7 +292,7 @@ export class TraceAnalyzer {
   private procSpan(proc: number, gl: GoroutineLane, start: number, end: number): void {
     let lane = this.procLanes.get(proc);
     if (lane === undefined) this.procLanes.set(proc, (lane = this.timeline.lane('proc', proc, `P${proc}`)));
-    this.timeline.add(lane, 0, 'state', start, end, gl.label);
+    this.timeline.addRunning(lane, start, end, gl.lane);
   }
 
   private goroutineTransition(ev: StateTransitionEvent): void {
@@ -364,6 +360,9 @@ export class TraceAnalyzer {
 
   private goroutineReleased(goroutine: number, firstRunNs: number): void {
     if (this.options.blocking) this.blocking.released(goroutine, firstRunNs);
+    const gl = this.lanesOf.get(goroutine);
+    // An exited goroutine has no state span or proc in progress: its lane needs nothing more.
+    if (gl !== undefined && gl.stateLabel === undefined && gl.proc === NO_ID) this.lanesOf.delete(goroutine);
   }
 
   private regionClosed(region: OpenRegion, goroutine: number, endNs: number | undefined, _how: RegionClose): void {

@@ -19,9 +19,11 @@
 // 2.5 × SPAN_BUDGET plus at most LEVEL_MIN_SPANS per level of each small track (24 bytes each, plus
 // up to a third of growth slack), whatever the trace's size. Every span is counted at every level: merged counts always
 // add up, and a query reads each frozen level up to its freeze and the level above after it.
-import { unpackTimelineSlice, type Lane, type LaneKind, type PackedTimelineSlice, type TimelineQuery, type TimelineSlice, type TimelineSpan } from '../../../../common/traceModel';
+import {
+  unpackTimelineSlice, type Lane, type LaneKind, type PackedLane, type PackedTimelineSlice, type TimelineQuery, type TimelineSlice, type TimelineSpan,
+} from '../../../../common/traceModel';
 
-export const SPAN_BUDGET = 3_000_000;
+export const SPAN_BUDGET = 1_000_000;
 /** Levels that can freeze: later spans are kept at level MAX_FLOOR and coarser. */
 const MAX_FLOOR = 4;
 /** Stored spans at which level `floor` freezes. */
@@ -159,11 +161,12 @@ class Track {
     this.levels = [new SpanLevel(0, stored)];
   }
 
-  add(start: number, end: number, label: number, floor: number): void {
+  /** `count` raw spans in one (more than 1 only for spans a small lane left out, see TimelineIndex). */
+  add(start: number, end: number, label: number, floor: number, count = 1): void {
     // Only a level with enough spans freezes: the level above it then has a width taken from real data.
     while (this.floor < floor && this.levels[this.floor].length > LEVEL_MIN_SPANS) this.freezeFloor();
-    if (this.floor === 0) this.levels[0].push(start, end, 1, label);
-    else this.levels[this.floor].incoming.add(start, end, 1, label);
+    if (this.floor === 0) this.levels[0].push(start, end, count, label);
+    else this.levels[this.floor].incoming.add(start, end, count, label);
     this.growLevels();
   }
 
@@ -226,18 +229,89 @@ class Track {
   }
 }
 
-interface LaneEntry { lane: Lane; tracks: Track[] }
+/** Spans of small goroutine lanes, columnar, each lane's spans a chain through `next` (-1 ends it). */
+class SmallSpans {
+  starts = new Float64Array(1024);
+  ends = new Float64Array(1024);
+  labels = new Int32Array(1024);
+  rows = new Uint8Array(1024);
+  next = new Int32Array(1024);
+  private length = 0;
+  /** Chain of released slots, reused first. */
+  private free = -1;
+
+  push(start: number, end: number, label: number, row: number): number {
+    let i = this.free;
+    if (i >= 0) this.free = this.next[i];
+    else {
+      if (this.length === this.starts.length) this.grow();
+      i = this.length++;
+    }
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.labels[i] = label;
+    this.rows[i] = row;
+    this.next[i] = -1;
+    return i;
+  }
+
+  /** Gives a whole chain back for reuse. */
+  release(head: number, tail: number): void {
+    if (head < 0) return;
+    this.next[tail] = this.free;
+    this.free = head;
+  }
+
+  bytes(): number { return this.starts.byteLength * 2 + this.labels.byteLength + this.rows.byteLength + this.next.byteLength; }
+
+  private grow(): void {
+    const size = Math.ceil(this.starts.length * 1.5);
+    const grow = <A extends Float64Array | Int32Array | Uint8Array>(a: A, make: (n: number) => A): A => { const b = make(size); b.set(a); return b; };
+    this.starts = grow(this.starts, (n) => new Float64Array(n));
+    this.ends = grow(this.ends, (n) => new Float64Array(n));
+    this.labels = grow(this.labels, (n) => new Int32Array(n));
+    this.rows = grow(this.rows, (n) => new Uint8Array(n));
+    this.next = grow(this.next, (n) => new Int32Array(n));
+  }
+}
+
+/** A goroutine lane keeps its spans in SmallSpans up to this many, then gets tracks with levels. */
+export const SMALL_LANE_SPANS = 64;
+const LANE_KINDS: LaneKind[] = ['gc', 'proc', 'goroutine'];
+/** Span labels at or below this are lanes' labels: LANE_LABEL - lane (MIXED is -1). */
+const LANE_LABEL = -2;
+const NONE = -1;
 
 /**
  * Lanes are numbered in creation order; TimelineQuery.lanes lists lane numbers (indices into
  * lanes()). Lane 0 is always the GC lane.
+ *
+ * A lane costs no object: its kind, id and label are columns, and a goroutine lane's first
+ * SMALL_LANE_SPANS spans sit in a shared columnar store, so 300,000 short goroutines of a
+ * per-request service cost a few dozen bytes each plus their spans. Only a lane that outgrows it
+ * (a long-lived goroutine, a proc, the GC lane) gets Track objects with levels. Past the span
+ * budget, a small lane keeps its extent and count instead of new spans ("left out": one merged span).
  */
 export class TimelineIndex {
-  private readonly entries: LaneEntry[] = [];
+  private laneKinds = new Uint8Array(64);
+  private laneIds = new Float64Array(64);
+  /** Label id of the lane's label, or for a goroutine lane labelled by its start function (goroutineNamed), of that name. */
+  private laneLabels = new Int32Array(64);
+  private goroutineNamed = new Uint8Array(64);
+  private smallHead = new Int32Array(64);
+  private smallTail = new Int32Array(64);
+  private smallCount = new Uint8Array(64);
+  private leftOutCount = new Uint32Array(64);
+  private leftOutStart = new Float64Array(64);
+  private leftOutEnd = new Float64Array(64);
+  private laneCount = 0;
+  /** Tracks of the lanes that have them (every lane but small goroutine lanes). */
+  private readonly tracksOf = new Map<number, Track[]>();
+  private readonly small = new SmallSpans();
   private readonly byKind: Record<LaneKind, Map<number, number>> = { goroutine: new Map(), proc: new Map(), gc: new Map() };
   private readonly labelIds = new Map<string, number>();
   private readonly labelNames: string[] = [];
-  /** Spans stored at all levels of all tracks. */
+  /** Spans stored at all levels of all tracks and in small lanes. */
   private readonly stored = { spans: 0 };
   /** How many levels are frozen in every track (see SPAN_BUDGET). */
   private floor = 0;
@@ -247,52 +321,161 @@ export class TimelineIndex {
     this.lane('gc', 0, 'GC');
   }
 
-  /** The lane number of a goroutine, proc or the GC lane, created on first use. */
+  /** The lane number of a goroutine, proc or the GC lane with this id, created on first use. */
   lane(kind: LaneKind, id: number, label: string): number {
     const byId = this.byKind[kind];
     let index = byId.get(id);
     if (index === undefined) {
-      index = this.entries.length;
-      this.entries.push({ lane: { kind, id, label }, tracks: [] });
+      index = this.newLane(kind, id, this.labelId(label), 0);
       byId.set(id, index);
     }
     return index;
   }
 
+  /**
+   * A new goroutine lane, labelled "G<id>" until named; not looked up by id (the caller keeps the
+   * number while the goroutine lives), so that a goroutine that ended costs no map entry.
+   */
+  goroutineLane(id: number): number {
+    return this.newLane('goroutine', id, NONE, 1);
+  }
+
+  /** Labels a goroutine lane "G<id> <startFunction>". */
+  nameGoroutine(lane: number, startFunction: string): void {
+    this.laneLabels[lane] = this.labelId(startFunction);
+    this.goroutineNamed[lane] = 1;
+  }
+
   relabel(lane: number, label: string): void {
-    this.entries[lane].lane.label = label;
+    this.laneLabels[lane] = this.labelId(label);
+    this.goroutineNamed[lane] = 0;
   }
 
   /** Adds a span; within one lane and row, spans must come in time order without overlapping. */
   add(lane: number, row: number, category: SpanCategory, startNs: number, endNs: number, label: string): void {
-    const tracks = this.entries[lane].tracks;
+    if (this.floor < MAX_FLOOR && this.stored.spans >= freezeThreshold(this.spanBudget, this.floor)) this.floor++;
+    const tracks = this.tracksOf.get(lane);
+    if (tracks === undefined) {
+      if (this.smallCount[lane] < SMALL_LANE_SPANS && row < 256) {
+        this.addSmall(lane, row, startNs, endNs, this.labelId(label));
+        return;
+      }
+      this.promote(lane);
+    }
+    this.track(lane, row, category).add(startNs, endNs, this.labelId(label), this.floor);
+  }
+
+  /**
+   * A proc lane's span of a goroutine running on it, labelled as that goroutine's lane (its label
+   * is looked up when queried: interning "G<id> <function>" would grow the label table with every goroutine).
+   */
+  addRunning(procLane: number, startNs: number, endNs: number, goroutineLane: number): void {
+    if (this.floor < MAX_FLOOR && this.stored.spans >= freezeThreshold(this.spanBudget, this.floor)) this.floor++;
+    this.track(procLane, 0, 'state').add(startNs, endNs, LANE_LABEL - goroutineLane, this.floor);
+  }
+
+  /** Stores every pending merge; call once the trace is read. */
+  finish(): void {
+    for (const tracks of this.tracksOf.values()) for (const track of tracks) track.finish();
+  }
+
+  get lanesCount(): number { return this.laneCount; }
+  laneKind(lane: number): LaneKind { return LANE_KINDS[this.laneKinds[lane]]; }
+  laneId(lane: number): number { return this.laneIds[lane]; }
+
+  laneLabel(lane: number): string {
+    const label = this.laneLabels[lane];
+    if (this.goroutineNamed[lane] === 0) return this.labelNames[label];
+    return label === NONE ? `G${this.laneIds[lane]}` : `G${this.laneIds[lane]} ${this.labelNames[label]}`;
+  }
+
+  laneOf(lane: number): Lane {
+    return { kind: this.laneKind(lane), id: this.laneIds[lane], label: this.laneLabel(lane) };
+  }
+
+  lanes(): Lane[] {
+    return Array.from({ length: this.laneCount }, (_, i) => this.laneOf(i));
+  }
+
+  /** Spans stored at all levels (bounded by the span budget). */
+  get storedSpans(): number { return this.stored.spans; }
+
+  /** Typed-array bytes held by all levels, the small lanes' store and the lane columns. */
+  bytes(): number {
+    let total = this.small.bytes() + this.laneIds.length * 43;
+    for (const tracks of this.tracksOf.values()) for (const track of tracks) total += track.bytes();
+    return total;
+  }
+
+  private newLane(kind: LaneKind, id: number, label: number, goroutineNamed: number): number {
+    if (this.laneCount === this.laneIds.length) this.growLanes();
+    const i = this.laneCount++;
+    this.laneKinds[i] = LANE_KINDS.indexOf(kind);
+    this.laneIds[i] = id;
+    this.laneLabels[i] = label;
+    this.goroutineNamed[i] = goroutineNamed;
+    this.smallHead[i] = this.smallTail[i] = NONE;
+    // Only goroutine lanes start small: procs and the GC lane live as long as the trace.
+    if (kind !== 'goroutine') this.tracksOf.set(i, []);
+    return i;
+  }
+
+  private addSmall(lane: number, row: number, start: number, end: number, label: number): void {
+    if (this.leftOutCount[lane] > 0 || this.stored.spans >= this.spanBudget) {
+      if (this.leftOutCount[lane] === 0) this.leftOutStart[lane] = start;
+      this.leftOutCount[lane]++;
+      this.leftOutEnd[lane] = Math.max(this.leftOutEnd[lane], end);
+      return;
+    }
+    const i = this.small.push(start, end, label, row);
+    if (this.smallTail[lane] === NONE) this.smallHead[lane] = i;
+    else this.small.next[this.smallTail[lane]] = i;
+    this.smallTail[lane] = i;
+    this.smallCount[lane]++;
+    this.stored.spans++;
+  }
+
+  /** Moves a small lane's spans into tracks (in order per row), then its left-out spans as one. */
+  private promote(lane: number): void {
+    this.tracksOf.set(lane, []);
+    const { starts, ends, labels, rows, next } = this.small;
+    this.stored.spans -= this.smallCount[lane];
+    for (let i = this.smallHead[lane]; i !== NONE; i = next[i]) {
+      this.track(lane, rows[i], rows[i] === 0 ? 'state' : 'region').add(starts[i], ends[i], labels[i], this.floor);
+    }
+    if (this.leftOutCount[lane] > 0) {
+      this.track(lane, 0, 'state').add(this.leftOutStart[lane], this.leftOutEnd[lane], MIXED, this.floor, this.leftOutCount[lane]);
+    }
+    this.small.release(this.smallHead[lane], this.smallTail[lane]);
+    this.smallHead[lane] = this.smallTail[lane] = NONE;
+    this.smallCount[lane] = 0;
+    this.leftOutCount[lane] = 0;
+  }
+
+  private track(lane: number, row: number, category: SpanCategory): Track {
+    const tracks = this.tracksOf.get(lane)!;
     let track = tracks.length > row && tracks[row].row === row ? tracks[row] : tracks.find((t) => t.row === row);
     if (track === undefined) {
       track = new Track(row, category, this.stored);
       tracks.push(track);
       tracks.sort((a, b) => a.row - b.row);
     }
-    if (this.floor < MAX_FLOOR && this.stored.spans >= freezeThreshold(this.spanBudget, this.floor)) this.floor++;
-    track.add(startNs, endNs, this.labelId(label), this.floor);
+    return track;
   }
 
-  /** Stores every pending merge; call once the trace is read. */
-  finish(): void {
-    for (const entry of this.entries) for (const track of entry.tracks) track.finish();
-  }
-
-  lanes(): Lane[] {
-    return this.entries.map((e) => ({ ...e.lane }));
-  }
-
-  /** Spans stored at all levels (bounded by the span budget). */
-  get storedSpans(): number { return this.stored.spans; }
-
-  /** Typed-array bytes held by all levels. */
-  bytes(): number {
-    let total = 0;
-    for (const entry of this.entries) for (const track of entry.tracks) total += track.bytes();
-    return total;
+  private growLanes(): void {
+    const size = Math.ceil(this.laneIds.length * 1.5);
+    const grow = <A extends Float64Array | Int32Array | Uint8Array | Uint32Array>(a: A, make: (n: number) => A): A => { const b = make(size); b.set(a); return b; };
+    this.laneKinds = grow(this.laneKinds, (n) => new Uint8Array(n));
+    this.laneIds = grow(this.laneIds, (n) => new Float64Array(n));
+    this.laneLabels = grow(this.laneLabels, (n) => new Int32Array(n));
+    this.goroutineNamed = grow(this.goroutineNamed, (n) => new Uint8Array(n));
+    this.smallHead = grow(this.smallHead, (n) => new Int32Array(n));
+    this.smallTail = grow(this.smallTail, (n) => new Int32Array(n));
+    this.smallCount = grow(this.smallCount, (n) => new Uint8Array(n));
+    this.leftOutCount = grow(this.leftOutCount, (n) => new Uint32Array(n));
+    this.leftOutStart = grow(this.leftOutStart, (n) => new Float64Array(n));
+    this.leftOutEnd = grow(this.leftOutEnd, (n) => new Float64Array(n));
   }
 
   /**
@@ -301,14 +484,14 @@ export class TimelineIndex {
    */
   queryPacked(q: TimelineQuery): PackedTimelineSlice {
     const resolution = Math.max(0, q.resolutionNs);
-    const wanted = q.lanes ?? this.entries.map((_, i) => i);
+    const wanted = q.lanes ?? Array.from({ length: this.laneCount }, (_, i) => i);
     const labels: string[] = [];
     const sliceIds = new Map<number, number>();
     const sliceLabel = (id: number) => {
       let index = sliceIds.get(id);
       if (index === undefined) {
         index = labels.length;
-        labels.push(id === MIXED ? 'mixed' : this.labelNames[id]);
+        labels.push(id === MIXED ? 'mixed' : id <= LANE_LABEL ? this.laneLabel(LANE_LABEL - id) : this.labelNames[id]);
         sliceIds.set(id, index);
       }
       return index;
@@ -316,15 +499,20 @@ export class TimelineIndex {
     const originNs = Number.isFinite(q.startNs) ? Math.floor(q.startNs) : 0;
     const lanes: PackedTimelineSlice['lanes'] = [];
     for (const index of wanted) {
-      const entry = this.entries[index];
-      if (entry === undefined) continue;
+      if (!(index >= 0 && index < this.laneCount)) continue;
       const spans: number[] = [];
-      const rows = entry.tracks.map((track, row) => {
-        const sink = new GroupMerger(resolution, (start, end, count, label) => spans.push(start - originNs, end - originNs, count, sliceLabel(label), row));
-        track.query(q.startNs, q.endNs, resolution, sink);
-        return { category: track.category, depth: track.row === 0 ? 0 : track.row - 1 };
-      });
-      lanes.push({ lane: { ...entry.lane }, rows, spans });
+      const sinkFor = (row: number) => new GroupMerger(resolution, (start, end, count, label) => spans.push(start - originNs, end - originNs, count, sliceLabel(label), row));
+      const tracks = this.tracksOf.get(index);
+      let rows: PackedLane['rows'];
+      if (tracks !== undefined) {
+        rows = tracks.map((track, row) => {
+          track.query(q.startNs, q.endNs, resolution, sinkFor(row));
+          return { category: track.category, depth: track.row === 0 ? 0 : track.row - 1 };
+        });
+      } else {
+        rows = this.querySmall(index, q.startNs, q.endNs, sinkFor);
+      }
+      lanes.push({ lane: this.laneOf(index), rows, spans });
     }
     return { query: q, originNs, labels, lanes };
   }
@@ -332,6 +520,26 @@ export class TimelineIndex {
   /** The same as queryPacked with one object per span (simpler, several times slower for big windows). */
   query(q: TimelineQuery): TimelineSlice {
     return unpackTimelineSlice(this.queryPacked(q));
+  }
+
+  /** A small lane's spans in the window, row by row (rows in order of their number). */
+  private querySmall(lane: number, startNs: number, endNs: number, sinkFor: (row: number) => GroupMerger): PackedLane['rows'] {
+    const { starts, ends, labels, rows, next } = this.small;
+    const present = new Set<number>();
+    for (let i = this.smallHead[lane]; i !== NONE; i = next[i]) present.add(rows[i]);
+    if (this.leftOutCount[lane] > 0) present.add(0);
+    const numbers = [...present].sort((a, b) => a - b);
+    return numbers.map((row, r) => {
+      const sink = sinkFor(r);
+      for (let i = this.smallHead[lane]; i !== NONE; i = next[i]) {
+        if (rows[i] === row && ends[i] >= startNs && starts[i] <= endNs) sink.add(starts[i], ends[i], 1, labels[i]);
+      }
+      if (row === 0 && this.leftOutCount[lane] > 0 && this.leftOutEnd[lane] >= startNs && this.leftOutStart[lane] <= endNs) {
+        sink.add(this.leftOutStart[lane], this.leftOutEnd[lane], this.leftOutCount[lane], MIXED);
+      }
+      sink.close();
+      return { category: row === 0 ? 'state' : 'region', depth: row === 0 ? 0 : row - 1 };
+    });
   }
 
   private labelId(label: string): number {
