@@ -167,13 +167,25 @@ export interface TraceSummary {
 // Timeline: the viewer asks for a window at a resolution and gets spans
 // already merged to about one per pixel (level of detail), never the raw events.
 
-export type LaneKind = 'goroutine' | 'proc' | 'gc';
+/** 'group': the summary lane of the goroutines of one start function (see TimelineQuery.groups). */
+export type LaneKind = 'goroutine' | 'proc' | 'gc' | 'group';
 export interface Lane { kind: LaneKind; id: number; label: string }
 
 export interface TimelineQuery {
-  startNs: number; endNs: number; /** ns per pixel: spans shorter than this are merged. */ resolutionNs: number; lanes?: number[];
+  startNs: number;
+  endNs: number;
+  /** ns per pixel: spans shorter than this are merged. */
+  resolutionNs: number;
+  lanes?: number[];
   /** Goroutine ids whose lanes to include as well, wherever they are in the display order (lanes pinned by the viewer). */
   goroutines?: number[];
+  /**
+   * Goroutine lanes grouped by start function: each group is a summary lane (how many of its
+   * goroutines run, wait to run or are blocked over time) followed by its goroutines' lanes when
+   * expanded. `search` keeps the groups whose start function contains it, or the goroutine with
+   * that id. Without it, goroutine lanes come one by one, by id.
+   */
+  groups?: { expanded: string[]; search?: string };
 }
 
 export interface TimelineSpan {
@@ -209,7 +221,15 @@ export interface PackedTimelineSlice {
   lanes: PackedLane[];
 }
 
-export interface PackedLane { lane: Lane; rows: { category: TimelineSpan['category']; depth: number }[]; spans: number[] }
+export interface PackedLane {
+  lane: Lane;
+  rows: { category: TimelineSpan['category']; depth: number }[];
+  spans: number[];
+  /** A group lane's activity: average goroutines running, runnable and blocked per bucket of widthNs from startNs. */
+  activity?: { startNs: number; widthNs: number; running: number[]; runnable: number[]; blocked: number[] };
+  /** A group lane's start function, its goroutine count, and whether its goroutines are listed below it. */
+  group?: { name: string; goroutines: number; expanded: boolean };
+}
 
 /** One lane of a packed slice as one object per span. */
 export function unpackLane(slice: Pick<PackedTimelineSlice, 'originNs' | 'labels'>, lane: PackedLane): TimelineSpan[] {

@@ -17,6 +17,7 @@ import { AnnotationStats } from './annotationStats';
 import { BlockingProfiles } from './blocking';
 import { GoroutineTracker, type OpenRegion, type RegionClose } from './goroutines';
 import { SiteResolver } from './sites';
+import { BLOCKED, RUNNABLE, RUNNING, type ActivityState } from './activity';
 import { TimelineIndex } from './timeline';
 
 /** Parts of the analysis a caller can skip (`trace stats` needs none of them). */
@@ -41,6 +42,9 @@ export const MAX_TASK_CHILDREN = 200;
 export const MAX_TASK_GOROUTINES = 64;
 /** Open tasks whose children are collected; tasks begun beyond this get no detail. */
 export const MAX_OPEN_TASK_DETAILS = 100_000;
+
+/** How a group's summary lane counts goroutine states (others, as NotExist, are not counted). */
+const ACTIVITY_STATES: Partial<Record<string, ActivityState>> = { Running: RUNNING, Syscall: RUNNING, Runnable: RUNNABLE, Waiting: BLOCKED };
 
 const GC_MARK_RANGE = 'GC concurrent mark phase';
 const STW_PREFIX = 'stop-the-world';
@@ -300,6 +304,7 @@ export class TraceAnalyzer {
     if (gl.stateLabel !== undefined) this.timeline.add(gl.lane, 0, 'state', gl.stateStart, ev.time, gl.stateLabel);
     gl.stateLabel = this.stateLabel(ev.to, ev.reason);
     gl.stateStart = ev.time;
+    this.timeline.goroutineState(gl.lane, ev.time, ACTIVITY_STATES[ev.to]);
     if (gl.proc !== NO_ID) {
       this.procSpan(gl.proc, gl, gl.runningSince, ev.time);
       gl.proc = NO_ID;

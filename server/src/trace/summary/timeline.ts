@@ -22,6 +22,7 @@
 import {
   unpackTimelineSlice, type Lane, type LaneKind, type PackedLane, type PackedTimelineSlice, type TimelineQuery, type TimelineSlice, type TimelineSpan,
 } from '../../../../common/traceModel';
+import { GroupActivity, type ActivitySeries, type ActivityState } from './activity';
 
 export const SPAN_BUDGET = 1_000_000;
 /** Levels that can freeze: later spans are kept at level MAX_FLOOR and coarser. */
@@ -277,7 +278,10 @@ class SmallSpans {
 
 /** A goroutine lane keeps its spans in SmallSpans up to this many, then gets tracks with levels. */
 export const SMALL_LANE_SPANS = 64;
-const LANE_KINDS: LaneKind[] = ['gc', 'proc', 'goroutine'];
+/** Group lanes are made by the query (LaneOrder), not stored. */
+type IndexedKind = Exclude<LaneKind, 'group'>;
+const LANE_KINDS: IndexedKind[] = ['gc', 'proc', 'goroutine'];
+const GOROUTINE = LANE_KINDS.indexOf('goroutine');
 /** Span labels at or below this are lanes' labels: LANE_LABEL - lane (MIXED is -1). */
 const LANE_LABEL = -2;
 const NONE = -1;
@@ -304,11 +308,17 @@ export class TimelineIndex {
   private leftOutCount = new Uint32Array(64);
   private leftOutStart = new Float64Array(64);
   private leftOutEnd = new Float64Array(64);
+  /** A goroutine lane's state as its group's activity counts it (NONE: not counted), and under which group. */
+  private activityState = new Int8Array(64);
+  private activityGroup = new Int32Array(64);
+  /** Activity per group, keyed by the label id of the start function (NONE: goroutines not named yet). */
+  private readonly activities = new Map<number, GroupActivity>();
   private laneCount = 0;
+  private latest = 0;
   /** Tracks of the lanes that have them (every lane but small goroutine lanes). */
   private readonly tracksOf = new Map<number, Track[]>();
   private readonly small = new SmallSpans();
-  private readonly byKind: Record<LaneKind, Map<number, number>> = { goroutine: new Map(), proc: new Map(), gc: new Map() };
+  private readonly byKind: Record<IndexedKind, Map<number, number>> = { goroutine: new Map(), proc: new Map(), gc: new Map() };
   private readonly labelIds = new Map<string, number>();
   private readonly labelNames: string[] = [];
   /** Spans stored at all levels of all tracks and in small lanes. */
@@ -322,7 +332,7 @@ export class TimelineIndex {
   }
 
   /** The lane number of a goroutine, proc or the GC lane with this id, created on first use. */
-  lane(kind: LaneKind, id: number, label: string): number {
+  lane(kind: IndexedKind, id: number, label: string): number {
     const byId = this.byKind[kind];
     let index = byId.get(id);
     if (index === undefined) {
@@ -340,6 +350,44 @@ export class TimelineIndex {
     return this.newLane('goroutine', id, NONE, 1);
   }
 
+  /**
+   * A goroutine's state for its group's summary lane (undefined: not counted, as when it ended).
+   * Its group is its start function at the time; the lane remembers which it counted it under.
+   */
+  goroutineState(lane: number, time: number, state: ActivityState | undefined): void {
+    if (time > this.latest) this.latest = time;
+    const previous = this.activityState[lane];
+    const group = this.goroutineNamed[lane] === 1 ? this.laneLabels[lane] : NONE;
+    if (previous !== NONE && this.activityGroup[lane] !== group) {
+      this.activityOf(this.activityGroup[lane]).change(time, previous as ActivityState, undefined);
+      this.activityOf(group).change(time, undefined, state);
+    } else {
+      this.activityOf(group).change(time, previous === NONE ? undefined : previous as ActivityState, state);
+    }
+    this.activityState[lane] = state ?? NONE;
+    this.activityGroup[lane] = group;
+  }
+
+  /** The group (start function's label id, NONE when unnamed) of a goroutine lane; undefined for other lanes. */
+  laneGroup(lane: number): number | undefined {
+    if (this.laneKinds[lane] !== GOROUTINE) return undefined;
+    return this.goroutineNamed[lane] === 1 ? this.laneLabels[lane] : NONE;
+  }
+
+  /** The start function of a group ("" for goroutines not named). */
+  groupName(group: number): string { return group === NONE ? '' : this.labelNames[group]; }
+
+  /** Running/runnable/blocked averages of a group's goroutines in a window, counted up to `untilNs`. */
+  groupActivity(group: number, startNs: number, endNs: number, resolutionNs: number, untilNs: number): ActivitySeries | undefined {
+    return this.activities.get(group)?.series(startNs, endNs, resolutionNs, untilNs);
+  }
+
+  private activityOf(group: number): GroupActivity {
+    let activity = this.activities.get(group);
+    if (activity === undefined) this.activities.set(group, (activity = new GroupActivity()));
+    return activity;
+  }
+
   /** Labels a goroutine lane "G<id> <startFunction>". */
   nameGoroutine(lane: number, startFunction: string): void {
     this.laneLabels[lane] = this.labelId(startFunction);
@@ -353,6 +401,7 @@ export class TimelineIndex {
 
   /** Adds a span; within one lane and row, spans must come in time order without overlapping. */
   add(lane: number, row: number, category: SpanCategory, startNs: number, endNs: number, label: string): void {
+    if (endNs > this.latest) this.latest = endNs;
     if (this.floor < MAX_FLOOR && this.stored.spans >= freezeThreshold(this.spanBudget, this.floor)) this.floor++;
     const tracks = this.tracksOf.get(lane);
     if (tracks === undefined) {
@@ -380,7 +429,7 @@ export class TimelineIndex {
   }
 
   get lanesCount(): number { return this.laneCount; }
-  laneKind(lane: number): LaneKind { return LANE_KINDS[this.laneKinds[lane]]; }
+  laneKind(lane: number): IndexedKind { return LANE_KINDS[this.laneKinds[lane]]; }
   laneId(lane: number): number { return this.laneIds[lane]; }
 
   laneLabel(lane: number): string {
@@ -397,17 +446,21 @@ export class TimelineIndex {
     return Array.from({ length: this.laneCount }, (_, i) => this.laneOf(i));
   }
 
+  /** The latest time a span or state change was given (the activity of groups is counted up to it). */
+  get lastTimeNs(): number { return this.latest; }
+
   /** Spans stored at all levels (bounded by the span budget). */
   get storedSpans(): number { return this.stored.spans; }
 
   /** Typed-array bytes held by all levels, the small lanes' store and the lane columns. */
   bytes(): number {
-    let total = this.small.bytes() + this.laneIds.length * 43;
+    let total = this.small.bytes() + this.laneIds.length * 48;
+    for (const activity of this.activities.values()) total += activity.bytes();
     for (const tracks of this.tracksOf.values()) for (const track of tracks) total += track.bytes();
     return total;
   }
 
-  private newLane(kind: LaneKind, id: number, label: number, goroutineNamed: number): number {
+  private newLane(kind: IndexedKind, id: number, label: number, goroutineNamed: number): number {
     if (this.laneCount === this.laneIds.length) this.growLanes();
     const i = this.laneCount++;
     this.laneKinds[i] = LANE_KINDS.indexOf(kind);
@@ -415,6 +468,7 @@ export class TimelineIndex {
     this.laneLabels[i] = label;
     this.goroutineNamed[i] = goroutineNamed;
     this.smallHead[i] = this.smallTail[i] = NONE;
+    this.activityState[i] = NONE;
     // Only goroutine lanes start small: procs and the GC lane live as long as the trace.
     if (kind !== 'goroutine') this.tracksOf.set(i, []);
     return i;
@@ -465,7 +519,7 @@ export class TimelineIndex {
 
   private growLanes(): void {
     const size = Math.ceil(this.laneIds.length * 1.5);
-    const grow = <A extends Float64Array | Int32Array | Uint8Array | Uint32Array>(a: A, make: (n: number) => A): A => { const b = make(size); b.set(a); return b; };
+    const grow = <A extends Float64Array | Int32Array | Int8Array | Uint8Array | Uint32Array>(a: A, make: (n: number) => A): A => { const b = make(size); b.set(a); return b; };
     this.laneKinds = grow(this.laneKinds, (n) => new Uint8Array(n));
     this.laneIds = grow(this.laneIds, (n) => new Float64Array(n));
     this.laneLabels = grow(this.laneLabels, (n) => new Int32Array(n));
@@ -476,6 +530,8 @@ export class TimelineIndex {
     this.leftOutCount = grow(this.leftOutCount, (n) => new Uint32Array(n));
     this.leftOutStart = grow(this.leftOutStart, (n) => new Float64Array(n));
     this.leftOutEnd = grow(this.leftOutEnd, (n) => new Float64Array(n));
+    this.activityState = grow(this.activityState, (n) => new Int8Array(n));
+    this.activityGroup = grow(this.activityGroup, (n) => new Int32Array(n));
   }
 
   /**
