@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import { openTraceFile } from '../../server/src/trace/reader';
 import { analyzeEvents, type TraceAnalyzer } from '../../server/src/trace/summary/analyzer';
 import { QueryAnswerer } from '../../server/src/traceService/queries';
-import type { TimelineQuery } from '../../server/src/trace/model';
+import type { TimelineQuery } from '../../common/traceModel';
 
 const trace = join(__dirname, '..', 'fixtures', 'traces', 'perrequest-go1.26.trace');
 

@@ -46,6 +46,8 @@ export interface ViewerState {
   /** fitted: the window is the whole trace and follows it while it loads (false once the user zooms or pans). */
   timeline?: { startNs: number; endNs: number; firstLane: number; fitted?: boolean };
   timelineFocus?: TimelineFocus;
+  /** The timeline's goroutine groups: which are expanded, and the search. */
+  timelineGroups?: { expanded: string[]; search: string };
 }
 
 export const INITIAL_STATE: ViewerState = { view: 'overview', selected: {} };

@@ -11,12 +11,15 @@ import { formatCount, formatDuration } from '../format';
 import type { TimelineFocus } from '../messages';
 import type { ViewContext } from './context';
 import { AXIS_HEIGHT, clippedSpan, drawAxis, laneRangeText, LaneScrollbar, legend } from './timelineFrame';
+import { drawActivity, GoroutineGrouping } from './goroutineGroups';
 
 const LABEL_WIDTH = 160;
 const STATE_HEIGHT = 10;
 const DEPTH_HEIGHT = 12;
 const LANE_GAP = 4;
 const MIN_SPAN_NS = 1000;
+/** Height of a goroutine group's summary lane. */
+const GROUP_HEIGHT = 24;
 /** Region names drawn per frame at most (each needs a clip). */
 const MAX_LABELS = 400;
 
@@ -61,6 +64,7 @@ export class TimelineView {
   private readonly rectBatches = new Map<string, number[]>();
   /** Recent frame times in ms, for the status line and the benchmark. */
   readonly frameTimes: number[] = [];
+  private readonly grouping: GoroutineGrouping;
 
   constructor(ctx: ViewContext) {
     this.ctx = ctx;
@@ -76,9 +80,14 @@ export class TimelineView {
     this.status = h('span', { className: 'timeline-status muted', attrs: { 'aria-hidden': 'true' } });
     const button = (label: string, title: string, action: () => void) =>
       h('button', { attrs: { type: 'button', title, 'aria-label': title }, on: { click: action } }, label);
+    this.grouping = new GoroutineGrouping(ctx.state.timelineGroups, (groups) => {
+      this.ctx.saveState((s) => { s.timelineGroups = groups; });
+      this.firstLane = 1;
+      this.changed();
+    });
     const toolbar = h('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Timeline controls' } },
       button('−', 'Zoom out', () => this.zoom(2, 0.5)), button('+', 'Zoom in', () => this.zoom(0.5, 0.5)),
-      button('⤢', 'Show the whole trace', () => this.reset()), this.status);
+      button('⤢', 'Show the whole trace', () => this.reset()), this.grouping.element, this.status);
     this.scrollbar = new LaneScrollbar(STATE_HEIGHT + LANE_GAP, (lane) => { if (lane !== this.firstLane) this.scroll(lane - this.firstLane); });
     this.legend = legend(legendEntries(themeColors(document.body)));
     this.focusBar = h('div', { className: 'timeline-focus', attrs: { role: 'status' } });
@@ -216,7 +225,7 @@ export class TimelineView {
     const from = Math.max(1, this.firstLane - margin);
     const lanes = [0];
     for (let i = from; i < this.firstLane + visible + margin; i++) lanes.push(i);
-    const query = { startNs: this.startNs - span / 2, endNs: this.endNs + span / 2, resolutionNs: this.sliceResolutionNs, lanes, goroutines: this.focus?.goroutines };
+    const query = { startNs: this.startNs - span / 2, endNs: this.endNs + span / 2, resolutionNs: this.sliceResolutionNs, lanes, goroutines: this.focus?.goroutines, groups: this.grouping.query() };
     this.ctx.query({ kind: 'timeline', query }).then(
       (slice) => { this.slice = slice; this.totalLanes = slice.totalLanes; this.relayout(); },
       (error: unknown) => { this.status.textContent = `Timeline unavailable: ${String(error)}`; },
@@ -237,7 +246,7 @@ export class TimelineView {
         const row = rows[spans[j]];
         if (row.category === 'region') maxDepth = Math.max(maxDepth, row.depth + 1);
       }
-      const height = STATE_HEIGHT + maxDepth * DEPTH_HEIGHT + LANE_GAP;
+      const height = packed.group ? GROUP_HEIGHT + LANE_GAP : STATE_HEIGHT + maxDepth * DEPTH_HEIGHT + LANE_GAP;
       const layout: LaneLayout = { lane: packed.lane, index: indices[i] ?? i, packed, count: spans.length / PACKED_STRIDE, top, height };
       top += height;
       return layout;
@@ -296,6 +305,7 @@ export class TimelineView {
     for (const rects of batches.values()) rects.length = 0;
     const labels: { x: number; y: number; width: number; text: string }[] = [];
     for (const { layout, top } of placed) {
+      if (layout.packed.activity) drawActivity(g, layout.packed, x, top, GROUP_HEIGHT, LABEL_WIDTH, width, colors);
       const { rows, spans } = layout.packed;
       for (let i = 0; i < spans.length; i += PACKED_STRIDE) {
         const { category, depth } = rows[spans[i + 4]];
@@ -365,7 +375,8 @@ export class TimelineView {
       g.beginPath();
       g.rect(0, top, LABEL_WIDTH - 6, layout.height);
       g.clip();
-      g.fillText(layout.lane.label, 4, top + STATE_HEIGHT / 2);
+      const group = layout.packed.group;
+      g.fillText(group ? `${group.expanded ? '▾' : '▸'} ${layout.lane.label}` : layout.lane.label, 4, top + STATE_HEIGHT / 2);
       g.restore();
     }
     const elapsed = performance.now() - began;
@@ -396,6 +407,11 @@ export class TimelineView {
       top += layout.height;
     }
     return out;
+  }
+
+  private laneAt(clientY: number): LaneLayout | undefined {
+    const py = clientY - this.canvas.getBoundingClientRect().top;
+    return this.placed(this.size.height).find((p) => py >= p.top && py < p.top + p.layout.height)?.layout;
   }
 
   /** Outlines the focus's spans (a task's or region's time on each of its goroutines) across their lanes. */
@@ -527,7 +543,11 @@ export class TimelineView {
     canvas.addEventListener('pointerup', (event) => {
       const drag = this.drag;
       this.drag = undefined;
-      if (drag && !drag.moved) this.select(this.hitTest(event.clientX, event.clientY));
+      if (drag && !drag.moved) {
+        // A click on a group's summary lane expands or collapses its goroutines.
+        const group = this.laneAt(event.clientY);
+        if (!(group && this.grouping.toggle(group.packed))) this.select(this.hitTest(event.clientX, event.clientY));
+      }
     });
     canvas.addEventListener('keydown', (event) => {
       const actions: Record<string, () => void> = {

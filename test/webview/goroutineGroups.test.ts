@@ -1,0 +1,59 @@
+// The timeline's goroutine groups in headless Chromium on the per-request fixture (hundreds of
+// short goroutines): collapsed summary lanes, expanding one with a click, search by id or function.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { fixture, launch, openViewer, timelineDrawn, type LoadedTrace } from './page';
+import { loadTrace } from './trace';
+
+describe('timeline goroutine groups', () => {
+  let browser: Browser;
+  let trace: LoadedTrace;
+  before(async () => { [browser, trace] = await Promise.all([launch(), loadTrace(fixture('traces', 'perrequest-go1.26.trace'))]); });
+  after(async () => { await browser?.close(); });
+
+  test('summary lanes by start function, a click expands one, the search finds a goroutine', async () => {
+    const viewer = await openViewer(browser, trace);
+    const { page } = viewer;
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await page.waitForFunction(timelineDrawn);
+    const lastSlice = async () => {
+      const queries = viewer.posted.filter((m) => m.type === 'query' && m.query.kind === 'timeline');
+      const last = queries[queries.length - 1];
+      assert.ok(last.type === 'query' && last.query.kind === 'timeline');
+      return trace.answerer.answer(last.query) as { totalLanes: number; lanes: { lane: { kind: string; id: number }; group?: { name: string; expanded: boolean } }[] };
+    };
+    const status = page.locator('.timeline-status');
+    const totalOf = (text: string) => Number(/of ([\d,]+)/.exec(text)?.[1].replace(/,/g, ''));
+    await page.waitForFunction(() => /of \d/.test(document.querySelector('.timeline-status')?.textContent ?? ''));
+    const collapsed = totalOf(await status.innerText());
+    const groups = (await lastSlice()).lanes.filter((l) => l.group);
+    assert.ok(groups.some((l) => l.group!.name === 'main.serve'), 'main.serve has a summary lane');
+    assert.ok(collapsed < 20, `${collapsed} lanes while every group is collapsed (300 requests, ~500 goroutines)`);
+
+    // Search by function, then expand the one group left by clicking its summary lane.
+    const search = page.getByRole('searchbox', { name: 'Find a goroutine by id or start function' });
+    await search.fill('main.serve');
+    await page.waitForFunction((n) => !document.querySelector('.timeline-status')?.textContent?.includes(`of ${n} `), collapsed);
+    const canvas = page.locator('canvas.timeline-canvas');
+    const box = (await canvas.boundingBox())!;
+    const slice = await lastSlice();
+    const serveIndex = slice.lanes.findIndex((l) => l.group?.name === 'main.serve');
+    assert.ok(serveIndex > 0);
+    // Lanes under the pinned GC lane: procs (10 + 4 px) then the group lane; click 10 px into the group lane.
+    const procs = slice.lanes.filter((l) => l.lane.kind === 'proc').length;
+    await canvas.click({ position: { x: box.width / 2, y: 14 + procs * 14 + 10 } });
+    await page.waitForFunction(() => /of 3\d\d/.test(document.querySelector('.timeline-status')?.textContent ?? ''));
+    assert.deepEqual((await viewer.state() as { timelineGroups?: { expanded: string[] } }).timelineGroups?.expanded, ['main.serve']);
+
+    // A goroutine id finds that goroutine under its group.
+    const id = (await lastSlice()).lanes.find((l) => l.lane.kind === 'goroutine')!.lane.id;
+    await search.fill(String(id));
+    await page.waitForFunction((want) => document.querySelector('.timeline-status')?.textContent?.includes(`of ${want} `) ?? false, procs + 2);
+    const found = await lastSlice();
+    assert.deepEqual(found.lanes.filter((l) => l.lane.kind === 'goroutine').map((l) => l.lane.id), [id]);
+    const frame = Number(await canvas.getAttribute('data-last-frame-ms'));
+    assert.ok(frame >= 0 && frame < 16, `a frame took ${frame} ms`);
+    await page.close();
+  });
+});
