@@ -24,9 +24,17 @@ describe('timeline goroutine groups', () => {
       return trace.answerer.answer(last.query) as { totalLanes: number; lanes: { lane: { kind: string; id: number }; group?: { name: string; expanded: boolean } }[] };
     };
     const status = page.locator('.timeline-status');
-    const totalOf = (text: string) => Number(/of ([\d,]+)/.exec(text)?.[1].replace(/,/g, ''));
-    await page.waitForFunction(() => /of \d/.test(document.querySelector('.timeline-status')?.textContent ?? ''));
-    const collapsed = totalOf(await status.innerText());
+    /** Lanes below the GC lane, from the status line ("… lanes 1–9 of 12 …"), once `ok` holds for that number. */
+    const lanesShown = async (ok: (n: number) => boolean): Promise<number> => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const n = Number(/of ([\d,]+)/.exec(await status.innerText())?.[1].replace(/,/g, '') ?? NaN);
+        if (ok(n)) return n;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for the lane count, last ${n}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const collapsed = await lanesShown((n) => n > 0);
     const groups = (await lastSlice()).lanes.filter((l) => l.group);
     assert.ok(groups.some((l) => l.group!.name === 'main.serve'), 'main.serve has a summary lane');
     assert.ok(collapsed < 20, `${collapsed} lanes while every group is collapsed (300 requests, ~500 goroutines)`);
@@ -34,7 +42,7 @@ describe('timeline goroutine groups', () => {
     // Search by function, then expand the one group left by clicking its summary lane.
     const search = page.getByRole('searchbox', { name: 'Find a goroutine by id or start function' });
     await search.fill('main.serve');
-    await page.waitForFunction((n) => !document.querySelector('.timeline-status')?.textContent?.includes(`of ${n} `), collapsed);
+    await lanesShown((n) => n < collapsed);
     const canvas = page.locator('canvas.timeline-canvas');
     const box = (await canvas.boundingBox())!;
     const slice = await lastSlice();
@@ -43,13 +51,13 @@ describe('timeline goroutine groups', () => {
     // Lanes under the pinned GC lane: procs (10 + 4 px) then the group lane; click 10 px into the group lane.
     const procs = slice.lanes.filter((l) => l.lane.kind === 'proc').length;
     await canvas.click({ position: { x: box.width / 2, y: 14 + procs * 14 + 10 } });
-    await page.waitForFunction(() => /of 3\d\d/.test(document.querySelector('.timeline-status')?.textContent ?? ''));
+    await lanesShown((n) => n >= 300);
     assert.deepEqual((await viewer.state() as { timelineGroups?: { expanded: string[] } }).timelineGroups?.expanded, ['main.serve']);
 
     // A goroutine id finds that goroutine under its group.
     const id = (await lastSlice()).lanes.find((l) => l.lane.kind === 'goroutine')!.lane.id;
     await search.fill(String(id));
-    await page.waitForFunction((want) => document.querySelector('.timeline-status')?.textContent?.includes(`of ${want} `) ?? false, procs + 2);
+    await lanesShown((n) => n === procs + 2);
     const found = await lastSlice();
     assert.deepEqual(found.lanes.filter((l) => l.lane.kind === 'goroutine').map((l) => l.lane.id), [id]);
     const frame = Number(await canvas.getAttribute('data-last-frame-ms'));
