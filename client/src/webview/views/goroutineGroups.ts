@@ -2,7 +2,7 @@
 // box (a goroutine id or part of a function name), and the summary lane of a group drawn as
 // stacked counts of its goroutines running, runnable and blocked. The server orders the lanes
 // (TimelineQuery.groups), so 300,000 goroutines arrive as a few dozen summary lanes.
-import type { PackedLane, TimelineQuery } from '../../../../server/src/trace/model';
+import type { PackedLane, TimelineQuery } from '../../../../common/traceModel';
 import { h } from '../dom';
 
 /** Saved with getState/setState so a reopened timeline keeps its groups. */
