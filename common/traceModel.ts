@@ -152,7 +152,11 @@ export interface GoroutineGroup extends GoroutineTimes {
 
 /** Frames leaf first, as in the event's stack at the moment the goroutine entered the state. */
 export interface BlockingProfileEntry { frames: SourceLocation[]; totalNs: number; count: number }
-export interface BlockingProfile { reason: BlockReason; totalNs: number; entries: BlockingProfileEntry[] }
+/**
+ * `entries`: the stacks with the most blocked time, at most MAX_PROFILE_ENTRIES of `stacks` (a
+ * GC-heavy trace's deep recursive stacks made summaries of 17 MB when every stack was sent).
+ */
+export interface BlockingProfile { reason: BlockReason; totalNs: number; stacks: number; entries: BlockingProfileEntry[] }
 
 export interface TraceSummary {
   overview: TraceOverview;

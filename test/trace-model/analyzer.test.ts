@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TraceAnalyzer } from '../../server/src/trace/summary/analyzer';
+import { MAX_PROFILE_ENTRIES } from '../../server/src/trace/summary/blocking';
 import { annotationStack, ev, feed, frame } from './events';
 
 const file = '/src/app/main.go';
@@ -123,6 +124,22 @@ describe('TraceAnalyzer: goroutines, blocking, GC', () => {
     assert.deepEqual(sync?.entries[0].frames.map((f) => f.function), ['main.recv']);
     const syscall = a.summary().blocking.find((p) => p.reason === 'syscall');
     assert.equal(syscall?.totalNs, 20);
+  });
+
+  it('lists the blocking stacks with the most time, at most MAX_PROFILE_ENTRIES, and counts them all', () => {
+    const a = started();
+    const events = [];
+    for (let i = 0; i < MAX_PROFILE_ENTRIES + 50; i++) {
+      events.push(ev.go(10 + 1000 * i, 1, 'Running', 'Waiting', { reason: 'chan receive', stack: [frame('main.recv', file, 100 + i)] }));
+      events.push(ev.go(11 + 1000 * i + i, 1, 'Waiting', 'Running'));
+    }
+    feed(a, events);
+    a.finish();
+    const sync = a.summary().blocking.find((p) => p.reason === 'sync')!;
+    assert.equal(sync.stacks, MAX_PROFILE_ENTRIES + 50);
+    assert.equal(sync.entries.length, MAX_PROFILE_ENTRIES);
+    assert.equal(sync.totalNs, Array.from({ length: MAX_PROFILE_ENTRIES + 50 }, (_, i) => 1 + i).reduce((n, d) => n + d, 0));
+    assert.equal(sync.entries[0].frames[0].line, 100 + MAX_PROFILE_ENTRIES + 49, 'the longest wait first');
   });
 
   it('counts GC cycles once across generations and sums GC stop-the-world pauses', () => {

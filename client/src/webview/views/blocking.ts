@@ -33,7 +33,7 @@ export function blockingView(ctx: ViewContext): HTMLElement {
 function profileSection(ctx: ViewContext, profile: BlockingProfile): HTMLElement {
   const stack = h('div', { className: 'stack' });
   const entries = [...profile.entries].sort((a, b) => b.totalNs - a.totalNs).slice(0, ENTRIES_SHOWN);
-  const shown = entries.length < profile.entries.length ? ` (the ${formatCount(entries.length)} largest of ${formatCount(profile.entries.length)})` : '';
+  const shown = entries.length < profile.stacks ? ` (the ${formatCount(entries.length)} largest of ${formatCount(profile.stacks)})` : '';
   const showStack = (entry: BlockingProfileEntry): void => {
     stack.replaceChildren(h('ol', { className: 'frames', attrs: { 'aria-label': 'Stack, innermost frame first' } },
       ...entry.frames.map((frame) => h('li', {}, linkButton(`${frame.function}  ${siteLabel(frame)}`, siteTitle(frame), () => ctx.reveal(frame, 'frame'))))));

@@ -21,6 +21,9 @@ const PROFILE_KINDS: readonly ProfileKind[] = [
   { reason: 'sched', state: 'Runnable', tracks: () => true },
 ];
 
+/** Stacks listed per profile, those with the most blocked time (BlockingProfile.stacks counts them all). */
+export const MAX_PROFILE_ENTRIES = 200;
+
 /** Go deduplicates stacks by their first 128 PCs. */
 const MAX_STACK = 128;
 
@@ -77,14 +80,13 @@ class ProfileBuilder {
   }
 
   profile(): BlockingProfile {
-    const entries: BlockingProfileEntry[] = [];
     let totalNs = 0;
-    for (const acc of this.byStack.values()) {
-      totalNs += acc.totalNs;
-      entries.push({ frames: acc.stack.slice(0, MAX_STACK).map(locationOf), totalNs: acc.totalNs, count: acc.count });
-    }
-    entries.sort((a, b) => b.totalNs - a.totalNs);
-    return { reason: this.kind.reason, totalNs, entries };
+    const all = [...this.byStack.values()];
+    for (const acc of all) totalNs += acc.totalNs;
+    // Frames are made only for the stacks listed.
+    const entries = all.sort((a, b) => b.totalNs - a.totalNs).slice(0, MAX_PROFILE_ENTRIES)
+      .map((acc): BlockingProfileEntry => ({ frames: acc.stack.slice(0, MAX_STACK).map(locationOf), totalNs: acc.totalNs, count: acc.count }));
+    return { reason: this.kind.reason, totalNs, stacks: all.length, entries };
   }
 }
 
