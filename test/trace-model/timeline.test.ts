@@ -153,6 +153,10 @@ describe('TimelineIndex level of detail', () => {
     const late = index.goroutineLane(5000);
     for (let i = 0; i < 4; i++) index.add(late, 0, 'state', 2e6 + i * 10, 2e6 + i * 10 + 10, 'Running');
     assert.deepEqual(spansOf(late).map((s) => [s.label, s.startNs, s.endNs, s.merged]), [['mixed', 2e6, 2e6 + 40, 4]]);
+    // One that goes on living past the budget gets tracks all the same: its later spans are kept (coarser as levels freeze).
+    for (let i = 4; i < 3 * SMALL_LANE_SPANS; i++) index.add(late, 0, 'state', 2e6 + i * 10, 2e6 + i * 10 + 10, 'Running');
+    assert.equal(spansOf(late).reduce((sum, s) => sum + s.merged, 0), 3 * SMALL_LANE_SPANS);
+    assert.ok(spansOf(late).length > 1, 'spans after the left-out ones are stored');
     // GC, 100 short goroutines, P0, the long goroutine, P1 and the late goroutine.
     assert.equal(index.lanesCount, 1 + 100 + 1 + 1 + 1 + 1);
   });

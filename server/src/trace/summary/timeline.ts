@@ -405,7 +405,8 @@ export class TimelineIndex {
     if (this.floor < MAX_FLOOR && this.stored.spans >= freezeThreshold(this.spanBudget, this.floor)) this.floor++;
     const tracks = this.tracksOf.get(lane);
     if (tracks === undefined) {
-      if (this.smallCount[lane] < SMALL_LANE_SPANS && row < 256) {
+      // Left-out spans count too: a long-lived goroutine that starts past the budget still gets tracks.
+      if (this.smallCount[lane] + this.leftOutCount[lane] < SMALL_LANE_SPANS && row < 256) {
         this.addSmall(lane, row, startNs, endNs, this.labelId(label));
         return;
       }
