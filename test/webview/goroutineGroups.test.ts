@@ -48,9 +48,9 @@ describe('timeline goroutine groups', () => {
     const slice = await lastSlice();
     const serveIndex = slice.lanes.findIndex((l) => l.group?.name === 'main.serve');
     assert.ok(serveIndex > 0);
-    // Lanes under the pinned GC lane: procs (10 + 4 px) then the group lane; click 10 px into the group lane.
+    // Under the time axis (18 px): the pinned GC lane and the procs (10 + 4 px each), then the group lane; click 10 px into it.
     const procs = slice.lanes.filter((l) => l.lane.kind === 'proc').length;
-    await canvas.click({ position: { x: box.width / 2, y: 14 + procs * 14 + 10 } });
+    await canvas.click({ position: { x: box.width / 2, y: 18 + 14 + procs * 14 + 10 } });
     await lanesShown((n) => n >= 300);
     assert.deepEqual((await viewer.state() as { timelineGroups?: { expanded: string[] } }).timelineGroups?.expanded, ['main.serve']);
 

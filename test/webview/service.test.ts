@@ -198,7 +198,9 @@ describe('viewer on a goroutine-per-request trace', () => {
   });
 
   test('timeline: time axis, colour legend, lanes scroll with the wheel and a scrollbar', async () => {
-    const viewer = await openViewer(browser, service);
+    // Every goroutine group expanded, so that there are hundreds of lanes to scroll.
+    const expanded = service.status.summary!.goroutineGroups.map((g) => g.name);
+    const viewer = await openViewer(browser, service, 'light', { view: 'overview', selected: {}, traceUri: service.status.uri, timelineGroups: { expanded, search: '' } });
     const { page } = viewer;
     await page.getByRole('tab', { name: 'Timeline' }).click();
     await page.waitForFunction(timelineDrawn);
