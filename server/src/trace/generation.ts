@@ -298,11 +298,10 @@ export class Generation {
       }
       const pcs = new Array<I64>(nFrames);
       for (let i = 0; i < nFrames; i++) {
-        const what = `frame ${i + 1}'s`;
-        const pc = r.readUvarint(`${what} PC for stack ${uint64Text(id)}`, true);
-        const funcID = r.readUvarint(`${what} funcID for stack ${uint64Text(id)}`, true);
-        const fileID = r.readUvarint(`${what} fileID for stack ${uint64Text(id)}`, true);
-        const line = r.readUvarint(`${what} line for stack ${uint64Text(id)}`, true);
+        const pc = r.readFrameField(FrameField.PC, i, id);
+        const funcID = r.readFrameField(FrameField.FuncID, i, id);
+        const fileID = r.readFrameField(FrameField.FileID, i, id);
+        const line = r.readFrameField(FrameField.Line, i, id);
         pcs[i] = pc;
         if (!this.pcs.has(pc)) this.pcs.set(pc, { pc, funcID, fileID, line });
       }
@@ -378,6 +377,10 @@ export class Generation {
 }
 
 /** Reads the records of a strings/stacks/CPU/sync batch with Go's error semantics, adding byte offsets. */
+/** The fields of a stack frame record, in wire order, and their names in Go's error texts. */
+const enum FrameField { PC, FuncID, FileID, Line }
+const FRAME_FIELD_NAMES = ['PC', 'funcID', 'fileID', 'line'];
+
 class TableReader extends ByteCursor {
   private readonly offset: number;
   constructor(b: RawBatch) {
@@ -397,6 +400,17 @@ class TableReader extends ByteCursor {
     const at = this.pos;
     const v = this.uvarint();
     if (this.failed) this.readFailed(what, at, goWraps);
+    return v;
+  }
+
+  /**
+   * A uvarint of frame `frame` of stack `stackId`; the error text is built only if the read fails (every
+   * generation repeats every stack, so eager texts cost more than the reads).
+   */
+  readFrameField(field: FrameField, frame: number, stackId: I64): I64 {
+    const at = this.pos;
+    const v = this.uvarint();
+    if (this.failed) this.readFailed(`frame ${frame + 1}'s ${FRAME_FIELD_NAMES[field]} for stack ${uint64Text(stackId)}`, at, true);
     return v;
   }
 
