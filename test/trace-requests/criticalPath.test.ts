@@ -121,15 +121,22 @@ describe('go-trace-lens trace tasks', () => {
   });
 });
 
-describe('go-trace-lens trace stats --json', () => {
+describe('go-trace-lens trace stats --json --breakdowns', () => {
+  const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
   it('adds the breakdown and tail explanation per task and region type', () => {
-    const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
-    const r = spawnSync(process.execPath, [cli, 'trace', 'stats', '--json', trace], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, 'trace', 'stats', '--json', '--breakdowns', trace], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const stats = JSON.parse(r.stdout) as { tasks: Record<string, unknown>; breakdowns: { kind: string; type: string; count: number; tail?: { sentence: string } }[] };
     assert.ok(stats.tasks['net.request'], 'the existing keys stay');
     const net = stats.breakdowns.find((b) => b.kind === 'task' && b.type === 'net.request');
     assert.equal(net?.count, 3);
     assert.match(net?.tail?.sentence ?? '', /^p99 net\.request .* blocked on network in db\.query; p50/);
+  });
+
+  it('leaves them out without --breakdowns (that pass keeps a row per instance), and refuses them outside JSON', () => {
+    const plain = spawnSync(process.execPath, [cli, 'trace', 'stats', '--json', trace], { encoding: 'utf8' });
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.equal((JSON.parse(plain.stdout) as { breakdowns?: unknown }).breakdowns, undefined);
+    assert.equal(spawnSync(process.execPath, [cli, 'trace', 'stats', '--breakdowns', trace], { encoding: 'utf8' }).status, 2);
   });
 });

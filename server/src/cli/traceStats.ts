@@ -1,5 +1,7 @@
-// go-trace-lens trace stats FILE [--format text|json|csv] (--json = --format json): tasks, regions,
-// logs and GC statistics of a trace.
+// go-trace-lens trace stats FILE [--format text|json|csv] [--breakdowns] (--json = --format json):
+// tasks, regions, logs and GC statistics of a trace; --breakdowns adds each task and region type's
+// latency breakdown and tail explanation to the JSON (a second analysis that keeps a row per instance,
+// so it is asked for: without it, peak memory stays bounded by what is live).
 // Exit codes: 0 done (also for a truncated trace, with a warning), 2 usage error, unreadable or
 // invalid trace.
 import { statSync } from 'node:fs';
@@ -10,23 +12,26 @@ import { analyzeEvents, STATISTICS_ONLY } from '../trace/summary/analyzer';
 import { statsCsv, statsJson, statsText } from '../trace/summary/report';
 import { TerminalProgress } from './progress';
 
-const usage = 'usage: go-trace-lens trace stats FILE [--format text|json|csv] [--json]\n';
+const usage = 'usage: go-trace-lens trace stats FILE [--format text|json|csv] [--json] [--breakdowns]\n';
 const FORMATS = ['text', 'json', 'csv'] as const;
 
 /** The file and format, or undefined for a usage error. */
-function parseArgs(args: string[]): { files: string[]; format: typeof FORMATS[number] } | undefined {
+function parseArgs(args: string[]): { files: string[]; format: typeof FORMATS[number]; breakdowns: boolean } | undefined {
   let format: typeof FORMATS[number] = 'text';
+  let breakdowns = false;
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--json') format = 'json';
+    else if (arg === '--breakdowns') breakdowns = true;
     else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg === '--format' ? args[++i] : arg.slice('--format='.length);
       if (!FORMATS.includes(value as typeof format)) return undefined;
       format = value as typeof format;
     } else files.push(arg);
   }
-  return files.length === 1 && !files[0].startsWith('-') ? { files, format } : undefined;
+  if (breakdowns && format !== 'json') return undefined;
+  return files.length === 1 && !files[0].startsWith('-') ? { files, format, breakdowns } : undefined;
 }
 
 export async function runTraceStats(args: string[]): Promise<number> {
@@ -35,12 +40,12 @@ export async function runTraceStats(args: string[]): Promise<number> {
     process.stderr.write(usage);
     return 2;
   }
-  const { files, format } = parsed;
+  const { files, format, breakdowns } = parsed;
   const [file] = files;
   const progress = new TerminalProgress();
   let analyzer;
-  // JSON adds the latency breakdown per task and region type, computed in the same read.
-  const requests = format === 'json' ? new RequestAnalyzer() : undefined;
+  // The latency breakdown per task and region type, computed in the same read.
+  const requests = breakdowns ? new RequestAnalyzer() : undefined;
   try {
     const fileBytes = statSync(file).size;
     let bytesRead = 0;
