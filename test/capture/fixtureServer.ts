@@ -1,7 +1,7 @@
 // The capture tests' real parts: the Go 1.26 toolchain and the fixture module's HTTP server
-// (test/fixtures/capture/cmd/server), built once and started on 127.0.0.1 with a free port.
+// (test/fixtures/capture/cmd/server), built once per Go version and started on 127.0.0.1 with a free port.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,19 +21,34 @@ export function go(): GoTool {
 
 export const goRootDir = (): string => goroot(GO_VERSION) as string;
 
-let built: string | undefined;
-function serverBinary(): string {
-  if (built && existsSync(built)) return built;
-  const out = join(mkdtempSync(join(tmpdir(), 'capture-server-')), 'server');
-  execFileSync(requireGo(GO_VERSION) as string, ['build', '-o', out, './cmd/server'], { cwd: fixtureModule, env: goEnv(GO_VERSION), stdio: 'inherit' });
-  built = out;
+const built = new Map<string, string>();
+/**
+ * The server built by Go `version`. The fixture module asks for Go 1.26, so an older toolchain builds
+ * a copy of the command in a module of its own version.
+ */
+function serverBinary(version: string): string {
+  const cached = built.get(version);
+  if (cached && existsSync(cached)) return cached;
+  const dir = mkdtempSync(join(tmpdir(), 'capture-server-'));
+  const out = join(dir, 'server');
+  let cwd = fixtureModule, pkg = './cmd/server';
+  if (version !== GO_VERSION) {
+    cwd = join(dir, 'src');
+    mkdirSync(cwd);
+    const source = join(fixtureModule, 'cmd/server');
+    for (const name of readdirSync(source)) copyFileSync(join(source, name), join(cwd, name));
+    writeFileSync(join(cwd, 'go.mod'), `module example.com/capture\n\ngo ${version}\n`);
+    pkg = '.';
+  }
+  execFileSync(requireGo(version) as string, ['build', '-o', out, pkg], { cwd, env: goEnv(version), stdio: 'inherit' });
+  built.set(version, out);
   return out;
 }
 
 export interface FixtureServer { url: string; process: ChildProcess; stop(): Promise<void> }
 
-export async function startFixtureServer(args: string[] = []): Promise<FixtureServer> {
-  const child = spawn(serverBinary(), args, { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startFixtureServer(args: string[] = [], goVersion: string = GO_VERSION): Promise<FixtureServer> {
+  const child = spawn(serverBinary(goVersion), args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the fixture server did not start in 30 s')), 30_000);
