@@ -22,8 +22,8 @@ import {
   type ResolvedSource, type TraceStatus,
 } from '../../common/traceProtocol';
 import {
-  annotatedCalls, captureFindings, codeAgrees, comparisonLensTitle, hoverMarkdown, indexComparisonSites, indexSites, lensTitle, traceFindings,
-  type AnnotatedCall, type ComparisonEntry, type SiteEntry,
+  annotatedCalls, captureFindings, codeAgrees, comparisonLensTitle, hotLoopCalls, hoverMarkdown, indexComparisonSites, indexSites, lensTitle,
+  traceFindings, type AnnotatedCall, type ComparisonEntry, type HotLoopCall, type SiteEntry,
 } from './traceService/callSiteInsights';
 import { ComparisonRunner } from './traceService/comparisons';
 import { checkLine, readText, SourceLinks } from './traceService/sourceLinks';
@@ -113,6 +113,8 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
     if (current) {
       const name = traceName(current.status);
       const push = (uri: string, diagnostic: Diagnostic): void => { byUri.set(uri, [...(byUri.get(uri) ?? []), diagnostic]); };
+      /** Hot-loop calls by file, so a file with several findings is parsed once. */
+      const hotLoops = new Map<string, HotLoopCall[]>();
       for (const finding of traceFindings(current.summary, name)) {
         const match = links.resolve(finding.site.file);
         if (!match) continue;
@@ -120,7 +122,10 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
         const text = documents.get(uri)?.getText() ?? readText(match.path);
         if (text === undefined) continue;
         const check = checkLine(text, finding.site, true);
-        if (check.stale || !codeAgrees(await goParser(), text, finding.rule, check.line)) continue;
+        if (check.stale) continue;
+        let hotLoop = hotLoops.get(uri);
+        if (!hotLoop) hotLoops.set(uri, (hotLoop = hotLoopCalls(await goParser(), text)));
+        if (!codeAgrees(hotLoop, finding.rule, check.line)) continue;
         push(uri, lineDiagnostic(text, check.line, finding.message, finding.rule));
       }
       const { captureWindowSeconds } = await settings();

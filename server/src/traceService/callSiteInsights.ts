@@ -144,22 +144,32 @@ export interface TraceFinding { site: SourceLocation; rule: string; message: str
 /** The calls each trace-backed rule is about; the lint reports them only inside a hot loop. */
 const LOOP_RULE_CALLS: Record<string, readonly string[]> = { [RULES.noisyLog]: ['Log', 'Logf'], [RULES.tinyTasks]: ['NewTask'] };
 
-/**
- * Whether the code agrees with a trace finding under a lint rule's id: the rule's call is on the
- * line (0-based) and runs in a hot loop, as the lint itself requires. A NewTask once per request
- * makes many small tasks too, and that is right: it must not be called a task per iteration.
- */
-export function codeAgrees(parser: Parser, text: string, rule: string, line: number): boolean {
-  const names = LOOP_RULE_CALLS[rule];
-  if (names === undefined) return true;
+/** A runtime/trace call that runs in a hot loop: its name and its lines (0-based). */
+export interface HotLoopCall { name: string; startRow: number; endRow: number }
+
+/** The runtime/trace calls of a file that run in a hot loop, found in one parse. */
+export function hotLoopCalls(parser: Parser, text: string): HotLoopCall[] {
   const tree = parser.parse(text);
-  if (!tree) return false;
+  if (!tree) return [];
   try {
-    return new GoFile(tree, text).calls.some((call) => call.pkg === RUNTIME_TRACE && names.includes(call.name)
-      && call.node.startPosition.row <= line && line <= call.node.endPosition.row && innermostLoop(call.node, text)?.kind === 'hot');
+    return new GoFile(tree, text).calls
+      .filter((call) => call.pkg === RUNTIME_TRACE && innermostLoop(call.node, text)?.kind === 'hot')
+      .map((call) => ({ name: call.name, startRow: call.node.startPosition.row, endRow: call.node.endPosition.row }));
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * Whether the code agrees with a trace finding under a lint rule's id: the rule's call is on the
+ * line (0-based) and runs in a hot loop (`hotLoop`, from hotLoopCalls), as the lint itself requires.
+ * A NewTask once per request makes many small tasks too, and that is right: it must not be called a
+ * task per iteration.
+ */
+export function codeAgrees(hotLoop: readonly HotLoopCall[], rule: string, line: number): boolean {
+  const names = LOOP_RULE_CALLS[rule];
+  if (names === undefined) return true;
+  return hotLoop.some((call) => names.includes(call.name) && call.startRow <= line && line <= call.endRow);
 }
 
 /** Sites where the trace shows a rule's problem in numbers (publish them only where codeAgrees). */
