@@ -3,6 +3,7 @@
 // the model, so the client, the server, the webview bundle and the tests all
 // share this one definition.
 import type { Diagnostic } from 'vscode-languageserver-types';
+import type { TaskExplanation, TaskListPage, TaskListQuery } from './taskModel';
 import type { TraceComparison } from './traceComparison';
 import type {
   InstanceList, InstanceQuery, RegionInstance, SourceLocation, PackedTimelineSlice, TaskDetail, TaskInstance, TimelineQuery, TraceSummary,
@@ -40,7 +41,11 @@ export type ViewerQuery =
   | { kind: 'instances'; query: InstanceQuery }
   /** parent: the task whose detail listed this one, which keeps its children's details. */
   | { kind: 'task'; id: number; parent?: number }
-  | { kind: 'timeline'; query: TimelineQuery };
+  | { kind: 'timeline'; query: TimelineQuery }
+  /** The Tasks view: a page of every task instance, filtered and sorted. */
+  | { kind: 'taskList'; query: TaskListQuery }
+  /** One task instance explained: breakdown, critical path, regions and logs. */
+  | { kind: 'taskExplanation'; id: number };
 
 export interface ViewerQueryResult {
   instances: InstanceList<TaskInstance | RegionInstance>;
@@ -50,6 +55,8 @@ export interface ViewerQueryResult {
    * Packed: a big window holds hundreds of thousands of spans, and objects would be four times the bytes.
    */
   timeline: PackedTimelineSlice & { totalLanes: number };
+  taskList: TaskListPage;
+  taskExplanation: TaskExplanation | null;
 }
 
 /** A trace location mapped to the workspace. */

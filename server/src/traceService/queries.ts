@@ -15,6 +15,7 @@ export class QueryAnswerer {
       case 'instances': return this.analyzer.instances(query.query);
       case 'task': return this.analyzer.task(query.id, query.parent) ?? null;
       case 'timeline': return this.lanes.refresh(this.analyzer.timeline).query(this.analyzer.timeline, query.query);
+      case 'taskList': case 'taskExplanation': throw new Error(`the trace worker does not answer ${query.kind} yet`);
     }
   }
 }
