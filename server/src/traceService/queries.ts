@@ -1,21 +1,39 @@
 // Answers the viewer's queries from an analyzer: shared by the trace worker
 // and the browser tests' stand-in host.
 import type { TraceAnalyzer } from '../trace/summary/analyzer';
+import type { TaskStore } from '../trace/requests/taskStore';
+import { explainTask, type TraceOpener } from '../trace/requests/taskExplainer';
 import type { ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
 import { LaneOrder } from './laneOrder';
+
+/** Explaining a task reads the trace again: that answer comes later; the others at once. */
+export type Answer<K extends ViewerQuery['kind']> = K extends 'taskExplanation' ? Promise<ViewerQueryResult[K]> : ViewerQueryResult[K];
+
+/** The Tasks view's source: every task instance, and a way to read the trace again to explain one. */
+export interface TaskSource { store: TaskStore; open: TraceOpener }
 
 export class QueryAnswerer {
   private readonly lanes = new LaneOrder();
 
-  constructor(private readonly analyzer: TraceAnalyzer) {}
+  constructor(private readonly analyzer: TraceAnalyzer, private readonly tasks?: TaskSource) {}
 
-  answer<Q extends ViewerQuery>(query: Q): ViewerQueryResult[Q['kind']];
-  answer(query: ViewerQuery): ViewerQueryResult[ViewerQuery['kind']] {
+  answer<Q extends ViewerQuery>(query: Q): Answer<Q['kind']>;
+  answer(query: ViewerQuery): Answer<ViewerQuery['kind']> {
     switch (query.kind) {
       case 'instances': return this.analyzer.instances(query.query);
       case 'task': return this.analyzer.task(query.id, query.parent) ?? null;
       case 'timeline': return this.lanes.refresh(this.analyzer.timeline).query(this.analyzer.timeline, query.query);
-      case 'taskList': case 'taskExplanation': throw new Error(`the trace worker does not answer ${query.kind} yet`);
+      case 'taskList': return this.taskSource().store.list(query.query);
+      case 'taskExplanation': {
+        const { store, open } = this.taskSource();
+        const task = store.find(query.id);
+        return task === undefined ? null : explainTask(open, task);
+      }
     }
+  }
+
+  private taskSource(): TaskSource {
+    if (this.tasks === undefined) throw new Error('this trace has no task store');
+    return this.tasks;
   }
 }

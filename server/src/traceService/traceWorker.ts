@@ -7,6 +7,7 @@ import { TraceError, type ReadProgress } from '../trace/event';
 import { keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
 import { openTraceFile } from '../trace/reader';
 import { TraceAnalyzer, truncatedInFirstGeneration } from '../trace/summary/analyzer';
+import { TaskStore } from '../trace/requests/taskStore';
 import type { LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
 import { QueryAnswerer } from './queries';
 import type { FromWorker, ToWorker, WorkerInput } from './traceWorkerProtocol';
@@ -41,15 +42,20 @@ function answer(query: ViewerQuery): unknown {
   return answerer.answer(query);
 }
 
+/** The Tasks view's store: one more consumer of the events, answering while the trace loads. */
+const tasks = new TaskStore();
+
 port.on('message', (message: ToWorker) => {
   if (message.type === 'cancel') {
     abort.abort();
     return;
   }
+  const fail = (error: unknown) => send({ type: 'result', id: message.id, error: error instanceof Error ? error.message : String(error) });
   try {
-    send({ type: 'result', id: message.id, result: answer(message.query) });
+    // Explaining a task reads the trace again: answered when that read is done.
+    Promise.resolve(answer(message.query)).then((result) => send({ type: 'result', id: message.id, result }), fail);
   } catch (error) {
-    send({ type: 'result', id: message.id, error: error instanceof Error ? error.message : String(error) });
+    fail(error);
   }
 });
 
@@ -72,9 +78,9 @@ async function load(): Promise<void> {
     });
     const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes);
     analyzer = loading;
-    answerer = new QueryAnswerer(loading);
+    answerer = new QueryAnswerer(loading, { store: tasks, open: (signal) => openTraceFile(path, { signal }) });
     // A cancel stops the reader at its next pause (its signal), and the catch below reports it.
-    await trace.forEach((ev) => loading.add(ev), () => {
+    await trace.forEach((ev) => { loading.add(ev); tasks.add(ev); }, () => {
       const began = Date.now();
       if (began < nextSummary) return;
       send({ type: 'status', phase: 'loading', progress: progressOf(loading), summary: loading.summary() });
@@ -82,6 +88,7 @@ async function load(): Promise<void> {
       nextSummary = Date.now() + Math.max(SUMMARY_INTERVAL_MS, SUMMARY_COST_FACTOR * cost, SUMMARY_ELAPSED_FRACTION * (Date.now() - started));
     });
     loading.finish();
+    tasks.finish();
     send({ type: 'status', phase: 'done', progress: progressOf(loading), summary: loading.summary() });
   } catch (error) {
     const cancelled = abort.signal.aborted;
@@ -89,6 +96,7 @@ async function load(): Promise<void> {
     // Stopped by the user: keep what was read. Failed: keep every complete generation, as Go does, and say why the rest is missing.
     if (analyzer && (cancelled ? analyzer.eventCount > 0 : analyzer.generationCount > 0)) {
       analyzer.finish(cancelled ? undefined : failure);
+      tasks.finish();
       send({ type: 'status', phase: cancelled ? 'cancelled' : 'error', progress: progressOf(analyzer), summary: analyzer.summary(), error: cancelled ? undefined : failure.message });
     } else {
       const message = failure instanceof TraceError && analyzer ? truncatedInFirstGeneration(failure).message : failure.message;

@@ -25,6 +25,10 @@ export interface RequestAnalyzerOptions {
   filter?: LogFilter;
   /** Called with each region's exact stats as it closes (tests compare them with Go's). */
   onRegion?: (closed: ClosedRegion, breakdown: Float64Array) => void;
+  /** False: keep no task or region rows (tasks(), tails and per-type sums stay empty), only call the hooks. */
+  keepInstances?: boolean;
+  /** Called with each ended task's exact breakdown (BREAKDOWN_COMPONENTS order) as it ends. */
+  onTask?: (id: number, breakdown: Float64Array) => void;
 }
 
 interface OpenTask {
@@ -139,6 +143,10 @@ export class RequestAnalyzer {
     v[UNKNOWN] = accounted < stats[TOTAL] ? stats[TOTAL] - accounted : 0; // Go's UnknownTime
     v[OUTSIDE] = 0;
     this.options.onRegion?.(closed, v);
+    if (this.options.keepInstances === false) {
+      this.addToTask(closed, v);
+      return;
+    }
     const region = closed.region;
     const wall = stats[TOTAL];
     const row = this.regionRows++;
@@ -151,6 +159,12 @@ export class RequestAnalyzer {
     this.regionMeta.set(row, 2, wall);
     for (let i = 0; i < COMPONENTS; i++) this.regionBreakdown.set(row, i, v[i]);
     addTotals(this.regionTotals, region.type, wall, v, row);
+    this.addToTask(closed, v);
+  }
+
+  /** An outermost region of a task ended before it: its breakdown adds to the task's. */
+  private addToTask(closed: ClosedRegion, v: Float64Array): void {
+    const region = closed.region;
     if (closed.how !== 'end' || !region.outermostInTask || region.task === NO_TASK) return;
     const task = this.openTasks.get(region.task);
     if (task === undefined) return;
@@ -165,6 +179,8 @@ export class RequestAnalyzer {
     this.openTasks.delete(id);
     const wall = time - task.startNs;
     task.breakdown[OUTSIDE] = wall - coveredNs(task.covered, task.startNs, time);
+    this.options.onTask?.(id, task.breakdown);
+    if (this.options.keepInstances === false) return;
     const row = this.taskRows++;
     this.taskId.ensure(row + 1);
     this.taskType.ensure(row + 1);
@@ -288,7 +304,7 @@ export function coveredNs(pairs: readonly number[], from: number, to: number): n
   return covered;
 }
 
-function toBreakdown(v: Float64Array): Breakdown {
+export function toBreakdown(v: Float64Array): Breakdown {
   const b = {} as Breakdown;
   BREAKDOWN_COMPONENTS.forEach((c, i) => { b[c] = v[i]; });
   return b;

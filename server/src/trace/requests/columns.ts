@@ -1,6 +1,6 @@
 // Growable typed-array columns (and interned strings they refer to by index): one row per task or region instance, a few dozen bytes each
 // instead of an object (190,000 tasks and a million regions in a 100 MB trace).
-type NumberArray = Float64Array | Float32Array | Uint32Array;
+type NumberArray = Float64Array | Float32Array | Uint32Array | Uint8Array;
 
 export class Column {
   private data: NumberArray;
@@ -21,7 +21,7 @@ export class Column {
 
 export const float64 = (width = 1) => new Column((n) => new Float64Array(n), width);
 export const float32 = (width = 1) => new Column((n) => new Float32Array(n), width);
-export const uint32 = () => new Column((n) => new Uint32Array(n));
+export const uint32 = (width = 1) => new Column((n) => new Uint32Array(n), width);
 
 /** Strings stored once, referred to by index in the numeric records. */
 export class Interner {

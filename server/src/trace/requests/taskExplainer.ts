@@ -1,0 +1,101 @@
+// One task instance explained for the Tasks view: its exact breakdown, regions, logs, goroutines and
+// critical path, from one more read of the trace that records only what lies in the task's window
+// and stops once past its end. The store (taskStore.ts) keeps no per-region or per-log objects, so
+// this read is where they come from.
+import type { OpenedTrace } from '../reader';
+import { NO_TASK, TraceError, type TraceEvent } from '../event';
+import { SiteResolver } from '../summary/sites';
+import type { LogInstance, RegionInstance } from '../../../../common/traceModel';
+import type { TaskExplanation } from '../../../../common/taskModel';
+import type { TailExplanation } from '../../../../common/requestModel';
+import { RequestAnalyzer, toBreakdown } from './analyzer';
+import { PathRecorder } from './criticalPath';
+import type { TaskRecord } from './taskStore';
+
+/** Regions and logs listed per explanation; `allListed` says when there were more. */
+export const MAX_LISTED = 1000;
+
+/** Opens the trace once more; reading stops early through the signal. */
+export type TraceOpener = (signal: AbortSignal) => Promise<OpenedTrace>;
+
+export async function explainTask(open: TraceOpener, task: TaskRecord, tail?: TailExplanation): Promise<TaskExplanation> {
+  const { id, startNs, endNs } = task;
+  const ended = startNs !== undefined && endNs !== undefined;
+  const sites = new SiteResolver();
+  const regions: RegionInstance[] = [];
+  /** Regions of the task still open, by goroutine, begin time and type. */
+  const openRegions = new Map<string, RegionInstance>();
+  const logs: LogInstance[] = [];
+  const goroutines = new Set<number>([task.goroutine]);
+  let allListed = true;
+  let breakdown: Float64Array | undefined;
+  const requests = new RequestAnalyzer({
+    keepInstances: false,
+    onTask: (ended, v) => { if (ended === id) breakdown = Float64Array.from(v); },
+    onRegion: (closed) => {
+      if (closed.region.task !== id) return;
+      const key = `${closed.goroutine}:${closed.region.startNs}:${closed.region.type}`;
+      const region = openRegions.get(key);
+      if (region === undefined) return;
+      openRegions.delete(key);
+      region.depth = closed.region.depth;
+      if (closed.endNs !== undefined && closed.how === 'end') {
+        region.endNs = closed.endNs;
+        if (region.startNs !== undefined) region.durationNs = closed.endNs - region.startNs;
+      }
+    },
+  });
+  const window = ended ? { goroutine: task.goroutine, startNs, endNs } : undefined;
+  const recorder = window === undefined ? undefined : new PathRecorder([window]);
+  const stop = new AbortController();
+  const onEvent = (ev: TraceEvent): void => {
+    if (endNs !== undefined && ev.time > endNs) {
+      stop.abort();
+      return;
+    }
+    requests.add(ev);
+    recorder?.add(ev);
+    if ((ev.kind === 'RegionBegin' || ev.kind === 'Log') && ev.task === id && id !== NO_TASK) {
+      goroutines.add(ev.goroutine);
+      const site = sites.siteOf(ev.stack);
+      if (ev.kind === 'Log') {
+        if (logs.length < MAX_LISTED) {
+          const log: LogInstance = { timeNs: ev.time, goroutine: ev.goroutine, task: id, category: ev.category, message: ev.message };
+          if (site !== undefined) log.site = site;
+          logs.push(log);
+        } else allListed = false;
+      } else if (regions.length < MAX_LISTED) {
+        const region: RegionInstance = { type: ev.type, goroutine: ev.goroutine, task: id, startNs: ev.time, depth: 0 };
+        if (site !== undefined) region.site = site;
+        regions.push(region);
+        openRegions.set(`${ev.goroutine}:${ev.time}:${ev.type}`, region);
+      } else allListed = false;
+    }
+  };
+  try {
+    await (await open(stop.signal)).forEach(onEvent);
+  } catch (error) {
+    // Stopped past the task's end, or a bad file after the complete generations the store also holds.
+    if (!stop.signal.aborted && !(error instanceof TraceError)) throw error;
+  }
+  const explanation: TaskExplanation = { task: rowOf(task), goroutines: [...goroutines].sort((a, b) => a - b), regions, logs, allListed };
+  if (breakdown !== undefined) explanation.breakdown = toBreakdown(breakdown);
+  if (recorder !== undefined && window !== undefined) {
+    explanation.criticalPath = recorder.path(window).reverse();
+    const note = pathNote(recorder.truncated, explanation.criticalPath.some((s) => s.state === 'unknown'));
+    if (note !== undefined) explanation.criticalPathNote = note;
+  }
+  if (tail !== undefined) explanation.tail = tail;
+  return explanation;
+}
+
+function rowOf(task: TaskRecord): TaskExplanation['task'] {
+  const { goroutine: _ending, ...row } = task;
+  return row;
+}
+
+function pathNote(truncated: boolean, unknown: boolean): string | undefined {
+  if (truncated) return 'The task\'s window held too many goroutine transitions to record them all: the path stops where history is missing.';
+  if (unknown) return 'Part of the path is "unknown": a goroutine on it had no transition inside the task\'s window, so its state there is not known.';
+  return undefined;
+}

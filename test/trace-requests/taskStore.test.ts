@@ -1,0 +1,225 @@
+// The Tasks view's store and explanations: every list query is checked against a plain scan of the
+// same trace's task events (objects per task, the obvious way), on the fixture traces; explanations
+// against the breakdown pass and the whyslow program's known causes.
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { NO_TASK } from '../../server/src/trace/event';
+import { openTraceFile } from '../../server/src/trace/reader';
+import { analyzeRequests } from '../../server/src/trace/requests/analyzer';
+import { logHistogram, TaskStore } from '../../server/src/trace/requests/taskStore';
+import { QueryAnswerer } from '../../server/src/traceService/queries';
+import { TraceAnalyzer } from '../../server/src/trace/summary/analyzer';
+import type { TaskFilter, TaskListQuery } from '../../common/taskModel';
+
+const dir = join(__dirname, '..', 'fixtures', 'traces');
+const whyslow = join(dir, 'whyslow-go1.26.trace');
+
+/** A task as the plain scan sees it. */
+interface Plain { id: number; type: string; start?: number; end?: number; logs: [string, string][]; goroutines: Set<number>; regions: number }
+
+async function plainScan(file: string): Promise<Plain[]> {
+  const byId = new Map<number, Plain>();
+  const ended = new Set<number>();
+  const all: Plain[] = [];
+  const get = (id: number, type: string): Plain | undefined => {
+    if (id === NO_TASK || ended.has(id)) return undefined;
+    let t = byId.get(id);
+    if (t === undefined) {
+      byId.set(id, (t = { id, type, logs: [], goroutines: new Set(), regions: 0 }));
+      all.push(t);
+    }
+    return t;
+  };
+  await (await openTraceFile(file)).forEach((ev) => {
+    if (ev.kind === 'TaskBegin') get(ev.id, ev.type)!.start = ev.time;
+    else if (ev.kind === 'TaskEnd') {
+      const t = get(ev.id, ev.type);
+      if (t === undefined) return;
+      t.end = ev.time;
+      t.type = ev.type;
+      ended.add(ev.id);
+    } else if (ev.kind === 'RegionBegin' || ev.kind === 'Log') {
+      const t = get(ev.task, '');
+      if (t === undefined) return;
+      t.goroutines.add(ev.goroutine);
+      if (ev.kind === 'Log') t.logs.push([ev.category, ev.message]);
+      else t.regions++;
+    }
+  }).catch(() => undefined); // a truncated fixture: what was read
+  return all;
+}
+
+async function storeOf(file: string): Promise<TaskStore> {
+  const store = new TaskStore();
+  await (await openTraceFile(file)).forEach((ev) => store.add(ev)).catch(() => undefined);
+  store.finish();
+  return store;
+}
+
+const duration = (t: Plain) => (t.start !== undefined && t.end !== undefined ? t.end - t.start : undefined);
+
+function plainMatch(t: Plain, f: TaskFilter, withRange = true): boolean {
+  if (f.types !== undefined && f.types.length > 0 && !f.types.includes(t.type)) return false;
+  if (f.log !== undefined && !t.logs.some(([c, m]) => c === f.log!.category && (f.log!.message === undefined || m === f.log!.message))) return false;
+  const d = duration(t);
+  if (f.state === 'ended' && d === undefined) return false;
+  if (f.state === 'unended' && d !== undefined) return false;
+  if (withRange && (f.minDurationNs !== undefined || f.maxDurationNs !== undefined)) {
+    if (d === undefined || d < (f.minDurationNs ?? -Infinity) || d > (f.maxDurationNs ?? Infinity)) return false;
+  }
+  return true;
+}
+
+/** The same page the hard way: ids in order (ties and unended by first appearance, as the store keeps rows). */
+function plainPage(tasks: Plain[], q: TaskListQuery): { total: number; ids: number[]; durations: number[] } {
+  let matched = tasks.filter((t) => plainMatch(t, q.filter));
+  if (q.slowestPerType !== undefined) {
+    const kept = new Set<Plain>();
+    for (const type of new Set(matched.map((t) => t.type))) {
+      matched.filter((t) => t.type === type && duration(t) !== undefined)
+        .sort((a, b) => duration(b)! - duration(a)! || tasks.indexOf(a) - tasks.indexOf(b)).slice(0, q.slowestPerType).forEach((t) => kept.add(t));
+    }
+    matched = matched.filter((t) => kept.has(t));
+  }
+  const key = q.sort?.key ?? 'duration';
+  const value = (t: Plain) => (key === 'duration' ? duration(t) : key === 'start' ? t.start : key === 'id' ? t.id : undefined);
+  const sorted = matched.filter((t) => key === 'type' || value(t) !== undefined);
+  const rest = matched.filter((t) => key !== 'type' && value(t) === undefined);
+  sorted.sort((a, b) => (key === 'type' ? (a.type < b.type ? -1 : a.type > b.type ? 1 : 0) : value(a)! - value(b)!) || tasks.indexOf(a) - tasks.indexOf(b));
+  if (q.sort?.descending ?? true) sorted.reverse();
+  const ordered = [...sorted, ...rest];
+  return {
+    total: matched.length,
+    ids: ordered.slice(q.offset, q.offset + q.limit).map((t) => t.id),
+    durations: tasks.filter((t) => plainMatch(t, q.filter, false)).map(duration).filter((d): d is number => d !== undefined),
+  };
+}
+
+describe('task store', () => {
+  const fixtures = readdirSync(dir).filter((f) => /^(annotations|whyslow|perrequest|busyservice|gotestflag|httppprof|generations)-go1\.2\d.*\.trace$/.test(f));
+
+  it('lists every task instance of the fixture traces, filtered, sorted and paged as a plain scan does', async () => {
+    assert.ok(fixtures.length >= 10, fixtures.join());
+    let checked = 0;
+    for (const f of fixtures) {
+      const file = join(dir, f);
+      const [store, plain] = await Promise.all([storeOf(file), plainScan(file)]);
+      assert.equal(store.size, plain.length, `${f}: rows`);
+      const types = [...new Set(plain.map((t) => t.type))].sort();
+      const logs = plain.flatMap((t) => t.logs);
+      const ds = plain.map(duration).filter((d): d is number => d !== undefined).sort((a, b) => a - b);
+      const filters: TaskFilter[] = [
+        {}, { state: 'ended' }, { state: 'unended' }, { types: types.slice(0, 1) }, { types: ['no such type'] },
+        ...(ds.length > 0 ? [{ minDurationNs: ds[Math.floor(ds.length / 4)], maxDurationNs: ds[Math.floor((3 * ds.length) / 4)] }] : []),
+        ...(logs.length > 0 ? [{ log: { category: logs[0][0] } }, { log: { category: logs[logs.length - 1][0], message: logs[logs.length - 1][1] } }] : []),
+        { log: { category: 'no such category' } },
+      ];
+      for (const filter of filters) {
+        for (const sort of [undefined, { key: 'start', descending: false }, { key: 'id', descending: true }, { key: 'type', descending: false }] as const) {
+          for (const [offset, limit, slowestPerType] of [[0, 50, undefined], [3, 7, undefined], [0, 1000, 2]] as const) {
+            const q: TaskListQuery = { filter, sort, offset, limit, slowestPerType };
+            const page = store.list(q);
+            const want = plainPage(plain, q);
+            const what = `${f} ${JSON.stringify(q)}`;
+            assert.equal(page.total, want.total, `${what}: total`);
+            assert.deepEqual(page.rows.map((r) => r.id), want.ids, `${what}: ids`);
+            assert.deepEqual(page.histogram, logHistogram(want.durations), `${what}: histogram`);
+            assert.equal(page.histogram.counts.reduce((a, b) => a + b, 0), want.durations.length);
+            assert.equal(page.complete, true);
+            checked++;
+          }
+        }
+      }
+      for (const t of plain) {
+        const row = store.find(t.id)!;
+        assert.equal(row.type, t.type, `${f} task ${t.id}`);
+        assert.equal(row.startNs, t.start);
+        assert.equal(row.endNs, t.end);
+        assert.equal(row.logs, t.logs.length);
+        assert.equal(row.regions, t.regions);
+        assert.equal(row.goroutines, t.goroutines.size);
+      }
+    }
+    assert.ok(checked > 500, `${checked} queries`);
+  });
+
+  it('finds tasks by an exact log message and gives their NewTask site', async () => {
+    const store = await storeOf(join(dir, 'perrequest-go1.26.trace'));
+    const page = store.list({ filter: { log: { category: 'request', message: 'id=3' } }, offset: 0, limit: 10 });
+    assert.equal(page.total, 1);
+    assert.equal(page.rows[0].type, 'request');
+    assert.match(page.rows[0].site?.function ?? '', /^main\./);
+    assert.equal(store.list({ filter: { log: { category: 'request', message: 'id=' } }, offset: 0, limit: 10 }).total, 0);
+  });
+
+  it('answers while loading: rows grow, complete only at the end', async () => {
+    const store = new TaskStore();
+    const totals: number[] = [];
+    await (await openTraceFile(whyslow)).forEach((ev) => {
+      store.add(ev);
+      if (ev.kind === 'TaskEnd') {
+        const page = store.list({ filter: {}, offset: 0, limit: 5 });
+        assert.equal(page.complete, false);
+        totals.push(page.total);
+      }
+    });
+    store.finish();
+    assert.ok(totals[0] < store.size && totals.every((t, i) => i === 0 || t >= totals[i - 1]), totals.join());
+    assert.equal(store.list({ filter: {}, offset: 0, limit: 5 }).complete, true);
+  });
+
+  it('places durations on log-spaced bounds', () => {
+    const h = logHistogram([1000, 1000, 1189, 2000, 1e6]);
+    assert.equal(h.counts.reduce((a, b) => a + b, 0), 5);
+    for (const d of [1000, 1189, 2000, 1e6]) {
+      const i = h.boundsNs.findIndex((b, k) => d >= b && d < h.boundsNs[k + 1]);
+      assert.ok(i >= 0 && h.counts[i] > 0, `${d} in ${JSON.stringify(h)}`);
+    }
+    assert.ok(h.boundsNs.every((b, i) => i === 0 || b / h.boundsNs[i - 1] < 1.2));
+  });
+});
+
+describe('task explanation', () => {
+  let answerer: QueryAnswerer;
+  let store: TaskStore;
+  before(async () => {
+    const trace = await openTraceFile(whyslow);
+    const analyzer = new TraceAnalyzer(trace.goVersion, 0);
+    store = new TaskStore();
+    await trace.forEach((ev) => { analyzer.add(ev); store.add(ev); });
+    analyzer.finish();
+    store.finish();
+    answerer = new QueryAnswerer(analyzer, { store, open: (signal) => openTraceFile(whyslow, { signal }) });
+  });
+
+  it('gives every ended task the exact breakdown of the breakdown pass, and a path tiling its window', async () => {
+    const { analyzer } = await analyzeRequests(await openTraceFile(whyslow));
+    const reports = analyzer.tasks();
+    assert.equal(reports.length, 15);
+    for (const r of reports) {
+      const e = (await answerer.answer({ kind: 'taskExplanation', id: r.id }))!;
+      assert.deepEqual(e.breakdown, r.breakdown, `task ${r.id}`);
+      const path = e.criticalPath!;
+      assert.equal(path[0].endNs, r.endNs, 'latest segment first');
+      assert.equal(path[path.length - 1].startNs, r.startNs);
+      assert.ok(e.goroutines.includes(r.goroutine));
+    }
+  });
+
+  it('lists a net.request\'s region with its source line, and its network wait on the path', async () => {
+    const page = answerer.answer({ kind: 'taskList', query: { filter: { types: ['net.request'] }, offset: 0, limit: 1 } });
+    const e = (await answerer.answer({ kind: 'taskExplanation', id: page.rows[0].id }))!;
+    const query = e.regions.find((r) => r.type === 'db.query')!;
+    assert.ok(query.durationNs! > 1e6, JSON.stringify(query));
+    assert.match(query.site?.file ?? '', /whyslow\/main\.go$/);
+    assert.equal(query.site?.line, 59);
+    assert.equal(e.allListed, true);
+    assert.ok(e.criticalPath!.some((s) => s.state === 'network' && s.region === 'db.query'));
+  });
+
+  it('answers null for an unknown id', async () => {
+    assert.equal(await answerer.answer({ kind: 'taskExplanation', id: 987654321 }), null);
+  });
+});
