@@ -74,6 +74,17 @@ interface GoroutineState {
   activeRegions: OpenRegion[];
 }
 
+/** Go's snapshotStat of a goroutine's times, but blocked time by reason (see GoroutineTracker.snapshot). */
+interface Snapshot {
+  execNs: number;
+  schedWaitNs: number;
+  syscallNs: number;
+  syscallBlockNs: number;
+  totalNs: number;
+  /** The pending blocked interval (of g.lastBlockReason), UNSET if none. */
+  pendingBlockNs: number;
+}
+
 /** Go's IsSystemGoroutine: runtime goroutines other than runtime.main, and unnamed ones. */
 export function isSystemGoroutine(entryFunction: string): boolean {
   return entryFunction === '' || (entryFunction !== 'runtime.main' && entryFunction.startsWith('runtime.'));
@@ -102,16 +113,18 @@ class GroupTotals {
 
   constructor(readonly name: string) {}
 
-  add(s: GoroutineSummary, syscallBlockNs: number): void {
+  /** Adds a goroutine's statistics, `s` its snapshot (Go's snapshotStat). */
+  add(g: GoroutineState, s: Readonly<Snapshot>): void {
     this.count++;
     this.totalNs += s.totalNs;
-    this.runningNs += s.runningNs;
-    this.runnableNs += s.runnableNs;
+    this.runningNs += s.execNs;
+    this.runnableNs += s.schedWaitNs;
     this.syscallNs += s.syscallNs;
-    this.syscallBlockNs += syscallBlockNs;
-    this.unknownNs += s.unknownNs;
-    this.regionCount += s.regionCount;
-    for (const reason in s.blockedByReasonNs) addTo(this.blockByReason, reason, s.blockedByReasonNs[reason]);
+    this.syscallBlockNs += s.syscallBlockNs;
+    this.unknownNs += unknownNs(g, s);
+    this.regionCount += g.regionCount;
+    if (g.blockByReason !== undefined) for (const [reason, ns] of g.blockByReason) addTo(this.blockByReason, reason, ns);
+    if (s.pendingBlockNs !== UNSET) addTo(this.blockByReason, g.lastBlockReason, s.pendingBlockNs);
   }
 
   /** Adds another group's sums (not its members). */
@@ -264,10 +277,9 @@ export class GoroutineTracker {
     for (const name of this.groups.keys()) entry(name);
     for (const g of this.goroutines.values()) {
       const e = entry(g.name);
-      const s = this.summaryOf(g);
-      e.totals.add(s, s.blockedNs.syscall ?? 0);
+      e.totals.add(g, this.snapshot(g, this.lastTs));
       if (g.endNs === UNSET) e.live++;
-      e.members.push(s);
+      e.members.push(this.summaryOf(g));
     }
     return [...result.values()].map(({ totals: t, live, members }): GoroutineGroup => {
       const { blockedNs, blockedByReasonNs } = classified(t.blockByReason, t.syscallBlockNs);
@@ -281,9 +293,9 @@ export class GoroutineTracker {
 
   private summaryOf(g: GoroutineState): GoroutineSummary {
     const s = this.snapshot(g, this.lastTs);
-    const { blockedNs, blockedByReasonNs } = classified(s.blockByReason, s.syscallBlockNs);
-    let accounted = s.execNs + s.schedWaitNs + s.syscallNs + s.syscallBlockNs;
-    for (const ns of s.blockByReason.values()) accounted += ns;
+    const blockByReason = new Map(g.blockByReason);
+    if (s.pendingBlockNs !== UNSET) addTo(blockByReason, g.lastBlockReason, s.pendingBlockNs);
+    const { blockedNs, blockedByReasonNs } = classified(blockByReason, s.syscallBlockNs);
     return {
       id: g.id,
       name: g.name,
@@ -296,7 +308,7 @@ export class GoroutineTracker {
       syscallNs: s.syscallNs,
       blockedNs,
       blockedByReasonNs,
-      unknownNs: accounted < s.totalNs ? s.totalNs - accounted : 0,
+      unknownNs: unknownNs(g, s),
       regionCount: g.regionCount,
     };
   }
@@ -321,9 +333,10 @@ export class GoroutineTracker {
       this.goroutines.delete(g.id);
       let group = this.groups.get(g.name);
       if (group === undefined) this.groups.set(g.name, (group = new GroupTotals(g.name)));
-      const s = this.summaryOf(g);
-      group.add(s, g.syscallBlockNs);
-      if (this.keepMembers && group.wouldKeep(s.runningNs, s.id)) group.keep(s);
+      // Summed without a summary object (one goes by per goroutine): only a kept member needs one.
+      const s = this.snapshot(g, this.lastTs);
+      group.add(g, s);
+      if (this.keepMembers && group.wouldKeep(s.execNs, g.id)) group.keep(this.summaryOf(g));
       this.listener.goroutineReleased?.(g.id, g.startNs);
     }
     this.exited.length = 0;
@@ -440,28 +453,36 @@ export class GoroutineTracker {
     this.syscallingP.delete(proc);
   }
 
-  /** Go's snapshotStat: stats with the pending intervals counted up to `at`. */
-  private snapshot(g: GoroutineState, at: number) {
-    const s = {
-      execNs: g.execNs, schedWaitNs: g.schedWaitNs, syscallNs: g.syscallNs, syscallBlockNs: g.syscallBlockNs,
-      totalNs: g.totalNs, blockByReason: new Map(g.blockByReason),
-    };
-    if (g.totalNs === 0) s.totalNs = at - g.creationNs;
-    if (g.lastStart !== UNSET) s.execNs += at - g.lastStart;
-    if (g.lastRunnable !== UNSET) s.schedWaitNs += at - g.lastRunnable;
-    if (g.lastBlock !== UNSET) addTo(s.blockByReason, g.lastBlockReason, at - g.lastBlock);
-    if (g.lastSyscall !== UNSET) s.syscallNs += at - g.lastSyscall;
+  /**
+   * Go's snapshotStat: stats with the pending intervals counted up to `at`, in an object reused by the
+   * next call. Blocked time by reason is g.blockByReason plus pendingBlockNs for g.lastBlockReason.
+   */
+  private snapshot(g: GoroutineState, at: number): Readonly<Snapshot> {
+    const s = this.snapshotScratch;
+    s.totalNs = g.totalNs === 0 ? at - g.creationNs : g.totalNs;
+    s.execNs = g.lastStart !== UNSET ? g.execNs + (at - g.lastStart) : g.execNs;
+    s.schedWaitNs = g.lastRunnable !== UNSET ? g.schedWaitNs + (at - g.lastRunnable) : g.schedWaitNs;
+    s.pendingBlockNs = g.lastBlock !== UNSET ? at - g.lastBlock : UNSET;
+    s.syscallNs = g.lastSyscall !== UNSET ? g.syscallNs + (at - g.lastSyscall) : g.syscallNs;
+    s.syscallBlockNs = g.syscallBlockNs;
     // Go adds the pending syscall-block interval to sched wait here (not to syscall block time).
     if (g.lastSyscallBlock !== UNSET) s.schedWaitNs += at - g.lastSyscallBlock;
     return s;
   }
 
+  private readonly snapshotScratch: Snapshot = {
+    execNs: 0, schedWaitNs: 0, syscallNs: 0, syscallBlockNs: 0, totalNs: 0, pendingBlockNs: UNSET,
+  };
+
   /** Go's finalize; `trigger` is the exit time, undefined at the end of the trace. */
   private finalize(g: GoroutineState, at: number, trigger: number | undefined): void {
     if (trigger !== undefined) g.endNs = trigger;
     const s = this.snapshot(g, at);
-    Object.assign(g, s);
-    if (s.blockByReason.size === 0) g.blockByReason = undefined;
+    g.totalNs = s.totalNs;
+    g.execNs = s.execNs;
+    g.schedWaitNs = s.schedWaitNs;
+    g.syscallNs = s.syscallNs;
+    if (s.pendingBlockNs !== UNSET) addTo((g.blockByReason ??= new Map()), g.lastBlockReason, s.pendingBlockNs);
     if (!isSystemGoroutine(g.name)) {
       for (const region of g.activeRegions) {
         g.regionCount++;
@@ -472,6 +493,14 @@ export class GoroutineTracker {
     g.lastStart = g.lastRunnable = g.lastBlock = g.lastSyscall = g.lastSyscallBlock = UNSET;
     g.lastBlockReason = '';
   }
+}
+
+/** Go's UnknownTime: what a snapshot's times and blocked times leave of its total. */
+function unknownNs(g: GoroutineState, s: Readonly<Snapshot>): number {
+  let accounted = s.execNs + s.schedWaitNs + s.syscallNs + s.syscallBlockNs;
+  if (g.blockByReason !== undefined) for (const ns of g.blockByReason.values()) accounted += ns;
+  if (s.pendingBlockNs !== UNSET) accounted += s.pendingBlockNs;
+  return accounted < s.totalNs ? s.totalNs - accounted : 0;
 }
 
 function addTo(map: Map<string, number>, key: string, value: number): void {
