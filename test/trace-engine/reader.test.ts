@@ -10,7 +10,7 @@ import { TraceError, type TraceEvent } from '../../server/src/trace/event';
 import { formatEvent } from '../../server/src/trace/format';
 import { openTraceBytes, openTraceFile, type ReadOptions } from '../../server/src/trace/reader';
 import {
-  annotatedGeneration, batch, END_OF_GENERATION, ev, header, stacksBatch, stringsBatch, syncBatch, T, traceOf, uvarint,
+  annotatedGeneration, batch, END_OF_GENERATION, ev, GoRunning, header, ProcRunning, stacksBatch, stringsBatch, syncBatch, T, traceOf, uvarint,
 } from './tracebuilder';
 
 async function readAll(bytes: Uint8Array, options: ReadOptions = {}): Promise<{ events: TraceEvent[]; error?: unknown }> {
@@ -108,6 +108,20 @@ test('kinds skips building other events but not reading, ordering or timestampin
   const wanted = all.filter((e) => /^(Task|Region|Log)/.test(e.kind));
   assert.equal(picked.length, wanted.length);
   assert.deepEqual(picked.map((e) => formatEvent(e)), wanted.map((e) => formatEvent(e)));
+});
+
+test('logMessages false leaves Log messages empty, and still checks their string IDs as Go does', async () => {
+  const all = (await readAll(twoGenerations)).events;
+  const counted = (await readAll(twoGenerations, { logMessages: false })).events;
+  assert.ok(all.some((e) => e.kind === 'Log' && e.message === 'message'));
+  assert.deepEqual(counted, all.map((e) => (e.kind === 'Log' ? { ...e, message: '' } : e)));
+  const badMessage = traceOf(header(26), syncBatch(1, 1000), stringsBatch(1, { 3: 'category' }, 1000), batch(1, 1, 1001, [
+    ...ev(T.ProcStatus, 1, 0, ProcRunning), ...ev(T.GoStatus, 1, 1, 1, GoRunning), ...ev(T.UserLog, 1, 7, 3, 9, 0),
+  ]), END_OF_GENERATION);
+  for (const logMessages of [true, false]) {
+    const { error } = await readAll(badMessage, { logMessages });
+    assert.ok(error instanceof TraceError && /found invalid string ID 9 for event UserLog/.test(error.message), String(error));
+  }
 });
 
 test('kinds keeps times exact past 2^53 too (mutated traces with huge timestamps)', async () => {

@@ -113,6 +113,10 @@ export class StringTable {
     return s;
   }
 
+  has(id: I64): boolean {
+    return id === 0 || this.entries.get(id) !== undefined;
+  }
+
   /** Like get, but a string not yet kept is decoded afresh and not kept: for strings read once, as log messages. */
   getOnce(id: I64): string | undefined {
     if (id === 0) return '';
@@ -226,6 +230,11 @@ export class Generation {
   /** The string for a non-zero ID, or undefined if the table lacks it. */
   string(id: I64): string | undefined {
     return this.strings.get(id);
+  }
+
+  /** Whether the table has a string for the ID (0 included), without decoding it. */
+  hasString(id: I64): boolean {
+    return this.strings.has(id);
   }
 
   /** Like string, for a string read once (a log message): not kept decoded. */

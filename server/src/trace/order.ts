@@ -772,7 +772,7 @@ export class Ordering {
     } else {
       const stack = this.stackArg(evt, ev.a3, ev.typ);
       const category = this.stringArg(evt, ev.a1, ev.typ);
-      const message = this.stringArg(evt, ev.a2, ev.typ, false);
+      const message = this.want & KindMask.LogMessage ? this.stringArg(evt, ev.a2, ev.typ, false) : this.checkString(evt, ev.a2, ev.typ);
       if (!(this.want & KindMask.Log)) { this.skip(time); return true; }
       this.push({
         kind: 'Log', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack, task: num(ev.a0), category, message,
@@ -920,6 +920,12 @@ export class Ordering {
     return s;
   }
 
+  /** Checks a string ID without decoding the string; returns ''. */
+  private checkString(evt: Generation, id: I64, typ: number): string {
+    if (!evt.hasString(id)) throw new TraceError(`found invalid string ID ${uint64Text(id)} for event ${specs[typ].name}`);
+    return '';
+  }
+
   private stwName(evt: Generation, desc: I64): string {
     const kind = evt.string(desc);
     if (kind === undefined) throw new TraceError(`stop-the-world event refers to string ${uint64Text(desc)}, which its generation lacks`);
@@ -988,7 +994,10 @@ export class Ordering {
 /** Bits selecting which kinds of events the ordering builds objects for. */
 export const enum KindMask {
   Sync = 1, Metric = 2, Label = 4, StackSample = 8, Range = 16, Task = 32, Region = 64, Log = 128,
-  StateTransition = 256, Experimental = 512, All = 1023,
+  StateTransition = 256, Experimental = 512,
+  /** Not a kind: Log events carry their message (else ''; its string ID is still checked). */
+  LogMessage = 1024,
+  All = 2047,
 }
 
 const kindMaskOf: Record<EventKind, number> = {
@@ -1001,7 +1010,7 @@ const kindMaskOf: Record<EventKind, number> = {
 /** The mask for a list of kinds (every kind when undefined). Range kinds and Begin/End pairs go together. */
 export function kindMask(kinds: readonly EventKind[] | undefined): number {
   if (kinds === undefined) return KindMask.All;
-  let mask = 0;
+  let mask = KindMask.LogMessage;
   for (const k of kinds) mask |= kindMaskOf[k];
   return mask;
 }

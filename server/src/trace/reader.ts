@@ -25,6 +25,11 @@ export interface ReadOptions {
    * needs (typically the many StateTransitions) makes reading several times faster.
    */
   kinds?: readonly EventKind[];
+  /**
+   * Log events carry their message (default true). Without, a Log's message is '' (its string ID is still
+   * checked, as Go does): for consumers that only count logs, which then decode none of the messages.
+   */
+  logMessages?: boolean;
 }
 
 export interface OpenedTrace {
@@ -565,7 +570,7 @@ async function openStream(stream: BatchStream, options: ReadOptions, close: () =
     await close();
     throw error;
   }
-  const reader = new TraceReader(version, stream, kindMask(options.kinds));
+  const reader = new TraceReader(version, stream, kindMask(options.kinds) & ~(options.logMessages === false ? KindMask.LogMessage : 0));
   try {
     await reader.start();
   } catch (error) {
