@@ -6,7 +6,7 @@
 // group's sums (by start function, as Go's goroutine analysis groups them) and its record released,
 // keeping at most MAX_GROUP_MEMBERS summaries per group to list. A service that starts a goroutine
 // per request thus costs one record per request in flight, not one per request ever served.
-import type { GoState, RegionEvent, StateTransitionEvent } from '../event';
+import type { GoState, RegionEvent, StackFrame, StateTransitionEvent } from '../event';
 import { NO_ID } from '../event';
 import type { BlockReason, GoroutineGroup, GoroutineSummary, SourceLocation } from '../../../../common/traceModel';
 import { locationOf } from './sites';
@@ -342,6 +342,18 @@ export class GoroutineTracker {
     this.exited.length = 0;
   }
 
+  /**
+   * The location of a creation frame, one object per frame (frames are shared across the trace): a
+   * goroutine per request would otherwise cost one more object per goroutine, most of them promoted.
+   */
+  private locationOf(frame: StackFrame): SourceLocation {
+    let location = this.locations.get(frame);
+    if (location === undefined) this.locations.set(frame, (location = locationOf(frame)));
+    return location;
+  }
+
+  private readonly locations = new Map<StackFrame, SourceLocation>();
+
   /** Go would crash on an event for a goroutine it never saw; we start tracking it instead. */
   private goroutineOf(id: number, time: number): GoroutineState {
     return this.goroutines.get(id) ?? this.newGoroutine(id, time);
@@ -368,7 +380,7 @@ export class GoroutineTracker {
       }
       case 'NotExist': {
         g = this.newGoroutine(id, ev.time);
-        if (ev.stack.length > 0) g.createdAt = locationOf(ev.stack[0]);
+        if (ev.stack.length > 0) g.createdAt = this.locationOf(ev.stack[0]);
         // Go gives a new goroutine a synthetic region carrying the task of its creator's innermost region.
         const creator = this.goroutines.get(ev.goroutine);
         const inherited = creator?.activeRegions[creator.activeRegions.length - 1];
