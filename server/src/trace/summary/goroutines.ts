@@ -242,14 +242,14 @@ export class GoroutineTracker {
 
   /** The innermost open region of a goroutine (its site is filled in by the analyzer). */
   topRegion(goroutine: number): OpenRegion | undefined {
-    const regions = this.goroutines.get(goroutine)?.activeRegions;
+    const regions = this.get(goroutine)?.activeRegions;
     return regions === undefined ? undefined : regions[regions.length - 1];
   }
 
-  nameOf(goroutine: number): string { return this.goroutines.get(goroutine)?.name ?? ''; }
+  nameOf(goroutine: number): string { return this.get(goroutine)?.name ?? ''; }
 
   /** When the goroutine first ran, UNSET if it has not (Go's StartTime). */
-  firstRunOf(goroutine: number): number { return this.goroutines.get(goroutine)?.startNs ?? UNSET; }
+  firstRunOf(goroutine: number): number { return this.get(goroutine)?.startNs ?? UNSET; }
 
   /** Go's Finalize: close every goroutine at the last event's time. */
   finish(): void {
@@ -323,6 +323,7 @@ export class GoroutineTracker {
     // reused by the runtime, only in a hostile trace): it counts once.
     if (!this.goroutines.has(id)) this.seen++;
     this.goroutines.set(id, g);
+    this.lastLookedUp = g;
     return g;
   }
 
@@ -331,6 +332,7 @@ export class GoroutineTracker {
     for (const g of this.exited) {
       if (this.goroutines.get(g.id) !== g) continue; // created again meanwhile
       this.goroutines.delete(g.id);
+      if (this.lastLookedUp === g) this.lastLookedUp = undefined;
       let group = this.groups.get(g.name);
       if (group === undefined) this.groups.set(g.name, (group = new GroupTotals(g.name)));
       // Summed without a summary object (one goes by per goroutine): only a kept member needs one.
@@ -354,9 +356,24 @@ export class GoroutineTracker {
 
   private readonly locations = new Map<StackFrame, SourceLocation>();
 
+  /**
+   * A goroutine's record, through a one-entry cache: consecutive events are mostly about the same goroutine
+   * (its transitions, then the regions, tasks and logs of its running stretch).
+   */
+  private get(id: number): GoroutineState | undefined {
+    const last = this.lastLookedUp;
+    if (last !== undefined && last.id === id) return last;
+    const g = this.goroutines.get(id);
+    if (g !== undefined) this.lastLookedUp = g;
+    return g;
+  }
+
+  /** The record `get` returned last, or created last; undefined once released. */
+  private lastLookedUp: GoroutineState | undefined;
+
   /** Go would crash on an event for a goroutine it never saw; we start tracking it instead. */
   private goroutineOf(id: number, time: number): GoroutineState {
-    return this.goroutines.get(id) ?? this.newGoroutine(id, time);
+    return this.get(id) ?? this.newGoroutine(id, time);
   }
 
   private goroutineTransition(ev: StateTransitionEvent): void {
@@ -364,7 +381,7 @@ export class GoroutineTracker {
     const from = ev.from as GoState;
     const to = ev.to as GoState;
     if (from === to) return;
-    let g = this.goroutines.get(id);
+    let g = this.get(id);
     switch (from) {
       case 'Undetermined': {
         g = this.newGoroutine(id, this.syncTs);
@@ -382,7 +399,7 @@ export class GoroutineTracker {
         g = this.newGoroutine(id, ev.time);
         if (ev.stack.length > 0) g.createdAt = this.locationOf(ev.stack[0]);
         // Go gives a new goroutine a synthetic region carrying the task of its creator's innermost region.
-        const creator = this.goroutines.get(ev.goroutine);
+        const creator = this.get(ev.goroutine);
         const inherited = creator?.activeRegions[creator.activeRegions.length - 1];
         if (inherited !== undefined) g.activeRegions = [{ type: '', task: inherited.task, startNs: ev.time, site: undefined, depth: 0, synthetic: true }];
         break;
@@ -460,7 +477,7 @@ export class GoroutineTracker {
   private procIdle(proc: number, time: number): void {
     const goroutine = this.syscallingP.get(proc);
     if (goroutine === undefined) return;
-    const g = this.goroutines.get(goroutine);
+    const g = this.get(goroutine);
     if (g !== undefined) g.lastSyscallBlock = time;
     this.syscallingP.delete(proc);
   }
