@@ -15,8 +15,10 @@ const nextFrame = (page) => page.evaluate(() => new Promise((resolve) => globalT
 /**
  * trace: { status, answerer: { answer(query) → result or promise } }. Returns one row per zoom
  * level: the visible window, spans drawn, and p50/p99/max of `framesPerZoom` frames in ms.
+ * `expandedGroups`: goroutine groups (start functions) expanded on the timeline, as a user who
+ * clicked their summary lanes left them (the view's saved state).
  */
-export async function timelineFrameTimes(browser, trace, { framesPerZoom = 100, zooms = [0, 4, 8, 12, 16] } = {}) {
+export async function timelineFrameTimes(browser, trace, { framesPerZoom = 100, zooms = [0, 4, 8, 12, 16], expandedGroups } = {}) {
   let inFlight = 0;
   const answerer = {
     answer: async (query) => {
@@ -28,7 +30,9 @@ export async function timelineFrameTimes(browser, trace, { framesPerZoom = 100, 
       }
     },
   };
-  const viewer = await openViewer(browser, { status: trace.status, answerer }, 'dark');
+  const savedState = expandedGroups === undefined ? undefined
+    : { view: 'timeline', selected: {}, traceUri: trace.status.uri, timelineGroups: { expanded: expandedGroups, search: '' } };
+  const viewer = await openViewer(browser, { status: trace.status, answerer }, 'dark', savedState);
   const { page } = viewer;
   await page.getByRole('tab', { name: 'Timeline' }).click();
   const canvas = page.locator('canvas.timeline-canvas');

@@ -1,18 +1,23 @@
-// Viewer benchmark: opens busy-service traces the way the extension does — the bundled language
-// server over stdio, parsing in its worker thread — and measures the time to the first view (the
-// first status carrying a summary), the time to complete, and the peak RSS of the server process
-// (VmHWM: the worker thread doing the parsing lives in it). Beside it, `go tool trace`'s time to
-// serve the same file and its peak RSS. Then the webview bundle in headless
-// Chromium draws the timeline of the loaded trace at several zoom levels, with slices answered by
-// the same server, and the frame times (one canvas draw each) are compared with the 16 ms budget.
+// Viewer benchmark (issue 13): opens traces of the three shapes (SHAPES in processes.mjs: a worker
+// pool, a goroutine per request, a GC-heavy workload) the way the extension does — the bundled
+// language server over stdio, parsing in its worker thread — and measures the time to the first
+// view (the first status carrying a summary), the time and CPU seconds to complete, and the peak
+// RSS of the server process (VmHWM: the worker thread doing the parsing lives in it). Beside it,
+// in the same run and interleaved run by run, Go 1.26's reader reading every event (with the light
+// aggregation of bench/go/tracestats: Go's plain read). Targets: the complete load ≤ 1.5× Go's
+// plain read (by median CPU seconds, what a loaded machine still measures; wall times beside) and
+// the server's peak RSS ≤ 1.5× the file. Then the webview bundle in headless Chromium draws the
+// timeline of the loaded trace, every goroutine group expanded as a user clicking their summary
+// lanes leaves them, with slices answered by the same server, and the frame times (one canvas draw
+// each) are compared with the 16 ms budget.
 //
-// go tool trace needs over 100× the file in memory: it runs on every size under a memory cap and a
-// time limit (killed past either, so it cannot take the shared machine down), and when it is
-// killed the line says how far it got. CPU seconds are printed beside wall times: on a loaded
-// machine wall time mostly measures the other processes.
+// `go tool trace` needs over 60× the file in memory and is not served on 100 MB within 6 GB: with
+// --go-tool-trace it runs too, under a memory cap and a time limit (killed past either, so it cannot
+// take the shared machine down), and when it is killed the line says how far it got.
 //
-// Usage: node bench/viewer.bench.mjs [--sizes 100,500] [--go-cap-mb 6000] [--go-timeout-s 240] [--frames 100]
-// Traces come from .cache/bench/ (the trace benchmark's busy-service traces); missing ones are generated.
+// Usage: node bench/viewer.bench.mjs [--shapes busyservice,perrequest,gcheavy] [--sizes 100] [--runs 3]
+//          [--frames 100 (0: no frames)] [--go-tool-trace] [--go-cap-mb 6000] [--go-timeout-s 240]
+// Traces come from .cache/bench/ (shared with the trace benchmark); missing ones are generated.
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -22,12 +27,15 @@ import {
   createProtocolConnection, InitializedNotification, InitializeRequest, StreamMessageReader, StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { goEnv, repoRoot } from '../scripts/go-toolchain.mjs';
-import { benchTrace, cacheDir, cpuSeconds, GO, MB, measure, peakRssBytes } from './processes.mjs';
+import { benchTrace, cacheDir, cpuSeconds, GO, goTraceStatsBinary, MB, measure, peakRssBytes, SHAPES } from './processes.mjs';
 import { launch, printFrameTable, timelineFrameTimes } from './timelineFrames.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => { const i = args.indexOf(name); return i < 0 ? fallback : args[i + 1]; };
-const sizesMb = option('--sizes', '100,500').split(',').map(Number);
+const shapes = option('--shapes', Object.keys(SHAPES).join(',')).split(',');
+const sizesMb = option('--sizes', '100').split(',').map(Number);
+const runs = Number(option('--runs', '3'));
+const withGoToolTrace = args.includes('--go-tool-trace');
 const goCapBytes = Number(option('--go-cap-mb', '6000')) * MB;
 const goTimeoutMs = Number(option('--go-timeout-s', '240')) * 1000;
 const framesPerZoom = Number(option('--frames', '100'));
@@ -93,41 +101,118 @@ async function goToolTraceServe(path) {
 const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const fmtMb = (bytes) => `${(bytes / MB).toFixed(0)} MB`;
 const load = () => `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
-console.log(`${load()} at the start (wall times need a quiet machine; CPU seconds are steadier)`);
-const browser = await launch();
-try {
-  for (const mb of sizesMb) {
-    const path = benchTrace(mb);
-    const bytes = statSync(path).size;
-    console.log(`\n${path.split('/').pop()} (${fmtMb(bytes)}), ${load()}`);
-    globalThis.gc?.();
-    const loaded = await loadThroughServer(path);
-    try {
-      const events = loaded.status.summary.overview.events;
-      console.log(`  go-trace-lens: first view ${fmtMs(loaded.firstViewMs)} (with ${loaded.firstViewEvents.toLocaleString('en-US')} events read), complete ${fmtMs(loaded.completeMs)} ` +
-        `(${loaded.cpu.toFixed(1)} CPU s; ${(bytes / MB / (loaded.completeMs / 1000)).toFixed(1)} MB/s wall, ${(bytes / MB / loaded.cpu).toFixed(1)} MB per CPU s; ${(events / 1e6).toFixed(1)} M events), ` +
-        `server peak RSS ${fmtMb(loaded.peakRss)} (${(loaded.peakRss / bytes).toFixed(2)}× the file; idle ${fmtMb(loaded.idleRss)})`);
-      // Frames are drawn before go tool trace runs: right after it is killed at the memory cap, the
-      // machine spends a while taking those gigabytes back, and the first frames drawn then measured that.
-      const rows = await timelineFrameTimes(browser, { status: loaded.status, answerer: { answer: (query) => loaded.connection.sendRequest('goTraceLens/trace/query', { traceId: 'bench', query }) } }, { framesPerZoom });
-      const go = await goToolTraceServe(path);
-      if (go.skipped) console.log(`  go tool trace: not run: ${go.skipped}`);
-      else if (go.result === 'served') {
-        console.log(`  go tool trace: serving after ${fmtMs(go.ms)} (${go.cpu.toFixed(1)} CPU s), peak RSS ${fmtMb(go.peakRss)} (${(go.peakRss / bytes).toFixed(1)}× the file)`);
-        console.log(`  ratios: first view ${(go.ms / loaded.firstViewMs).toFixed(1)}× sooner, complete ${(go.ms / loaded.completeMs).toFixed(1)}× sooner ` +
-          `(${(go.cpu / loaded.cpu).toFixed(1)}× less CPU), peak memory ${(go.peakRss / loaded.peakRss).toFixed(1)}× less than go tool trace`);
-      } else {
-        console.log(`  go tool trace: not serving after ${fmtMs(go.ms)} (${go.cpu.toFixed(1)} CPU s): ${go.result} at ${fmtMb(go.peakRss)} peak RSS ` +
-          `(cap ${fmtMb(goCapBytes)}, limit ${fmtMs(goTimeoutMs)}); go-trace-lens had the first view after ${fmtMs(loaded.firstViewMs)} and all of it after ${fmtMs(loaded.completeMs)}`);
+/** Issue 13's targets for the viewer: complete load ≤ 1.5× Go's plain read, server peak RSS ≤ 1.5× the file. */
+const TARGET_LOAD_RATIO = 1.5;
+const TARGET_RSS_RATIO = 1.5;
+
+/** Go's plain read: its reader over every event, with bench/go/tracestats' light aggregation. */
+async function goPlainRead(tracestats, path) {
+  const run = await measure(tracestats, [path]);
+  if (run.status !== 0) throw new Error(`Go's reader failed on ${path}: ${run.stderr}`);
+  return { ms: run.seconds * 1000, cpu: run.cpuSeconds, peakRss: run.peakRss, events: JSON.parse(run.stdout).events };
+}
+
+/** Timeline frames of a loaded trace with every goroutine group expanded. */
+async function frames(browser, loaded) {
+  const events = loaded.status.summary.overview.events;
+  if (framesPerZoom > 0) {
+    const expandedGroups = loaded.status.summary.goroutineGroups.map((g) => g.name);
+    const rows = await timelineFrameTimes(browser, {
+      status: loaded.status,
+      answerer: { answer: (query) => loaded.connection.sendRequest('goTraceLens/trace/query', { traceId: 'bench', query }) },
+    }, { framesPerZoom, expandedGroups });
+    console.log(`  timeline frames, ${expandedGroups.length} goroutine groups expanded (canvas draw in headless Chromium, 1200×~600 px, ` +
+      `${framesPerZoom} pans per zoom, ms; ${(events / 1e6).toFixed(1)} M events):`);
+    printFrameTable(rows, '    ');
+  }
+}
+
+/** go tool trace's time to serve, killed past the memory cap or the time limit. */
+async function goToolTraceLine(path, bytes) {
+  const go = await goToolTraceServe(path);
+  if (go.skipped) console.log(`  go tool trace: not run: ${go.skipped}`);
+  else if (go.result === 'served') {
+    console.log(`  go tool trace: serving after ${fmtMs(go.ms)} (${go.cpu.toFixed(1)} CPU s), peak RSS ${fmtMb(go.peakRss)} (${(go.peakRss / bytes).toFixed(1)}× the file)`);
+  } else {
+    console.log(`  go tool trace: not serving after ${fmtMs(go.ms)} (${go.cpu.toFixed(1)} CPU s): ${go.result} at ${fmtMb(go.peakRss)} peak RSS ` +
+      `(cap ${fmtMb(goCapBytes)}, limit ${fmtMs(goTimeoutMs)})`);
+  }
+}
+
+/** One shape and size: `runs` loads through the server interleaved with Go's plain read; returns the medians. */
+async function measureTrace(browser, tracestats, shape, mb) {
+  const path = benchTrace(mb, shape);
+  const bytes = statSync(path).size;
+  console.log(`\n${shape}: ${path.split('/').pop()} (${fmtMb(bytes)}), ${load()}`);
+  const goRuns = [];
+  const ourRuns = [];
+  for (let i = 0; i < runs; i++) {
+    // Each side first in turn, so that neither always gets the quieter moments.
+    for (const side of i % 2 === 0 ? ['go', 'ours'] : ['ours', 'go']) {
+      if (side === 'go') {
+        const go = await goPlainRead(tracestats, path);
+        goRuns.push(go);
+        console.log(`  Go ${GO} reader (plain read) #${i + 1}: ${fmtMs(go.ms)} (${go.cpu.toFixed(2)} CPU s), peak RSS ${fmtMb(go.peakRss)}`);
+        continue;
       }
-      console.log(`  timeline frames (canvas draw in headless Chromium, 1200×~600 px, ${framesPerZoom} pans per zoom, ms; ${(events / 1e6).toFixed(1)} M events):`);
-      printFrameTable(rows, '    ');
-    } finally {
-      await loaded.stop();
+      globalThis.gc?.();
+      const loaded = await loadThroughServer(path);
+      ourRuns.push(loaded);
+      const events = loaded.status.summary.overview.events;
+      console.log(`  go-trace-lens #${i + 1}: first view ${fmtMs(loaded.firstViewMs)} (with ${loaded.firstViewEvents.toLocaleString('en-US')} events read), ` +
+        `complete ${fmtMs(loaded.completeMs)} (${loaded.cpu.toFixed(2)} CPU s; ${(events / 1e6).toFixed(1)} M events), ` +
+        `server peak RSS ${fmtMb(loaded.peakRss)} (${(loaded.peakRss / bytes).toFixed(2)}× the file; idle ${fmtMb(loaded.idleRss)})`);
+      try {
+        if (i === runs - 1) await frames(browser, loaded);
+      } finally {
+        await loaded.stop();
+      }
     }
   }
-} finally {
-  await browser.close();
+  // After the frames: right after go tool trace is killed at the memory cap, the machine spends a
+  // while taking those gigabytes back, and frames drawn then measured that.
+  if (withGoToolTrace) await goToolTraceLine(path, bytes);
+  const result = {
+    shape, mb, bytes,
+    go: { ms: median(goRuns.map((r) => r.ms)), cpu: median(goRuns.map((r) => r.cpu)), peakRss: Math.max(...goRuns.map((r) => r.peakRss)) },
+    ours: {
+      firstViewMs: median(ourRuns.map((r) => r.firstViewMs)), ms: median(ourRuns.map((r) => r.completeMs)), cpu: median(ourRuns.map((r) => r.cpu)),
+      peakRss: Math.max(...ourRuns.map((r) => r.peakRss)), medianRss: median(ourRuns.map((r) => r.peakRss)),
+    },
+  };
+  console.log(`  ratio, complete load / Go's plain read (medians of ${runs}): ${(result.ours.cpu / result.go.cpu).toFixed(2)}× by CPU time, ` +
+    `${(result.ours.ms / result.go.ms).toFixed(2)}× by wall time (target ≤ ${TARGET_LOAD_RATIO}×); ` +
+    `server peak RSS ${(result.ours.peakRss / bytes).toFixed(2)}× the file (target ≤ ${TARGET_RSS_RATIO}×)`);
+  return result;
 }
+
+/** The closing table: one line per shape and size, with the ratios and the targets. */
+function printTable(results) {
+  const widths = [12, 7, 14, 14, 12, 12, 11, 10, 10, 12, 12];
+  const line = (cells) => console.log(cells.map((c, i) => String(c).padEnd(widths[i] ?? 10)).join(' '));
+  console.log(`\nSummary (medians of ${runs} interleaved runs; load = the viewer's complete load through the language server; ` +
+    'Go = Go\'s reader reading every event; CPU seconds are what a loaded machine still measures; RSS the highest of the runs)');
+  line(['shape', 'size', 'Go CPU / wall', 'ours CPU/wall', 'by CPU', 'by wall', 'first view', 'LS RSS', 'RSS/file', `≤ ${TARGET_LOAD_RATIO}× Go`, `RSS ≤ ${TARGET_RSS_RATIO}×`]);
+  for (const r of results) {
+    const byCpu = r.ours.cpu / r.go.cpu;
+    const rss = r.ours.peakRss / r.bytes;
+    line([r.shape, fmtMb(r.bytes), `${r.go.cpu.toFixed(2)} / ${(r.go.ms / 1000).toFixed(2)}`, `${r.ours.cpu.toFixed(2)} / ${(r.ours.ms / 1000).toFixed(2)}`,
+      `${byCpu.toFixed(2)}×`, `${(r.ours.ms / r.go.ms).toFixed(2)}×`, fmtMs(r.ours.firstViewMs), fmtMb(r.ours.peakRss), rss.toFixed(2),
+      byCpu <= TARGET_LOAD_RATIO ? 'met' : 'MISSED', rss <= TARGET_RSS_RATIO ? 'met' : 'MISSED']);
+  }
+}
+
+for (const shape of shapes) if (SHAPES[shape] === undefined) throw new Error(`unknown shape ${shape} (known: ${Object.keys(SHAPES).join(', ')})`);
+console.log(`${load()} at the start (wall times need a quiet machine; CPU seconds are steadier)`);
+const tracestats = goTraceStatsBinary();
+const browser = framesPerZoom > 0 ? await launch() : undefined;
+const results = [];
+try {
+  for (const shape of shapes) for (const mb of sizesMb) results.push(await measureTrace(browser, tracestats, shape, mb));
+} finally {
+  await browser?.close();
+}
+printTable(results);
 console.log(`\n${load()} at the end`);
