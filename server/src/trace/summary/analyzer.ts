@@ -18,6 +18,7 @@ import { BlockingProfiles } from './blocking';
 import { GoroutineTracker, type OpenRegion, type RegionClose } from './goroutines';
 import { SiteResolver } from './sites';
 import { BLOCKED, RUNNABLE, RUNNING, type ActivityState } from './activity';
+import { NO_DETAILS, TaskDetailStore } from './taskDetails';
 import { TimelineIndex } from './timeline';
 
 /** Parts of the analysis a caller can skip (`trace stats` needs none of them). */
@@ -52,14 +53,29 @@ const HEAP_METRIC = '/memory/classes/heap/objects:bytes';
 /** Package init functions (main.init, pkg.init.0) and the runtime's init driver. */
 const INIT_FUNCTION = /(^|[./])init(\.\d+)*$|^runtime\.doInit1?$/;
 
-/** An open or kept task; without `instances` (AnalyzerOptions) only its instance is filled in. */
+/**
+ * An open or kept task. Its instance is made only if it is kept; while it is open, its regions and logs
+ * are in the TaskDetailStore (slot `details`), and they become objects if it is kept (or is a child
+ * of a task that may be). Without `instances` (AnalyzerOptions) only what statistics need is filled in.
+ */
 interface TaskRecord {
-  instance: TaskInstance;
-  goroutines: Set<number> | undefined;
-  regions: RegionInstance[];
-  logs: LogInstance[];
+  id: number;
+  parent: number;
+  type: string;
+  startNs: number | undefined;
+  endNs: number | undefined;
+  site: SourceLocation | undefined;
+  /** The instance kept (among the slowest or sampled), if it is. */
+  instance: TaskInstance | undefined;
+  /** Its goroutines in the order they were seen, up to MAX_TASK_GOROUTINES. */
+  goroutines: number[] | undefined;
+  details: number;
+  regions: RegionInstance[] | undefined;
+  logs: LogInstance[] | undefined;
   /** Records of the tasks begun with this one as parent: their details live as long as the parent's. */
   children: TaskRecord[];
+  /** Among its parent's children. */
+  listed: boolean;
   allChildrenKept: boolean;
 }
 
@@ -87,6 +103,7 @@ export class TraceAnalyzer {
   private readonly logs = new Map<string, { count: number; sites: Map<SourceLocation, { site: SourceLocation; count: number }> }>();
   private readonly openTasks = new Map<number, TaskRecord>();
   private readonly keptTasks = new Map<number, TaskRecord>();
+  private readonly taskDetails = new TaskDetailStore();
   /** seenProcs[p] is 1 once proc p appeared. */
   private seenProcs = new Uint8Array(64);
   private procCount = 0;
@@ -204,13 +221,14 @@ export class TraceAnalyzer {
    * a child of `parent` when that one is (a kept task keeps its children's details).
    */
   task(id: number, parent?: number): TaskDetail | undefined {
-    const record = this.taskRecord(id) ?? (parent === undefined ? undefined : this.taskRecord(parent)?.children.find((c) => c.instance.id === id));
+    const record = this.taskRecord(id) ?? (parent === undefined ? undefined : this.taskRecord(parent)?.children.find((c) => c.id === id));
     if (record === undefined) return undefined;
+    const open = record.details !== NO_DETAILS;
     return {
-      task: { ...record.instance, goroutines: [...record.goroutines ?? []].slice(0, MAX_TASK_GOROUTINES) },
-      regions: inNestingOrder(record.regions),
-      logs: [...record.logs],
-      children: record.children.map((c) => c.instance).sort((a, b) => (a.startNs ?? -Infinity) - (b.startNs ?? -Infinity) || a.id - b.id),
+      task: { ...instanceOf(record), goroutines: [...record.goroutines ?? []] },
+      regions: inNestingOrder(open ? this.taskDetails.regions(record.details, record.id) : record.regions ?? []),
+      logs: open ? this.taskDetails.logs(record.details, record.id) : [...record.logs ?? []],
+      children: record.children.map(instanceOf).sort((a, b) => (a.startNs ?? -Infinity) - (b.startNs ?? -Infinity) || a.id - b.id),
       allChildrenKept: record.allChildrenKept,
     };
   }
@@ -374,13 +392,17 @@ export class TraceAnalyzer {
     if (region.synthetic) return; // Go's stand-in for a task inherited at goroutine creation, not a user region
     const durationNs = region.startNs !== undefined && endNs !== undefined ? endNs - region.startNs : undefined;
     if (this.options.instances) {
-      const instance: RegionInstance = {
-        type: region.type, goroutine, task: region.task, startNs: region.startNs, endNs,
-        durationNs, depth: region.depth, site: region.site,
-      };
-      this.regions.add(region.type, region.site, instance);
-      const record = this.taskRecord(region.task);
-      if (record?.allChildrenKept) record.regions = addChild(record, record.regions, instance);
+      const { type, task, startNs, depth, site } = region;
+      this.regions.add(type, site, durationNs, () => ({ type, goroutine, task, startNs, endNs, durationNs, depth, site }));
+      const record = this.taskRecord(task);
+      if (record?.allChildrenKept) {
+        if (record.details !== NO_DETAILS) {
+          if (this.taskDetails.regionCount(record.details) < MAX_TASK_CHILDREN) this.taskDetails.addRegion(record.details, goroutine, startNs, endNs, depth, type, site);
+          else record.allChildrenKept = false;
+        } else {
+          record.regions = addChild(record, record.regions, { type, goroutine, task, startNs, endNs, durationNs, depth, site });
+        }
+      }
     } else {
       this.regions.count(region.type, region.site, durationNs);
     }
@@ -396,39 +418,45 @@ export class TraceAnalyzer {
 
   private taskBegin(id: number, parent: number, type: string, time: number, g: number, site: SourceLocation | undefined): void {
     const detailed = this.options.instances && this.openTasks.size < MAX_OPEN_TASK_DETAILS;
-    const record: TaskRecord = {
-      instance: { id, parent, type, startNs: time, goroutines: [], site },
-      goroutines: this.options.instances ? new Set([g]) : undefined, regions: NO_CHILDREN, logs: NO_CHILDREN, children: NO_CHILDREN,
-      allChildrenKept: detailed,
-    };
+    const record = newTaskRecord(id, parent, type, time, site, this.options.instances ? [g] : undefined);
+    if (detailed) {
+      record.details = this.taskDetails.open();
+      record.allChildrenKept = true;
+    }
     this.openTasks.set(id, record);
     const parentRecord = this.taskRecord(parent);
-    if (parentRecord?.allChildrenKept) parentRecord.children = addChild(parentRecord, parentRecord.children, record);
+    if (parentRecord?.allChildrenKept) {
+      parentRecord.children = addChild(parentRecord, parentRecord.children, record);
+      record.listed = parentRecord.allChildrenKept;
+    }
   }
 
   private taskEnd(id: number, parent: number, type: string, time: number, g: number): void {
-    const record = this.openTasks.get(id) ?? {
-      instance: { id, parent, type, goroutines: [] }, goroutines: this.options.instances ? new Set<number>() : undefined,
-      regions: NO_CHILDREN, logs: NO_CHILDREN, children: NO_CHILDREN, allChildrenKept: false,
-    };
+    const record = this.openTasks.get(id) ?? newTaskRecord(id, parent, type, undefined, undefined, this.options.instances ? [] : undefined);
     this.openTasks.delete(id);
-    record.instance.type = type; // Go names a task from its end event too
-    record.instance.endNs = time;
-    if (record.instance.startNs !== undefined) record.instance.durationNs = time - record.instance.startNs;
-    record.goroutines?.add(g);
-    this.closeTask(record);
+    record.type = type; // Go names a task from its end event too
+    if (record.goroutines !== undefined) addGoroutine(record.goroutines, g);
+    this.closeTask(record, time);
   }
 
-  /** Counts a task whose end was seen (or the trace ended) and keeps it if it is slow or sampled. */
-  private closeTask(record: TaskRecord): void {
-    const t = record.instance;
-    if (t.type === '') return; // a task only referenced, never begun or ended in the trace
-    if (record.goroutines === undefined) {
-      this.tasks.count(t.type, t.site, t.durationNs);
-      return;
+  /**
+   * Counts a task whose end was seen at `endNs` (undefined: the trace ended first), keeps it if it is
+   * slow or sampled, and turns its regions and logs into objects if it is kept or its parent may be.
+   */
+  private closeTask(record: TaskRecord, endNs?: number): void {
+    record.endNs = endNs;
+    const durationNs = record.startNs !== undefined && endNs !== undefined ? endNs - record.startNs : undefined;
+    if (record.type !== '') { // else a task only referenced, never begun or ended in the trace
+      if (record.goroutines === undefined) this.tasks.count(record.type, record.site, durationNs);
+      else if (this.tasks.add(record.type, record.site, durationNs, () => (record.instance = instanceOf(record)))) this.keptTasks.set(record.id, record);
     }
-    t.goroutines = [...record.goroutines].slice(0, MAX_TASK_GOROUTINES);
-    if (this.tasks.add(t.type, t.site, t)) this.keptTasks.set(t.id, record);
+    if (record.details === NO_DETAILS) return;
+    if (this.keptTasks.get(record.id) === record || (record.listed && this.taskRecord(record.parent) !== undefined)) {
+      record.regions = this.taskDetails.regions(record.details, record.id);
+      record.logs = this.taskDetails.logs(record.details, record.id);
+    }
+    this.taskDetails.release(record.details);
+    record.details = NO_DETAILS;
   }
 
   private log(time: number, g: number, task: number, category: string, message: string, site: SourceLocation | undefined): void {
@@ -442,10 +470,34 @@ export class TraceAnalyzer {
     }
     const record = this.taskRecord(task);
     if (record?.goroutines !== undefined) {
-      record.goroutines.add(g);
-      if (record.allChildrenKept) record.logs = addChild(record, record.logs, { timeNs: time, goroutine: g, task, category, message, site });
+      addGoroutine(record.goroutines, g);
+      if (!record.allChildrenKept) return;
+      if (record.details === NO_DETAILS) record.logs = addChild(record, record.logs, { timeNs: time, goroutine: g, task, category, message, site });
+      else if (this.taskDetails.logCount(record.details) < MAX_TASK_CHILDREN) this.taskDetails.addLog(record.details, g, time, category, message, site);
+      else record.allChildrenKept = false;
     }
   }
+}
+
+function newTaskRecord(id: number, parent: number, type: string, startNs: number | undefined, site: SourceLocation | undefined,
+  goroutines: number[] | undefined): TaskRecord {
+  return {
+    id, parent, type, startNs, endNs: undefined, site, instance: undefined, goroutines, details: NO_DETAILS, regions: undefined, logs: undefined,
+    children: NO_CHILDREN, listed: false, allChildrenKept: false,
+  };
+}
+
+/** A task's instance: the one kept, or one made as of now. */
+function instanceOf(record: TaskRecord): TaskInstance {
+  if (record.instance !== undefined) return record.instance;
+  const { id, parent, type, startNs, endNs, site } = record;
+  const durationNs = startNs !== undefined && endNs !== undefined ? endNs - startNs : undefined;
+  return { id, parent, type, startNs, endNs, durationNs, goroutines: [...record.goroutines ?? []], site };
+}
+
+/** Adds a goroutine to a task's list unless listed already or the list is full. */
+function addGoroutine(goroutines: number[], g: number): void {
+  if (goroutines.length < MAX_TASK_GOROUTINES && !goroutines.includes(g)) goroutines.push(g);
 }
 
 /** A task's list of regions or logs before its first child: most tasks are closed before they get one. */
@@ -465,7 +517,8 @@ function inNestingOrder(regions: RegionInstance[]): RegionInstance[] {
 }
 
 /** Adds a child to a task's list (made on the first one); returns the list. */
-function addChild<T>(record: TaskRecord, list: T[], child: T): T[] {
+function addChild<T>(record: TaskRecord, list: T[] | undefined, child: T): T[] {
+  if (list === undefined) return [child];
   if (list.length >= MAX_TASK_CHILDREN) {
     record.allChildrenKept = false;
     return list;

@@ -13,11 +13,14 @@ export class AnnotationStats<T extends Timed> {
 
   constructor(private readonly onEvict?: (instance: T) => void) {}
 
-  /** Records one instance; a duration only when it had both a begin and an end. Returns whether it was kept. */
-  add(type: string, site: SourceLocation | undefined, instance: T): boolean {
+  /**
+   * Records one instance (its duration only when it had both a begin and an end); `make` makes
+   * the instance if it is kept. Returns the kept instance.
+   */
+  add(type: string, site: SourceLocation | undefined, durationNs: number | undefined, make: () => T): T | undefined {
     const entry = this.siteEntry(type, site);
-    entry.series.record(instance.durationNs); // type statistics combine the sites' series
-    return entry.keeper.offer(instance);
+    entry.series.record(durationNs); // type statistics combine the sites' series
+    return entry.keeper.offerMade(durationNs, make);
   }
 
   /** Records only the duration of an instance (undefined without both a begin and an end); keeps nothing. */

@@ -28,36 +28,39 @@ export class InstanceKeeper<T extends Timed> {
 
   /** Offers an instance; returns whether it was kept. */
   offer(instance: T): boolean {
+    return this.offerMade(instance.durationNs, () => instance) !== undefined;
+  }
+
+  /**
+   * Offers an instance with this duration, made by `make` only if it is kept (most are not, and an
+   * object made for each would be garbage); returns the kept instance.
+   */
+  offerMade(durationNs: number | undefined, make: () => T): T | undefined {
     this.seen++;
-    let kept = false;
+    const slowest = durationNs !== undefined && (this.slowest.length < KEPT_SLOWEST || durationNs > (this.slowest[0].durationNs ?? 0));
+    const slot = this.sample.length < KEPT_SAMPLE ? this.sample.length : this.nextRandom() % this.seen;
+    if (!slowest && slot >= KEPT_SAMPLE) return undefined;
+    const instance = make();
     const evicted: T[] = [];
-    const d = instance.durationNs;
-    if (d !== undefined) {
-      if (this.slowest.length < KEPT_SLOWEST) {
-        this.heapPush(instance);
-        kept = true;
-      } else if (d > (this.slowest[0].durationNs ?? 0)) {
+    if (slowest) {
+      if (this.slowest.length < KEPT_SLOWEST) this.heapPush(instance);
+      else {
         evicted.push(this.slowest[0]);
         this.slowest[0] = instance;
         this.siftDown(0);
-        kept = true;
       }
     }
-    if (this.sample.length < KEPT_SAMPLE) {
-      this.sample.push(instance);
-      kept = true;
-    } else {
-      const slot = this.nextRandom() % this.seen;
-      if (slot < KEPT_SAMPLE) {
+    if (slot < KEPT_SAMPLE) {
+      if (slot === this.sample.length) this.sample.push(instance);
+      else {
         evicted.push(this.sample[slot]);
         this.sample[slot] = instance;
-        kept = true;
       }
     }
     if (this.onEvict !== undefined) {
       for (const e of new Set(evicted)) if (!this.contains(e)) this.onEvict(e);
     }
-    return kept;
+    return instance;
   }
 
   /** Kept instances, slowest first, each once. */
