@@ -7,7 +7,7 @@
 // task details are capped per task (MAX_TASK_CHILDREN) and for open tasks (MAX_OPEN_TASK_DETAILS),
 // the timeline has a span budget (timeline.ts), and blocking profiles are per distinct stack.
 // Per-goroutine state is kept while a goroutine lives: an exited one is folded into its group (goroutines.ts).
-import { NO_ID, TraceError, type RangeEvent, type StateTransitionEvent, type TraceEvent } from '../event';
+import { NO_ID, TraceError, type RangeEvent, type TraceEvent } from '../event';
 import type { OpenedTrace } from '../reader';
 import type {
   InstanceList, InstanceQuery, LogCategoryStats, LogInstance, RegionInstance, SourceLocation, TaskDetail,
@@ -17,7 +17,8 @@ import { AnnotationStats } from './annotationStats';
 import { BlockingProfiles } from './blocking';
 import { GoroutineTracker, type OpenRegion, type RegionClose } from './goroutines';
 import { SiteResolver } from './sites';
-import { BLOCKED, RUNNABLE, RUNNING, type ActivityState } from './activity';
+import { GoroutineLanes } from './goroutineLanes';
+import { GoroutineSlots } from './goroutineSlots';
 import { NO_DETAILS, TaskDetailStore } from './taskDetails';
 import { TimelineIndex } from './timeline';
 
@@ -43,9 +44,6 @@ export const MAX_TASK_CHILDREN = 200;
 export const MAX_TASK_GOROUTINES = 64;
 /** Open tasks whose children are collected; tasks begun beyond this get no detail. */
 export const MAX_OPEN_TASK_DETAILS = 100_000;
-
-/** How a group's summary lane counts goroutine states (others, as NotExist, are not counted). */
-const ACTIVITY_STATES: Partial<Record<string, ActivityState>> = { Running: RUNNING, Syscall: RUNNING, Runnable: RUNNABLE, Waiting: BLOCKED };
 
 const GC_MARK_RANGE = 'GC concurrent mark phase';
 const STW_PREFIX = 'stop-the-world';
@@ -81,17 +79,6 @@ interface TaskRecord {
 
 interface OpenSpan { start: number; label: string }
 
-interface GoroutineLane {
-  lane: number;
-  named: boolean;
-  /** The state span in progress (its label undefined when none), kept in place: one goes by per transition. */
-  stateLabel: string | undefined;
-  stateStart: number;
-  /** The proc it runs on, and since when; -1 when not running. */
-  proc: number;
-  runningSince: number;
-}
-
 export class TraceAnalyzer {
   readonly timeline = new TimelineIndex();
   private readonly sites = new SiteResolver();
@@ -107,12 +94,9 @@ export class TraceAnalyzer {
   /** seenProcs[p] is 1 once proc p appeared. */
   private seenProcs = new Uint8Array(64);
   private procCount = 0;
-  /** Timeline state per goroutine: one map lookup per transition. */
-  private readonly lanesOf = new Map<number, GoroutineLane>();
-  /** Timeline lane of each proc. */
-  private readonly procLanes = new Map<number, number>();
-  /** "Waiting (reason)" labels, built once per reason. */
-  private readonly waitingLabels = new Map<string, string>();
+  /** Slots of the goroutines in flight, for the viewer's state per goroutine (timeline lanes, blocking). */
+  private readonly slots = new GoroutineSlots();
+  private readonly lanes: GoroutineLanes;
   private readonly openStw = new Map<string, OpenSpan>();
   private gcOpenSince: number | undefined;
   private generationStarting = false;
@@ -136,6 +120,7 @@ export class TraceAnalyzer {
       goroutineReleased: (g, firstRun) => this.goroutineReleased(g, firstRun),
     }, this.options.instances);
     this.blocking = new BlockingProfiles((g) => this.goroutines.firstRunOf(g));
+    this.lanes = new GoroutineLanes(this.timeline, (g) => this.goroutines.nameOf(g));
     this.tasks = new AnnotationStats<TaskInstance>((evicted) => {
       if (this.keptTasks.get(evicted.id)?.instance === evicted) this.keptTasks.delete(evicted.id);
     });
@@ -159,10 +144,7 @@ export class TraceAnalyzer {
     this.blocking.finish();
     for (const record of this.openTasks.values()) this.closeTask(record);
     this.openTasks.clear();
-    for (const gl of this.lanesOf.values()) {
-      if (gl.stateLabel !== undefined) this.timeline.add(gl.lane, 0, 'state', gl.stateStart, end, gl.stateLabel);
-      if (gl.proc !== NO_ID) this.procSpan(gl.proc, gl, gl.runningSince, end);
-    }
+    for (const [, slot] of this.slots.entries()) this.lanes.finish(slot, end);
     if (this.options.timeline) {
       for (const open of this.openStw.values()) this.timeline.add(0, 1, 'stw', open.start, end, open.label);
       if (this.gcOpenSince !== undefined) this.timeline.add(0, 0, 'gc', this.gcOpenSince, end, 'GC');
@@ -257,8 +239,11 @@ export class TraceAnalyzer {
       case 'StateTransition':
         this.goroutines.transition(ev);
         if (ev.resource.kind === 'Goroutine') {
-          if (this.options.blocking) this.blocking.transition(ev); // go tool trace's profiles see same-state transitions too
-          if (ev.from !== ev.to && this.options.timeline) this.goroutineTransition(ev);
+          if (this.options.blocking || this.options.timeline) {
+            const slot = this.slots.slotOf(ev.resource.id);
+            if (this.options.blocking) this.blocking.transition(ev, slot); // go tool trace's profiles see same-state transitions too
+            if (ev.from !== ev.to && this.options.timeline) this.lanes.transition(slot, ev);
+          }
         } else if (ev.resource.kind === 'Proc') {
           this.sawProc(ev.resource.id);
         }
@@ -290,60 +275,6 @@ export class TraceAnalyzer {
     if (this.seenProcs[proc] === 0) {
       this.seenProcs[proc] = 1;
       this.procCount++;
-    }
-  }
-
-  private goroutineLane(g: number): GoroutineLane {
-    let gl = this.lanesOf.get(g);
-    if (gl === undefined) {
-      gl = {
-        lane: this.timeline.goroutineLane(g), named: false, stateLabel: undefined, stateStart: 0, proc: NO_ID, runningSince: 0,
-      };
-      this.lanesOf.set(g, gl);
-    }
-    if (!gl.named) {
-      const name = this.goroutines.nameOf(g);
-      if (name !== '') {
-        gl.named = true;
-        this.timeline.nameGoroutine(gl.lane, name);
-      }
-    }
-    return gl;
-  }
-
-  private procSpan(proc: number, gl: GoroutineLane, start: number, end: number): void {
-    let lane = this.procLanes.get(proc);
-    if (lane === undefined) this.procLanes.set(proc, (lane = this.timeline.lane('proc', proc, `P${proc}`)));
-    this.timeline.addRunning(lane, start, end, gl.lane);
-  }
-
-  private goroutineTransition(ev: StateTransitionEvent): void {
-    const gl = this.goroutineLane(ev.resource.id);
-    if (gl.stateLabel !== undefined) this.timeline.add(gl.lane, 0, 'state', gl.stateStart, ev.time, gl.stateLabel);
-    gl.stateLabel = this.stateLabel(ev.to, ev.reason);
-    gl.stateStart = ev.time;
-    this.timeline.goroutineState(gl.lane, ev.time, ACTIVITY_STATES[ev.to]);
-    if (gl.proc !== NO_ID) {
-      this.procSpan(gl.proc, gl, gl.runningSince, ev.time);
-      gl.proc = NO_ID;
-    }
-    if (ev.to === 'Running' && ev.proc !== NO_ID) {
-      gl.proc = ev.proc;
-      gl.runningSince = ev.time;
-    }
-  }
-
-  private stateLabel(state: string, reason: string): string | undefined {
-    switch (state) {
-      case 'Running': return 'Running';
-      case 'Runnable': return 'Runnable';
-      case 'Syscall': return 'Syscall';
-      case 'Waiting': {
-        let label = this.waitingLabels.get(reason);
-        if (label === undefined) this.waitingLabels.set(reason, (label = reason === '' ? 'Waiting' : `Waiting (${reason})`));
-        return label;
-      }
-      default: return undefined;
     }
   }
 
@@ -382,10 +313,14 @@ export class TraceAnalyzer {
   }
 
   private goroutineReleased(goroutine: number, firstRunNs: number): void {
-    if (this.options.blocking) this.blocking.released(goroutine, firstRunNs);
-    const gl = this.lanesOf.get(goroutine);
+    const slot = this.slots.find(goroutine);
+    if (this.options.blocking) this.blocking.released(goroutine, slot, firstRunNs);
     // An exited goroutine has no state span or proc in progress: its lane needs nothing more.
-    if (gl !== undefined && gl.stateLabel === undefined && gl.proc === NO_ID) this.lanesOf.delete(goroutine);
+    // (One waiting forever has one, ended with the trace: it keeps its slot.)
+    if (slot !== undefined && !this.lanes.inProgress(slot)) {
+      this.lanes.reset(slot);
+      this.slots.release(goroutine);
+    }
   }
 
   private regionClosed(region: OpenRegion, goroutine: number, endNs: number | undefined, _how: RegionClose): void {
@@ -407,7 +342,7 @@ export class TraceAnalyzer {
       this.regions.count(region.type, region.site, durationNs);
     }
     if (this.options.timeline) {
-      this.timeline.add(this.goroutineLane(goroutine).lane, 1 + region.depth, 'region',
+      this.timeline.add(this.lanes.laneOf(this.slots.slotOf(goroutine), goroutine), 1 + region.depth, 'region',
         region.startNs ?? this.overview.startNs, endNs ?? this.overview.endNs, region.type);
     }
   }

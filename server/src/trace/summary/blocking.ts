@@ -6,6 +6,7 @@
 import type { GoState, Stack, StateTransitionEvent } from '../event';
 import type { BlockReason, BlockingProfile, BlockingProfileEntry } from '../../../../common/traceModel';
 import { UNSET, classifyWaitReason } from './goroutines';
+import { grownTo } from './goroutineSlots';
 import { locationOf } from './sites';
 
 interface ProfileKind {
@@ -20,6 +21,7 @@ const PROFILE_KINDS: readonly ProfileKind[] = [
   { reason: 'syscall', state: 'Syscall', tracks: () => true },
   { reason: 'sched', state: 'Runnable', tracks: () => true },
 ];
+const KINDS = PROFILE_KINDS.length;
 
 /** Stacks listed per profile, those with the most blocked time (BlockingProfile.stacks counts them all). */
 export const MAX_PROFILE_ENTRIES = 200;
@@ -32,7 +34,6 @@ interface Accumulator { stack: Stack; totalNs: number; count: number }
 /** When a goroutine first ran (UNSET if it has not run yet). */
 export type FirstRunOf = (goroutine: number) => number;
 
-interface Entered { time: number; stack: Stack }
 
 class ProfileBuilder {
   /** Intervals of goroutines that had not run yet: they count only if the goroutine never runs. */
@@ -41,16 +42,16 @@ class ProfileBuilder {
 
   constructor(readonly kind: ProfileKind, private readonly keyOf: (stack: Stack) => string, private readonly firstRunOf: FirstRunOf) {}
 
-  /** Goroutine `id`, in the state since `start`, left it at `time`. */
-  left(id: number, start: Entered, time: number): void {
+  /** Goroutine `id`, in the state since `start` (entered with `stack`), left it at `time`. */
+  left(id: number, start: number, stack: Stack, time: number): void {
     const firstRun = this.firstRunOf(id);
     if (firstRun === UNSET) {
       let held = this.beforeFirstRun.get(id);
       if (held === undefined) this.beforeFirstRun.set(id, (held = []));
-      held.push({ stack: start.stack, duration: time - start.time });
+      held.push({ stack, duration: time - start });
       return;
     }
-    this.record(start.stack, time - Math.max(start.time, firstRun));
+    this.record(stack, time - Math.max(start, firstRun));
   }
 
   /** A goroutine's record is released: its held intervals are settled now, as finish would. */
@@ -90,39 +91,73 @@ class ProfileBuilder {
   }
 }
 
+/**
+ * Per goroutine (by GoroutineSlots slot) and profile kind, when and with which stack it entered the
+ * kind's state: columns, not an object per wait, since a goroutine-per-request trace has millions.
+ */
 export class BlockingProfiles {
   private readonly keys = new WeakMap<Stack, string>();
   private readonly builders: ProfileBuilder[];
-  /** Goroutine → per profile kind, when and where it entered the tracked state. */
-  private readonly tracking = new Map<number, (Entered | undefined)[]>();
+  /** Per slot, a bit per profile kind whose state the goroutine is in. */
+  private entered = new Uint8Array(64);
+  private enteredAt = new Float64Array(64 * KINDS);
+  private readonly enteredWith: (Stack | undefined)[] = [];
+  /** Per goroutine state and wait reason, the bits of the kinds that track it. */
+  private readonly trackingBits = new Map<string, number>();
 
   constructor(firstRunOf: FirstRunOf) {
     this.builders = PROFILE_KINDS.map((kind) => new ProfileBuilder(kind, (stack) => this.stackKey(stack), firstRunOf));
   }
 
-  /** Feed goroutine transitions after the GoroutineTracker has seen them. */
-  transition(ev: StateTransitionEvent): void {
-    const id = ev.resource.id;
-    let slots = this.tracking.get(id);
-    for (let i = 0; i < this.builders.length; i++) {
-      const { kind } = this.builders[i];
-      const start = slots?.[i];
-      if (start === undefined) {
-        if (ev.to === kind.state && kind.tracks(ev.reason)) {
-          if (slots === undefined) this.tracking.set(id, (slots = new Array<Entered | undefined>(this.builders.length)));
-          slots[i] = { time: ev.time, stack: ev.stack };
+  /** Feed goroutine transitions after the GoroutineTracker has seen them; `slot` is the goroutine's GoroutineSlots slot. */
+  transition(ev: StateTransitionEvent, slot: number): void {
+    if (slot >= this.entered.length) {
+      this.entered = grownTo(this.entered, slot + 1, (n) => new Uint8Array(n));
+      this.enteredAt = grownTo(this.enteredAt, KINDS * this.entered.length, (n) => new Float64Array(n));
+    }
+    const was = this.entered[slot];
+    const now = this.bitsFor(ev.to, ev.reason);
+    if (was === 0 && now === 0) return;
+    for (let i = 0; i < KINDS; i++) {
+      const bit = 1 << i;
+      const at = KINDS * slot + i;
+      if ((was & bit) === 0) {
+        if ((now & bit) !== 0) {
+          this.enteredAt[at] = ev.time;
+          this.enteredWith[at] = ev.stack;
         }
-      } else if (ev.to !== kind.state) {
-        slots![i] = undefined;
-        this.builders[i].left(id, start, ev.time);
+      } else if (ev.to !== PROFILE_KINDS[i].state) {
+        this.builders[i].left(ev.resource.id, this.enteredAt[at], this.enteredWith[at]!, ev.time);
+        this.enteredWith[at] = undefined;
       }
     }
+    // A kind stays entered while the goroutine stays in its state (whatever the new reason).
+    let bits = 0;
+    for (let i = 0; i < KINDS; i++) if (((was | now) & (1 << i)) !== 0 && ev.to === PROFILE_KINDS[i].state) bits |= 1 << i;
+    this.entered[slot] = bits;
   }
 
-  /** The goroutine exited and its record is released (GoroutineListener.goroutineReleased). */
-  released(id: number, firstRunNs: number): void {
-    this.tracking.delete(id);
+  /** The goroutine exited and its record is released (GoroutineListener.goroutineReleased); its slot is reset. */
+  released(id: number, slot: number | undefined, firstRunNs: number): void {
+    if (slot !== undefined && slot < this.entered.length) {
+      this.entered[slot] = 0;
+      for (let i = 0; i < KINDS; i++) this.enteredWith[KINDS * slot + i] = undefined;
+    }
     for (const builder of this.builders) builder.released(id, firstRunNs);
+  }
+
+  private bitsFor(state: string, reason: string): number {
+    if (state === 'Runnable' || state === 'Syscall' || state === 'Waiting') {
+      const key = state === 'Waiting' ? reason : `\u0000${state}`;
+      let bits = this.trackingBits.get(key);
+      if (bits === undefined) {
+        bits = 0;
+        for (let i = 0; i < KINDS; i++) if (PROFILE_KINDS[i].state === state && PROFILE_KINDS[i].tracks(reason)) bits |= 1 << i;
+        this.trackingBits.set(key, bits);
+      }
+      return bits;
+    }
+    return 0;
   }
 
   finish(): void {

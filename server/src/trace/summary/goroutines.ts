@@ -315,7 +315,8 @@ export class GoroutineTracker {
 
   private newGoroutine(id: number, creationNs: number): GoroutineState {
     const g: GoroutineState = {
-      id, name: '', creationNs, startNs: UNSET, endNs: UNSET, execNs: 0, schedWaitNs: 0, syscallNs: 0, syscallBlockNs: 0,
+      // Every field from the start (createdAt too): one shape for all records keeps property access monomorphic.
+      id, name: '', createdAt: undefined, creationNs, startNs: UNSET, endNs: UNSET, execNs: 0, schedWaitNs: 0, syscallNs: 0, syscallBlockNs: 0,
       totalNs: 0, blockByReason: undefined, regionCount: 0, lastStart: UNSET, lastRunnable: UNSET, lastBlock: UNSET,
       lastBlockReason: '', lastSyscall: UNSET, lastSyscallBlock: UNSET, activeRegions: [],
     };

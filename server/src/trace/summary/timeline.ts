@@ -401,18 +401,23 @@ export class TimelineIndex {
 
   /** Adds a span; within one lane and row, spans must come in time order without overlapping. */
   add(lane: number, row: number, category: SpanCategory, startNs: number, endNs: number, label: string): void {
+    this.addLabelled(lane, row, category, startNs, endNs, this.labelId(label));
+  }
+
+  /** add with the label's id (labelId), for callers that add many spans of a few labels. */
+  addLabelled(lane: number, row: number, category: SpanCategory, startNs: number, endNs: number, label: number): void {
     if (endNs > this.latest) this.latest = endNs;
     if (this.floor < MAX_FLOOR && this.stored.spans >= freezeThreshold(this.spanBudget, this.floor)) this.floor++;
     const tracks = this.tracksOf.get(lane);
     if (tracks === undefined) {
       // Left-out spans count too: a long-lived goroutine that starts past the budget still gets tracks.
       if (this.smallCount[lane] + this.leftOutCount[lane] < SMALL_LANE_SPANS && row < 256) {
-        this.addSmall(lane, row, startNs, endNs, this.labelId(label));
+        this.addSmall(lane, row, startNs, endNs, label);
         return;
       }
       this.promote(lane);
     }
-    this.track(lane, row, category).add(startNs, endNs, this.labelId(label), this.floor);
+    this.track(lane, row, category).add(startNs, endNs, label, this.floor);
   }
 
   /**
@@ -599,7 +604,8 @@ export class TimelineIndex {
     });
   }
 
-  private labelId(label: string): number {
+  /** The id of a span label, interned on first use. */
+  labelId(label: string): number {
     let id = this.labelIds.get(label);
     if (id === undefined) {
       id = this.labelNames.length;
