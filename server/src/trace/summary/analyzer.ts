@@ -328,7 +328,7 @@ export class TraceAnalyzer {
     const durationNs = region.startNs !== undefined && endNs !== undefined ? endNs - region.startNs : undefined;
     if (this.options.instances) {
       const { type, task, startNs, depth, site } = region;
-      this.regions.add(type, site, durationNs, () => ({ type, goroutine, task, startNs, endNs, durationNs, depth, site }));
+      this.regions.add(type, site, durationNs)?.keep({ type, goroutine, task, startNs, endNs, durationNs, depth, site });
       const record = this.taskRecord(task);
       if (record?.allChildrenKept) {
         if (record.details !== NO_DETAILS) {
@@ -383,7 +383,13 @@ export class TraceAnalyzer {
     const durationNs = record.startNs !== undefined && endNs !== undefined ? endNs - record.startNs : undefined;
     if (record.type !== '') { // else a task only referenced, never begun or ended in the trace
       if (record.goroutines === undefined) this.tasks.count(record.type, record.site, durationNs);
-      else if (this.tasks.add(record.type, record.site, durationNs, () => (record.instance = instanceOf(record)))) this.keptTasks.set(record.id, record);
+      else {
+        const keeper = this.tasks.add(record.type, record.site, durationNs);
+        if (keeper !== undefined) {
+          keeper.keep((record.instance = instanceOf(record)));
+          this.keptTasks.set(record.id, record);
+        }
+      }
     }
     if (record.details === NO_DETAILS) return;
     if (this.keptTasks.get(record.id) === record || (record.listed && this.taskRecord(record.parent) !== undefined)) {

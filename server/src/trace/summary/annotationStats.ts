@@ -14,13 +14,13 @@ export class AnnotationStats<T extends Timed> {
   constructor(private readonly onEvict?: (instance: T) => void) {}
 
   /**
-   * Records one instance (its duration only when it had both a begin and an end); `make` makes
-   * the instance if it is kept. Returns the kept instance.
+   * Records one instance (its duration only when it had both a begin and an end). Returns the
+   * keeper when the instance is to be kept: the caller makes it and passes it to keeper.keep().
    */
-  add(type: string, site: SourceLocation | undefined, durationNs: number | undefined, make: () => T): T | undefined {
+  add(type: string, site: SourceLocation | undefined, durationNs: number | undefined): InstanceKeeper<T> | undefined {
     const entry = this.siteEntry(type, site);
     entry.series.record(durationNs); // type statistics combine the sites' series
-    return entry.keeper.offerMade(durationNs, make);
+    return entry.keeper.admits(durationNs) ? entry.keeper : undefined;
   }
 
   /** Records only the duration of an instance (undefined without both a begin and an end); keeps nothing. */

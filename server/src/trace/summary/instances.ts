@@ -26,23 +26,32 @@ export class InstanceKeeper<T extends Timed> {
 
   constructor(private readonly onEvict?: (instance: T) => void) {}
 
+  /** Where the instance admitted last goes: among the slowest, and at which sample slot (≥ KEPT_SAMPLE: none). */
+  private pendingSlowest = false;
+  private pendingSlot = KEPT_SAMPLE;
+
   /** Offers an instance; returns whether it was kept. */
   offer(instance: T): boolean {
-    return this.offerMade(instance.durationNs, () => instance) !== undefined;
+    if (!this.admits(instance.durationNs)) return false;
+    this.keep(instance);
+    return true;
   }
 
   /**
-   * Offers an instance with this duration, made by `make` only if it is kept (most are not, and an
-   * object made for each would be garbage); returns the kept instance.
+   * Counts an instance with this duration and decides whether it is kept; if so, the caller makes
+   * it and passes it to keep() next. Most are not kept, and an object made for each would be garbage.
    */
-  offerMade(durationNs: number | undefined, make: () => T): T | undefined {
+  admits(durationNs: number | undefined): boolean {
     this.seen++;
-    const slowest = durationNs !== undefined && (this.slowest.length < KEPT_SLOWEST || durationNs > (this.slowest[0].durationNs ?? 0));
-    const slot = this.sample.length < KEPT_SAMPLE ? this.sample.length : this.nextRandom() % this.seen;
-    if (!slowest && slot >= KEPT_SAMPLE) return undefined;
-    const instance = make();
+    this.pendingSlowest = durationNs !== undefined && (this.slowest.length < KEPT_SLOWEST || durationNs > (this.slowest[0].durationNs ?? 0));
+    this.pendingSlot = this.sample.length < KEPT_SAMPLE ? this.sample.length : this.nextRandom() % this.seen;
+    return this.pendingSlowest || this.pendingSlot < KEPT_SAMPLE;
+  }
+
+  /** Keeps the instance admits() just admitted. */
+  keep(instance: T): void {
     const evicted: T[] = [];
-    if (slowest) {
+    if (this.pendingSlowest) {
       if (this.slowest.length < KEPT_SLOWEST) this.heapPush(instance);
       else {
         evicted.push(this.slowest[0]);
@@ -50,6 +59,7 @@ export class InstanceKeeper<T extends Timed> {
         this.siftDown(0);
       }
     }
+    const slot = this.pendingSlot;
     if (slot < KEPT_SAMPLE) {
       if (slot === this.sample.length) this.sample.push(instance);
       else {
@@ -57,10 +67,11 @@ export class InstanceKeeper<T extends Timed> {
         this.sample[slot] = instance;
       }
     }
+    this.pendingSlowest = false;
+    this.pendingSlot = KEPT_SAMPLE;
     if (this.onEvict !== undefined) {
       for (const e of new Set(evicted)) if (!this.contains(e)) this.onEvict(e);
     }
-    return instance;
   }
 
   /** Kept instances, slowest first, each once. */
