@@ -5,6 +5,7 @@
 // its regions and its logs are two chains of entries (linked by `next`) in one store. Chains become
 // objects only for a task that is kept or asked for; a task's slot and entries are reused once it closes.
 import type { LogInstance, RegionInstance, SourceLocation } from '../../../../common/traceModel';
+import { grownTo } from './goroutineSlots';
 
 const END = -1;
 /** Per slot: head, tail and length of its regions' chain, then of its logs'. */
@@ -38,7 +39,7 @@ export class TaskDetailStore {
     let s = this.freeSlot;
     if (s !== END) this.freeSlot = this.headers[HEADER * s];
     else {
-      if (HEADER * (this.slots + 1) > this.headers.length) this.headers = grown(this.headers, (n) => new Int32Array(n));
+      this.headers = grownTo(this.headers, HEADER * (this.slots + 1), (n) => new Int32Array(n));
       s = this.slots++;
     }
     const h = HEADER * s;
@@ -124,19 +125,13 @@ export class TaskDetailStore {
   }
 
   private grow(): void {
-    this.goroutines = grown(this.goroutines, (n) => new Float64Array(n));
-    this.times = grown(this.times, (n) => new Float64Array(n));
-    this.ends = grown(this.ends, (n) => new Float64Array(n));
-    this.depths = grown(this.depths, (n) => new Int32Array(n));
-    this.next = grown(this.next, (n) => new Int32Array(n));
+    const length = this.entries + 1;
+    this.goroutines = grownTo(this.goroutines, length, (n) => new Float64Array(n));
+    this.times = grownTo(this.times, length, (n) => new Float64Array(n));
+    this.ends = grownTo(this.ends, length, (n) => new Float64Array(n));
+    this.depths = grownTo(this.depths, length, (n) => new Int32Array(n));
+    this.next = grownTo(this.next, length, (n) => new Int32Array(n));
   }
-}
-
-/** A copy twice as long. */
-function grown<A extends Float64Array | Int32Array>(a: A, make: (n: number) => A): A {
-  const b = make(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 function known(time: number): number | undefined {
