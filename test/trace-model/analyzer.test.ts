@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TraceAnalyzer } from '../../server/src/trace/summary/analyzer';
+import { MAX_TASK_CHILDREN, TraceAnalyzer } from '../../server/src/trace/summary/analyzer';
 import { MAX_PROFILE_ENTRIES } from '../../server/src/trace/summary/blocking';
 import { annotationStack, ev, feed, frame } from './events';
 
@@ -92,6 +92,63 @@ describe('TraceAnalyzer: tasks, regions and logs', () => {
     assert.deepEqual(detail.regions.map((r) => r.type), ['step']);
     assert.equal(detail.task.durationNs, 10);
     assert.ok(detail.allChildrenKept);
+  });
+
+  it('shows an open task\'s regions and logs, and a closed child\'s under its parent; a reused detail slot holds nothing of its last task', () => {
+    const a = started();
+    feed(a, [
+      ev.taskBegin(10, 1, 'req', 1, annotationStack('NewTask', file, 20)),
+      ev.log(11, 'req', 'id=1', 1, 1),
+      ev.regionBegin(12, 'auth', 1, [], 1),
+      ev.regionEnd(13, 'auth', 1, 1),
+      ev.taskBegin(14, 2, 'fanout', 1, annotationStack('NewTask', file, 21), 1),
+      ev.log(15, 'fanout', 'part=0', 1, 2),
+      ev.regionBegin(16, 'db', 1, [], 2),
+      ev.regionEnd(17, 'db', 1, 2),
+      ev.taskEnd(18, 2, 'fanout'),
+    ]);
+    // Task 1 is still open: its details come from the columns, as of now.
+    const open = a.task(1);
+    assert.ok(open);
+    assert.equal(open.task.endNs, undefined);
+    assert.deepEqual(open.logs.map((l) => [l.timeNs, l.message, l.task]), [[11, 'id=1', 1]]);
+    assert.deepEqual(open.regions.map((r) => [r.type, r.startNs, r.endNs, r.durationNs, r.task]), [['auth', 12, 13, 1, 1]]);
+    assert.deepEqual(open.children.map((c) => [c.id, c.endNs, c.durationNs]), [[2, 18, 4]]);
+    // The closed child, listed under its open parent, keeps its own details.
+    const child = a.task(2, 1);
+    assert.ok(child);
+    assert.deepEqual(child.logs.map((l) => l.message), ['part=0']);
+    assert.deepEqual(child.regions.map((r) => r.type), ['db']);
+    // Task 3 reuses task 2's freed detail slot: only its own children show.
+    feed(a, [
+      ev.taskBegin(20, 3, 'req', 1, annotationStack('NewTask', file, 20)),
+      ev.log(21, 'req', 'id=3', 1, 3),
+      ev.taskEnd(22, 3, 'req'),
+      ev.taskEnd(30, 1, 'req'),
+    ]);
+    a.finish();
+    const third = a.task(3);
+    assert.ok(third);
+    assert.deepEqual(third.logs.map((l) => l.message), ['id=3']);
+    assert.deepEqual(third.regions, []);
+    const first = a.task(1);
+    assert.ok(first);
+    assert.deepEqual(first.logs.map((l) => l.message), ['id=1']);
+    assert.equal(first.task.durationNs, 20);
+    assert.deepEqual(a.task(2, 1)?.regions.map((r) => r.type), ['db']);
+  });
+
+  it('keeps at most MAX_TASK_CHILDREN logs of a task and says so', () => {
+    const a = started();
+    feed(a, [ev.taskBegin(10, 1, 'req', 1, annotationStack('NewTask', file, 20))]);
+    feed(a, Array.from({ length: MAX_TASK_CHILDREN + 5 }, (_, i) => ev.log(11 + i, 'x', `m${i}`, 1, 1)));
+    const open = a.task(1);
+    assert.ok(open);
+    assert.equal(open.logs.length, MAX_TASK_CHILDREN);
+    assert.equal(open.allChildrenKept, false);
+    feed(a, [ev.taskEnd(1000, 1, 'req')]);
+    a.finish();
+    assert.equal(a.task(1)?.logs.length, MAX_TASK_CHILDREN);
   });
 });
 
