@@ -121,10 +121,10 @@ describe('go-trace-lens trace tasks', () => {
   });
 });
 
-describe('go-trace-lens trace stats --json --breakdowns', () => {
+describe('go-trace-lens trace stats --json', () => {
   const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
   it('adds the breakdown and tail explanation per task and region type', () => {
-    const r = spawnSync(process.execPath, [cli, 'trace', 'stats', '--json', '--breakdowns', trace], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, 'trace', 'stats', '--json', trace], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const stats = JSON.parse(r.stdout) as { tasks: Record<string, unknown>; breakdowns: { kind: string; type: string; count: number; tail?: { sentence: string } }[] };
     assert.ok(stats.tasks['net.request'], 'the existing keys stay');
@@ -133,10 +133,13 @@ describe('go-trace-lens trace stats --json --breakdowns', () => {
     assert.match(net?.tail?.sentence ?? '', /^p99 net\.request .* blocked on network in db\.query; p50/);
   });
 
-  it('leaves them out without --breakdowns (that pass keeps a row per instance), and refuses them outside JSON', () => {
-    const plain = spawnSync(process.execPath, [cli, 'trace', 'stats', '--json', trace], { encoding: 'utf8' });
+  it('leaves them out with --no-breakdowns (half the CPU time), accepts --breakdowns, and refuses both outside JSON', () => {
+    const plain = spawnSync(process.execPath, [cli, 'trace', 'stats', '--json', '--no-breakdowns', trace], { encoding: 'utf8' });
     assert.equal(plain.status, 0, plain.stderr);
     assert.equal((JSON.parse(plain.stdout) as { breakdowns?: unknown }).breakdowns, undefined);
+    const asked = spawnSync(process.execPath, [cli, 'trace', 'stats', '--json', '--breakdowns', trace], { encoding: 'utf8' });
+    assert.equal((JSON.parse(asked.stdout) as { breakdowns: unknown[] }).breakdowns.length > 0, true);
     assert.equal(spawnSync(process.execPath, [cli, 'trace', 'stats', '--breakdowns', trace], { encoding: 'utf8' }).status, 2);
+    assert.equal(spawnSync(process.execPath, [cli, 'trace', 'stats', '--no-breakdowns', trace], { encoding: 'utf8' }).status, 2);
   });
 });

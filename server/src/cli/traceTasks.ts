@@ -45,7 +45,9 @@ export async function runTraceTasks(args: string[]): Promise<number> {
   }
   const { file } = opts;
   try {
-    const { analyzer, error } = await analyzeRequests(await openTraceFile(file), { filter: opts.filter });
+    const { analyzer, error } = await analyzeRequests(await openTraceFile(file), {
+      filter: opts.filter, keep: { type: opts.type, slowest: opts.slowest, filtered: opts.filter !== undefined },
+    });
     if (error !== undefined) process.stderr.write(`go-trace-lens: warning: ${file}: ${error.message}; tasks cover the complete generations\n`);
     const tasks = analyzer.tasks({ type: opts.type, slowest: opts.slowest, filtered: opts.filter !== undefined });
     const windows = tasks.map((t) => ({ goroutine: t.goroutine, startNs: t.startNs, endNs: t.endNs }));

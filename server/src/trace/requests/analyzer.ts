@@ -2,7 +2,8 @@
 // the reader's events (add, then finish). A region's breakdown is Go's UserRegionSummary
 // GoroutineExecStats (execClock.ts). A task's is the sum over its outermost regions on each
 // goroutine (those ended before the task), plus the time of the task covered by none of them
-// ("outside"). Instances are rows of typed-array columns: ~150 bytes per task, ~70 per region.
+// ("outside"). Per type, instances are summed into log-spaced duration buckets (the tail explained
+// from them); only the task reports options.keep asks for are kept.
 import { NO_TASK, TraceError, type TraceEvent } from '../event';
 import type { EventSource } from '../summary/analyzer';
 import {
@@ -10,7 +11,7 @@ import {
   type TypeBreakdown,
 } from '../../../../common/requestModel';
 import { formatDuration } from '../../../../common/format';
-import { float32, float64, Interner, uint32 } from './columns';
+import { Interner } from './columns';
 import { ExecClock, TOTAL, type ClosedRegion } from './execClock';
 
 /** Breakdown vector indexes: the clock's stats (minus TOTAL) in BREAKDOWN_COMPONENTS order, then unknown and outside. */
@@ -23,10 +24,14 @@ export interface LogFilter { category: string; message: string }
 
 export interface RequestAnalyzerOptions {
   filter?: LogFilter;
+  /**
+   * Which ended tasks to keep as reports for tasks(): the `slowest` of `type` (all types when
+   * absent) that match the log filter when `filtered` (none for 0). Without it every ended task is kept (small
+   * traces, tests); with it memory does not grow with the trace.
+   */
+  keep?: { type?: string; slowest: number; filtered?: boolean };
   /** Called with each region's exact stats as it closes (tests compare them with Go's). */
   onRegion?: (closed: ClosedRegion, breakdown: Float64Array) => void;
-  /** False: keep no task or region rows (tasks(), tails and per-type sums stay empty), only call the hooks. */
-  keepInstances?: boolean;
   /** Called with each ended task's exact breakdown (BREAKDOWN_COMPONENTS order) as it ends. */
   onTask?: (id: number, breakdown: Float64Array) => void;
 }
@@ -39,32 +44,73 @@ interface OpenTask {
   breakdown: Float64Array;
   regions: number;
   matched: boolean;
+  /** Per region type of the task (every region, nested too): the least depth, then the summed breakdown. */
+  regionSums: Map<number, Float64Array>;
 }
-
-interface TypeTotals { count: number; wallNs: number; breakdown: Float64Array; rows: number[] }
 
 /** The share of instances around the median that count as typical: ranks within ±5% of it. */
 const TYPICAL_BAND = 0.05;
+/** Duration buckets per doubling for the tail: instances within ~3% of each other share a bucket. */
+const BUCKETS_PER_OCTAVE = 24;
+/** Fields of a bucket: count, summed wall, least and greatest wall, then the summed breakdown. */
+const B_COUNT = 0, B_WALL = 1, B_MIN = 2, B_MAX = 3, B_SUMS = 4;
+/** Reports kept past `keep.slowest` before the slower half is cut again. */
+const KEEP_SLACK = 256;
+
+/**
+ * The instances of one task or region type, as log-spaced duration buckets with summed breakdowns
+ * (and, for a task type, the breakdown of each region type inside the bucket's tasks): enough for
+ * percentiles within a bucket's width and for the tail explained, in memory that does not grow
+ * with the number of instances.
+ */
+class TypeAggregate {
+  count = 0;
+  wallNs = 0;
+  readonly breakdown = new Float64Array(COMPONENTS);
+  readonly buckets = new Map<number, Float64Array>();
+  /** bucket → region type → [least depth, ...summed breakdown]. */
+  readonly regions = new Map<number, Map<number, Float64Array>>();
+
+  add(wall: number, v: Float64Array, regionSums?: Map<number, Float64Array>): void {
+    this.count++;
+    this.wallNs += wall;
+    for (let i = 0; i < COMPONENTS; i++) this.breakdown[i] += v[i];
+    const key = Math.floor(Math.log2(Math.max(wall, 1)) * BUCKETS_PER_OCTAVE);
+    let b = this.buckets.get(key);
+    if (b === undefined) {
+      this.buckets.set(key, (b = new Float64Array(B_SUMS + COMPONENTS)));
+      b[B_MIN] = Infinity;
+    }
+    b[B_COUNT]++;
+    b[B_WALL] += wall;
+    b[B_MIN] = Math.min(b[B_MIN], wall);
+    b[B_MAX] = Math.max(b[B_MAX], wall);
+    for (let i = 0; i < COMPONENTS; i++) b[B_SUMS + i] += v[i];
+    if (regionSums === undefined || regionSums.size === 0) return;
+    let byType = this.regions.get(key);
+    if (byType === undefined) this.regions.set(key, (byType = new Map()));
+    for (const [type, sums] of regionSums) {
+      const into = byType.get(type);
+      if (into === undefined) byType.set(type, Float64Array.from(sums));
+      else addRegionSums(into, sums);
+    }
+  }
+}
+
+/** Adds a region's [depth, ...breakdown] into summed ones, keeping the least depth. */
+function addRegionSums(into: Float64Array, from: Float64Array): void {
+  into[0] = Math.min(into[0], from[0]);
+  for (let i = 1; i < into.length; i++) into[i] += from[i];
+}
 
 export class RequestAnalyzer {
   private readonly clock: ExecClock;
   private readonly openTasks = new Map<number, OpenTask>();
   private readonly types = new Interner();
-  private readonly taskTotals = new Map<string, TypeTotals>();
-  private readonly regionTotals = new Map<string, TypeTotals>();
-  // Ended tasks with a begin: one row each.
-  private taskRows = 0;
-  private readonly taskId = float64();
-  private readonly taskType = uint32();
-  /** start, end, ending goroutine, outermost regions summed, 1 if it matched the log filter. */
-  private readonly taskMeta = float64(5);
-  private readonly taskBreakdown = float64(COMPONENTS);
-  // Regions with a begin: one row each (breakdowns as float32: for shares, not exact sums).
-  private regionRows = 0;
-  private readonly regionType = uint32();
-  /** task, depth, wall. */
-  private readonly regionMeta = float64(3);
-  private readonly regionBreakdown = float32(COMPONENTS);
+  private readonly taskTypes = new Map<string, TypeAggregate>();
+  private readonly regionTypes = new Map<string, TypeAggregate>();
+  /** Ended tasks with a begin, as reports (only those options.keep asks for). */
+  private kept: TaskInstanceReport[] = [];
   private readonly vector = new Float64Array(COMPONENTS);
   private finished = false;
 
@@ -80,7 +126,9 @@ export class RequestAnalyzer {
       case 'RegionBegin': this.clock.regionBegin(ev); break;
       case 'RegionEnd': this.clock.regionEnd(ev); break;
       case 'TaskBegin':
-        this.openTasks.set(ev.id, { type: ev.type, startNs: ev.time, covered: [], breakdown: new Float64Array(COMPONENTS), regions: 0, matched: false });
+        this.openTasks.set(ev.id, {
+          type: ev.type, startNs: ev.time, covered: [], breakdown: new Float64Array(COMPONENTS), regions: 0, matched: false, regionSums: new Map(),
+        });
         break;
       case 'TaskEnd': this.taskEnd(ev.id, ev.type, ev.time, ev.goroutine); break;
       case 'Log': {
@@ -101,36 +149,27 @@ export class RequestAnalyzer {
     this.openTasks.clear();
   }
 
-  /** Ended task instances, slowest first. */
+  /** Ended task instances kept (see options.keep), slowest first. */
   tasks(query: { type?: string; slowest?: number; filtered?: boolean } = {}): TaskInstanceReport[] {
-    const typeRow = query.type === undefined ? undefined : this.types.find(query.type);
-    if (query.type !== undefined && typeRow === undefined) return [];
-    const rows: number[] = [];
-    for (let row = 0; row < this.taskRows; row++) {
-      if (typeRow !== undefined && this.taskType.get(row) !== typeRow) continue;
-      if (query.filtered === true && this.taskMeta.get(row, 4) === 0) continue;
-      rows.push(row);
-    }
-    rows.sort((a, b) => this.taskWall(b) - this.taskWall(a) || this.taskMeta.get(a, 0) - this.taskMeta.get(b, 0));
-    return rows.slice(0, query.slowest ?? rows.length).map((row) => this.taskReport(row));
+    this.prune();
+    return this.kept
+      .filter((t) => (query.type === undefined || t.type === query.type) && (query.filtered !== true || this.matched.has(t)))
+      .slice(0, query.slowest ?? this.kept.length);
   }
 
   /** Per task type and per region type: summed breakdowns and the tail explained. */
   typeBreakdowns(): TypeBreakdown[] {
     const out: TypeBreakdown[] = [];
-    for (const [kind, totals] of [['task', this.taskTotals], ['region', this.regionTotals]] as const) {
+    for (const [kind, totals] of [['task', this.taskTypes], ['region', this.regionTypes]] as const) {
       for (const [type, t] of [...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        out.push({ kind, type, count: t.count, wallNs: t.wallNs, breakdown: toBreakdown(t.breakdown), tail: this.tail(kind, type, t.rows) });
+        out.push({ kind, type, count: t.count, wallNs: t.wallNs, breakdown: toBreakdown(t.breakdown), tail: this.tail(kind, type, t) });
       }
     }
     return out;
   }
 
-  /** Bytes held by instance columns (for the memory budget). */
-  get instanceBytes(): number {
-    return this.taskId.bytes + this.taskType.bytes + this.taskMeta.bytes + this.taskBreakdown.bytes +
-      this.regionType.bytes + this.regionMeta.bytes + this.regionBreakdown.bytes;
-  }
+  /** Tasks kept that matched the log filter. */
+  private readonly matched = new WeakSet<TaskInstanceReport>();
 
   private regionClosed(closed: ClosedRegion): void {
     const v = this.vector;
@@ -143,31 +182,20 @@ export class RequestAnalyzer {
     v[UNKNOWN] = accounted < stats[TOTAL] ? stats[TOTAL] - accounted : 0; // Go's UnknownTime
     v[OUTSIDE] = 0;
     this.options.onRegion?.(closed, v);
-    if (this.options.keepInstances === false) {
-      this.addToTask(closed, v);
-      return;
-    }
     const region = closed.region;
-    const wall = stats[TOTAL];
-    const row = this.regionRows++;
-    this.regionType.ensure(row + 1);
-    this.regionMeta.ensure(row + 1);
-    this.regionBreakdown.ensure(row + 1);
-    this.regionType.set(row, 0, this.types.index(region.type));
-    this.regionMeta.set(row, 0, region.task);
-    this.regionMeta.set(row, 1, region.depth);
-    this.regionMeta.set(row, 2, wall);
-    for (let i = 0; i < COMPONENTS; i++) this.regionBreakdown.set(row, i, v[i]);
-    addTotals(this.regionTotals, region.type, wall, v, row);
-    this.addToTask(closed, v);
-  }
-
-  /** An outermost region of a task ended before it: its breakdown adds to the task's. */
-  private addToTask(closed: ClosedRegion, v: Float64Array): void {
-    const region = closed.region;
-    if (closed.how !== 'end' || !region.outermostInTask || region.task === NO_TASK) return;
-    const task = this.openTasks.get(region.task);
+    aggregate(this.regionTypes, region.type).add(stats[TOTAL], v);
+    const task = region.task === NO_TASK ? undefined : this.openTasks.get(region.task);
     if (task === undefined) return;
+    // Every region of the task, for the region holding its tail's time.
+    const type = this.types.index(region.type);
+    const sums = task.regionSums.get(type);
+    const mine = new Float64Array(COMPONENTS + 1);
+    mine[0] = region.depth;
+    mine.set(v, 1);
+    if (sums === undefined) task.regionSums.set(type, mine);
+    else addRegionSums(sums, mine);
+    // An outermost region of the task ended before it: its breakdown adds to the task's.
+    if (closed.how !== 'end' || !region.outermostInTask) return;
     task.regions++;
     task.covered.push(region.startNs, closed.endNs ?? region.startNs);
     for (let i = 0; i < COMPONENTS; i++) task.breakdown[i] += v[i];
@@ -180,109 +208,107 @@ export class RequestAnalyzer {
     const wall = time - task.startNs;
     task.breakdown[OUTSIDE] = wall - coveredNs(task.covered, task.startNs, time);
     this.options.onTask?.(id, task.breakdown);
-    if (this.options.keepInstances === false) return;
-    const row = this.taskRows++;
-    this.taskId.ensure(row + 1);
-    this.taskType.ensure(row + 1);
-    this.taskMeta.ensure(row + 1);
-    this.taskBreakdown.ensure(row + 1);
-    this.taskId.set(row, 0, id);
-    this.taskType.set(row, 0, this.types.index(type)); // Go names a task from its end event too
-    this.taskMeta.set(row, 0, task.startNs);
-    this.taskMeta.set(row, 1, time);
-    this.taskMeta.set(row, 2, goroutine);
-    this.taskMeta.set(row, 3, task.regions);
-    this.taskMeta.set(row, 4, task.matched ? 1 : 0);
-    for (let i = 0; i < COMPONENTS; i++) this.taskBreakdown.set(row, i, task.breakdown[i]);
-    addTotals(this.taskTotals, type, wall, task.breakdown, row);
-  }
-
-  private taskWall(row: number): number { return this.taskMeta.get(row, 1) - this.taskMeta.get(row, 0); }
-
-  private taskReport(row: number): TaskInstanceReport {
-    const v = new Float64Array(COMPONENTS);
-    for (let i = 0; i < COMPONENTS; i++) v[i] = this.taskBreakdown.get(row, i);
-    return {
-      id: this.taskId.get(row), type: this.types.values[this.taskType.get(row)], startNs: this.taskMeta.get(row, 0), endNs: this.taskMeta.get(row, 1),
-      durationNs: this.taskWall(row), goroutine: this.taskMeta.get(row, 2), regions: this.taskMeta.get(row, 3), breakdown: toBreakdown(v),
+    aggregate(this.taskTypes, type).add(wall, task.breakdown, task.regionSums); // Go names a task from its end event too
+    const keep = this.options.keep;
+    if (keep !== undefined && (keep.slowest <= 0 || (keep.type !== undefined && keep.type !== type) || (keep.filtered === true && !task.matched))) return;
+    const report: TaskInstanceReport = {
+      id, type, startNs: task.startNs, endNs: time, durationNs: wall, goroutine, regions: task.regions, breakdown: toBreakdown(task.breakdown),
     };
+    if (task.matched) this.matched.add(report);
+    this.kept.push(report);
+    if (keep !== undefined && this.kept.length > keep.slowest + KEEP_SLACK) this.prune(keep.slowest);
   }
 
-  private rowWall(kind: 'task' | 'region', row: number): number { return kind === 'task' ? this.taskWall(row) : this.regionMeta.get(row, 2); }
-  private rowComponent(kind: 'task' | 'region', row: number, i: number): number {
-    return kind === 'task' ? this.taskBreakdown.get(row, i) : this.regionBreakdown.get(row, i);
-  }
-
-  /** The slowest 1% (at least one) against those within ±5% of the median rank. */
-  private tail(kind: 'task' | 'region', type: string, rows: number[]): TailExplanation | undefined {
-    if (rows.length < 2) return undefined;
-    const sorted = [...rows].sort((a, b) => this.rowWall(kind, a) - this.rowWall(kind, b));
-    const rank = (p: number) => Math.max(1, Math.min(sorted.length, Math.ceil((p / 100) * sorted.length))) - 1;
-    const p50 = rank(50);
-    const p99 = rank(99);
-    const band = Math.floor(sorted.length * TYPICAL_BAND);
-    const tail = sorted.slice(p99);
-    const typical = sorted.slice(Math.max(0, p50 - band), Math.min(p99, p50 + band + 1));
-    if (typical.length === 0) return undefined;
-    const sums = (group: number[]) => {
-      const s = new Float64Array(COMPONENTS + 1);
-      for (const row of group) {
-        for (let i = 0; i < COMPONENTS; i++) s[i] += this.rowComponent(kind, row, i);
-        s[COMPONENTS] += this.rowWall(kind, row);
-      }
-      return s;
-    };
-    const t = sums(tail);
-    const m = sums(typical);
-    if (t[COMPONENTS] / tail.length <= m[COMPONENTS] / typical.length) return undefined;
-    // The component that adds the most time per instance in the tail.
-    let best = 0;
-    for (let i = 1; i < COMPONENTS; i++) {
-      if (t[i] / tail.length - m[i] / typical.length > t[best] / tail.length - m[best] / typical.length) best = i;
-    }
-    const component: BreakdownComponent = BREAKDOWN_COMPONENTS[best];
-    const region = kind === 'task' && component !== 'outside' ? this.regionHolding(new Set(tail.map((r) => this.taskId.get(r))), best, t[best]) : undefined;
-    const tailShare = t[COMPONENTS] > 0 ? t[best] / t[COMPONENTS] : 0;
-    const typicalShare = m[COMPONENTS] > 0 ? m[best] / m[COMPONENTS] : 0;
-    const p50Ns = this.rowWall(kind, sorted[p50]);
-    const p99Ns = this.rowWall(kind, sorted[p99]);
-    const pct = (x: number) => `${Math.round(100 * x)}%`;
-    const sentence = `p99 ${type} (${tail.length} ≥ ${formatDuration(p99Ns)}) spend ${pct(tailShare)} ${COMPONENT_LABELS[component]}` +
-      `${region === undefined ? '' : ` in ${region}`}; p50 (${formatDuration(p50Ns)}) spend ${pct(typicalShare)}` +
-      ` (+${formatDuration(t[best] / tail.length - m[best] / typical.length)} per instance)`;
-    return { component, region, p50Ns, p99Ns, tailCount: tail.length, typicalCount: typical.length, tailShare, typicalShare, sentence };
+  /** Sorts the kept reports slowest first (ties by start), keeping the `slowest` first when given. */
+  private prune(slowest?: number): void {
+    this.kept.sort((a, b) => b.durationNs - a.durationNs || a.startNs - b.startNs);
+    if (slowest !== undefined) this.kept.length = Math.min(this.kept.length, slowest);
   }
 
   /**
-   * The region type of the given tasks that holds a component: the deepest one holding at least
+   * The slowest 1% (at least one) against those within ±5% of the median rank, both taken as the
+   * whole duration buckets those ranks fall in (instances within ~3% of each other).
+   */
+  private tail(kind: 'task' | 'region', type: string, agg: TypeAggregate): TailExplanation | undefined {
+    if (agg.count < 2) return undefined;
+    const keys = [...agg.buckets.keys()].sort((a, b) => a - b);
+    const n = agg.count;
+    const rank = (p: number) => Math.max(1, Math.min(n, Math.ceil((p / 100) * n))) - 1;
+    const band = Math.floor(n * TYPICAL_BAND);
+    const [p50, p99] = [rank(50), rank(99)];
+    // The bucket holding each rank, and the ranks each bucket starts at.
+    const first: number[] = [];
+    let seen = 0;
+    for (const k of keys) {
+      first.push(seen);
+      seen += agg.buckets.get(k)![B_COUNT];
+    }
+    const bucketOf = (r: number) => { let i = 0; while (i + 1 < keys.length && first[i + 1] <= r) i++; return i; };
+    const tailFrom = bucketOf(p99);
+    const typicalFrom = bucketOf(Math.max(0, p50 - band));
+    const typicalTo = Math.min(bucketOf(Math.min(n - 1, p50 + band)), tailFrom - 1);
+    if (typicalTo < typicalFrom) return undefined; // the median is in the tail's bucket: nothing sets the tail apart
+    const sums = (from: number, to: number) => {
+      const s = new Float64Array(B_SUMS + COMPONENTS);
+      s[B_MIN] = Infinity;
+      for (let i = from; i <= to; i++) {
+        const b = agg.buckets.get(keys[i])!;
+        for (let f = 0; f < s.length; f++) if (f !== B_MIN && f !== B_MAX) s[f] += b[f];
+        s[B_MIN] = Math.min(s[B_MIN], b[B_MIN]);
+        s[B_MAX] = Math.max(s[B_MAX], b[B_MAX]);
+      }
+      return s;
+    };
+    const t = sums(tailFrom, keys.length - 1);
+    const m = sums(typicalFrom, typicalTo);
+    const tailCount = t[B_COUNT];
+    const typicalCount = m[B_COUNT];
+    // The component that adds the most time per instance in the tail.
+    const extra = (i: number) => t[B_SUMS + i] / tailCount - m[B_SUMS + i] / typicalCount;
+    let best = 0;
+    for (let i = 1; i < COMPONENTS; i++) if (extra(i) > extra(best)) best = i;
+    const component: BreakdownComponent = BREAKDOWN_COMPONENTS[best];
+    const region = kind === 'task' && component !== 'outside' ? this.regionHolding(agg, keys.slice(tailFrom), best, t[B_SUMS + best]) : undefined;
+    const tailShare = t[B_WALL] > 0 ? t[B_SUMS + best] / t[B_WALL] : 0;
+    const typicalShare = m[B_WALL] > 0 ? m[B_SUMS + best] / m[B_WALL] : 0;
+    // p99: the least duration in the tail; p50: the typical instances' mean (within a bucket's width of the median).
+    const p99Ns = t[B_MIN];
+    const p50Ns = m[B_WALL] / typicalCount;
+    const pct = (x: number) => `${Math.round(100 * x)}%`;
+    const sentence = `p99 ${type} (${tailCount} ≥ ${formatDuration(p99Ns)}) spend ${pct(tailShare)} ${COMPONENT_LABELS[component]}` +
+      `${region === undefined ? '' : ` in ${region}`}; p50 (${formatDuration(p50Ns)}) spend ${pct(typicalShare)}` +
+      ` (+${formatDuration(extra(best))} per instance)`;
+    return { component, region, p50Ns, p99Ns, tailCount, typicalCount, tailShare, typicalShare, sentence };
+  }
+
+  /**
+   * The region type of the tail's tasks that holds a component: the deepest one holding at least
    * half of the tasks' total of it (an inner "db.query" rather than the whole "handle").
    */
-  private regionHolding(tasks: Set<number>, component: number, total: number): string | undefined {
-    const byType = new Map<number, { ns: number; depth: number }>();
-    for (let row = 0; row < this.regionRows; row++) {
-      if (!tasks.has(this.regionMeta.get(row, 0))) continue;
-      const type = this.regionType.get(row);
-      const e = byType.get(type) ?? { ns: 0, depth: Infinity };
-      e.ns += this.regionBreakdown.get(row, component);
-      e.depth = Math.min(e.depth, this.regionMeta.get(row, 1));
-      byType.set(type, e);
+  private regionHolding(agg: TypeAggregate, tailBuckets: number[], component: number, total: number): string | undefined {
+    const byType = new Map<number, Float64Array>();
+    for (const key of tailBuckets) {
+      for (const [type, sums] of agg.regions.get(key) ?? []) {
+        const into = byType.get(type);
+        if (into === undefined) byType.set(type, Float64Array.from(sums));
+        else addRegionSums(into, sums);
+      }
     }
     let best: { type: number; ns: number; depth: number } | undefined;
-    for (const [type, e] of byType) {
-      if (e.ns < total / 2 || e.ns === 0) continue;
-      if (best === undefined || e.depth > best.depth || (e.depth === best.depth && e.ns > best.ns)) best = { type, ...e };
+    for (const [type, sums] of byType) {
+      const ns = sums[1 + component];
+      const depth = sums[0];
+      if (ns < total / 2 || ns === 0) continue;
+      if (best === undefined || depth > best.depth || (depth === best.depth && ns > best.ns)) best = { type, ns, depth };
     }
     return best === undefined ? undefined : this.types.values[best.type];
   }
 }
 
-function addTotals(totals: Map<string, TypeTotals>, type: string, wall: number, v: Float64Array, row: number): void {
+function aggregate(totals: Map<string, TypeAggregate>, type: string): TypeAggregate {
   let t = totals.get(type);
-  if (t === undefined) totals.set(type, (t = { count: 0, wallNs: 0, breakdown: new Float64Array(COMPONENTS), rows: [] }));
-  t.count++;
-  t.wallNs += wall;
-  t.rows.push(row);
-  for (let i = 0; i < COMPONENTS; i++) t.breakdown[i] += v[i];
+  if (t === undefined) totals.set(type, (t = new TypeAggregate()));
+  return t;
 }
 
 /** The length of the union of [start, end) intervals (flattened pairs), clipped to [from, to]. */

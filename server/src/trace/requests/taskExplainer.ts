@@ -30,7 +30,7 @@ export async function explainTask(open: TraceOpener, task: TaskRecord, tail?: Ta
   let allListed = true;
   let breakdown: Float64Array | undefined;
   const requests = new RequestAnalyzer({
-    keepInstances: false,
+    keep: { slowest: 0 },
     onTask: (ended, v) => { if (ended === id) breakdown = Float64Array.from(v); },
     onRegion: (closed) => {
       if (closed.region.task !== id) return;
