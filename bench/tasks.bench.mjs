@@ -12,7 +12,10 @@
 // lists or filters task instances (`go tool trace`'s /usertasks page needs ~100× the file in memory,
 // see viewer.bench.mjs), so the ratios printed are to the file size.
 //
-// Usage: node bench/tasks.bench.mjs [--size 100] [--runs 5]
+// --baseline DIR: also load the trace through DIR/dist/server.js (e.g. a build from before the Tasks
+// store) and print its peak RSS beside ours, so what the store adds is measured in the same run.
+//
+// Usage: node bench/tasks.bench.mjs [--size 100] [--runs 5] [--baseline DIR]
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,12 +33,39 @@ const runs = Number(option('--runs', '5'));
 const path = benchTrace(sizeMb, 'perrequest');
 const fileBytes = statSync(path).size;
 
-const child = spawn(process.execPath, [join(repoRoot, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-connection.onRequest('workspace/configuration', (params) => params.items.map(() => null));
-connection.listen();
-await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
-await connection.sendNotification(InitializedNotification.type, {});
+const baseline = option('--baseline', undefined);
+
+/** A language server (the bundle under `root`) over stdio, initialised. */
+async function startServer(root) {
+  const child = spawn(process.execPath, [join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  connection.onRequest('workspace/configuration', (params) => params.items.map(() => null));
+  connection.listen();
+  await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
+  await connection.sendNotification(InitializedNotification.type, {});
+  const stop = async () => {
+    try {
+      await connection.sendRequest('shutdown');
+      await connection.sendNotification('exit');
+    } catch { /* closed */ }
+    connection.dispose();
+    child.kill();
+  };
+  return { child, connection, stop };
+}
+
+/** Peak RSS of a server that only loads the trace. */
+async function loadOnlyPeakRss(root) {
+  const { child, connection, stop } = await startServer(root);
+  const done = new Promise((resolve) => connection.onNotification('goTraceLens/trace/statusChanged', (s) => { if (s.phase !== 'loading') resolve(s); }));
+  await connection.sendRequest('goTraceLens/trace/open', { uri: pathToFileURL(path).toString(), traceId: 'bench' });
+  await done;
+  const rss = peakRssBytes(child.pid);
+  await stop();
+  return rss;
+}
+
+const { child, connection, stop } = await startServer(repoRoot);
 const query = (q) => connection.sendRequest('goTraceLens/trace/query', { traceId: 'bench', query: q });
 const ms = (t) => `${t.toFixed(0)} ms`;
 
@@ -62,6 +92,7 @@ while (firstPage === undefined) {
 const status = await done;
 const loadMs = performance.now() - started;
 const loadCpu = cpuSeconds(child.pid) - idleCpu;
+const loadedRss = peakRssBytes(child.pid);
 if (status.phase !== 'done') throw new Error(`loading ended with ${status.phase}: ${status.error}`);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -96,12 +127,8 @@ const explanation = await query({ kind: 'taskExplanation', id: slowest.id });
 const explainMs = performance.now() - explainStart;
 const peakRss = peakRssBytes(child.pid);
 const totalCpu = cpuSeconds(child.pid) - idleCpu;
-try {
-  await connection.sendRequest('shutdown');
-  await connection.sendNotification('exit');
-} catch { /* closed */ }
-connection.dispose();
-child.kill();
+await stop();
+const baselineRss = baseline === undefined ? undefined : await loadOnlyPeakRss(baseline);
 
 const cli = await measure(process.execPath, [join(repoRoot, 'dist/cli.js'), 'trace', 'tasks', path, '--slowest', '10']);
 
@@ -110,5 +137,7 @@ console.log(`first page: ${ms(firstPage.ms)} after the open request (${firstPage
 console.log(`\nfilter (round trip through the language server, ${runs} runs)  | matches | first | median`);
 for (const r of rows) console.log(`${r[0].padEnd(58)} | ${r[1].padStart(7)} | ${r[2].padStart(6)} | ${r[3].padStart(6)}`);
 console.log(`\nexplain task ${slowest.id} (${slowest.type}, ${(slowest.durationNs / 1e6).toFixed(2)} ms): ${ms(explainMs)}, ${explanation.criticalPath?.length ?? 0} path segments, ${explanation.regions.length} regions, ${explanation.logs.length} logs`);
+console.log(`language server peak RSS once loaded ${(loadedRss / MB).toFixed(0)} MB = ${(loadedRss / fileBytes).toFixed(2)}× the file` +
+  (baselineRss === undefined ? '' : `; ${baseline} loading alone: ${(baselineRss / MB).toFixed(0)} MB (the Tasks store adds ${((loadedRss - baselineRss) / MB).toFixed(0)} MB)`));
 console.log(`language server peak RSS ${(peakRss / MB).toFixed(0)} MB = ${(peakRss / fileBytes).toFixed(2)}× the file (target ≤ 1.5×), ${totalCpu.toFixed(1)} CPU s in all`);
 console.log(`trace tasks --slowest 10: exit ${cli.status}, peak RSS ${(cli.peakRss / MB).toFixed(0)} MB = ${(cli.peakRss / fileBytes).toFixed(2)}× the file, ${cli.cpuSeconds.toFixed(1)} CPU s, ${cli.seconds.toFixed(1)} s wall`);

@@ -86,3 +86,9 @@ export interface TypeBreakdown {
   breakdown: Breakdown;
   tail?: TailExplanation;
 }
+
+/** The same for the instances of one call site (a NewTask, StartRegion or WithRegion call). */
+export interface SiteBreakdown extends TypeBreakdown { site: SourceLocation }
+
+/** What the trace worker's breakdown pass (after loading) finds: per type and per call site. */
+export interface TraceBreakdowns { types: TypeBreakdown[]; sites: SiteBreakdown[] }

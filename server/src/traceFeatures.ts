@@ -17,6 +17,7 @@ import { ruleDocumentationUrl } from '../../common/ruleDocs';
 import { DEFAULT_CAPTURE_WINDOW_SECONDS, SETTING_DEFAULTS } from '../../common/settings';
 import type { TraceComparison } from '../../common/traceComparison';
 import type { TraceSummary } from '../../common/traceModel';
+import type { TraceBreakdowns } from '../../common/requestModel';
 import {
   COMPARISON_FOCUS_COMMAND, FOCUS_COMMAND, TraceNotifications, TraceRequests, type ComparisonTarget, type FocusTarget,
   type ResolvedSource, type TraceStatus,
@@ -48,7 +49,7 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
   const goParser = (): Promise<Parser> => (parser ??= createGoParser(join(__dirname, '..', 'grammars')));
   let lastRefresh = 0;
   /** Site index of the current trace's summary, rebuilt when the summary object changes. */
-  let siteIndex: { summary: TraceSummary; bySite: Map<string, SiteEntry[]> } | undefined;
+  let siteIndex: { summary: TraceSummary; breakdowns?: TraceBreakdowns; bySite: Map<string, SiteEntry[]> } | undefined;
 
   const store = new TraceStore(join(__dirname, 'traceWorker.js'), (status) => {
     void connection.sendNotification(TraceNotifications.status.method, status);
@@ -57,7 +58,7 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
       lastRefresh = now;
       void refreshEditorFeatures();
     }
-  });
+  }, () => { void refreshEditorFeatures(); });
 
   async function settings(): Promise<TraceSettings> {
     if (!client.workspace?.configuration) return DEFAULT_SETTINGS;
@@ -77,10 +78,12 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
   }
 
   function currentSites(): { status: TraceStatus; summary: TraceSummary; bySite: Map<string, SiteEntry[]> } | undefined {
-    const status = store.current()?.status;
+    const current = store.current();
+    const status = current?.status;
     const summary = status?.summary;
     if (!status || !summary) return undefined;
-    if (siteIndex?.summary !== summary) siteIndex = { summary, bySite: indexSites(summary, links) };
+    const breakdowns = current?.breakdowns;
+    if (siteIndex?.summary !== summary || siteIndex.breakdowns !== breakdowns) siteIndex = { summary, breakdowns, bySite: indexSites(summary, links, breakdowns) };
     return { status, summary, bySite: siteIndex.bySite };
   }
 

@@ -135,7 +135,8 @@ describe('trace features of the language server', () => {
     const lenses = await session.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }) as CodeLens[];
     const byLine = new Map(lenses.map((l) => [l.range.start.line + 1, l.command!]));
     const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
-    assert.match(byLine.get(lineOf('trace.NewTask(ctx, "handleRequest")'))!.title, /^trace: 120 tasks “handleRequest” · p50 \S+ · p99 \S+$/);
+    // The slow tail joins once the worker's breakdown pass is done (see the next test).
+    assert.match(byLine.get(lineOf('trace.NewTask(ctx, "handleRequest")'))!.title, /^trace: 120 tasks “handleRequest” · p50 \S+ · p99 \S+( · slow tail: .+)?$/);
     assert.match(byLine.get(lineOf('trace.StartRegion(ctx, "query")'))!.title, /120 regions “query”/);
     assert.match(byLine.get(lineOf('trace.Log(ctx, "request"'))!.title, /120 logs “request” \(\d+\.\d% of events\)/);
     const focus = byLine.get(lineOf('trace.NewTask(ctx, "handleRequest")'))!;
@@ -153,6 +154,28 @@ describe('trace features of the language server', () => {
     assert.match(markdown, /```text\n[\s\S]*│█/);
     // No CodeLens on lines without annotation calls.
     assert.ok(lenses.every((l) => /trace\.(NewTask|StartRegion|WithRegion|Log)/.test(text.split('\n')[l.range.start.line])));
+  });
+
+  test('once the breakdown pass is done, CodeLens and hover above NewTask and StartRegion carry the slow tail and the breakdown', async () => {
+    const uri = pathToFileURL(mainGo).toString();
+    const text = readFileSync(mainGo, 'utf8');
+    await session.open(uri, text);
+    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
+    const taskLine = lineOf('trace.NewTask(ctx, "handleRequest")');
+    let title = '';
+    for (let tries = 0; tries < 200 && !title.includes('slow tail'); tries++) {
+      if (tries > 0) await new Promise((r) => setTimeout(r, 50));
+      const lenses = await session.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }) as CodeLens[];
+      title = lenses.find((l) => l.range.start.line === taskLine)?.command?.title ?? '';
+    }
+    assert.match(title, /^trace: 120 tasks “handleRequest” · p50 \S+ · p99 \S+ · slow tail: \d+% .+$/);
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: taskLine, character: text.split('\n')[taskLine].indexOf('NewTask') + 2 } }) as Hover;
+    const markdown = (hover.contents as MarkupContent).value;
+    assert.match(markdown, /Where the time went \(120 complete\): \S+/);
+    assert.match(markdown, /Slow tail: p99 handleRequest \(\d+ ≥ \S+\) spend \d+% .+; p50 \(\S+\) spend \d+%/);
+    const regionLine = lineOf('trace.StartRegion(ctx, "query")');
+    const regionHover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: regionLine, character: text.split('\n')[regionLine].indexOf('StartRegion') + 2 } }) as Hover;
+    assert.match((regionHover.contents as MarkupContent).value, /Where the time went \(120 complete\)/);
   });
 
   test('a trace showing a rule’s problem in numbers puts a diagnostic on the line', async () => {

@@ -219,6 +219,30 @@ describe('task explanation', () => {
     assert.ok(e.criticalPath!.some((s) => s.state === 'network' && s.region === 'db.query'));
   });
 
+  it('per call site: the sites of a type add up to it, each at its NewTask or WithRegion line, with its tail', async () => {
+    const { analyzer } = await analyzeRequests(await openTraceFile(whyslow));
+    const sites = analyzer.siteBreakdowns();
+    for (const type of analyzer.typeBreakdowns()) {
+      const mine = sites.filter((s) => s.kind === type.kind && s.type === type.type);
+      assert.ok(mine.length >= 1, `${type.kind} ${type.type}`);
+      assert.equal(mine.reduce((n, s) => n + s.count, 0), type.count);
+      assert.equal(mine.reduce((n, s) => n + s.wallNs, 0), type.wallNs);
+      for (const s of mine) assert.match(s.site.file, /whyslow\/main\.go$/);
+    }
+    const net = sites.find((s) => s.kind === 'task' && s.type === 'net.request')!;
+    assert.equal(net.site.line, 57);
+    assert.equal(net.tail?.component, 'network');
+    assert.equal(sites.find((s) => s.kind === 'region' && s.type === 'db.query')?.site.line, 59);
+  });
+
+  it('carries its type\'s tail once the breakdown pass gave one', async () => {
+    const { analyzer } = await analyzeRequests(await openTraceFile(whyslow));
+    const tails = new Map(analyzer.typeBreakdowns().filter((t) => t.kind === 'task' && t.tail).map((t) => [t.type, t.tail!]));
+    const withTails = new QueryAnswerer(new TraceAnalyzer('1.26', 0), { store, open: (signal) => openTraceFile(whyslow, { signal }), tails: () => tails });
+    const id = store.list({ filter: { types: ['net.request'] }, offset: 0, limit: 1 }).rows[0].id;
+    assert.match((await withTails.answer({ kind: 'taskExplanation', id }))!.tail?.sentence ?? '', /^p99 net\.request .* blocked on network in db\.query/);
+  });
+
   it('answers null for an unknown id', async () => {
     assert.equal(await answerer.answer({ kind: 'taskExplanation', id: 987654321 }), null);
   });

@@ -8,6 +8,8 @@ import { innermostLoop } from '../analysis/loops';
 import { RUNTIME_TRACE, GoFile, type TraceCall } from '../analysis/goFile';
 import { percentChange, type LatencyComparison, type TraceComparison } from '../../../common/traceComparison';
 import type { LatencyStats, SourceLocation, TraceSummary } from '../../../common/traceModel';
+import { COMPONENT_LABELS, type SiteBreakdown, type TraceBreakdowns } from '../../../common/requestModel';
+import { breakdownText } from '../trace/requests/report';
 import type { FocusTarget } from '../../../common/traceProtocol';
 import type { SourceLinks } from './sourceLinks';
 
@@ -15,18 +17,23 @@ export type AnnotationKind = FocusTarget['kind'];
 
 const CALL_KINDS: Record<string, AnnotationKind> = { NewTask: 'task', StartRegion: 'region', WithRegion: 'region', Log: 'log', Logf: 'log' };
 
-/** What the trace recorded for one annotation call site. */
-export interface SiteEntry { kind: AnnotationKind; type: string; site: SourceLocation; count: number; stats?: LatencyStats }
+/** What the trace recorded for one annotation call site (breakdown: its latency breakdown and tail, once computed). */
+export interface SiteEntry { kind: AnnotationKind; type: string; site: SourceLocation; count: number; stats?: LatencyStats; breakdown?: SiteBreakdown }
 
 /** A call in a document with the trace's numbers for it (E: what is known per site, SiteEntry or ComparisonEntry). */
 export interface AnnotatedCall<E extends { kind: AnnotationKind; site: SourceLocation } = SiteEntry> { call: TraceCall; startLine: number; endLine: number; entries: E[] }
 
-/** Sites by the workspace file they resolve to. */
-export function indexSites(summary: TraceSummary, links: SourceLinks): Map<string, SiteEntry[]> {
+const breakdownKey = (kind: string, type: string, site: SourceLocation) => JSON.stringify([kind, type, site.file, site.line]);
+
+/** Sites by the workspace file they resolve to, with their breakdowns when the trace's are known. */
+export function indexSites(summary: TraceSummary, links: SourceLinks, breakdowns?: TraceBreakdowns): Map<string, SiteEntry[]> {
   const bySite = new Map<string, SiteEntry[]>();
+  const siteBreakdowns = new Map((breakdowns?.sites ?? []).map((b) => [breakdownKey(b.kind, b.type, b.site), b]));
   const add = (entry: SiteEntry): void => {
     const match = links.resolve(entry.site.file);
     if (!match) return;
+    const breakdown = siteBreakdowns.get(breakdownKey(entry.kind, entry.type, entry.site));
+    if (breakdown !== undefined) entry.breakdown = breakdown;
     const list = bySite.get(match.path) ?? [];
     list.push(entry);
     bySite.set(match.path, list);
@@ -93,7 +100,9 @@ export function lensTitle(entry: SiteEntry, events: number): string {
   const noun = entry.kind === 'task' ? 'tasks' : 'regions';
   const stats = entry.stats;
   if (!stats || stats.completeCount === 0) return `trace: ${formatCount(entry.count)} ${noun} “${entry.type}” (none complete)`;
-  return `trace: ${formatCount(entry.count)} ${noun} “${entry.type}” · p50 ${formatDuration(stats.p50Ns)} · p99 ${formatDuration(stats.p99Ns)}`;
+  const tail = entry.breakdown?.tail;
+  const slowTail = tail === undefined ? '' : ` · slow tail: ${Math.round(100 * tail.tailShare)}% ${COMPONENT_LABELS[tail.component]}${tail.region === undefined ? '' : ` in ${tail.region}`}`;
+  return `trace: ${formatCount(entry.count)} ${noun} “${entry.type}” · p50 ${formatDuration(stats.p50Ns)} · p99 ${formatDuration(stats.p99Ns)}${slowTail}`;
 }
 
 /** Markdown for a hover: the numbers and the latency histogram as text bars. */
@@ -104,6 +113,11 @@ export function hoverMarkdown(entries: SiteEntry[], traceName: string): string {
     parts.push(`**${entry.kind} ${codeSpan(entry.type)}** in ${codeSpan(traceName)}: ${formatCount(entry.count)} from this line`);
     if (!stats || stats.completeCount === 0) continue;
     parts.push(`p50 ${formatDuration(stats.p50Ns)} · p90 ${formatDuration(stats.p90Ns)} · p99 ${formatDuration(stats.p99Ns)} · max ${formatDuration(stats.maxNs)} · total ${formatDuration(stats.totalNs)}`);
+    const b = entry.breakdown;
+    if (b !== undefined && b.count > 0) {
+      parts.push(`Where the time went (${formatCount(b.count)} complete): ${escapeMarkdown(breakdownText(b.breakdown, b.wallNs))}`);
+      if (b.tail !== undefined) parts.push(`Slow tail: ${escapeMarkdown(b.tail.sentence)}`);
+    }
     const { boundsNs, counts } = stats.histogram;
     const max = Math.max(1, ...counts);
     const rows = counts.map((n, i) => {
@@ -114,6 +128,14 @@ export function hoverMarkdown(entries: SiteEntry[], traceName: string): string {
     if (rows.length > 0) parts.push('```text\n' + rows.join('\n') + '\n```');
   }
   return parts.join('\n\n');
+}
+
+/**
+ * Text that may hold trace strings (region names), shown as plain text in markdown: one line (it
+ * follows a label, so nothing is at a line's start) with emphasis, code, links and HTML escaped.
+ */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 }
 
 /** Inline code that a trace string cannot break out of (it may contain backticks or markdown). */

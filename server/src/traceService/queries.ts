@@ -3,14 +3,18 @@
 import type { TraceAnalyzer } from '../trace/summary/analyzer';
 import type { TaskStore } from '../trace/requests/taskStore';
 import { explainTask, type TraceOpener } from '../trace/requests/taskExplainer';
+import type { TailExplanation } from '../../../common/requestModel';
 import type { ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
 import { LaneOrder } from './laneOrder';
 
 /** Explaining a task reads the trace again: that answer comes later; the others at once. */
 export type Answer<K extends ViewerQuery['kind']> = K extends 'taskExplanation' ? Promise<ViewerQueryResult[K]> : ViewerQueryResult[K];
 
-/** The Tasks view's source: every task instance, and a way to read the trace again to explain one. */
-export interface TaskSource { store: TaskStore; open: TraceOpener }
+/**
+ * The Tasks view's source: every task instance, a way to read the trace again to explain one, and
+ * the tail explained per task type once the breakdown pass is done.
+ */
+export interface TaskSource { store: TaskStore; open: TraceOpener; tails?: () => ReadonlyMap<string, TailExplanation> | undefined }
 
 export class QueryAnswerer {
   private readonly lanes = new LaneOrder();
@@ -27,7 +31,7 @@ export class QueryAnswerer {
       case 'taskExplanation': {
         const { store, open } = this.taskSource();
         const task = store.find(query.id);
-        return task === undefined ? null : explainTask(open, task);
+        return task === undefined ? null : explainTask(open, task, this.tasks?.tails?.()?.get(task.type));
       }
     }
   }

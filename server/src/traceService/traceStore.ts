@@ -3,21 +3,28 @@
 // latest status (with its summary) for CodeLens, hovers and diagnostics.
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { TraceBreakdowns } from '../../../common/requestModel';
 import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
 import type { FromWorker, ToWorker, WorkerInput } from './traceWorkerProtocol';
 
 /** Heap of one trace's worker; the 500 MB benchmark trace needs well under this. */
 const WORKER_HEAP_MB = 4096;
 
-export interface LoadedTrace { status: TraceStatus; openedAt: number }
+export interface LoadedTrace {
+  status: TraceStatus;
+  openedAt: number;
+  /** Latency breakdowns per type and call site: after loading, once the worker's breakdown pass is done. */
+  breakdowns?: TraceBreakdowns;
+}
 
 export class TraceStore {
   private readonly traces = new Map<string, { trace: LoadedTrace; worker: Worker; pending: Map<number, (m: FromWorker & { type: 'result' }) => void> }>();
   private nextQuery = 1;
   private opened = 0;
 
-  /** workerScript: the bundled worker (dist/traceWorker.js). onStatus runs for every status change. */
-  constructor(private readonly workerScript: string, private readonly onStatus: (status: TraceStatus) => void) {}
+  /** workerScript: the bundled worker (dist/traceWorker.js). onStatus runs for every status change, onBreakdowns when a trace's arrive. */
+  constructor(private readonly workerScript: string, private readonly onStatus: (status: TraceStatus) => void,
+    private readonly onBreakdowns: () => void = () => undefined) {}
 
   open(traceId: string, uri: string): void {
     this.close(traceId);
@@ -42,7 +49,11 @@ export class TraceStore {
     };
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'status') update({ phase: message.phase, progress: message.progress, summary: message.summary ?? trace.status.summary, error: message.error });
-      else pending.get(message.id)?.(message);
+      else if (message.type === 'breakdowns') {
+        if (this.traces.get(traceId)?.worker !== worker) return;
+        trace.breakdowns = message.breakdowns;
+        this.onBreakdowns();
+      } else pending.get(message.id)?.(message);
     });
     // A worker that dies (out of memory, a bug) takes only its trace down, never the server.
     worker.on('error', (error) => update({

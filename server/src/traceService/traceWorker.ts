@@ -7,7 +7,9 @@ import { TraceError, type ReadProgress } from '../trace/event';
 import { keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
 import { openTraceFile } from '../trace/reader';
 import { TraceAnalyzer, truncatedInFirstGeneration } from '../trace/summary/analyzer';
+import { analyzeRequests } from '../trace/requests/analyzer';
 import { TaskStore } from '../trace/requests/taskStore';
+import type { TailExplanation } from '../../../common/requestModel';
 import type { LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
 import { QueryAnswerer } from './queries';
 import type { FromWorker, ToWorker, WorkerInput } from './traceWorkerProtocol';
@@ -44,6 +46,22 @@ function answer(query: ViewerQuery): unknown {
 
 /** The Tasks view's store: one more consumer of the events, answering while the trace loads. */
 const tasks = new TaskStore();
+/** Per task type, its tail explained: from the breakdown pass after loading. */
+let tails: Map<string, TailExplanation> | undefined;
+
+/**
+ * The latency breakdowns per type and call site, in a second read once the trace is loaded (they
+ * double the CPU time of a read, so the first views do not wait for them). Its failure only leaves
+ * them out: the views have everything else.
+ */
+async function breakdownPass(): Promise<void> {
+  try {
+    const { analyzer: requests } = await analyzeRequests(await openTraceFile(path, { signal: abort.signal }), { keep: { slowest: 0 } });
+    const types = requests.typeBreakdowns();
+    tails = new Map(types.flatMap((t) => (t.kind === 'task' && t.tail !== undefined ? [[t.type, t.tail] as const] : [])));
+    send({ type: 'breakdowns', breakdowns: { types, sites: requests.siteBreakdowns() } });
+  } catch { /* cancelled, or the file changed or went away */ }
+}
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'cancel') {
@@ -78,7 +96,7 @@ async function load(): Promise<void> {
     });
     const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes);
     analyzer = loading;
-    answerer = new QueryAnswerer(loading, { store: tasks, open: (signal) => openTraceFile(path, { signal }) });
+    answerer = new QueryAnswerer(loading, { store: tasks, open: (signal) => openTraceFile(path, { signal }), tails: () => tails });
     // A cancel stops the reader at its next pause (its signal), and the catch below reports it.
     await trace.forEach((ev) => { loading.add(ev); tasks.add(ev); }, () => {
       const began = Date.now();
@@ -90,6 +108,7 @@ async function load(): Promise<void> {
     loading.finish();
     tasks.finish();
     send({ type: 'status', phase: 'done', progress: progressOf(loading), summary: loading.summary() });
+    void breakdownPass();
   } catch (error) {
     const cancelled = abort.signal.aborted;
     const failure = error instanceof Error ? error : new Error(String(error));

@@ -1,4 +1,5 @@
 // Messages between the language server's main thread and a trace worker.
+import type { TraceBreakdowns } from '../../../common/requestModel';
 import type { TraceComparison } from '../../../common/traceComparison';
 import type { TraceSummary } from '../../../common/traceModel';
 import type { LoadPhase, LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
@@ -11,7 +12,9 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'status'; phase: LoadPhase; progress: LoadProgress; summary?: TraceSummary; error?: string }
-  | { type: 'result'; id: number; result?: unknown; error?: string };
+  | { type: 'result'; id: number; result?: unknown; error?: string }
+  /** Once loaded, the latency breakdowns per type and call site, from a second read of the trace. */
+  | { type: 'breakdowns'; breakdowns: TraceBreakdowns };
 
 /** What a comparison worker (compareWorker.ts) compares: file paths, old then new. */
 export interface CompareWorkerInput { oldPath: string; newPath: string }

@@ -8,8 +8,10 @@ import { NO_TASK, TraceError, type TraceEvent } from '../event';
 import type { EventSource } from '../summary/analyzer';
 import {
   BREAKDOWN_COMPONENTS, COMPONENT_LABELS, type Breakdown, type BreakdownComponent, type TailExplanation, type TaskInstanceReport,
-  type TypeBreakdown,
+  type SiteBreakdown, type TypeBreakdown,
 } from '../../../../common/requestModel';
+import type { SourceLocation } from '../../../../common/traceModel';
+import { SiteResolver } from '../summary/sites';
 import { formatDuration } from '../../../../common/format';
 import { Interner } from './columns';
 import { ExecClock, TOTAL, type ClosedRegion } from './execClock';
@@ -46,6 +48,7 @@ interface OpenTask {
   matched: boolean;
   /** Per region type of the task (every region, nested too): the least depth, then the summed breakdown. */
   regionSums: Map<number, Float64Array>;
+  site: SourceLocation | undefined;
 }
 
 /** The share of instances around the median that count as typical: ranks within ±5% of it. */
@@ -109,6 +112,10 @@ export class RequestAnalyzer {
   private readonly types = new Interner();
   private readonly taskTypes = new Map<string, TypeAggregate>();
   private readonly regionTypes = new Map<string, TypeAggregate>();
+  /** The same per call site (NewTask, StartRegion/WithRegion): type → site → aggregate. */
+  private readonly taskSites = new Map<string, Map<SourceLocation, TypeAggregate>>();
+  private readonly regionSites = new Map<string, Map<SourceLocation, TypeAggregate>>();
+  private readonly sites = new SiteResolver();
   /** Ended tasks with a begin, as reports (only those options.keep asks for). */
   private kept: TaskInstanceReport[] = [];
   private readonly vector = new Float64Array(COMPONENTS);
@@ -128,6 +135,7 @@ export class RequestAnalyzer {
       case 'TaskBegin':
         this.openTasks.set(ev.id, {
           type: ev.type, startNs: ev.time, covered: [], breakdown: new Float64Array(COMPONENTS), regions: 0, matched: false, regionSums: new Map(),
+          site: this.sites.siteOf(ev.stack),
         });
         break;
       case 'TaskEnd': this.taskEnd(ev.id, ev.type, ev.time, ev.goroutine); break;
@@ -168,6 +176,19 @@ export class RequestAnalyzer {
     return out;
   }
 
+  /** Per task and region call site (those with a stack in the trace): summed breakdowns and the tail explained. */
+  siteBreakdowns(): SiteBreakdown[] {
+    const out: SiteBreakdown[] = [];
+    for (const [kind, byType] of [['task', this.taskSites], ['region', this.regionSites]] as const) {
+      for (const [type, bySite] of byType) {
+        for (const [site, t] of bySite) {
+          out.push({ kind, type, site, count: t.count, wallNs: t.wallNs, breakdown: toBreakdown(t.breakdown), tail: this.tail(kind, type, t) });
+        }
+      }
+    }
+    return out;
+  }
+
   /** Tasks kept that matched the log filter. */
   private readonly matched = new WeakSet<TaskInstanceReport>();
 
@@ -184,6 +205,8 @@ export class RequestAnalyzer {
     this.options.onRegion?.(closed, v);
     const region = closed.region;
     aggregate(this.regionTypes, region.type).add(stats[TOTAL], v);
+    const site = this.sites.siteOf(region.stack);
+    if (site !== undefined) siteAggregate(this.regionSites, region.type, site).add(stats[TOTAL], v);
     const task = region.task === NO_TASK ? undefined : this.openTasks.get(region.task);
     if (task === undefined) return;
     // Every region of the task, for the region holding its tail's time.
@@ -209,6 +232,7 @@ export class RequestAnalyzer {
     task.breakdown[OUTSIDE] = wall - coveredNs(task.covered, task.startNs, time);
     this.options.onTask?.(id, task.breakdown);
     aggregate(this.taskTypes, type).add(wall, task.breakdown, task.regionSums); // Go names a task from its end event too
+    if (task.site !== undefined) siteAggregate(this.taskSites, type, task.site).add(wall, task.breakdown, task.regionSums);
     const keep = this.options.keep;
     if (keep !== undefined && (keep.slowest <= 0 || (keep.type !== undefined && keep.type !== type) || (keep.filtered === true && !task.matched))) return;
     const report: TaskInstanceReport = {
@@ -303,6 +327,14 @@ export class RequestAnalyzer {
     }
     return best === undefined ? undefined : this.types.values[best.type];
   }
+}
+
+function siteAggregate(totals: Map<string, Map<SourceLocation, TypeAggregate>>, type: string, site: SourceLocation): TypeAggregate {
+  let bySite = totals.get(type);
+  if (bySite === undefined) totals.set(type, (bySite = new Map()));
+  let t = bySite.get(site);
+  if (t === undefined) bySite.set(site, (t = new TypeAggregate()));
+  return t;
 }
 
 function aggregate(totals: Map<string, TypeAggregate>, type: string): TypeAggregate {

@@ -2,7 +2,7 @@
 // for region and task breakdowns, kept compact: one slot of typed-array columns per live goroutine
 // (freed when it exits), and a region stack only on goroutines that have regions. Regions get
 // exactly Go's UserRegionSummary.GoroutineExecStats, blocked time grouped by reason (blockComponent).
-import { NO_ID, type GoState, type RegionEvent, type StateTransitionEvent } from '../event';
+import { NO_ID, NO_STACK, type GoState, type RegionEvent, type Stack, type StateTransitionEvent } from '../event';
 import { isSystemGoroutine } from '../summary/goroutines';
 
 /** Indexes of a stats vector: Go's GoroutineExecStats with BlockTimeByReason grouped, then TotalTime. */
@@ -43,6 +43,8 @@ export interface ClockRegion {
   /** No region of the same task below it on the stack. */
   outermostInTask: boolean;
   begin: Float64Array;
+  /** The RegionBegin's stack (its call site), NO_STACK for a synthetic region. */
+  stack: Stack;
 }
 
 export type RegionEndKind = 'end' | 'goroutine-exit' | 'trace-end';
@@ -126,10 +128,11 @@ export class ExecClock {
       if (!r.synthetic) depth++;
       if (!r.synthetic && r.task === ev.task) outermostInTask = false;
     }
-    const region = this.spareRegions.pop() ?? { type: '', task: 0, startNs: 0, synthetic: false, depth: 0, outermostInTask: true, begin: new Float64Array(STATS) };
+    const region = this.spareRegions.pop() ?? { type: '', task: 0, startNs: 0, synthetic: false, depth: 0, outermostInTask: true, begin: new Float64Array(STATS), stack: NO_STACK };
     region.type = ev.type;
     region.task = ev.task;
     region.startNs = ev.time;
+    region.stack = ev.stack;
     region.depth = depth;
     region.outermostInTask = outermostInTask;
     this.snapshot(slot, ev.time, region.begin);
@@ -227,7 +230,7 @@ export class ExecClock {
         slot = this.newSlot(id, time);
         // Go gives a new goroutine a synthetic region carrying the task of its creator's innermost region.
         if (inherited !== undefined) {
-          this.regionStacks.set(id, [{ type: '', task: inherited.task, startNs: time, synthetic: true, depth: 0, outermostInTask: false, begin: ZERO_STATS }]);
+          this.regionStacks.set(id, [{ type: '', task: inherited.task, startNs: time, synthetic: true, depth: 0, outermostInTask: false, begin: ZERO_STATS, stack: NO_STACK }]);
         }
         break;
       }
