@@ -10,6 +10,7 @@ import { openTraceFile } from '../../server/src/trace/reader';
 import { analyzeRequests } from '../../server/src/trace/requests/analyzer';
 import { logHistogram, TaskStore } from '../../server/src/trace/requests/taskStore';
 import { QueryAnswerer } from '../../server/src/traceService/queries';
+import { GenerationIndex } from '../../server/src/traceService/generationIndex';
 import { TraceAnalyzer } from '../../server/src/trace/summary/analyzer';
 import type { TaskFilter, TaskListQuery } from '../../common/taskModel';
 
@@ -245,5 +246,60 @@ describe('task explanation', () => {
 
   it('answers null for an unknown id', async () => {
     assert.equal(await answerer.answer({ kind: 'taskExplanation', id: 987654321 }), null);
+  });
+});
+
+describe('task explanation from the generation its task starts in', () => {
+  /** Loads a trace as the worker does: the store and the generation index fed by the same read. */
+  async function load(file: string): Promise<{ store: TaskStore; index: GenerationIndex }> {
+    const store = new TaskStore();
+    const index = new GenerationIndex(file);
+    const trace = await openTraceFile(file, { onProgress: (p) => index.generationRead(p.bytesRead) });
+    index.loaded = trace;
+    await trace.forEach((ev) => { store.add(ev); index.event(ev.time); });
+    store.finish();
+    return { store, index };
+  }
+
+  for (const name of ['generations-go1.26.trace', 'annotations-go1.26-uptime200d.trace', 'whyslow-go1.26.trace', 'perrequest-go1.26.trace']) {
+    it(`${name}: the same explanation as from the start, reading less`, async () => {
+      const file = join(dir, name);
+      const { store, index } = await load(file);
+      const seeking = new QueryAnswerer(new TraceAnalyzer('1.26', 0), { store, open: (signal, from) => index.open(signal, from) });
+      const fromStart = new QueryAnswerer(new TraceAnalyzer('1.26', 0), { store, open: (signal) => openTraceFile(file, { signal }) });
+      const { analyzer } = await analyzeRequests(await openTraceFile(file));
+      const ended = analyzer.tasks();
+      assert.ok(ended.length > 0);
+      const last = store.list({ filter: { state: 'ended' }, sort: { key: 'start', descending: true }, offset: 0, limit: 3 }).rows;
+      for (const r of [...ended.slice(0, 5), ...last.map((t) => ended.find((e) => e.id === t.id)!)]) {
+        const seek = (await seeking.answer({ kind: 'taskExplanation', id: r.id }))!;
+        assert.deepEqual(seek.breakdown, r.breakdown, `${name} task ${r.id} breakdown`);
+        assert.deepEqual(seek, await fromStart.answer({ kind: 'taskExplanation', id: r.id }), `${name} task ${r.id}`);
+      }
+    });
+  }
+
+  it('reads from a later generation: fewer events, the same region breakdowns and times', async () => {
+    const file = join(dir, 'generations-go1.26.trace'); // ticks in regions across 3 generations
+    const { index } = await load(file);
+    assert.equal(index.generations, 3);
+    const syncs: number[] = [];
+    const full = new Map<string, number[]>();
+    const collect = (into: Map<string, number[]>, from: number) => ({
+      keep: { slowest: 0 },
+      onRegion: (c: import('../../server/src/trace/requests/execClock').ClosedRegion, v: Float64Array) => {
+        if (c.region.startNs >= from && c.how === 'end') into.set(`${c.goroutine} ${c.region.startNs} ${c.region.type} ${c.endNs}`, [...v]);
+      },
+    });
+    let fullEvents = 0;
+    await (await openTraceFile(file)).forEach((ev) => { fullEvents++; if (ev.kind === 'Sync') syncs.push(ev.time); });
+    const from = syncs[2] + 1; // inside the third generation
+    await analyzeRequests(await openTraceFile(file), collect(full, from));
+    const seek = new Map<string, number[]>();
+    let seekEvents = 0;
+    await analyzeRequests(await index.open(new AbortController().signal, from), collect(seek, from), () => { seekEvents++; });
+    assert.ok(full.size >= 2, `${full.size} regions in the third generation`);
+    assert.deepEqual(seek, full);
+    assert.ok(seekEvents < fullEvents / 2, `${seekEvents} events read from the third generation, ${fullEvents} in all`);
   });
 });

@@ -30,6 +30,12 @@ export interface ReadOptions {
    * checked, as Go does): for consumers that only count logs, which then decode none of the messages.
    */
   logMessages?: boolean;
+  /**
+   * openTraceFile: start at this byte offset, the first byte of a generation (Go ≥ 1.26 traces, whose
+   * generations end with an EndOfGeneration batch), as if the trace began there: a generation announces
+   * the state it starts from. Times then count from that generation (see OpenedTrace.timeBase).
+   */
+  fromOffset?: number;
 }
 
 export interface OpenedTrace {
@@ -598,7 +604,7 @@ export async function openTraceFile(path: string, options: ReadOptions = {}): Pr
   };
   try {
     const { size } = await handle.stat();
-    return await openStream(BatchStream.fromSource(fileChunkSource(handle, size)), options, close);
+    return await openStream(BatchStream.fromSource(fileChunkSource(handle, size, options.fromOffset)), options, close);
   } catch (error) {
     await close();
     throw error;

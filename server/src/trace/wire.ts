@@ -161,19 +161,27 @@ interface ChunkSource {
   readonly size: number;
 }
 
-export function fileChunkSource(handle: FileHandle, size: number): ChunkSource {
+/**
+ * A file's bytes; with `skipTo` (a generation's first byte), the header followed by the file from
+ * there, as if the trace began with that generation (positions count in that shorter stream).
+ */
+export function fileChunkSource(handle: FileHandle, size: number, skipTo = HEADER_BYTES): ChunkSource {
+  const skipped = skipTo - HEADER_BYTES;
+  const filePosition = (at: number) => (at < HEADER_BYTES ? at : at + skipped);
   let position = 0;
   return {
-    size,
+    size: size - skipped,
     async read(target, offset, length) {
-      const { bytesRead } = await handle.read(target, offset, length, position);
+      // The header ends a read, so that no read spans the skipped bytes.
+      const upTo = position < HEADER_BYTES ? Math.min(length, HEADER_BYTES - position) : length;
+      const { bytesRead } = await handle.read(target, offset, upTo, filePosition(position));
       position += bytesRead;
       return bytesRead;
     },
     readAt(target, at) {
       let filled = 0;
       while (filled < target.length) {
-        const n = readSync(handle.fd, target, filled, target.length - filled, at + filled);
+        const n = readSync(handle.fd, target, filled, target.length - filled, filePosition(at + filled));
         if (n === 0) break;
         filled += n;
       }

@@ -9,6 +9,7 @@ import { openTraceFile } from '../trace/reader';
 import { TraceAnalyzer, truncatedInFirstGeneration } from '../trace/summary/analyzer';
 import { analyzeRequests } from '../trace/requests/analyzer';
 import { TaskStore } from '../trace/requests/taskStore';
+import { GenerationIndex } from './generationIndex';
 import type { TailExplanation } from '../../../common/requestModel';
 import type { LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
 import { QueryAnswerer } from './queries';
@@ -90,15 +91,17 @@ async function load(): Promise<void> {
   let nextSummary = 0;
   const started = Date.now();
   try {
+    const index = new GenerationIndex(path);
     const trace = await openTraceFile(path, {
       signal: abort.signal,
-      onProgress: (p: ReadProgress) => { progress.bytesRead = p.bytesRead; progress.totalBytes = p.totalBytes; },
+      onProgress: (p: ReadProgress) => { progress.bytesRead = p.bytesRead; progress.totalBytes = p.totalBytes; index.generationRead(p.bytesRead); },
     });
+    index.loaded = trace;
     const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes);
     analyzer = loading;
-    answerer = new QueryAnswerer(loading, { store: tasks, open: (signal) => openTraceFile(path, { signal }), tails: () => tails });
+    answerer = new QueryAnswerer(loading, { store: tasks, open: (signal, fromNs) => index.open(signal, fromNs), tails: () => tails });
     // A cancel stops the reader at its next pause (its signal), and the catch below reports it.
-    await trace.forEach((ev) => { loading.add(ev); tasks.add(ev); }, () => {
+    await trace.forEach((ev) => { loading.add(ev); tasks.add(ev); index.event(ev.time); }, () => {
       const began = Date.now();
       if (began < nextSummary) return;
       send({ type: 'status', phase: 'loading', progress: progressOf(loading), summary: loading.summary() });

@@ -15,8 +15,11 @@ import type { TaskRecord } from './taskStore';
 /** Regions and logs listed per explanation; `allListed` says when there were more. */
 export const MAX_LISTED = 1000;
 
-/** Opens the trace once more; reading stops early through the signal. */
-export type TraceOpener = (signal: AbortSignal) => Promise<OpenedTrace>;
+/**
+ * Opens the trace once more, from the start or from a generation at or before `fromNs` (the events
+ * before a task's start are not needed); reading stops early through the signal.
+ */
+export type TraceOpener = (signal: AbortSignal, fromNs?: number) => Promise<OpenedTrace>;
 
 export async function explainTask(open: TraceOpener, task: TaskRecord, tail?: TailExplanation): Promise<TaskExplanation> {
   const { id, startNs, endNs } = task;
@@ -73,7 +76,7 @@ export async function explainTask(open: TraceOpener, task: TaskRecord, tail?: Ta
     }
   };
   try {
-    await (await open(stop.signal)).forEach(onEvent);
+    await (await open(stop.signal, startNs)).forEach(onEvent);
   } catch (error) {
     // Stopped past the task's end, or a bad file after the complete generations the store also holds.
     if (!stop.signal.aborted && !(error instanceof TraceError)) throw error;

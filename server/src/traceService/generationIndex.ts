@@ -1,0 +1,54 @@
+// Where each generation of a loaded trace begins, in bytes and in time, noted while it loads, so
+// that explaining a task reads the trace again only from the generation its window starts in
+// (a generation announces the goroutine and P states it starts from) instead of from the start.
+import { HEADER_BYTES } from '../trace/wire';
+import { openTraceFile, type OpenedTrace, type ReadOptions } from '../trace/reader';
+
+/** Go ≥ 1.26 ends each generation with its own batch, so the bytes read after one are exactly where the next begins. */
+const FIRST_SEEKABLE_MINOR = 26;
+
+export class GenerationIndex {
+  /** First byte and first event time of each generation read so far. */
+  private readonly offsets: number[] = [];
+  private readonly firstNs: number[] = [];
+  private nextOffset = HEADER_BYTES;
+  /** The trace as opened for loading (its version and time base): set once opened, before its events are read. */
+  loaded: Pick<OpenedTrace, 'goVersion' | 'timeBase'> = { goVersion: '1.0', timeBase: 0n };
+
+  constructor(private readonly path: string) {}
+
+  /** The reader's progress: a generation was read up to `bytesRead`; its events come next. */
+  generationRead(bytesRead: number): void {
+    if (bytesRead <= this.nextOffset) return; // the closing report repeats the last one
+    this.offsets.push(this.nextOffset);
+    this.firstNs.push(NaN);
+    this.nextOffset = bytesRead;
+  }
+
+  /** Every event of the load, in order. */
+  event(time: number): void {
+    const last = this.firstNs.length - 1;
+    if (last >= 0 && Number.isNaN(this.firstNs[last])) this.firstNs[last] = time;
+  }
+
+  /** Generations indexed so far (the last one may still be loading). */
+  get generations(): number { return this.offsets.length; }
+
+  /**
+   * Opens the trace again from the last generation that begins at or before `fromNs` (from the start
+   * when unknown or the trace predates Go 1.26), with times as the load had them.
+   */
+  async open(signal: AbortSignal, fromNs?: number): Promise<OpenedTrace> {
+    const options: ReadOptions = { signal };
+    if (Number(this.loaded.goVersion.split('.')[1]) >= FIRST_SEEKABLE_MINOR && fromNs !== undefined) {
+      let i = this.firstNs.length - 1;
+      while (i > 0 && !(this.firstNs[i] <= fromNs)) i--;
+      if (i > 0) options.fromOffset = this.offsets[i];
+    }
+    const opened = await openTraceFile(this.path, options);
+    // Times count from the first generation read when the machine had been up for ~52 days: shift them back.
+    const shift = Number(opened.timeBase - this.loaded.timeBase);
+    if (shift === 0) return opened;
+    return { ...opened, timeBase: this.loaded.timeBase, forEach: (onEvent, onPause) => opened.forEach((ev) => { ev.time += shift; onEvent(ev); }, onPause) };
+  }
+}
