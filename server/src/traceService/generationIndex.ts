@@ -4,6 +4,18 @@
 import { HEADER_BYTES } from '../trace/wire';
 import { openTraceFile, type OpenedTrace, type ReadOptions } from '../trace/reader';
 
+/** Longest a read runs before it lets the worker answer queries (reads otherwise pause only between generations). */
+const TURN_MS = 30;
+
+/** An onPause for a read in the worker: every TURN_MS, a turn of the event loop, so queries are answered meanwhile. */
+export function queryTurns(): () => Promise<void> | undefined {
+  let last = Date.now();
+  return () => {
+    if (Date.now() - last < TURN_MS) return undefined;
+    return new Promise((resolve) => setImmediate(() => { last = Date.now(); resolve(); }));
+  };
+}
+
 /** Go ≥ 1.26 ends each generation with its own batch, so the bytes read after one are exactly where the next begins. */
 const FIRST_SEEKABLE_MINOR = 26;
 
@@ -36,7 +48,8 @@ export class GenerationIndex {
 
   /**
    * Opens the trace again from the last generation that begins at or before `fromNs` (from the start
-   * when unknown or the trace predates Go 1.26), with times as the load had them.
+   * when unknown or the trace predates Go 1.26), with times as the load had them; its read lets
+   * queries in (queryTurns).
    */
   async open(signal: AbortSignal, fromNs?: number): Promise<OpenedTrace> {
     const options: ReadOptions = { signal };
@@ -48,7 +61,11 @@ export class GenerationIndex {
     const opened = await openTraceFile(this.path, options);
     // Times count from the first generation read when the machine had been up for ~52 days: shift them back.
     const shift = Number(opened.timeBase - this.loaded.timeBase);
-    if (shift === 0) return opened;
-    return { ...opened, timeBase: this.loaded.timeBase, forEach: (onEvent, onPause) => opened.forEach((ev) => { ev.time += shift; onEvent(ev); }, onPause) };
+    const turns = queryTurns();
+    return {
+      ...opened,
+      timeBase: this.loaded.timeBase,
+      forEach: (onEvent, onPause) => opened.forEach(shift === 0 ? onEvent : (ev) => { ev.time += shift; onEvent(ev); }, () => onPause?.() ?? turns()),
+    };
   }
 }

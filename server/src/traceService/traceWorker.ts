@@ -9,7 +9,7 @@ import { openTraceFile } from '../trace/reader';
 import { TraceAnalyzer, truncatedInFirstGeneration } from '../trace/summary/analyzer';
 import { analyzeRequests } from '../trace/requests/analyzer';
 import { TaskStore } from '../trace/requests/taskStore';
-import { GenerationIndex } from './generationIndex';
+import { GenerationIndex, queryTurns } from './generationIndex';
 import type { TailExplanation } from '../../../common/requestModel';
 import type { LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
 import { QueryAnswerer } from './queries';
@@ -47,6 +47,8 @@ function answer(query: ViewerQuery): unknown {
 
 /** The Tasks view's store: one more consumer of the events, answering while the trace loads. */
 const tasks = new TaskStore();
+/** Where the trace's generations begin, for reading it again (explanations, breakdowns). */
+const generations = new GenerationIndex(path);
 /** Per task type, its tail explained: from the breakdown pass after loading. */
 let tails: Map<string, TailExplanation> | undefined;
 
@@ -57,7 +59,7 @@ let tails: Map<string, TailExplanation> | undefined;
  */
 async function breakdownPass(): Promise<void> {
   try {
-    const { analyzer: requests } = await analyzeRequests(await openTraceFile(path, { signal: abort.signal }), { keep: { slowest: 0 } });
+    const { analyzer: requests } = await analyzeRequests(await generations.open(abort.signal), { keep: { slowest: 0 } });
     const types = requests.typeBreakdowns();
     tails = new Map(types.flatMap((t) => (t.kind === 'task' && t.tail !== undefined ? [[t.type, t.tail] as const] : [])));
     send({ type: 'breakdowns', breakdowns: { types, sites: requests.siteBreakdowns() } });
@@ -91,7 +93,7 @@ async function load(): Promise<void> {
   let nextSummary = 0;
   const started = Date.now();
   try {
-    const index = new GenerationIndex(path);
+    const index = generations;
     const trace = await openTraceFile(path, {
       signal: abort.signal,
       onProgress: (p: ReadProgress) => { progress.bytesRead = p.bytesRead; progress.totalBytes = p.totalBytes; index.generationRead(p.bytesRead); },
@@ -101,12 +103,15 @@ async function load(): Promise<void> {
     analyzer = loading;
     answerer = new QueryAnswerer(loading, { store: tasks, open: (signal, fromNs) => index.open(signal, fromNs), tails: () => tails });
     // A cancel stops the reader at its next pause (its signal), and the catch below reports it.
+    // Queries (the Tasks view's first page) are answered during the load too, not only between generations.
+    const turns = queryTurns();
     await trace.forEach((ev) => { loading.add(ev); tasks.add(ev); index.event(ev.time); }, () => {
       const began = Date.now();
-      if (began < nextSummary) return;
+      if (began < nextSummary) return turns();
       send({ type: 'status', phase: 'loading', progress: progressOf(loading), summary: loading.summary() });
       const cost = Date.now() - began;
       nextSummary = Date.now() + Math.max(SUMMARY_INTERVAL_MS, SUMMARY_COST_FACTOR * cost, SUMMARY_ELAPSED_FRACTION * (Date.now() - started));
+      return turns();
     });
     loading.finish();
     tasks.finish();

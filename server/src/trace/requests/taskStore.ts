@@ -139,6 +139,7 @@ export class TaskStore {
   private version = 0;
   private readonly orders = new Map<TaskSortKey, { version: number; rows: Uint32Array; keyed: number }>();
   private logMatch: { key: string; logs: number; rows: Uint8Array } | undefined;
+  private lastHistogram: { key: string; version: number; logs: number; histogram: TaskListPage['histogram'] } | undefined;
   /** False while the trace is still loading. */
   complete = false;
 
@@ -206,7 +207,11 @@ export class TaskStore {
     const ranged = filter.minDurationNs !== undefined || filter.maxDurationNs !== undefined;
     const { starts, ends } = this;
     const rowTypes = this.types;
-    const durations = new Float64Array(this.count);
+    // The histogram ignores the range: a brush moving over it reuses the last one.
+    const baseKey = JSON.stringify([filter.types ?? [], filter.log ?? null, state]);
+    const histogramCached = this.lastHistogram !== undefined && this.lastHistogram.key === baseKey && this.lastHistogram.version === this.version &&
+      this.lastHistogram.logs === this.logCount;
+    const durations = histogramCached ? undefined : new Float64Array(this.count);
     let measured = 0;
     const matches = new Uint8Array(this.count);
     let total = 0;
@@ -216,7 +221,7 @@ export class TaskStore {
       const d = ends[row] - starts[row];
       const ended = d === d; // not NaN: begun and ended in the trace
       if ((state === 'ended' && !ended) || (state === 'unended' && ended)) continue;
-      if (ended) durations[measured++] = d;
+      if (ended && durations !== undefined) durations[measured++] = d;
       if (ranged && !(d >= min && d <= max)) continue;
       matches[row] = 1;
       total++;
@@ -224,9 +229,8 @@ export class TaskStore {
     if (query.slowestPerType !== undefined) total = this.keepSlowest(matches, query.slowestPerType);
     const sort = query.sort ?? { key: 'duration', descending: true };
     const rows = this.page(matches, sort.key, sort.descending, query.offset, query.limit);
-    return {
-      total, offset: query.offset, rows: rows.map((r) => this.record(r)), histogram: logHistogram(durations.subarray(0, measured)), complete: this.complete,
-    };
+    if (durations !== undefined) this.lastHistogram = { key: baseKey, version: this.version, logs: this.logCount, histogram: logHistogram(durations.subarray(0, measured)) };
+    return { total, offset: query.offset, rows: rows.map((r) => this.record(r)), histogram: this.lastHistogram!.histogram, complete: this.complete };
   }
 
   /** The instance with this id (the latest row when a corrupt trace reuses one). */
@@ -462,11 +466,13 @@ function rankOf(sorted: Float64Array, value: number): number {
 /** Log-spaced buckets (BUCKETS_PER_OCTAVE per doubling) spanning the durations; bucket i counts [bounds[i], bounds[i+1]). */
 export function logHistogram(durations: ArrayLike<number>): { boundsNs: number[]; counts: number[] } {
   if (durations.length === 0) return { boundsNs: [], counts: [] };
-  const bucketOf = (d: number) => Math.floor(Math.log2(Math.max(d, 1)) * BUCKETS_PER_OCTAVE);
+  // One logarithm per duration: its bucket, kept for the count.
+  const buckets = new Int32Array(durations.length);
   let low = Infinity;
   let high = -Infinity;
   for (let i = 0; i < durations.length; i++) {
-    const b = bucketOf(durations[i]);
+    const b = Math.floor(Math.log2(Math.max(durations[i], 1)) * BUCKETS_PER_OCTAVE);
+    buckets[i] = b;
     if (b < low) low = b;
     if (b > high) high = b;
   }
@@ -474,8 +480,8 @@ export function logHistogram(durations: ArrayLike<number>): { boundsNs: number[]
   const boundsNs = Array.from({ length: counts.length + 1 }, (_, i) => Math.ceil(2 ** ((low + i) / BUCKETS_PER_OCTAVE)));
   for (let i = 0; i < durations.length; i++) {
     const d = durations[i];
-    // Floating-point log2 can land a bound's value one bucket low: the bounds decide.
-    let b = bucketOf(d) - low;
+    // Floating-point log2 can land a bound's value one bucket off: the bounds decide.
+    let b = buckets[i] - low;
     if (b + 1 < counts.length && d >= boundsNs[b + 1]) b++;
     else if (b > 0 && d < boundsNs[b]) b--;
     counts[b]++;
