@@ -4,7 +4,9 @@
 //   - time to the first page: `taskList` asked every 20 ms from the open request on, until it
 //     returns rows (the store grows while the file loads), beside the time to the first summary;
 //   - filter latencies once loaded (type, duration range, exact log message, slowest N per type,
-//     another sort), each the median of several round trips through the server;
+//     another sort): the first round trip through the server (cold: no cached sort order or
+//     histogram) and the median of the repeats (warm), and a brush moving over the histogram (the
+//     duration range changing under the same filter, as the view sends it);
 //   - one task explained (a second read of the trace up to the task's end);
 //   - the server's peak RSS (VmHWM, the worker lives in it) against the file size (target ≤ 1.5×)
 //     and its CPU seconds (what to compare on this loaded machine).
@@ -122,6 +124,12 @@ for (const [name, q] of Object.entries(filters)) {
   const r = await timed({ kind: 'taskList', query: q });
   rows.push([name, String(r.answer.total), ms(r.first), ms(r.median)]);
 }
+const brush = [];
+for (let i = 0; i < 2 * runs; i++) {
+  const t = performance.now();
+  await query({ kind: 'taskList', query: { filter: { types: [slowest.type], minDurationNs: 1e5 * (i + 1), maxDurationNs: 1e7 * (i + 1) }, offset: 0, limit: 100 } });
+  brush.push(performance.now() - t);
+}
 const explainStart = performance.now();
 const explanation = await query({ kind: 'taskExplanation', id: slowest.id });
 const explainMs = performance.now() - explainStart;
@@ -134,8 +142,9 @@ const cli = await measure(process.execPath, [join(repoRoot, 'dist/cli.js'), 'tra
 
 console.log(`trace: ${path} (${(fileBytes / MB).toFixed(0)} MB, ${all.total} task instances)`);
 console.log(`first page: ${ms(firstPage.ms)} after the open request (${firstPage.page.total} instances, ${(firstPage.bytesRead / MB).toFixed(1)} MB read, complete: ${firstPage.page.complete}); first summary ${ms(firstSummaryMs ?? NaN)}; loaded in ${ms(loadMs)} (${loadCpu.toFixed(1)} CPU s)`);
-console.log(`\nfilter (round trip through the language server, ${runs} runs)  | matches | first | median`);
-for (const r of rows) console.log(`${r[0].padEnd(58)} | ${r[1].padStart(7)} | ${r[2].padStart(6)} | ${r[3].padStart(6)}`);
+console.log(`\nfilter (round trip through the language server, ${runs} runs)  | matches | first (cold) | median (warm)`);
+for (const r of rows) console.log(`${r[0].padEnd(58)} | ${r[1].padStart(7)} | ${r[2].padStart(12)} | ${r[3].padStart(13)}`);
+console.log(`brush: duration range moved ${brush.length} times over type ${slowest.type}: median ${ms(median(brush))}, max ${ms(Math.max(...brush))}`);
 console.log(`\nexplain task ${slowest.id} (${slowest.type}, ${(slowest.durationNs / 1e6).toFixed(2)} ms): ${ms(explainMs)}, ${explanation.criticalPath?.length ?? 0} path segments, ${explanation.regions.length} regions, ${explanation.logs.length} logs`);
 console.log(`language server peak RSS once loaded ${(loadedRss / MB).toFixed(0)} MB = ${(loadedRss / fileBytes).toFixed(2)}× the file` +
   (baselineRss === undefined ? '' : `; ${baseline} loading alone: ${(baselineRss / MB).toFixed(0)} MB (the Tasks store adds ${((loadedRss - baselineRss) / MB).toFixed(0)} MB)`));
