@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { NO_TASK } from '../../server/src/trace/event';
+import { NO_STACK, NO_TASK, type TraceEvent } from '../../server/src/trace/event';
 import { openTraceFile } from '../../server/src/trace/reader';
 import { analyzeRequests } from '../../server/src/trace/requests/analyzer';
 import { logHistogram, TaskStore } from '../../server/src/trace/requests/taskStore';
@@ -171,6 +171,31 @@ describe('task store', () => {
     assert.equal(store.list({ filter: {}, offset: 0, limit: 5 }).complete, true);
   });
 
+  it('holds more tasks than one chunk of its columns (32,768 rows): 100,000 synthetic ones', () => {
+    const store = new TaskStore();
+    const base = { thread: 0, proc: 0, stack: NO_STACK, parent: NO_TASK };
+    const n = 100_000;
+    for (let id = 1; id <= n; id++) {
+      const type = id % 3 === 0 ? 'three' : 'other';
+      store.add({ ...base, kind: 'TaskBegin', id, type, time: id * 10, goroutine: id } as TraceEvent);
+      store.add({ ...base, kind: 'Log', task: id, category: 'k', message: `v=${id}`, time: id * 10 + 1, goroutine: id } as TraceEvent);
+      // Durations (id * 7919) mod 100,003: distinct, in no order; every 10th task stays open.
+      if (id % 10 !== 0) store.add({ ...base, kind: 'TaskEnd', id, type, time: id * 10 + ((id * 7919) % 100_003) + 1, goroutine: id } as TraceEvent);
+    }
+    store.finish();
+    assert.equal(store.size, n);
+    const slowest = store.list({ filter: { types: ['three'], state: 'ended' }, offset: 0, limit: 3 });
+    const want = Array.from({ length: n }, (_, i) => i + 1).filter((id) => id % 3 === 0 && id % 10 !== 0)
+      .sort((a, b) => ((b * 7919) % 100_003) - ((a * 7919) % 100_003));
+    assert.equal(slowest.total, want.length);
+    assert.deepEqual(slowest.rows.map((r) => r.id), want.slice(0, 3));
+    assert.deepEqual(store.list({ filter: { log: { category: 'k', message: 'v=77777' } }, offset: 0, limit: 5 }).rows.map((r) => r.id), [77777]);
+    assert.equal(store.find(99_999)?.durationNs, ((99_999 * 7919) % 100_003) + 1);
+    const byStart = store.list({ filter: { state: 'unended' }, sort: { key: 'start', descending: true }, offset: 0, limit: 2 });
+    assert.deepEqual(byStart.rows.map((r) => r.id), [100_000, 99_990]);
+    assert.equal(byStart.total, n / 10);
+  });
+
   it('places durations on log-spaced bounds', () => {
     const h = logHistogram([1000, 1000, 1189, 2000, 1e6]);
     assert.equal(h.counts.reduce((a, b) => a + b, 0), 5);
@@ -278,6 +303,27 @@ describe('task explanation from the generation its task starts in', () => {
       }
     });
   }
+
+  it('a background read (the breakdown pass) waits while an explanation reads', async () => {
+    const { index } = await load(whyslow);
+    let background = 0;
+    let atForegroundEnd = -1;
+    let foreground: Promise<void> | undefined;
+    const all = (await index.open(new AbortController().signal, undefined, true)).forEach(() => {
+      if (background++ === 0) {
+        foreground = index.open(new AbortController().signal).then((t) => t.forEach(() => undefined)).then(() => { atForegroundEnd = background; });
+      }
+    });
+    await all;
+    await foreground;
+    let total = 0;
+    await (await openTraceFile(whyslow)).forEach(() => { total++; });
+    assert.equal(background, total);
+    // Until its first pause (every 4,096 events) the background read runs on, then waits for the other; resumed, it
+    // runs to its next pause before the other's end is noted here.
+    assert.ok(atForegroundEnd >= 1 && atForegroundEnd <= 2 * 4096 + 64, `background read ${atForegroundEnd} of ${total} events meanwhile`);
+    assert.ok(total > 3 * 4096, `${total} events`);
+  });
 
   it('reads from a later generation: fewer events, the same region breakdowns and times', async () => {
     const file = join(dir, 'generations-go1.26.trace'); // ticks in regions across 3 generations

@@ -24,6 +24,9 @@ export class GenerationIndex {
   private readonly offsets: number[] = [];
   private readonly firstNs: number[] = [];
   private nextOffset = HEADER_BYTES;
+  /** Reads someone waits on (explanations) running now; background reads pause until there are none. */
+  private foreground = 0;
+  private readonly resumeBackground: (() => void)[] = [];
   /** The trace as opened for loading (its version and time base): set once opened, before its events are read. */
   loaded: Pick<OpenedTrace, 'goVersion' | 'timeBase'> = { goVersion: '1.0', timeBase: 0n };
 
@@ -49,23 +52,42 @@ export class GenerationIndex {
   /**
    * Opens the trace again from the last generation that begins at or before `fromNs` (from the start
    * when unknown or the trace predates Go 1.26), with times as the load had them; its read lets
-   * queries in (queryTurns).
+   * queries in (queryTurns). A `background` read (the breakdown pass) waits while another read runs.
    */
-  async open(signal: AbortSignal, fromNs?: number): Promise<OpenedTrace> {
+  async open(signal: AbortSignal, fromNs?: number, background = false): Promise<OpenedTrace> {
     const options: ReadOptions = { signal };
     if (Number(this.loaded.goVersion.split('.')[1]) >= FIRST_SEEKABLE_MINOR && fromNs !== undefined) {
       let i = this.firstNs.length - 1;
       while (i > 0 && !(this.firstNs[i] <= fromNs)) i--;
       if (i > 0) options.fromOffset = this.offsets[i];
     }
-    const opened = await openTraceFile(this.path, options);
+    // A foreground read counts from now (its caller reads it at once), so a background read pausing meanwhile waits for it.
+    if (!background) this.foreground++;
+    let opened: OpenedTrace;
+    try {
+      opened = await openTraceFile(this.path, options);
+    } catch (error) {
+      if (!background) this.foregroundDone();
+      throw error;
+    }
     // Times count from the first generation read when the machine had been up for ~52 days: shift them back.
     const shift = Number(opened.timeBase - this.loaded.timeBase);
     const turns = queryTurns();
+    const pause = (): Promise<void> | undefined => (background && this.foreground > 0 ? new Promise((resolve) => this.resumeBackground.push(resolve)) : turns());
     return {
       ...opened,
       timeBase: this.loaded.timeBase,
-      forEach: (onEvent, onPause) => opened.forEach(shift === 0 ? onEvent : (ev) => { ev.time += shift; onEvent(ev); }, () => onPause?.() ?? turns()),
+      forEach: async (onEvent, onPause) => {
+        try {
+          await opened.forEach(shift === 0 ? onEvent : (ev) => { ev.time += shift; onEvent(ev); }, () => onPause?.() ?? pause());
+        } finally {
+          if (!background) this.foregroundDone();
+        }
+      },
     };
+  }
+
+  private foregroundDone(): void {
+    if (--this.foreground === 0) this.resumeBackground.splice(0).forEach((resume) => resume());
   }
 }

@@ -59,7 +59,7 @@ let tails: Map<string, TailExplanation> | undefined;
  */
 async function breakdownPass(): Promise<void> {
   try {
-    const { analyzer: requests } = await analyzeRequests(await generations.open(abort.signal), { keep: { slowest: 0 } });
+    const { analyzer: requests } = await analyzeRequests(await generations.open(abort.signal, undefined, true), { keep: { slowest: 0 } });
     const types = requests.typeBreakdowns();
     tails = new Map(types.flatMap((t) => (t.kind === 'task' && t.tail !== undefined ? [[t.type, t.tail] as const] : [])));
     send({ type: 'breakdowns', breakdowns: { types, sites: requests.siteBreakdowns() } });

@@ -16,8 +16,10 @@ const GOROUTINES = 0, REGIONS = 1, LOGS = 2, TALLIES = 3;
 const BUCKETS_PER_OCTAVE = 4;
 /** Task ids below this are remembered in a bitmap (Go's are a counter from 1): 16 MB at most. */
 const ID_BITMAP_LIMIT = 2 ** 27;
-/** Rows the columns start with; they grow by half (not double) to keep slack small. */
-const INITIAL_ROWS = 4096;
+/** Rows per chunk of a column: columns grow a chunk at a time, never copied (a copy would briefly hold both). */
+const CHUNK_BITS = 15;
+const CHUNK_ROWS = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK_ROWS - 1;
 /**
  * Distinct messages of a log category kept as posting lists (message → task rows, 4 bytes a log);
  * past this many the category's messages go to a byte arena instead (8 bytes a log and its text).
@@ -110,20 +112,36 @@ class CategoryLogs {
   }
 }
 
+/** A column of `width` numbers per row in fixed-size chunks; hot loops walk `chunks` directly. */
+class Chunked<T extends Float64Array | Uint32Array> {
+  readonly chunks: T[] = [];
+  constructor(private readonly make: (length: number) => T, private readonly width = 1) {}
+  /** Makes room for this row. */
+  reserve(row: number): void {
+    while (this.chunks.length <= row >>> CHUNK_BITS) this.chunks.push(this.make(CHUNK_ROWS * this.width));
+  }
+  get(row: number, i = 0): number { return this.chunks[row >>> CHUNK_BITS][(row & CHUNK_MASK) * this.width + i]; }
+  set(row: number, value: number, i = 0): void { this.chunks[row >>> CHUNK_BITS][(row & CHUNK_MASK) * this.width + i] = value; }
+  increment(row: number, i: number): number { return ++this.chunks[row >>> CHUNK_BITS][(row & CHUNK_MASK) * this.width + i]; }
+  get bytes(): number { return this.chunks.reduce((n, c) => n + c.byteLength, 0); }
+}
+
+const float64Column = () => new Chunked((n) => new Float64Array(n));
+
 export class TaskStore {
   private count = 0;
-  private capacity = INITIAL_ROWS;
-  private ids = new Float64Array(INITIAL_ROWS);
-  private parents = new Float64Array(INITIAL_ROWS);
+  private readonly ids = float64Column();
+  private readonly parents = float64Column();
   /** NaN when begun before the capture. */
-  private starts = new Float64Array(INITIAL_ROWS);
+  private readonly starts = float64Column();
   /** NaN while open. */
-  private ends = new Float64Array(INITIAL_ROWS);
+  private readonly ends = float64Column();
   /** The goroutine that began the task (or first ran a region or log of it); the one that ended it once ended. */
-  private goroutineOf = new Float64Array(INITIAL_ROWS);
-  private types = new Uint32Array(INITIAL_ROWS);
-  private sites = new Uint32Array(INITIAL_ROWS);
-  private tallies = new Uint32Array(INITIAL_ROWS * TALLIES);
+  private readonly goroutineOf = float64Column();
+  private readonly types = new Chunked((n) => new Uint32Array(n));
+  private readonly sites = new Chunked((n) => new Uint32Array(n));
+  private readonly tallies = new Chunked((n) => new Uint32Array(n), TALLIES);
+  private readonly columns = [this.ids, this.parents, this.starts, this.ends, this.goroutineOf, this.types, this.sites, this.tallies];
   private readonly typeNames = new Interner();
   private readonly siteList: SourceLocation[] = [];
   private readonly siteIndexes = new Map<SourceLocation, number>();
@@ -147,8 +165,8 @@ export class TaskStore {
 
   /** Bytes held by the columns and the log index (for the memory budget). */
   get bytes(): number {
-    let b = this.ids.byteLength + this.parents.byteLength + this.starts.byteLength + this.ends.byteLength + this.goroutineOf.byteLength +
-      this.types.byteLength + this.sites.byteLength + this.tallies.byteLength + this.idBits.byteLength;
+    let b = this.idBits.byteLength;
+    for (const c of this.columns) b += c.bytes;
     for (const c of this.logs.values()) b += c.bytes;
     for (const o of this.orders.values()) b += o.rows.byteLength;
     return b;
@@ -158,9 +176,9 @@ export class TaskStore {
     switch (ev.kind) {
       case 'TaskBegin': {
         const row = this.newRow(ev.id, ev.parent, ev.type, ev.goroutine);
-        this.starts[row] = ev.time;
+        this.starts.set(row, ev.time);
         const site = this.resolver.siteOf(ev.stack);
-        if (site !== undefined) this.sites[row] = this.siteIndex(site);
+        if (site !== undefined) this.sites.set(row, this.siteIndex(site));
         this.open.set(ev.id, { row, goroutines: [] });
         break;
       }
@@ -168,10 +186,10 @@ export class TaskStore {
         const task = this.openTask(ev.id, ev.goroutine);
         if (task === undefined) break;
         this.open.delete(ev.id);
-        this.ends[task.row] = ev.time;
-        this.goroutineOf[task.row] = ev.goroutine;
-        if (ev.parent !== NO_TASK) this.parents[task.row] = ev.parent;
-        this.types[task.row] = this.typeNames.index(ev.type); // Go names a task from its end event too
+        this.ends.set(task.row, ev.time);
+        this.goroutineOf.set(task.row, ev.goroutine);
+        if (ev.parent !== NO_TASK) this.parents.set(task.row, ev.parent);
+        this.types.set(task.row, this.typeNames.index(ev.type)); // Go names a task from its end event too
         this.version++;
         break;
       }
@@ -191,7 +209,6 @@ export class TaskStore {
 
   finish(): void {
     this.open.clear();
-    this.resize(this.count); // no slack left once every row is in
     this.complete = true;
     this.version++;
   }
@@ -205,8 +222,6 @@ export class TaskStore {
     const min = filter.minDurationNs ?? -Infinity;
     const max = filter.maxDurationNs ?? Infinity;
     const ranged = filter.minDurationNs !== undefined || filter.maxDurationNs !== undefined;
-    const { starts, ends } = this;
-    const rowTypes = this.types;
     // The histogram ignores the range: a brush moving over it reuses the last one.
     const baseKey = JSON.stringify([filter.types ?? [], filter.log ?? null, state]);
     const histogramCached = this.lastHistogram !== undefined && this.lastHistogram.key === baseKey && this.lastHistogram.version === this.version &&
@@ -215,16 +230,23 @@ export class TaskStore {
     let measured = 0;
     const matches = new Uint8Array(this.count);
     let total = 0;
-    for (let row = 0; row < this.count; row++) {
-      if (types !== undefined && types[rowTypes[row]] === 0) continue;
-      if (logged !== undefined && logged[row] === 0) continue;
-      const d = ends[row] - starts[row];
-      const ended = d === d; // not NaN: begun and ended in the trace
-      if ((state === 'ended' && !ended) || (state === 'unended' && ended)) continue;
-      if (ended && durations !== undefined) durations[measured++] = d;
-      if (ranged && !(d >= min && d <= max)) continue;
-      matches[row] = 1;
-      total++;
+    for (let c = 0, first = 0; first < this.count; c++, first += CHUNK_ROWS) {
+      const starts = this.starts.chunks[c];
+      const ends = this.ends.chunks[c];
+      const rowTypes = this.types.chunks[c];
+      const n = Math.min(CHUNK_ROWS, this.count - first);
+      for (let i = 0; i < n; i++) {
+        const row = first + i;
+        if (types !== undefined && types[rowTypes[i]] === 0) continue;
+        if (logged !== undefined && logged[row] === 0) continue;
+        const d = ends[i] - starts[i];
+        const ended = d === d; // not NaN: begun and ended in the trace
+        if ((state === 'ended' && !ended) || (state === 'unended' && ended)) continue;
+        if (ended && durations !== undefined) durations[measured++] = d;
+        if (ranged && !(d >= min && d <= max)) continue;
+        matches[row] = 1;
+        total++;
+      }
     }
     if (query.slowestPerType !== undefined) total = this.keepSlowest(matches, query.slowestPerType);
     const sort = query.sort ?? { key: 'duration', descending: true };
@@ -235,19 +257,18 @@ export class TaskStore {
 
   /** The instance with this id (the latest row when a corrupt trace reuses one). */
   find(id: number): TaskRecord | undefined {
-    for (let row = this.count - 1; row >= 0; row--) if (this.ids[row] === id) return this.record(row);
+    for (let row = this.count - 1; row >= 0; row--) if (this.ids.get(row) === id) return this.record(row);
     return undefined;
   }
 
   private record(row: number): TaskRecord {
-    const start = this.starts[row];
-    const end = this.ends[row];
-    const site = this.sites[row];
-    const t = row * TALLIES;
+    const start = this.starts.get(row);
+    const end = this.ends.get(row);
+    const site = this.sites.get(row);
     const r: TaskRecord = {
-      id: this.ids[row], parent: this.parents[row], type: this.typeNames.values[this.types[row]],
-      goroutines: this.tallies[t + GOROUTINES], regions: this.tallies[t + REGIONS], logs: this.tallies[t + LOGS],
-      goroutine: this.goroutineOf[row],
+      id: this.ids.get(row), parent: this.parents.get(row), type: this.typeNames.values[this.types.get(row)],
+      goroutines: this.tallies.get(row, GOROUTINES), regions: this.tallies.get(row, REGIONS), logs: this.tallies.get(row, LOGS),
+      goroutine: this.goroutineOf.get(row),
     };
     if (start === start) r.startNs = start;
     if (end === end) r.endNs = end;
@@ -257,35 +278,18 @@ export class TaskStore {
   }
 
   private newRow(id: number, parent: number, type: string, goroutine: number): number {
-    if (this.count === this.capacity) this.resize(Math.ceil(this.capacity * 1.5));
     const row = this.count++;
-    this.ids[row] = id;
-    this.parents[row] = parent;
-    this.starts[row] = NaN;
-    this.ends[row] = NaN;
-    this.goroutineOf[row] = goroutine;
-    this.types[row] = this.typeNames.index(type);
-    this.sites[row] = NO_SITE;
+    for (const c of this.columns) c.reserve(row);
+    this.ids.set(row, id);
+    this.parents.set(row, parent);
+    this.starts.set(row, NaN);
+    this.ends.set(row, NaN);
+    this.goroutineOf.set(row, goroutine);
+    this.types.set(row, this.typeNames.index(type));
+    this.sites.set(row, NO_SITE);
     this.markSeen(id);
     this.version++;
     return row;
-  }
-
-  private resize(capacity: number): void {
-    this.capacity = capacity;
-    const fit = <T extends Float64Array | Uint32Array>(a: T, length: number): T => {
-      const resized = new (a.constructor as new (n: number) => T)(length);
-      resized.set(a.subarray(0, Math.min(a.length, length)));
-      return resized;
-    };
-    this.ids = fit(this.ids, capacity);
-    this.parents = fit(this.parents, capacity);
-    this.starts = fit(this.starts, capacity);
-    this.ends = fit(this.ends, capacity);
-    this.goroutineOf = fit(this.goroutineOf, capacity);
-    this.types = fit(this.types, capacity);
-    this.sites = fit(this.sites, capacity);
-    this.tallies = fit(this.tallies, capacity * TALLIES);
   }
 
   /**
@@ -302,11 +306,10 @@ export class TaskStore {
   private touch(id: number, goroutine: number, tally: number): OpenTask | undefined {
     const task = this.openTask(id, goroutine);
     if (task === undefined) return undefined;
-    const t = task.row * TALLIES;
-    this.tallies[t + tally]++;
+    this.tallies.increment(task.row, tally);
     if (!task.goroutines.includes(goroutine)) {
       task.goroutines.push(goroutine);
-      this.tallies[t + GOROUTINES] = task.goroutines.length;
+      this.tallies.set(task.row, task.goroutines.length, GOROUTINES);
     }
     return task;
   }
@@ -371,8 +374,9 @@ export class TaskStore {
       while (begin > 0 && this.duration(rows[begin - 1]) === d) begin--;
       for (let i = begin; i < end; i++) {
         const row = rows[i];
-        if (matches[row] === 0 || kept[this.types[row]] >= n) continue;
-        kept[this.types[row]]++;
+        const type = this.types.get(row);
+        if (matches[row] === 0 || kept[type] >= n) continue;
+        kept[type]++;
         keep[row] = 1;
         total++;
       }
@@ -382,7 +386,7 @@ export class TaskStore {
     return total;
   }
 
-  private duration(row: number): number { return this.ends[row] - this.starts[row]; }
+  private duration(row: number): number { return this.ends.get(row) - this.starts.get(row); }
 
   /** Rows [offset, offset + limit) of the matches in the order asked; rows without the key (NaN) always last. */
   private page(matches: Uint8Array, key: TaskSortKey, descending: boolean, offset: number, limit: number): number[] {
@@ -414,11 +418,12 @@ export class TaskStore {
       const names = this.typeNames.values;
       const rank = new Float64Array(names.length);
       [...names.keys()].sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0)).forEach((t, i) => { rank[t] = i; });
-      for (let row = 0; row < n; row++) keys[row] = rank[this.types[row]];
+      for (let row = 0; row < n; row++) keys[row] = rank[this.types.get(row)];
     } else if (key === 'duration') {
-      for (let row = 0; row < n; row++) keys[row] = this.ends[row] - this.starts[row];
+      for (let row = 0; row < n; row++) keys[row] = this.duration(row);
     } else {
-      keys.set((key === 'start' ? this.starts : this.ids).subarray(0, n));
+      const column = key === 'start' ? this.starts : this.ids;
+      column.chunks.forEach((chunk, c) => keys.set(chunk.subarray(0, Math.min(CHUNK_ROWS, n - c * CHUNK_ROWS)), c * CHUNK_ROWS));
     }
     const rows = new Uint32Array(n);
     let keyed = 0;
