@@ -93,19 +93,18 @@ async function load(): Promise<void> {
   let nextSummary = 0;
   const started = Date.now();
   try {
-    const index = generations;
     const trace = await openTraceFile(path, {
       signal: abort.signal,
-      onProgress: (p: ReadProgress) => { progress.bytesRead = p.bytesRead; progress.totalBytes = p.totalBytes; index.generationRead(p.bytesRead); },
+      onProgress: (p: ReadProgress) => { progress.bytesRead = p.bytesRead; progress.totalBytes = p.totalBytes; generations.generationRead(p.bytesRead); },
     });
-    index.loaded = trace;
+    generations.loaded = trace;
     const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes);
     analyzer = loading;
-    answerer = new QueryAnswerer(loading, { store: tasks, open: (signal, fromNs) => index.open(signal, fromNs), tails: () => tails });
+    answerer = new QueryAnswerer(loading, { store: tasks, open: (signal, fromNs) => generations.open(signal, fromNs), tails: () => tails });
     // A cancel stops the reader at its next pause (its signal), and the catch below reports it.
     // Queries (the Tasks view's first page) are answered during the load too, not only between generations.
     const turns = queryTurns();
-    await trace.forEach((ev) => { loading.add(ev); tasks.add(ev); index.event(ev.time); }, () => {
+    await trace.forEach((ev) => { loading.add(ev); tasks.add(ev); generations.event(ev.time); }, () => {
       const began = Date.now();
       if (began < nextSummary) return turns();
       send({ type: 'status', phase: 'loading', progress: progressOf(loading), summary: loading.summary() });
