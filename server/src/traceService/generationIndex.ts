@@ -73,7 +73,11 @@ export class GenerationIndex {
     // Times count from the first generation read when the machine had been up for ~52 days: shift them back.
     const shift = Number(opened.timeBase - this.loaded.timeBase);
     const turns = queryTurns();
-    const pause = (): Promise<void> | undefined => (background && this.foreground > 0 ? new Promise((resolve) => this.resumeBackground.push(resolve)) : turns());
+    // A background read waits for foreground ones, and otherwise lets queries in at every pause (every 4,096 events).
+    const pause = (): Promise<void> | undefined => {
+      if (!background) return turns();
+      return new Promise((resolve) => (this.foreground > 0 ? this.resumeBackground.push(resolve) : setImmediate(resolve)));
+    };
     return {
       ...opened,
       timeBase: this.loaded.timeBase,
