@@ -112,6 +112,39 @@ class CategoryLogs {
   }
 }
 
+/** The N slowest rows of each type offered (rows offered in ascending order: among equal durations the first stays). */
+class SlowestPerType {
+  private readonly byType = new Map<number, { rows: number[]; durations: number[] }>();
+  constructor(private readonly n: number) {}
+
+  offer(type: number, row: number, duration: number): void {
+    let top = this.byType.get(type);
+    if (top === undefined) this.byType.set(type, (top = { rows: [], durations: [] }));
+    const { rows, durations } = top;
+    if (rows.length === this.n && !(duration > durations[this.n - 1])) return;
+    // Slowest first: insert after every duration at least as long.
+    let at = durations.length;
+    while (at > 0 && durations[at - 1] < duration) at--;
+    rows.splice(at, 0, row);
+    durations.splice(at, 0, duration);
+    if (rows.length > this.n) {
+      rows.pop();
+      durations.pop();
+    }
+  }
+
+  /** Leaves only the kept rows marked; returns how many. */
+  keepIn(matches: Uint8Array): number {
+    matches.fill(0);
+    let kept = 0;
+    for (const { rows } of this.byType.values()) {
+      for (const row of rows) matches[row] = 1;
+      kept += rows.length;
+    }
+    return kept;
+  }
+}
+
 /** A column of `width` numbers per row in fixed-size chunks; hot loops walk `chunks` directly. */
 class Chunked<T extends Float64Array | Uint32Array> {
   readonly chunks: T[] = [];
@@ -230,6 +263,7 @@ export class TaskStore {
     let measured = 0;
     const matches = new Uint8Array(this.count);
     let total = 0;
+    const slowest = query.slowestPerType === undefined ? undefined : new SlowestPerType(query.slowestPerType);
     for (let c = 0, first = 0; first < this.count; c++, first += CHUNK_ROWS) {
       const starts = this.starts.chunks[c];
       const ends = this.ends.chunks[c];
@@ -246,9 +280,10 @@ export class TaskStore {
         if (ranged && !(d >= min && d <= max)) continue;
         matches[row] = 1;
         total++;
+        if (slowest !== undefined && ended) slowest.offer(rowTypes[i], row, d);
       }
     }
-    if (query.slowestPerType !== undefined) total = this.keepSlowest(matches, query.slowestPerType);
+    if (slowest !== undefined) total = slowest.keepIn(matches);
     const sort = query.sort ?? { key: 'duration', descending: true };
     const rows = this.page(matches, sort.key, sort.descending, query.offset, query.limit);
     if (durations !== undefined) this.lastHistogram = { key: baseKey, version: this.version, logs: this.logCount, histogram: logHistogram(durations.subarray(0, measured)) };
@@ -359,31 +394,6 @@ export class TaskStore {
     this.logs.get(category)?.mark(message, rows);
     this.logMatch = { key, logs: this.logCount, rows };
     return rows;
-  }
-
-  /** Keeps, among the matches, only the N slowest ended instances of each type; returns how many remain. */
-  private keepSlowest(matches: Uint8Array, n: number): number {
-    const { rows, keyed } = this.order('duration');
-    const kept = new Uint32Array(this.typeNames.values.length);
-    const keep = new Uint8Array(this.count);
-    let total = 0;
-    // Slowest first; ties by row, as the list orders them.
-    for (let end = keyed; end > 0;) {
-      let begin = end - 1;
-      const d = this.duration(rows[begin]);
-      while (begin > 0 && this.duration(rows[begin - 1]) === d) begin--;
-      for (let i = begin; i < end; i++) {
-        const row = rows[i];
-        const type = this.types.get(row);
-        if (matches[row] === 0 || kept[type] >= n) continue;
-        kept[type]++;
-        keep[row] = 1;
-        total++;
-      }
-      end = begin;
-    }
-    matches.set(keep);
-    return total;
   }
 
   private duration(row: number): number { return this.ends.get(row) - this.starts.get(row); }
