@@ -128,6 +128,28 @@ describe('trace features of the language server', () => {
     assert.equal(await resolve({ function: 'x.y', file: '/nowhere/else/missing.go', line: 3 }), null);
   });
 
+  test('the Tasks view’s queries: a filtered page of every task and one explained, from the worker', async () => {
+    const page = await query('demo', { kind: 'taskList', query: { filter: { types: ['handleRequest'], state: 'ended' }, offset: 0, limit: 3 } });
+    assert.equal(page.total, 120);
+    assert.equal(page.complete, true);
+    assert.equal(page.rows.length, 3);
+    assert.ok(page.rows[0].durationNs! >= page.rows[1].durationNs! && page.rows[1].durationNs! >= page.rows[2].durationNs!, 'slowest first');
+    assert.equal(page.histogram.counts.reduce((a, b) => a + b, 0), 120);
+    const logged = await query('demo', { kind: 'taskList', query: { filter: { log: { category: 'request' } }, offset: 0, limit: 1 } });
+    assert.equal(logged.total, 120);
+    const e = (await query('demo', { kind: 'taskExplanation', id: page.rows[0].id }))!;
+    assert.equal(e.task.id, page.rows[0].id);
+    const b = e.breakdown!;
+    const parts = Object.values(b).reduce((a, v) => a + v, 0);
+    assert.ok(parts >= page.rows[0].durationNs!, `breakdown ${parts} covers the ${page.rows[0].durationNs} ns task`);
+    assert.deepEqual([...new Set(e.regions.map((r) => r.type))].sort(), ['decode', 'encode', 'query']);
+    assert.ok(e.regions.every((r) => r.site?.file.endsWith('main.go')), 'regions link to their source');
+    assert.equal(e.logs[0]?.category, 'request');
+    assert.equal(e.criticalPath![0].endNs, page.rows[0].endNs, 'path latest first, from the task\'s end');
+    assert.equal(e.criticalPath!.at(-1)!.startNs, page.rows[0].startNs);
+    assert.equal(await query('demo', { kind: 'taskExplanation', id: 123456789 }), null);
+  });
+
   test('CodeLens and hover on annotation calls show the open trace’s numbers', async () => {
     const uri = pathToFileURL(mainGo).toString();
     const text = readFileSync(mainGo, 'utf8');
