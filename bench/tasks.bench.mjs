@@ -18,14 +18,11 @@
 // store) and print its peak RSS beside ours, so what the store adds is measured in the same run.
 //
 // Usage: node bench/tasks.bench.mjs [--size 100] [--runs 5] [--baseline DIR]
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  createProtocolConnection, InitializedNotification, InitializeRequest, StreamMessageReader, StreamMessageWriter,
-} from 'vscode-languageserver-protocol/node';
 import { repoRoot } from '../scripts/go-toolchain.mjs';
+import { startLanguageServer } from './languageServer.mjs';
 import { benchTrace, cpuSeconds, MB, measure, peakRssBytes } from './processes.mjs';
 
 const args = process.argv.slice(2);
@@ -37,28 +34,9 @@ const fileBytes = statSync(path).size;
 
 const baseline = option('--baseline', undefined);
 
-/** A language server (the bundle under `root`) over stdio, initialised. */
-async function startServer(root) {
-  const child = spawn(process.execPath, [join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  connection.onRequest('workspace/configuration', (params) => params.items.map(() => null));
-  connection.listen();
-  await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
-  await connection.sendNotification(InitializedNotification.type, {});
-  const stop = async () => {
-    try {
-      await connection.sendRequest('shutdown');
-      await connection.sendNotification('exit');
-    } catch { /* closed */ }
-    connection.dispose();
-    child.kill();
-  };
-  return { child, connection, stop };
-}
-
 /** Peak RSS of a server that only loads the trace. */
 async function loadOnlyPeakRss(root) {
-  const { child, connection, stop } = await startServer(root);
+  const { child, connection, stop } = await startLanguageServer(root);
   const done = new Promise((resolve) => connection.onNotification('goTraceLens/trace/statusChanged', (s) => { if (s.phase !== 'loading') resolve(s); }));
   await connection.sendRequest('goTraceLens/trace/open', { uri: pathToFileURL(path).toString(), traceId: 'bench' });
   await done;
@@ -67,7 +45,7 @@ async function loadOnlyPeakRss(root) {
   return rss;
 }
 
-const { child, connection, stop } = await startServer(repoRoot);
+const { child, connection, stop } = await startLanguageServer(repoRoot);
 const query = (q) => connection.sendRequest('goTraceLens/trace/query', { traceId: 'bench', query: q });
 const ms = (t) => `${t.toFixed(0)} ms`;
 

@@ -18,15 +18,12 @@
 // Usage: node bench/viewer.bench.mjs [--shapes busyservice,perrequest,gcheavy] [--sizes 100] [--runs 3]
 //          [--frames 100 (0: no frames)] [--go-tool-trace] [--go-cap-mb 6000] [--go-timeout-s 240]
 // Traces come from .cache/bench/ (shared with the trace benchmark); missing ones are generated.
-import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  createProtocolConnection, InitializedNotification, InitializeRequest, StreamMessageReader, StreamMessageWriter,
-} from 'vscode-languageserver-protocol/node';
 import { goEnv, repoRoot } from '../scripts/go-toolchain.mjs';
+import { startLanguageServer } from './languageServer.mjs';
 import { benchTrace, cacheDir, cpuSeconds, GO, goTraceStatsBinary, MB, measure, peakRssBytes, SHAPES } from './processes.mjs';
 import { launch, printFrameTable, timelineFrameTimes } from './timelineFrames.mjs';
 
@@ -42,12 +39,7 @@ const framesPerZoom = Number(option('--frames', '100'));
 
 /** A language server with one trace loaded through it; resolves when loading finished. */
 async function loadThroughServer(path) {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  connection.onRequest('workspace/configuration', (params) => params.items.map(() => null));
-  connection.listen();
-  await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
-  await connection.sendNotification(InitializedNotification.type, {});
+  const { child, connection, stop } = await startLanguageServer(repoRoot);
   const idleRss = peakRssBytes(child.pid);
   const idleCpu = cpuSeconds(child.pid);
   const started = performance.now();
@@ -66,15 +58,6 @@ async function loadThroughServer(path) {
   const status = await final;
   const completeMs = performance.now() - started;
   const cpu = cpuSeconds(child.pid) - idleCpu;
-  const stop = async () => {
-    // A server that died already has a closed connection: nothing to shut down.
-    try {
-      await connection.sendRequest('shutdown');
-      await connection.sendNotification('exit');
-    } catch { /* closed */ }
-    connection.dispose();
-    child.kill();
-  };
   if (status.phase !== 'done') {
     await stop();
     throw new Error(`loading ${path} ended with ${status.phase}: ${status.error}`);
