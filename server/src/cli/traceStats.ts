@@ -51,8 +51,8 @@ export async function runTraceStats(args: string[]): Promise<number> {
   try {
     const fileBytes = statSync(file).size;
     let bytesRead = 0;
-    // The statistics count logs; only the breakdowns' log filters would read a message.
-    const opened = await openTraceFile(file, { onProgress: (p) => { bytesRead = p.bytesRead; }, logMessages: requests !== undefined });
+    // The statistics count logs and the breakdowns here filter on none: no message is read.
+    const opened = await openTraceFile(file, { onProgress: (p) => { bytesRead = p.bytesRead; }, logMessages: false });
     const source = requests === undefined ? opened : {
       goVersion: opened.goVersion,
       forEach: (onEvent: Parameters<typeof opened.forEach>[0], onPause?: Parameters<typeof opened.forEach>[1]) =>
