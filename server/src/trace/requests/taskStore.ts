@@ -1,6 +1,6 @@
-// TaskStore: every task instance of a trace as one row of typed-array columns (~70 bytes a task, no
-// object per task), with an index of the tasks' logs (category interned, message bytes in one arena),
-// so that the Tasks view's list can be filtered, sorted and paged over hundreds of thousands of
+// TaskStore: every task instance of a trace as one row of typed-array columns (60 bytes a task, no
+// object per task), with an index of the tasks' logs by category (posting lists per message, or the
+// messages' bytes in one arena for a category with many), so that the Tasks view's list can be filtered, sorted and paged over hundreds of thousands of
 // tasks in a few milliseconds. It is one more consumer of the reader's events and answers while the
 // trace is still loading (rows appear at TaskBegin; `complete` once finished).
 import { NO_TASK, type TraceEvent } from '../event';
