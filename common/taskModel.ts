@@ -63,6 +63,9 @@ export interface TaskListPage {
   complete: boolean;
 }
 
+/** A region of the explained task, with its own latency breakdown (Go's GoroutineExecStats for it) once it ended. */
+export interface ExplainedRegion extends RegionInstance { breakdown?: Breakdown }
+
 /** Everything the Tasks view shows about one selected instance. */
 export interface TaskExplanation {
   task: TaskRow;
@@ -74,7 +77,7 @@ export interface TaskExplanation {
   criticalPathNote?: string;
   /** The goroutines the task ran on, for the timeline's focus. */
   goroutines: number[];
-  regions: RegionInstance[];
+  regions: ExplainedRegion[];
   logs: LogInstance[];
   /** False when the instance had more regions or logs than a reply carries. */
   allListed: boolean;

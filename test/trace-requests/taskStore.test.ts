@@ -220,8 +220,11 @@ describe('task explanation', () => {
     answerer = new QueryAnswerer(analyzer, { store, open: (signal) => openTraceFile(whyslow, { signal }) });
   });
 
-  it('gives every ended task the exact breakdown of the breakdown pass, and a path tiling its window', async () => {
-    const { analyzer } = await analyzeRequests(await openTraceFile(whyslow));
+  it('gives every ended task and its regions the exact breakdowns of the breakdown pass, and a path tiling its window', async () => {
+    const regionBreakdowns = new Map<string, number[]>();
+    const { analyzer } = await analyzeRequests(await openTraceFile(whyslow), {
+      onRegion: (c, v) => { if (c.how === 'end') regionBreakdowns.set(`${c.goroutine} ${c.region.startNs} ${c.region.type}`, [...v]); },
+    });
     const reports = analyzer.tasks();
     assert.equal(reports.length, 15);
     for (const r of reports) {
@@ -231,6 +234,10 @@ describe('task explanation', () => {
       assert.equal(path[0].endNs, r.endNs, 'latest segment first');
       assert.equal(path[path.length - 1].startNs, r.startNs);
       assert.ok(e.goroutines.includes(r.goroutine));
+      assert.ok(e.regions.length > 0);
+      for (const region of e.regions) {
+        assert.deepEqual(Object.values(region.breakdown!), regionBreakdowns.get(`${region.goroutine} ${region.startNs} ${region.type}`), `region ${region.type}`);
+      }
     }
   });
 

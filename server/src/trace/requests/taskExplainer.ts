@@ -5,8 +5,8 @@
 import type { OpenedTrace } from '../reader';
 import { NO_TASK, TraceError, type TraceEvent } from '../event';
 import { SiteResolver } from '../summary/sites';
-import type { LogInstance, RegionInstance } from '../../../../common/traceModel';
-import type { TaskExplanation } from '../../../../common/taskModel';
+import type { LogInstance } from '../../../../common/traceModel';
+import type { ExplainedRegion, TaskExplanation } from '../../../../common/taskModel';
 import type { TailExplanation } from '../../../../common/requestModel';
 import { RequestAnalyzer, toBreakdown } from './analyzer';
 import { PathRecorder } from './criticalPath';
@@ -25,9 +25,9 @@ export async function explainTask(open: TraceOpener, task: TaskRecord, tail?: Ta
   const { id, startNs, endNs } = task;
   const ended = startNs !== undefined && endNs !== undefined;
   const sites = new SiteResolver();
-  const regions: RegionInstance[] = [];
+  const regions: ExplainedRegion[] = [];
   /** Regions of the task still open, by goroutine, begin time and type. */
-  const openRegions = new Map<string, RegionInstance>();
+  const openRegions = new Map<string, ExplainedRegion>();
   const logs: LogInstance[] = [];
   const goroutines = new Set<number>([task.goroutine]);
   let allListed = true;
@@ -35,7 +35,7 @@ export async function explainTask(open: TraceOpener, task: TaskRecord, tail?: Ta
   const requests = new RequestAnalyzer({
     keep: { slowest: 0 },
     onTask: (ended, v) => { if (ended === id) breakdown = Float64Array.from(v); },
-    onRegion: (closed) => {
+    onRegion: (closed, v) => {
       if (closed.region.task !== id) return;
       const key = `${closed.goroutine}:${closed.region.startNs}:${closed.region.type}`;
       const region = openRegions.get(key);
@@ -45,6 +45,7 @@ export async function explainTask(open: TraceOpener, task: TaskRecord, tail?: Ta
       if (closed.endNs !== undefined && closed.how === 'end') {
         region.endNs = closed.endNs;
         if (region.startNs !== undefined) region.durationNs = closed.endNs - region.startNs;
+        region.breakdown = toBreakdown(v);
       }
     },
   });
@@ -68,7 +69,7 @@ export async function explainTask(open: TraceOpener, task: TaskRecord, tail?: Ta
           logs.push(log);
         } else allListed = false;
       } else if (regions.length < MAX_LISTED) {
-        const region: RegionInstance = { type: ev.type, goroutine: ev.goroutine, task: id, startNs: ev.time, depth: 0 };
+        const region: ExplainedRegion = { type: ev.type, goroutine: ev.goroutine, task: id, startNs: ev.time, depth: 0 };
         if (site !== undefined) region.site = site;
         regions.push(region);
         openRegions.set(`${ev.goroutine}:${ev.time}:${ev.type}`, region);
