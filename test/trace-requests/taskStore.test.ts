@@ -250,6 +250,7 @@ describe('task explanation', () => {
     assert.equal(query.site?.line, 59);
     assert.equal(e.allListed, true);
     assert.ok(e.criticalPath!.some((s) => s.state === 'network' && s.region === 'db.query'));
+    assert.match(e.criticalPathNote ?? '', /Network waits end in the netpoller/);
   });
 
   it('per call site: the sites of a type add up to it, each at its NewTask or WithRegion line, with its tail', async () => {

@@ -7,7 +7,7 @@ import { NO_TASK, TraceError, type TraceEvent } from '../event';
 import { SiteResolver } from '../summary/sites';
 import type { LogInstance } from '../../../../common/traceModel';
 import type { ExplainedRegion, TaskExplanation } from '../../../../common/taskModel';
-import type { TailExplanation } from '../../../../common/requestModel';
+import type { BreakdownComponent, PathSegment, TailExplanation } from '../../../../common/requestModel';
 import { RequestAnalyzer, toBreakdown } from './analyzer';
 import { PathRecorder } from './criticalPath';
 import type { TaskRecord } from './taskStore';
@@ -86,7 +86,7 @@ export async function explainTask(open: TraceOpener, task: TaskRecord, tail?: Ta
   if (breakdown !== undefined) explanation.breakdown = toBreakdown(breakdown);
   if (recorder !== undefined && window !== undefined) {
     explanation.criticalPath = recorder.path(window).reverse();
-    const note = pathNote(recorder.truncated, explanation.criticalPath.some((s) => s.state === 'unknown'));
+    const note = pathNote(recorder.truncated, explanation.criticalPath);
     if (note !== undefined) explanation.criticalPathNote = note;
   }
   if (tail !== undefined) explanation.tail = tail;
@@ -98,8 +98,15 @@ function rowOf(task: TaskRecord): TaskExplanation['task'] {
   return row;
 }
 
-function pathNote(truncated: boolean, unknown: boolean): string | undefined {
-  if (truncated) return 'The task\'s window held too many goroutine transitions to record them all: the path stops where history is missing.';
-  if (unknown) return 'Part of the path is "unknown": a goroutine on it had no transition inside the task\'s window, so its state there is not known.';
-  return undefined;
+/** What the trace could not show about this path: the limits that apply to its segments (docs/requests.md). */
+function pathNote(truncated: boolean, path: readonly PathSegment[]): string | undefined {
+  const has = (state: BreakdownComponent) => path.some((s) => s.state === state);
+  const notes: string[] = [];
+  if (truncated) notes.push('The task\'s window held too many goroutine transitions to record them all: the path stops where history is missing.');
+  if (has('unknown')) notes.push('Part of the path is "unknown": a goroutine on it had no transition inside the task\'s window, so its state there is not known.');
+  if (has('network')) notes.push('Network waits end in the netpoller: the trace cannot show what the other side was doing.');
+  if (has('sleep')) notes.push('Timers wake goroutines without naming a cause.');
+  if (has('runnable')) notes.push('Runnable time is a wait for a P: the trace names no cause (other goroutines, GOMAXPROCS, the machine\'s load).');
+  if (has('syscall') || has('syscallBlocked')) notes.push('Inside a system call the trace cannot see what the kernel waited for.');
+  return notes.length === 0 ? undefined : notes.join(' ');
 }
