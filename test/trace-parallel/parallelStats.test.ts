@@ -1,0 +1,153 @@
+// `trace stats --threads`: reading ranges of generations in parallel gives exactly the one-thread
+// statistics (the JSON of `trace stats`), errors included, whichever generation boundary the file is
+// cut at, on every fixture trace and on multi-generation traces of the three benchmark shapes.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { openTraceFile } from '../../server/src/trace/reader';
+import { analyzeEvents, STATISTICS_ONLY } from '../../server/src/trace/summary/analyzer';
+import { statsJson } from '../../server/src/trace/summary/report';
+import { cutRanges, generationStarts, type GenerationRange, type GenerationStarts } from '../../server/src/trace/parallel/boundaries';
+import { analyzeInParallel, type ParallelReport, type RangeRunner } from '../../server/src/trace/parallel/parallelStats';
+import { readRange } from '../../server/src/trace/parallel/rangeRead';
+import { workerRanges } from '../../server/src/trace/parallel/workerRanges';
+import { HEADER_BYTES } from '../../server/src/trace/wire';
+// @ts-expect-error: a JavaScript module without declarations
+import { benchTrace } from '../../bench/processes.mjs';
+
+const fixtures = join(__dirname, '..', 'fixtures', 'traces');
+const fixtureTraces = readdirSync(fixtures).filter((f) => f.endsWith('.trace')).sort().map((f) => join(fixtures, f));
+/** Each range read on this thread, one after the other: the merge is what is tested. */
+const inThread: RangeRunner = (task) => readRange(task);
+
+/** The one-thread result: `trace stats --json`'s object, or the error's message. */
+async function oneThread(path: string): Promise<unknown> {
+  try {
+    return statsJson((await analyzeEvents(await openTraceFile(path), 0, undefined, STATISTICS_ONLY)).summary());
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+async function parallel(path: string, threads: number, runRange: RangeRunner, cut?: (s: GenerationStarts) => GenerationRange[]): Promise<{ result: unknown; report?: ParallelReport }> {
+  try {
+    const { analyzer, report } = await analyzeInParallel(path, threads, runRange, { cut });
+    return { result: statsJson(analyzer.summary()), report };
+  } catch (error) {
+    return { result: { error: (error as Error).message } };
+  }
+}
+
+/** Ranges that start at the given generations. */
+function cutAt(...firsts: number[]): (s: GenerationStarts) => GenerationRange[] {
+  return (s) => {
+    const bounds = [HEADER_BYTES, ...s.starts, s.size];
+    const all = [0, ...firsts];
+    return all.map((first, i) => ({ first, start: bounds[first], end: i + 1 < all.length ? bounds[all[i + 1]] : s.size }));
+  };
+}
+
+/** Every way to cut the trace in two, and every way in three (at most `limit` of those). */
+async function everyCut(path: string, limit = Infinity): Promise<{ name: string; cut: (s: GenerationStarts) => GenerationRange[] }[]> {
+  const gens = (await generationStarts(path)).starts.length + 1;
+  const cuts = [];
+  for (let a = 1; a < gens; a++) cuts.push({ name: `at ${a}`, cut: cutAt(a) });
+  let three = 0;
+  for (let a = 1; a < gens; a++) for (let b = a + 1; b < gens && three < limit; b++, three++) cuts.push({ name: `at ${a} and ${b}`, cut: cutAt(a, b) });
+  return cuts;
+}
+
+async function assertExactEverywhere(path: string, limit?: number): Promise<ParallelReport[]> {
+  const expected = await oneThread(path);
+  const reports: ParallelReport[] = [];
+  for (const { name, cut } of await everyCut(path, limit)) {
+    const { result, report } = await parallel(path, 3, inThread, cut);
+    assert.deepEqual(result, expected, `${path} cut ${name}: ${JSON.stringify(report)}`);
+    if (report !== undefined) reports.push(report);
+  }
+  return reports;
+}
+
+describe('trace stats in parallel equals trace stats on one thread', () => {
+  it('on every fixture trace, cut at every generation boundary (truncated ones included)', async () => {
+    let merged = 0;
+    for (const path of fixtureTraces) merged += (await assertExactEverywhere(path)).filter((r) => r.merged).length;
+    // The rest read on in order: a region or task open since before the warm-up generation, or a truncated warm-up.
+    assert.ok(merged >= 16, `only ${merged} cuts were merged`);
+  });
+
+  it('falls back to reading in order when a region spans the boundary from before the warm-up generation', async () => {
+    // The fixture's region "spans-generations" begins in the first generation and is still open in the third.
+    const { report } = await parallel(join(fixtures, 'generations-go1.26.trace'), 2, inThread, cutAt(2));
+    assert.equal(report?.merged, false);
+    assert.match(report?.fallback ?? '', /state differs at the start of range 1/);
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'parallel-stats-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports a corrupt generation\'s error exactly, in the main thread\'s range and in a worker\'s', async () => {
+    const source = join(fixtures, 'generations-go1.26.trace');
+    const bytes = readFileSync(source);
+    const { starts } = await generationStarts(source);
+    for (const [name, from, to] of [['first', HEADER_BYTES, starts[0]], ['last', starts[1], bytes.length]] as const) {
+      // The first place in the generation where 16 bytes of 0xff break it (string data would not).
+      let expected: unknown;
+      let path = '';
+      for (let at = from + 24; at < to - 16 && expected === undefined; at += 97) {
+        const broken = Buffer.from(bytes);
+        broken.fill(0xff, at, at + 16);
+        path = join(dir, `corrupt-${name}-${at}.trace`);
+        writeFileSync(path, broken);
+        const result = await oneThread(path);
+        if (/"(error|truncatedError)"/.test(JSON.stringify(result))) expected = result;
+      }
+      assert.notEqual(expected, undefined, `${name}: no corruption was seen`);
+      for (const { cut } of await everyCut(path)) assert.deepEqual((await parallel(path, 3, inThread, cut)).result, expected);
+    }
+  });
+
+  it('with a pool of two worker threads, forced on a small file', async () => {
+    // The worker's TypeScript source through tsx, as the bundled dist/traceRangeWorker.js runs it.
+    const script = join(__dirname, '..', '..', 'server', 'src', 'trace', 'parallel', 'rangeWorker.ts');
+    const runner = workerRanges(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true });
+    // Cut after the first generation: the fixtures' later boundaries have a region open since the first.
+    for (const name of ['generations-go1.26.trace', 'generations-go1.22.trace', 'generations-go1.25-cut-midbatch.trace']) {
+      const path = join(fixtures, name);
+      const { result, report } = await parallel(path, 2, runner, cutAt(1));
+      assert.deepEqual(result, await oneThread(path), name);
+      assert.equal(report?.ranges, 2, name);
+      assert.equal(report?.merged, true, `${name}: ${report?.fallback}`);
+    }
+  });
+
+  it('on multi-generation traces of the benchmark shapes (worker pool, goroutine per request, GC heavy), cut as --threads 2 and 3 cut them', async () => {
+    // 3, 5 and 3 generations; the worker pool's with one handler, to stay small.
+    const traces: string[] = [benchTrace(5, 'gcheavy'), benchTrace(33, 'perrequest'), benchTrace(18, { shape: 'busyservice', workers: 1 })];
+    for (const path of traces) {
+      const expected = await oneThread(path);
+      for (const threads of path.includes('perrequest') ? [2] : [2, 3]) {
+        const { result, report } = await parallel(path, threads, inThread);
+        assert.deepEqual(result, expected, `${path}, ${threads} threads`);
+        assert.equal(report?.merged, true, `${path}, ${threads} threads: ${report?.fallback}`);
+      }
+    }
+  });
+});
+
+describe('cutting generations into ranges', () => {
+  it('covers every generation once, in order, with ranges of about equal cost', () => {
+    const starts = { size: 1016, version: 26, starts: [116, 216, 316, 416, 516, 616, 716, 816, 916] };
+    for (const n of [1, 2, 3, 4, 10, 20]) {
+      const ranges = cutRanges(starts, n);
+      assert.equal(ranges[0].start, HEADER_BYTES);
+      assert.equal(ranges[ranges.length - 1].end, starts.size);
+      for (let i = 1; i < ranges.length; i++) assert.equal(ranges[i].start, ranges[i - 1].end);
+      assert.ok(ranges.length <= Math.min(n, 10), `${n}: ${ranges.length} ranges`);
+    }
+    assert.deepEqual(cutRanges(starts, 2).map((r) => r.first), [0, 5]);
+    assert.deepEqual(cutRanges({ size: 500, version: 26, starts: [] }, 4).length, 1);
+  });
+});
