@@ -20,21 +20,21 @@ commands:
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'lint') return (await import('./lintCommand')).runLint(rest);
-  if (command === 'capture') return (await import('./capture')).runCapture(rest);
+  if (command === 'lint') return (await import('./lintCommand.js')).runLint(rest);
+  if (command === 'capture') return (await import('./capture.js')).runCapture(rest);
   if (command === 'trace') limitHeapGrowth();
-  if (command === 'trace' && rest[0] === 'dump') return (await import('./traceDump')).runTraceDump(rest.slice(1));
+  if (command === 'trace' && rest[0] === 'dump') return (await import('./traceDump.js')).runTraceDump(rest.slice(1));
   if (command === 'trace' && rest[0] === 'tasks') {
     keepYoungGenerationSmall();
-    return (await import('./traceTasks')).runTraceTasks(rest.slice(1));
+    return (await import('./traceTasks.js')).runTraceTasks(rest.slice(1));
   }
   if (command === 'trace' && rest[0] === 'stats') {
     keepYoungGenerationSmall();
-    return (await import('./traceStats')).runTraceStats(rest.slice(1));
+    return (await import('./traceStats.js')).runTraceStats(rest.slice(1));
   }
   if (command === 'trace' && rest[0] === 'diff') {
     keepYoungGenerationSmall();
-    return (await import('./traceDiff')).runTraceDiff(rest.slice(1));
+    return (await import('./traceDiff.js')).runTraceDiff(rest.slice(1));
   }
   if (command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(usage);
