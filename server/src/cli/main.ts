@@ -9,7 +9,9 @@ const usage = `usage: go-trace-lens <command> [arguments]
 commands:
   lint [--format text|json|sarif] [--fix] PATH...   report runtime/trace misuse in Go code
   trace dump FILE                                    print every event as go tool trace -d=parsed does
-  trace stats FILE [--format text|json|csv]          tasks, regions, logs and GC statistics (--json: JSON)
+  trace stats FILE [--format text|json|csv] [--threads N]
+                                                     tasks, regions, logs and GC statistics (--json: JSON);
+                                                     --threads: read ranges of generations on N threads
   trace diff OLD NEW [--format text|json|markdown|csv] [--fail-on CONDITION]...
                                                      compare two traces: changes and their significance
   trace tasks FILE [--type T] [--slowest N] [--filter KEY=VALUE] [--json]

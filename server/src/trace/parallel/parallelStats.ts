@@ -2,16 +2,17 @@
 // thread, boundaries.ts); the main thread reads the first range, and each other range is read by a
 // worker after a warm-up generation (rangeRead.ts). At the first boundary the main thread compares
 // its reader's state with the state each worker started from (and each worker's end state with the
-// next one's start): when every boundary matches, the ranges' analyses are merged in order
-// (rangeMerge.ts) and the result is exactly the one-thread result, errors included; when one does
+// next one's start; orderingState.ts), and checks what each range did with regions and tasks older
+// than its warm-up (rangeMerge.ts checkJoin): when every boundary joins, the ranges' analyses are
+// merged in order and the result is exactly the one-thread result, errors included; when one does
 // not, or a worker fails, the main thread reads on in order as if there were no workers.
 import { TraceError } from '../event';
 import { openTraceFile } from '../reader';
 import { TraceAnalyzer, STATISTICS_ONLY, truncatedInFirstGeneration } from '../summary/analyzer';
-import { mergeRange } from '../summary/rangeMerge';
+import { checkJoin, mergeRange } from '../summary/rangeMerge';
 import { HEADER_BYTES } from '../wire';
 import { cutRanges, generationStarts, type GenerationRange, type GenerationStarts } from './boundaries';
-import { boundaryKey } from './orderingState';
+import { boundaryState, joinBoundary, type BoundaryJoin, type BoundaryState } from './orderingState';
 import type { RangeResult, RangeTask } from './rangeRead';
 
 /** Reads one range somewhere (a worker thread; in tests, also this thread); stops when `signal` aborts. */
@@ -54,16 +55,16 @@ export async function analyzeInParallel(path: string, threads: number, runRange:
     await opened.forEach((ev) => analyzer.add(ev), async (generationEnd) => {
       onPause?.(analyzer);
       if (!generationEnd || ++generationEnds !== ranges[1]?.first) return;
-      const key = boundaryKey(opened.boundary());
+      const state = boundaryState(opened.boundary());
       const done = await Promise.all(results);
-      const why = mismatch(key, done);
-      if (why !== undefined) {
-        report.fallback = why;
+      const joins = joinRanges(state, done);
+      if (typeof joins === 'string') {
+        report.fallback = joins;
         workers.abort();
         return;
       }
-      for (const r of done as RangeResult[]) {
-        mergeRange(analyzer, r.partial!);
+      for (const [i, r] of (done as RangeResult[]).slice(0, joins.length).entries()) {
+        mergeRange(analyzer, r.partial!, joins[i].olderTasks);
         if (r.error !== undefined) {
           rangeError = new TraceError(r.error.message, r.error.offset);
           break;
@@ -87,14 +88,24 @@ export async function analyzeInParallel(path: string, threads: number, runRange:
   return { analyzer, report };
 }
 
-/** Why the ranges cannot be joined: a boundary whose two sides differ, or a range that failed. */
-function mismatch(mainKey: string | undefined, results: (RangeResult | Error)[]): string | undefined {
-  let key = mainKey;
+/**
+ * How each range joins the one before (up to the first that ends in an error: the trace ends there),
+ * or why they cannot be joined: a boundary whose two sides differ, a range that failed.
+ */
+function joinRanges(mainState: BoundaryState, results: (RangeResult | Error)[]): BoundaryJoin[] | string {
+  const joins: BoundaryJoin[] = [];
+  let before: BoundaryState | undefined = mainState;
   for (const [i, r] of results.entries()) {
     if (r instanceof Error) return `range ${i + 1} failed: ${r.message}`;
-    if (key === undefined || r.startKey !== key || r.partial === undefined) return `the reader's state differs at the start of range ${i + 1}`;
-    if (r.error !== undefined) return undefined; // the trace ends at this error: later ranges do not count
-    key = r.endKey;
+    if (before === undefined || r.startState === undefined || r.partial === undefined) return `range ${i + 1} did not reach its start`;
+    const join = joinBoundary(before, r.startState);
+    if (typeof join === 'string') return `${join} at the start of range ${i + 1}`;
+    const last = r.error !== undefined || i === results.length - 1;
+    const why = checkJoin(r.partial, join, !last);
+    if (why !== undefined) return `${why} (range ${i + 1})`;
+    joins.push(join);
+    if (r.error !== undefined) break; // the trace ends at this error: later ranges do not count
+    before = r.endState;
   }
-  return undefined;
+  return joins;
 }

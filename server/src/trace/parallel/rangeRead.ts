@@ -11,7 +11,7 @@ import { TraceAnalyzer, STATISTICS_ONLY } from '../summary/analyzer';
 import { RangeLog } from '../summary/rangeLog';
 import { exportRange, type RangePartial } from '../summary/rangeMerge';
 import { BatchStream, HEADER_BYTES } from '../wire';
-import { boundaryKey } from './orderingState';
+import { boundaryState, type BoundaryState } from './orderingState';
 
 export interface RangeTask {
   path: string;
@@ -31,9 +31,9 @@ export interface RangeTask {
 export interface RangeError { message: string; offset: number | undefined }
 
 export interface RangeResult {
-  /** boundaryKey at the range's start and (unless it is the last) at its end; undefined if never reached or not comparable. */
-  startKey: string | undefined;
-  endKey: string | undefined;
+  /** The reader's state at the range's start and (unless it is the last) at its end; undefined if never reached. */
+  startState: BoundaryState | undefined;
+  endState: BoundaryState | undefined;
   partial: RangePartial | undefined;
   /** The reader's TraceError inside the range (its analysis then covers the events before it). */
   error: RangeError | undefined;
@@ -92,7 +92,7 @@ export async function readRange(task: RangeTask): Promise<RangeResult> {
   const analyzer = new TraceAnalyzer(opened.goVersion, 0, STATISTICS_ONLY);
   const log = new RangeLog();
   analyzer.continueMidTrace(log);
-  const result: RangeResult = { startKey: undefined, endKey: undefined, partial: undefined, error: undefined };
+  const result: RangeResult = { startState: undefined, endState: undefined, partial: undefined, error: undefined };
   let started = false;
   let generationEnds = 0;
   try {
@@ -100,10 +100,10 @@ export async function readRange(task: RangeTask): Promise<RangeResult> {
       if (!generationEnd) return;
       generationEnds++;
       if (!started) {
-        result.startKey = boundaryKey(opened.boundary());
+        result.startState = boundaryState(opened.boundary());
         started = true;
       } else if (!task.last && generationEnds === 1 + task.generations) {
-        result.endKey = boundaryKey(opened.boundary());
+        result.endState = boundaryState(opened.boundary());
         stop.abort();
       }
     });

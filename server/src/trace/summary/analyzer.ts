@@ -366,6 +366,7 @@ export class TraceAnalyzer {
   }
 
   private taskBegin(id: number, parent: number, type: string, time: number, g: number, site: SourceLocation | undefined): void {
+    this.rangeLog?.taskBegun(id);
     const detailed = this.options.instances && this.openTasks.size < MAX_OPEN_TASK_DETAILS;
     const record = newTaskRecord(id, parent, type, time, site, this.options.instances ? [g] : undefined);
     if (detailed) {

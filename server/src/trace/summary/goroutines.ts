@@ -244,7 +244,7 @@ export class GoroutineTracker {
     // Go pops whatever is on top: that is what must have ended.
     let region = g.activeRegions.pop();
     if (region === undefined) {
-      if (this.rangeLog?.popBelow(g.id, ev.type, ev.time)) return;
+      if (this.rangeLog?.popBelow(g.id, ev.task, ev.type, ev.time)) return;
       region = { type: ev.type, task: ev.task, startNs: undefined, site: undefined, depth: 0, synthetic: false };
     }
     g.regionCount++;

@@ -12,7 +12,7 @@ export type RangeOp =
   /** First seen without being created: the state before may hold its record (counted once, not twice). */
   | { op: 'inherit'; g: number }
   /** A region end with no region of the range's own open: it ends one begun before, if any. */
-  | { op: 'pop'; g: number; type: string; time: number }
+  | { op: 'pop'; g: number; task: number; type: string; time: number }
   /** Created by a goroutine with no region of the range's own open: it inherits the task of one begun before, if any. */
   | { op: 'create'; g: number; creator: number; time: number }
   /** An inherited goroutine exited: its name and the regions begun before decide what closes. */
@@ -39,6 +39,8 @@ export class RangeLog {
   /** The first GC mark phase event, if any. */
   gcFirst: RangeKind | undefined;
   readonly stwFirst = new Map<string, FirstStw>();
+  /** The lowest task ID begun in the range (a task begun before with the same ID would be a conflict). */
+  minTaskBegun = Infinity;
 
   inherited(g: number): void {
     this.inheritedIds.add(g);
@@ -47,10 +49,10 @@ export class RangeLog {
   }
 
   /** True if the end is logged (the goroutine may hold regions from before), false to close it as unmatched. */
-  popBelow(g: number, type: string, time: number): boolean {
+  popBelow(g: number, task: number, type: string, time: number): boolean {
     if (!this.uncertain.has(g)) return false;
     this.materialize(g);
-    this.ops.push({ op: 'pop', g, type, time });
+    this.ops.push({ op: 'pop', g, task, type, time });
     return true;
   }
 
@@ -79,6 +81,10 @@ export class RangeLog {
   taskEndBelow(id: number, parent: number, type: string, time: number, g: number): boolean {
     this.ops.push({ op: 'taskEnd', id, parent, type, time, g });
     return true;
+  }
+
+  taskBegun(id: number): void {
+    if (id < this.minTaskBegun) this.minTaskBegun = id;
   }
 
   gcMark(kind: RangeKind): void {

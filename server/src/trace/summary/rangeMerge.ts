@@ -8,6 +8,7 @@
 // This module reaches into TraceAnalyzer's and GoroutineTracker's private state on purpose (by
 // element access, which TypeScript checks): the merge is their continuation, not an API of theirs.
 import type { SourceLocation, TraceOverview } from '../../../../common/traceModel';
+import type { BoundaryJoin } from '../parallel/orderingState';
 import { newTaskRecord, type TraceAnalyzer } from './analyzer';
 import { isSystemGoroutine, type OpenRegion } from './goroutines';
 import type { FirstStw, LoggedRegion, RangeLog, RangeOp } from './rangeLog';
@@ -33,6 +34,7 @@ export interface RangePartial {
   stwFirst: [string, FirstStw][];
   goroutines: { seen: number; lastTs: number; syncTs: number; live: LiveGoroutine[] };
   ops: RangeOp[];
+  minTaskBegun: number;
 }
 
 function dumpSeries(stats: TraceAnalyzer['tasks'] | TraceAnalyzer['regions']): SeriesDump {
@@ -67,7 +69,44 @@ export function exportRange(analyzer: TraceAnalyzer, log: RangeLog): RangePartia
     stwFirst: [...log.stwFirst],
     goroutines: { seen: tracker['seen'], lastTs: tracker['lastTs'], syncTs: tracker['syncTs'], live },
     ops,
+    minTaskBegun: log.minTaskBegun,
   };
+}
+
+/**
+ * Whether the range read as the reader before it would have, given what its own reader did not know
+ * (`join`): every region it ended below the ones it knew must be the next older one (else Go reports
+ * misuse there), and no task it began may have the ID of an older one still active (a conflict). When
+ * `more` ranges follow, the older regions and tasks must all have ended within it, since the next
+ * range is joined to this one's end. Returns why not, or undefined.
+ */
+export function checkJoin(part: RangePartial, join: BoundaryJoin, more: boolean): string | undefined {
+  const left = new Map([...join.older].map(([g, o]) => [g, o.regions.length]));
+  const ended = new Map<number, number>();
+  const tasksLeft = new Set(join.olderTasks.keys());
+  for (const op of part.ops) {
+    if (op.op === 'taskEnd') {
+      tasksLeft.delete(op.id);
+      continue;
+    }
+    const older = join.older.get(op.g);
+    if (older === undefined) continue;
+    if (op.op === 'exit' || op.op === 'create') {
+      left.set(op.g, 0); // its stack goes with it
+      continue;
+    }
+    if (op.op !== 'pop' || left.get(op.g) === 0) continue;
+    const n = (ended.get(op.g) ?? 0) + 1;
+    ended.set(op.g, n);
+    const j = n - 1 - older.known; // which older region, from the top
+    if (j < 0) continue;
+    const [task, name] = older.regions[older.regions.length - 1 - j];
+    if (task !== op.task || name !== op.type) return `goroutine ${op.g} ends a region begun before the range out of order`;
+    left.set(op.g, older.regions.length - 1 - j);
+  }
+  for (const id of join.olderTasks.keys()) if (id >= part.minTaskBegun) return `a task begun in the range may reuse task ID ${id}`;
+  if (more && ([...left.values()].some((n) => n > 0) || tasksLeft.size > 0)) return 'a region or task begun before a range outlives it';
+  return undefined;
 }
 
 /** Thrown when the range's state cannot be joined to the one before it (the caller reads it again in order). */
@@ -77,7 +116,7 @@ export class RangeConflict extends Error {}
  * Continues `analyzer` (which has read every event before the range, and no more) with the range's
  * analysis, as if it had read the range's events itself.
  */
-export function mergeRange(analyzer: TraceAnalyzer, part: RangePartial): void {
+export function mergeRange(analyzer: TraceAnalyzer, part: RangePartial, olderTasks: BoundaryJoin['olderTasks'] = new Map()): void {
   const sites = analyzer['sites'];
   const site = (s: SourceLocation | undefined): SourceLocation | undefined => (s === undefined ? undefined : sites['intern'](s));
   const region = (r: LoggedRegion): OpenRegion => ({ ...r, site: site(r.site), depth: 0 });
@@ -117,9 +156,12 @@ export function mergeRange(analyzer: TraceAnalyzer, part: RangePartial): void {
         records.delete(op.g);
         break;
       }
-      case 'taskEnd':
-        analyzer['taskEnd'](op.id, op.parent, op.type, op.time, op.g);
+      case 'taskEnd': {
+        // The range's reader did not know an older task: its end event named it from the reader before.
+        const older = olderTasks.get(op.id);
+        analyzer['taskEnd'](op.id, older?.parent ?? op.parent, older?.name ?? op.type, op.time, op.g);
         break;
+      }
     }
   }
 
