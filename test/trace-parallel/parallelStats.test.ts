@@ -2,7 +2,7 @@
 // statistics (the JSON of `trace stats`), errors included, whichever generation boundary the file is
 // cut at, on every fixture trace and on multi-generation traces of the three benchmark shapes.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +150,28 @@ describe('trace stats in parallel equals trace stats on one thread', () => {
         assert.deepEqual(result, expected, `${path}, ${threads} threads`);
         assert.equal(report?.merged, true, `${path}, ${threads} threads: ${report?.fallback}`);
       }
+    }
+  });
+});
+
+describe('go-trace-lens trace stats --threads', () => {
+  const root = join(__dirname, '..', '..');
+  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'server/src/cli/main.ts'), 'trace', 'stats', ...args], { encoding: 'utf8', cwd: root });
+
+  it('prints what one thread prints, and refuses a thread count that is not a whole number above 0 or comes with --breakdowns', () => {
+    const path = join(fixtures, 'generations-go1.26.trace');
+    const one = run(path, '--json');
+    assert.equal(one.status, 0, one.stderr);
+    // From the TypeScript source there is no bundled worker beside it: the range fails, and the
+    // main thread reads on in order, saying so.
+    const two = run(path, '--json', '--threads', '2');
+    assert.equal(two.status, 0, two.stderr);
+    assert.equal(two.stdout, one.stdout);
+    assert.match(two.stderr, /read on one thread after all \(range 1 failed/);
+    for (const bad of [['--threads', '0'], ['--threads', 'x'], ['--threads=1.5'], ['--threads', '2', '--breakdowns']]) {
+      const r = run(path, '--json', ...bad);
+      assert.equal(r.status, 2, bad.join(' '));
+      assert.match(r.stderr, /usage: go-trace-lens trace stats/);
     }
   });
 });
