@@ -88,7 +88,7 @@ function inFile(error: TraceError, fileOffset: (at: number) => number): RangeErr
 export async function readRange(task: RangeTask): Promise<RangeResult> {
   const { source, fileOffset, close } = await rangeSource(task.path, task);
   const stop = new AbortController();
-  const opened = await openStream(BatchStream.fromSource(source), { timeBase: task.timeBase, signal: stop.signal }, close);
+  const opened = await openStream(BatchStream.fromSource(source), { timeBase: task.timeBase, signal: stop.signal, logMessages: false }, close);
   const analyzer = new TraceAnalyzer(opened.goVersion, 0, STATISTICS_ONLY);
   const log = new RangeLog();
   analyzer.continueMidTrace(log);

@@ -179,6 +179,7 @@ export function mergeRange(analyzer: TraceAnalyzer, part: RangePartial, olderTas
     record.activeRegions = [...(g.uncertain ? inheritedBase.get(g.id) ?? [] : []), ...own];
   }
   tracker['seen'] = seen;
+  tracker['lastLookedUp'] = undefined; // its one-entry cache may hold a record the replay released
   tracker['lastTs'] = part.goroutines.lastTs;
   tracker['syncTs'] = part.goroutines.syncTs;
 
