@@ -11,8 +11,11 @@
 // statistic of ours must equal its own. `go tool trace`'s time to serve and peak RSS are measured on a
 // smaller busyservice (worker pool) trace: it needs well over 100× the file size in memory.
 //
+// --threads 1,2 runs `trace stats --threads N` for each N in the same interleaving (a row each in the
+// table), and checks that every N prints the same JSON.
+//
 // Usage: node bench/trace.bench.mjs [--sizes 100,500] [--shapes busyservice,perrequest,gcheavy]
-//          [--runs 3] [--go-tool-trace-mb 20 (0: skip)] [--summarizer-mb 100]
+//          [--runs 3] [--go-tool-trace-mb 20 (0: skip)] [--summarizer-mb 100] [--threads 1]
 // Traces are generated once with Go 1.26 and cached in .cache/bench/ (not committed).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -33,6 +36,7 @@ const runs = Number(option('--runs', '3'));
 const goToolTraceMb = Number(option('--go-tool-trace-mb', '20'));
 /** The Summarizer keeps every task and region: ~38× the file in memory, so it runs on the smaller traces. */
 const summarizerMb = Number(option('--summarizer-mb', '100'));
+const threadCounts = option('--threads', '1').split(',').map(Number);
 
 /** Go's reader with stats aggregation, Go's reader with its Summarizer, and the `go tool trace` binary itself (so we measure it, not the go command). */
 function goTools() {
@@ -70,20 +74,18 @@ async function readAllBundle() {
 }
 
 /**
- * Our side: `trace stats --json`, the product path that does the same work as Go's side, and
- * the bare reader. Until `trace stats` works, the reader alone stands in (and the report says so).
+ * Our side: `trace stats --json --no-breakdowns`, the product path that does the same work as Go's
+ * side (Go's light pass computes no latency breakdowns, which take a second clock and about twice
+ * the CPU time), on each thread count, and the bare reader.
  */
 async function ourCommands() {
   const cli = join(repoRoot, 'dist/cli.js');
   const readAll = await readAllBundle();
   const reader = { label: 'go-trace-lens reader only', argv: (file) => [readAll, file] };
-  const probe = join(repoRoot, 'test/fixtures/traces/annotations-go1.26.trace');
-  const result = await measure(process.execPath, [cli, 'trace', 'stats', probe, '--json']);
-  if (result.status === 0 && result.stdout.trimStart().startsWith('{')) {
-    return [{ label: 'go-trace-lens trace stats', argv: (file) => [cli, 'trace', 'stats', file, '--json'] }, reader];
-  }
-  console.log('trace stats --json does not work yet: comparing the bare reader with Go');
-  return [reader];
+  return [threadCounts.map((n) => ({
+    label: n === 1 ? 'go-trace-lens trace stats' : `go-trace-lens trace stats --threads ${n}`, threads: n,
+    argv: (file) => [cli, 'trace', 'stats', file, '--json', '--no-breakdowns', ...(n === 1 ? [] : ['--threads', String(n)])],
+  })), reader];
 }
 
 /** Issue 13's targets: throughput against Go's light pass, and peak RSS by trace size. */
@@ -149,14 +151,14 @@ function printTable(cases) {
   const line = (cells) => console.log(cells.map((c, i) => String(c).padEnd(widths[i] ?? 10)).join(' '));
   console.log(`\nSummary (${runs} interleaved runs each; time as best / median; speed-up = Go's time / ours, by median (by best); ` +
     'by CPU = Go\'s median CPU seconds / ours, what a loaded machine still measures; RSS the highest of the runs)');
-  line(['shape', 'size', 'Go s', 'ours s', 'speed-up', 'by CPU', 'Go RSS', 'ours RSS', 'RSS/file', `≥ ${TARGET_SPEEDUP}× Go`, 'RSS target']);
+  line(['shape', 'size', 'Go s', 'ours s', 'speed-up', 'by CPU', 'Go RSS', 'ours RSS', 'RSS/file', `≥ ${TARGET_SPEEDUP}× Go`, 'RSS target', 'threads']);
   for (const c of cases) {
     const target = rssTarget(c.mb, c.size);
     const speedup = c.go.median / c.ours.median;
     line([c.shape, fmt.mb(c.size), `${c.go.best.toFixed(2)} / ${c.go.median.toFixed(2)}`, `${c.ours.best.toFixed(2)} / ${c.ours.median.toFixed(2)}`,
       `${speedup.toFixed(2)}× (${(c.go.best / c.ours.best).toFixed(2)}×)`, `${(c.go.cpu / c.ours.cpu).toFixed(2)}×`, fmt.mb(c.go.peakRss), fmt.mb(c.ours.peakRss),
       (c.ours.peakRss / c.size).toFixed(2), speedup >= TARGET_SPEEDUP ? 'met' : 'MISSED',
-      `${c.ours.peakRss <= target.limit ? 'met' : 'MISSED'} (${target.text})`]);
+      `${c.ours.peakRss <= target.limit ? 'met' : 'MISSED'} (${target.text})`, c.threads ?? 1]);
   }
 }
 
@@ -193,7 +195,7 @@ async function main() {
   for (const shape of shapes) if (SHAPES[shape] === undefined) throw new Error(`unknown shape ${shape} (known: ${Object.keys(SHAPES).join(', ')})`);
   mkdirSync(cacheDir, { recursive: true });
   const { tracestats, summarizer, gotrace } = goTools();
-  const [ours, ...extra] = await ourCommands();
+  const [variants, ...extra] = await ourCommands();
   console.log(`Go: internal/trace of go${GO} with the same aggregation as trace stats (bench/go/tracestats)`);
   let failures = 0;
   const cases = [];
@@ -209,12 +211,14 @@ async function main() {
         goStats ? fmt.rate(goStats.events / r.seconds) : '', fmt.mb(r.peakRss), (r.peakRss / size).toFixed(2), r.status === 0 ? 'ok' : `exit ${r.status}`,
         r.cpuSeconds.toFixed(2), (size / MB / r.cpuSeconds).toFixed(1)]));
       const goRuns = [];
-      const ourRuns = [];
+      const ourRuns = variants.map(() => []);
+      const outputs = variants.map(() => undefined);
       let ourStats;
       let broken;
       // Interleaved, and each side first in turn, so that neither always gets the quieter moments.
       for (let i = 0; i < runs && broken === undefined; i++) {
-        for (const side of i % 2 === 0 ? ['go', 'ours'] : ['ours', 'go']) {
+        const sides = ['go', ...variants.keys()];
+        for (const side of i % 2 === 0 ? sides : sides.reverse()) {
           if (side === 'go') {
             const go = await measure(tracestats, [file]);
             if (go.status !== 0) throw new Error(`Go's reader failed on ${file}: ${go.stderr}`);
@@ -222,32 +226,40 @@ async function main() {
             goRuns.push(go);
             print(`Go ${GO} internal/trace + stats #${i + 1}`, go);
           } else {
+            const ours = variants[side];
             const mine = await measure(process.execPath, ours.argv(file));
             print(`${ours.label} #${i + 1}`, mine);
             if (mine.status !== 0) { broken = mine; break; }
-            ourRuns.push(mine);
+            ourRuns[side].push(mine);
+            outputs[side] ??= mine.stdout;
             try { ourStats ??= JSON.parse(mine.stdout); } catch { ourStats = undefined; }
           }
         }
       }
+      for (const [v, out] of outputs.entries()) {
+        if (v > 0 && out !== undefined && out !== outputs[0]) { failures++; console.log(`${variants[v].label} PRINTS OTHER STATISTICS than ${variants[0].label}`); }
+      }
+      if (variants.length > 1 && outputs.every((o) => o === outputs[0])) console.log(`same JSON with ${variants.map((v) => v.threads).join(', ')} threads`);
       if (broken !== undefined) {
         failures++;
         console.log(`ours failed: ${broken.stderr.trim().split('\n').slice(-3).join(' | ')}`);
         continue;
       }
       for (const other of extra) print(other.label, await measure(process.execPath, other.argv(file)));
-      const summary = { shape, mb, size, go: summarizeRuns(goRuns), ours: summarizeRuns(ourRuns) };
       const target = rssTarget(mb, size);
-      console.log(`ratio ours/Go: throughput ${(summary.go.median / summary.ours.median).toFixed(2)}× by median wall time, ` +
+      for (const [v, runsOfVariant] of ourRuns.entries()) {
+      const summary = { shape, mb, size, threads: variants[v].threads, go: summarizeRuns(goRuns), ours: summarizeRuns(runsOfVariant) };
+      console.log(`${variants[v].label}: ratio ours/Go: throughput ${(summary.go.median / summary.ours.median).toFixed(2)}× by median wall time, ` +
         `${(summary.go.cpu / summary.ours.cpu).toFixed(2)}× by median CPU time (target ≥ ${TARGET_SPEEDUP}×); ` +
         `peak RSS ${(summary.ours.peakRss / summary.go.peakRss).toFixed(2)}× Go's, ${(summary.ours.peakRss / size).toFixed(2)}× the file ` +
         `(target ${target.text}: ${summary.ours.peakRss <= target.limit ? 'met' : 'MISSED'})`);
-      failures += await checkStatistics(summarizer, file, mb, goStats, ourStats, print, ourRuns[0]);
       cases.push(summary);
+      }
+      failures += await checkStatistics(summarizer, file, mb, goStats, ourStats, print, ourRuns[0][0]);
     }
   }
   printTable(cases);
-  if (goToolTraceMb > 0) await measureGoToolTrace(gotrace, ours);
+  if (goToolTraceMb > 0) await measureGoToolTrace(gotrace, variants[0]);
   process.exitCode = failures === 0 ? 0 : 1;
 }
 

@@ -1,19 +1,18 @@
 // go-trace-lens CLI: the same engine as the language server, outside the editor.
 // Exit codes: 0 clean, 1 findings (lint), a failed condition (trace diff) or a failed capture, 2 usage or I/O error.
+// Each command's module is loaded when it runs: `trace stats` then does not initialise the linter's
+// (web-tree-sitter, the rule catalogue), 4 MB of a process that may read on two threads.
 import { keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
-import { runCapture } from './capture';
-import { runLint } from './lintCommand';
-import { runTraceDiff } from './traceDiff';
-import { runTraceDump } from './traceDump';
-import { runTraceStats } from './traceStats';
-import { runTraceTasks } from './traceTasks';
 
 const usage = `usage: go-trace-lens <command> [arguments]
 
 commands:
   lint [--format text|json|sarif] [--fix] PATH...   report runtime/trace misuse in Go code
   trace dump FILE                                    print every event as go tool trace -d=parsed does
-  trace stats FILE [--format text|json|csv]          tasks, regions, logs and GC statistics (--json: JSON, with latency breakdowns unless --no-breakdowns)
+  trace stats FILE [--format text|json|csv] [--threads N]
+                                                     tasks, regions, logs and GC statistics (--json: JSON, with latency
+                                                     breakdowns unless --no-breakdowns);
+                                                     --threads: read ranges of generations on N threads
   trace diff OLD NEW [--format text|json|markdown|csv] [--fail-on CONDITION]...
                                                      compare two traces: changes and their significance
   trace tasks FILE [--type T] [--slowest N] [--filter KEY=VALUE] [--json]
@@ -24,21 +23,21 @@ commands:
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'lint') return runLint(rest);
-  if (command === 'capture') return runCapture(rest);
+  if (command === 'lint') return (await import('./lintCommand.js')).runLint(rest);
+  if (command === 'capture') return (await import('./capture.js')).runCapture(rest);
   if (command === 'trace') limitHeapGrowth();
-  if (command === 'trace' && rest[0] === 'dump') return runTraceDump(rest.slice(1));
+  if (command === 'trace' && rest[0] === 'dump') return (await import('./traceDump.js')).runTraceDump(rest.slice(1));
   if (command === 'trace' && rest[0] === 'tasks') {
     keepYoungGenerationSmall();
-    return runTraceTasks(rest.slice(1));
+    return (await import('./traceTasks.js')).runTraceTasks(rest.slice(1));
   }
   if (command === 'trace' && rest[0] === 'stats') {
     keepYoungGenerationSmall();
-    return runTraceStats(rest.slice(1));
+    return (await import('./traceStats.js')).runTraceStats(rest.slice(1));
   }
   if (command === 'trace' && rest[0] === 'diff') {
     keepYoungGenerationSmall();
-    return runTraceDiff(rest.slice(1));
+    return (await import('./traceDiff.js')).runTraceDiff(rest.slice(1));
   }
   if (command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(usage);

@@ -156,12 +156,13 @@ function u64(x: I64): Value {
 }
 
 export class Ordering {
+  // Public for reading only: parallel/orderingState.ts compares two orderings' states.
   readonly gStates = new Map<I64, GState>();
   readonly pStates = new Map<I64, PState>();
   readonly mStates = new Map<I64, MState>();
-  private readonly activeTasks = new Map<I64, TaskState>();
-  private gcSeq: I64 = 0;
-  private gcState = GC.Undetermined;
+  readonly activeTasks = new Map<I64, TaskState>();
+  gcSeq: I64 = 0;
+  gcState = GC.Undetermined;
   private initialGen: I64 = 0;
 
   /**

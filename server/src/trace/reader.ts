@@ -36,6 +36,18 @@ export interface ReadOptions {
    * the state it starts from. Times then count from that generation (see OpenedTrace.timeBase).
    */
   fromOffset?: number;
+  /**
+   * The time base of the whole trace, for a part of it read on its own (parallel/): times then equal
+   * those of the whole trace read in one go. Default: picked from the first generation read.
+   */
+  timeBase?: number;
+}
+
+/** The reader's state between two generations: what reading on from there depends on (parallel/). */
+export interface ReaderBoundary {
+  ordering: Ordering;
+  lastTs: number;
+  lastTsLo: number;
 }
 
 export interface OpenedTrace {
@@ -53,7 +65,12 @@ export interface OpenedTrace {
    * not keep is garbage almost at once. Resolves at the end; after every complete generation of a bad or
    * truncated file it rejects with TraceError. A trace is read once.
    */
-  forEach(onEvent: (ev: TraceEvent) => void, onPause?: () => void | Promise<void>): Promise<void>;
+  forEach(onEvent: (ev: TraceEvent) => void, onPause?: (generationEnd: boolean) => void | Promise<void>): Promise<void>;
+  /**
+   * The ordering state and last time; meaningful in a pause at a generation's end (`generationEnd`),
+   * before the next generation is read.
+   */
+  boundary(): ReaderBoundary;
 }
 
 const EMPTY_BYTES = new Uint8Array(0);
@@ -280,8 +297,13 @@ class TraceReader {
    * Reads the first generation ahead and picks the time base from it. Until then (and for a trace without
    * generations) the base is 0.
    */
-  async start(): Promise<void> {
+  async start(timeBase?: number): Promise<void> {
     await this.load();
+    if (timeBase !== undefined) {
+      this.timeBase = timeBase;
+      this.lastTs = -timeBase;
+      return;
+    }
     const first = this.loaded?.gen;
     if (first === undefined) return;
     const start = ticksToNs(first.freq, asUint64(first.minTs));
@@ -290,6 +312,10 @@ class TraceReader {
       this.timeBase = start;
       this.lastTs = -start;
     }
+  }
+
+  boundary(): ReaderBoundary {
+    return { ordering: this.order, lastTs: this.lastTs, lastTsLo: this.lastTsLo };
   }
 
   /** Reads the next generation's batches (the only asynchronous step). */
@@ -538,7 +564,7 @@ const enum ReadStop { Limit, End, NeedGeneration, Error }
 
 async function forEachEvent(
   reader: TraceReader, options: ReadOptions, close: () => Promise<void>, onEvent: (ev: TraceEvent) => void,
-  onPause?: () => void | Promise<void>,
+  onPause?: (generationEnd: boolean) => void | Promise<void>,
 ): Promise<void> {
   const { signal, onProgress } = options;
   const progress = (): void => {
@@ -553,7 +579,7 @@ async function forEachEvent(
       signal?.throwIfAborted();
       const stop = reader.pushEvents(onEvent, PAUSE_EVENTS);
       if (stop === ReadStop.Error) throw reader.readError;
-      await onPause?.();
+      await onPause?.(stop === ReadStop.NeedGeneration);
       if (stop === ReadStop.End) break;
       if (stop === ReadStop.NeedGeneration) {
         signal?.throwIfAborted();
@@ -567,7 +593,7 @@ async function forEachEvent(
   }
 }
 
-async function openStream(stream: BatchStream, options: ReadOptions, close: () => Promise<void>): Promise<OpenedTrace> {
+export async function openStream(stream: BatchStream, options: ReadOptions, close: () => Promise<void>): Promise<OpenedTrace> {
   let version: number;
   try {
     options.signal?.throwIfAborted();
@@ -578,7 +604,7 @@ async function openStream(stream: BatchStream, options: ReadOptions, close: () =
   }
   const reader = new TraceReader(version, stream, kindMask(options.kinds) & ~(options.logMessages === false ? KindMask.LogMessage : 0));
   try {
-    await reader.start();
+    await reader.start(options.timeBase);
   } catch (error) {
     await close();
     throw error;
@@ -592,6 +618,7 @@ async function openStream(stream: BatchStream, options: ReadOptions, close: () =
       read = true;
       return forEachEvent(reader, options, close, onEvent, onPause);
     },
+    boundary: () => reader.boundary(),
   };
 }
 

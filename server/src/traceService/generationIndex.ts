@@ -83,7 +83,7 @@ export class GenerationIndex {
       timeBase: this.loaded.timeBase,
       forEach: async (onEvent, onPause) => {
         try {
-          await opened.forEach(shift === 0 ? onEvent : (ev) => { ev.time += shift; onEvent(ev); }, () => onPause?.() ?? pause());
+          await opened.forEach(shift === 0 ? onEvent : (ev) => { ev.time += shift; onEvent(ev); }, (generationEnd) => onPause?.(generationEnd) ?? pause());
         } finally {
           if (!background) this.foregroundDone();
         }

@@ -16,6 +16,7 @@ import type {
 import { AnnotationStats } from './annotationStats';
 import { BlockingProfiles } from './blocking';
 import { GoroutineTracker, type OpenRegion, type RegionClose } from './goroutines';
+import type { RangeLog } from './rangeLog';
 import { SiteResolver } from './sites';
 import { GoroutineLanes } from './goroutineLanes';
 import { GoroutineSlots } from './goroutineSlots';
@@ -106,6 +107,8 @@ export class TraceAnalyzer {
   private startupStw = false;
   private finished = false;
   private readonly overview: TraceOverview;
+  /** Set when the analysis starts mid-trace (parallel/): what depends on the state before is logged there. */
+  private rangeLog: RangeLog | undefined;
 
   private readonly options: Required<AnalyzerOptions>;
 
@@ -124,6 +127,15 @@ export class TraceAnalyzer {
     this.tasks = new AnnotationStats<TaskInstance>((evicted) => {
       if (this.keptTasks.get(evicted.id)?.instance === evicted) this.keptTasks.delete(evicted.id);
     });
+  }
+
+  /**
+   * Starts mid-trace, at a generation boundary, without the state before it (statistics only): what
+   * would read that state is logged instead, for mergeRange (rangeMerge.ts) to apply once it is known.
+   */
+  continueMidTrace(log: RangeLog): void {
+    this.rangeLog = log;
+    this.goroutines.continueMidTrace(log);
   }
 
   /** Feeds the next event, in the reader's order. */
@@ -280,6 +292,7 @@ export class TraceAnalyzer {
 
   private range(ev: RangeEvent): void {
     if (ev.name === GC_MARK_RANGE) {
+      this.rangeLog?.gcMark(ev.kind);
       if (ev.kind === 'RangeEnd') {
         if (this.gcOpenSince !== undefined && this.options.timeline) this.timeline.add(0, 0, 'gc', this.gcOpenSince, ev.time, 'GC');
         this.gcOpenSince = undefined;
@@ -291,6 +304,7 @@ export class TraceAnalyzer {
     }
     if (!ev.name.startsWith(STW_PREFIX)) return;
     const key = `${ev.scope.kind}:${ev.scope.id}:${ev.name}`;
+    this.rangeLog?.stw(key, ev.kind, ev.time, ev.name);
     if (ev.kind === 'RangeBegin' || ev.kind === 'RangeActive') {
       if (!this.openStw.has(key)) this.openStw.set(key, { start: ev.time, label: ev.name });
       if (ev.name === 'stop-the-world (start trace)' && this.overview.generations <= 1) {
@@ -352,6 +366,7 @@ export class TraceAnalyzer {
   }
 
   private taskBegin(id: number, parent: number, type: string, time: number, g: number, site: SourceLocation | undefined): void {
+    this.rangeLog?.taskBegun(id);
     const detailed = this.options.instances && this.openTasks.size < MAX_OPEN_TASK_DETAILS;
     const record = newTaskRecord(id, parent, type, time, site, this.options.instances ? [g] : undefined);
     if (detailed) {
@@ -367,6 +382,7 @@ export class TraceAnalyzer {
   }
 
   private taskEnd(id: number, parent: number, type: string, time: number, g: number): void {
+    if (!this.openTasks.has(id) && this.rangeLog?.taskEndBelow(id, parent, type, time, g)) return;
     const record = this.openTasks.get(id) ?? newTaskRecord(id, parent, type, undefined, undefined, this.options.instances ? [] : undefined);
     this.openTasks.delete(id);
     record.type = type; // Go names a task from its end event too
@@ -420,7 +436,7 @@ export class TraceAnalyzer {
   }
 }
 
-function newTaskRecord(id: number, parent: number, type: string, startNs: number | undefined, site: SourceLocation | undefined,
+export function newTaskRecord(id: number, parent: number, type: string, startNs: number | undefined, site: SourceLocation | undefined,
   goroutines: number[] | undefined): TaskRecord {
   return {
     id, parent, type, startNs, endNs: undefined, site, instance: undefined, goroutines, details: NO_DETAILS, regions: undefined, logs: undefined,

@@ -10,6 +10,7 @@ import type { GoState, RegionEvent, StackFrame, StateTransitionEvent } from '../
 import { NO_ID } from '../event';
 import type { BlockReason, GoroutineGroup, GoroutineSummary, SourceLocation } from '../../../../common/traceModel';
 import { locationOf } from './sites';
+import type { RangeLog } from './rangeLog';
 
 /** Goroutine summaries kept per group for listing: those with the most running time. */
 export const MAX_GROUP_MEMBERS = 100;
@@ -188,9 +189,16 @@ export class GoroutineTracker {
   private readonly syscallingG = new Map<number, number>();
   private lastTs = 0;
   private syncTs = UNSET;
+  /** Set when the analysis starts mid-trace (parallel/): what depends on the state before is logged there. */
+  private rangeLog: RangeLog | undefined;
 
   /** `keepMembers`: keep summaries of exited goroutines to list (MAX_GROUP_MEMBERS per group); statistics need none. */
   constructor(private readonly listener: GoroutineListener, private readonly keepMembers = true) {}
+
+  /** Starts mid-trace, on a generation boundary: see RangeLog. */
+  continueMidTrace(log: RangeLog): void {
+    this.rangeLog = log;
+  }
 
   /** Goroutines seen so far, exited ones included (Go's goroutine analysis lists them all). */
   get count(): number { return this.seen; }
@@ -234,7 +242,11 @@ export class GoroutineTracker {
   regionEnd(ev: RegionEvent): void {
     const g = this.goroutineOf(ev.goroutine, ev.time);
     // Go pops whatever is on top: that is what must have ended.
-    const region = g.activeRegions.pop() ?? { type: ev.type, task: ev.task, startNs: undefined, site: undefined, depth: 0, synthetic: false };
+    let region = g.activeRegions.pop();
+    if (region === undefined) {
+      if (this.rangeLog?.popBelow(g.id, ev.task, ev.type, ev.time)) return;
+      region = { type: ev.type, task: ev.task, startNs: undefined, site: undefined, depth: 0, synthetic: false };
+    }
     g.regionCount++;
     this.listener.regionClosed(region, g.id, ev.time, 'end');
     if (this.spareRegions.length < MAX_SPARE_REGIONS) this.spareRegions.push(region);
@@ -374,7 +386,12 @@ export class GoroutineTracker {
 
   /** Go would crash on an event for a goroutine it never saw; we start tracking it instead. */
   private goroutineOf(id: number, time: number): GoroutineState {
-    return this.get(id) ?? this.newGoroutine(id, time);
+    return this.get(id) ?? this.firstSeen(id, time);
+  }
+
+  private firstSeen(id: number, time: number): GoroutineState {
+    this.rangeLog?.inherited(id);
+    return this.newGoroutine(id, time);
   }
 
   private goroutineTransition(ev: StateTransitionEvent): void {
@@ -403,6 +420,7 @@ export class GoroutineTracker {
         const creator = this.get(ev.goroutine);
         const inherited = creator?.activeRegions[creator.activeRegions.length - 1];
         if (inherited !== undefined) g.activeRegions = [{ type: '', task: inherited.task, startNs: ev.time, site: undefined, depth: 0, synthetic: true }];
+        else this.rangeLog?.created(id, ev.goroutine, creator !== undefined, ev.time);
         break;
       }
       case 'Running':
@@ -513,7 +531,9 @@ export class GoroutineTracker {
     g.schedWaitNs = s.schedWaitNs;
     g.syscallNs = s.syscallNs;
     if (s.pendingBlockNs !== UNSET) addTo((g.blockByReason ??= new Map()), g.lastBlockReason, s.pendingBlockNs);
-    if (!isSystemGoroutine(g.name)) {
+    if (trigger !== undefined && this.rangeLog?.exited(g.id, trigger, g.name, g.activeRegions)) {
+      // Its name and the regions begun before the range are known only when the ranges are merged.
+    } else if (!isSystemGoroutine(g.name)) {
       for (const region of g.activeRegions) {
         g.regionCount++;
         this.listener.regionClosed(region, g.id, trigger, trigger === undefined ? 'trace-end' : 'goroutine-exit');

@@ -1,0 +1,112 @@
+// `trace stats` on several threads: the file's generations are cut into contiguous ranges (one per
+// thread, boundaries.ts); the main thread reads the first range, and each other range is read by a
+// worker after a warm-up generation (rangeRead.ts). At the first boundary the main thread compares
+// its reader's state with the state each worker started from (and each worker's end state with the
+// next one's start; orderingState.ts), and checks what each range did with regions and tasks older
+// than its warm-up (rangeMerge.ts checkJoin): when every boundary joins, the ranges' analyses are
+// merged in order and the result is exactly the one-thread result, errors included; when one does
+// not, or a worker fails, the main thread reads on in order as if there were no workers.
+import { TraceError } from '../event';
+import { openTraceFile } from '../reader';
+import { TraceAnalyzer, STATISTICS_ONLY, truncatedInFirstGeneration } from '../summary/analyzer';
+import { checkJoin, mergeRange } from '../summary/rangeMerge';
+import { HEADER_BYTES } from '../wire';
+import { cutRanges, generationStarts, type GenerationRange, type GenerationStarts } from './boundaries';
+import { boundaryState, joinBoundary, type BoundaryJoin, type BoundaryState } from './orderingState';
+import type { RangeResult, RangeTask } from './rangeRead';
+
+/** Reads one range somewhere (a worker thread; in tests, also this thread); stops when `signal` aborts. */
+export type RangeRunner = (task: RangeTask, signal: AbortSignal) => Promise<RangeResult>;
+
+export interface ParallelReport {
+  /** Ranges read (1: the file was read in order on this thread). */
+  ranges: number;
+  /** True if the ranges' analyses were merged; false if the main thread read on in order. */
+  merged: boolean;
+  /** Why they were not merged, if they were not. */
+  fallback?: string;
+}
+
+/**
+ * The statistics-only analysis of a trace file on up to `threads` threads (goroutine groups are not
+ * merged: only what `trace stats` reports is exact). `onPause` runs as the main thread's reader pauses.
+ */
+export async function analyzeInParallel(path: string, threads: number, runRange: RangeRunner, options: {
+  onPause?: (analyzer: TraceAnalyzer) => void;
+  /** How to cut the generations into ranges (tests pick each boundary); default cutRanges. */
+  cut?: (starts: GenerationStarts, threads: number) => GenerationRange[];
+} = {}): Promise<{ analyzer: TraceAnalyzer; report: ParallelReport }> {
+  const { onPause, cut = cutRanges } = options;
+  const starts = await generationStarts(path);
+  const ranges = cut(starts, threads);
+  const bounds = [HEADER_BYTES, ...starts.starts, starts.size];
+  const stop = new AbortController();
+  const workers = new AbortController();
+  // The statistics count logs and never read a message (as trace stats on one thread).
+  const opened = await openTraceFile(path, { signal: stop.signal, logMessages: false });
+  const analyzer = new TraceAnalyzer(opened.goVersion, starts.size, STATISTICS_ONLY);
+  const report: ParallelReport = { ranges: ranges.length, merged: false };
+  const results = ranges.slice(1).map((r, i) => runRange({
+    path, warmUpStart: bounds[r.first - 1], start: r.start, end: r.end, generations: (ranges[i + 2]?.first ?? bounds.length - 1) - r.first,
+    last: i === ranges.length - 2, timeBase: Number(opened.timeBase),
+  }, workers.signal).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+  let generationEnds = 0;
+  let rangeError: TraceError | undefined;
+  try {
+    await opened.forEach((ev) => analyzer.add(ev), async (generationEnd) => {
+      onPause?.(analyzer);
+      if (!generationEnd || ++generationEnds !== ranges[1]?.first) return;
+      const state = boundaryState(opened.boundary());
+      const done = await Promise.all(results);
+      const joins = joinRanges(state, done);
+      if (typeof joins === 'string') {
+        report.fallback = joins;
+        workers.abort();
+        return;
+      }
+      for (const [i, r] of (done as RangeResult[]).slice(0, joins.length).entries()) {
+        mergeRange(analyzer, r.partial!, joins[i].olderTasks);
+        if (r.error !== undefined) {
+          rangeError = new TraceError(r.error.message, r.error.offset);
+          break;
+        }
+      }
+      report.merged = true;
+      stop.abort();
+    });
+  } catch (error) {
+    if (!report.merged) {
+      workers.abort();
+      if (!(error instanceof TraceError)) throw error;
+      if (analyzer.generationCount === 0) throw truncatedInFirstGeneration(error);
+      analyzer.finish(error);
+      return { analyzer, report };
+    }
+  } finally {
+    workers.abort();
+  }
+  analyzer.finish(rangeError);
+  return { analyzer, report };
+}
+
+/**
+ * How each range joins the one before (up to the first that ends in an error: the trace ends there),
+ * or why they cannot be joined: a boundary whose two sides differ, a range that failed.
+ */
+function joinRanges(mainState: BoundaryState, results: (RangeResult | Error)[]): BoundaryJoin[] | string {
+  const joins: BoundaryJoin[] = [];
+  let before: BoundaryState | undefined = mainState;
+  for (const [i, r] of results.entries()) {
+    if (r instanceof Error) return `range ${i + 1} failed: ${r.message}`;
+    if (before === undefined || r.startState === undefined || r.partial === undefined) return `range ${i + 1} did not reach its start`;
+    const join = joinBoundary(before, r.startState);
+    if (typeof join === 'string') return `${join} at the start of range ${i + 1}`;
+    const last = r.error !== undefined || i === results.length - 1;
+    const why = checkJoin(r.partial, join, !last);
+    if (why !== undefined) return `${why} (range ${i + 1})`;
+    joins.push(join);
+    if (r.error !== undefined) break; // the trace ends at this error: later ranges do not count
+    before = r.endState;
+  }
+  return joins;
+}

@@ -1,0 +1,192 @@
+// `trace stats --threads`: reading ranges of generations in parallel gives exactly the one-thread
+// statistics (the JSON of `trace stats`), errors included, whichever generation boundary the file is
+// cut at, on every fixture trace and on multi-generation traces of the three benchmark shapes.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { openTraceFile } from '../../server/src/trace/reader';
+import { analyzeEvents, STATISTICS_ONLY } from '../../server/src/trace/summary/analyzer';
+import { statsJson } from '../../server/src/trace/summary/report';
+import { cutRanges, generationStarts, type GenerationRange, type GenerationStarts } from '../../server/src/trace/parallel/boundaries';
+import { analyzeInParallel, type ParallelReport, type RangeRunner } from '../../server/src/trace/parallel/parallelStats';
+import { readRange } from '../../server/src/trace/parallel/rangeRead';
+import { workerRanges } from '../../server/src/trace/parallel/workerRanges';
+import { HEADER_BYTES } from '../../server/src/trace/wire';
+// @ts-expect-error: a JavaScript module without declarations
+import { benchTrace } from '../../bench/processes.mjs';
+
+const fixtures = join(__dirname, '..', 'fixtures', 'traces');
+const fixtureTraces = readdirSync(fixtures).filter((f) => f.endsWith('.trace')).sort().map((f) => join(fixtures, f));
+/** Each range read on this thread, one after the other: the merge is what is tested. */
+const inThread: RangeRunner = (task) => readRange(task);
+
+/** The one-thread result: `trace stats --json`'s object, or the error's message. */
+async function oneThread(path: string): Promise<unknown> {
+  try {
+    return statsJson((await analyzeEvents(await openTraceFile(path), 0, undefined, STATISTICS_ONLY)).summary());
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+async function parallel(path: string, threads: number, runRange: RangeRunner, cut?: (s: GenerationStarts) => GenerationRange[]): Promise<{ result: unknown; report?: ParallelReport }> {
+  try {
+    const { analyzer, report } = await analyzeInParallel(path, threads, runRange, { cut });
+    return { result: statsJson(analyzer.summary()), report };
+  } catch (error) {
+    return { result: { error: (error as Error).message } };
+  }
+}
+
+/** Ranges that start at the given generations. */
+function cutAt(...firsts: number[]): (s: GenerationStarts) => GenerationRange[] {
+  return (s) => {
+    const bounds = [HEADER_BYTES, ...s.starts, s.size];
+    const all = [0, ...firsts];
+    return all.map((first, i) => ({ first, start: bounds[first], end: i + 1 < all.length ? bounds[all[i + 1]] : s.size }));
+  };
+}
+
+/** Every way to cut the trace in two, and every way in three (at most `limit` of those). */
+async function everyCut(path: string, limit = Infinity): Promise<{ name: string; cut: (s: GenerationStarts) => GenerationRange[] }[]> {
+  const gens = (await generationStarts(path)).starts.length + 1;
+  const cuts = [];
+  for (let a = 1; a < gens; a++) cuts.push({ name: `at ${a}`, cut: cutAt(a) });
+  let three = 0;
+  for (let a = 1; a < gens; a++) for (let b = a + 1; b < gens && three < limit; b++, three++) cuts.push({ name: `at ${a} and ${b}`, cut: cutAt(a, b) });
+  return cuts;
+}
+
+async function assertExactEverywhere(path: string, limit?: number): Promise<ParallelReport[]> {
+  const expected = await oneThread(path);
+  const reports: ParallelReport[] = [];
+  for (const { name, cut } of await everyCut(path, limit)) {
+    const { result, report } = await parallel(path, 3, inThread, cut);
+    assert.deepEqual(result, expected, `${path} cut ${name}: ${JSON.stringify(report)}`);
+    if (report !== undefined) reports.push(report);
+  }
+  return reports;
+}
+
+describe('trace stats in parallel equals trace stats on one thread', () => {
+  it('on every fixture trace, cut at every generation boundary (truncated ones included)', async () => {
+    let merged = 0;
+    for (const path of fixtureTraces) merged += (await assertExactEverywhere(path)).filter((r) => r.merged).length;
+    // Every cut of a multi-generation fixture merges (the rest are single generations: nothing to cut).
+    assert.ok(merged >= 28, `only ${merged} cuts were merged`);
+  });
+
+  it('merges when a region and a task begun before the warm-up generation end in the range', async () => {
+    // The fixture's region "spans-generations" and task "long-running" begin in the first generation
+    // and end in the third: the range's reader, warmed up on the second, did not know them.
+    const path = join(fixtures, 'generations-go1.26.trace');
+    const { result, report } = await parallel(path, 2, inThread, cutAt(2));
+    assert.equal(report?.merged, true, report?.fallback);
+    assert.deepEqual(result, await oneThread(path));
+    assert.equal((result as { tasks: Record<string, { completeCount: number }> }).tasks['long-running']?.completeCount, 1);
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'parallel-stats-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads on in order when a range ends an older region out of order (Go reports the misuse)', async () => {
+    const { requireGo, goEnv } = await import('../../scripts/go-toolchain.mjs');
+    const path = join(dir, 'regionmisuse.trace');
+    execFileSync(requireGo('1.26'), ['run', join(__dirname, 'testdata', 'regionmisuse', 'main.go'), path], { env: goEnv('1.26') });
+    const expected = await oneThread(path);
+    assert.match(JSON.stringify(expected), /misuse of region/);
+    const gens = (await generationStarts(path)).starts.length + 1;
+    assert.ok(gens >= 3, `${gens} generations`);
+    const { result, report } = await parallel(path, 2, inThread, cutAt(gens - 1));
+    assert.deepEqual(result, expected);
+    assert.equal(report?.merged, false);
+    assert.match(report?.fallback ?? '', /ends a region begun before the range out of order/);
+  });
+
+  it('reports a corrupt generation\'s error exactly, in the main thread\'s range and in a worker\'s', async () => {
+    const source = join(fixtures, 'generations-go1.26.trace');
+    const bytes = readFileSync(source);
+    const { starts } = await generationStarts(source);
+    for (const [name, from, to] of [['first', HEADER_BYTES, starts[0]], ['last', starts[1], bytes.length]] as const) {
+      // The first place in the generation where 16 bytes of 0xff break it (string data would not).
+      let expected: unknown;
+      let path = '';
+      for (let at = from + 24; at < to - 16 && expected === undefined; at += 97) {
+        const broken = Buffer.from(bytes);
+        broken.fill(0xff, at, at + 16);
+        path = join(dir, `corrupt-${name}-${at}.trace`);
+        writeFileSync(path, broken);
+        const result = await oneThread(path);
+        if (/"(error|truncatedError)"/.test(JSON.stringify(result))) expected = result;
+      }
+      assert.notEqual(expected, undefined, `${name}: no corruption was seen`);
+      for (const { cut } of await everyCut(path)) assert.deepEqual((await parallel(path, 3, inThread, cut)).result, expected);
+    }
+  });
+
+  it('with a pool of two worker threads, forced on a small file', async () => {
+    // The worker's TypeScript source through tsx, as the bundled dist/traceRangeWorker.js runs it.
+    const script = join(__dirname, '..', '..', 'server', 'src', 'trace', 'parallel', 'rangeWorker.ts');
+    const runner = workerRanges(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true });
+    for (const name of ['generations-go1.26.trace', 'generations-go1.22.trace', 'generations-go1.25-cut-midbatch.trace']) {
+      const path = join(fixtures, name);
+      const { result, report } = await parallel(path, 2, runner);
+      assert.deepEqual(result, await oneThread(path), name);
+      assert.equal(report?.ranges, 2, name);
+      assert.equal(report?.merged, true, `${name}: ${report?.fallback}`);
+    }
+  });
+
+  it('on multi-generation traces of the benchmark shapes (worker pool, goroutine per request, GC heavy), cut as --threads 2 (and 3) cut them', async () => {
+    // 3, 5 and 3 generations; the worker pool's with one handler, to stay small.
+    const traces: string[] = [benchTrace(5, 'gcheavy'), benchTrace(33, 'perrequest'), benchTrace(18, { shape: 'busyservice', workers: 1 })];
+    for (const path of traces) {
+      const expected = await oneThread(path);
+      for (const threads of path.includes('gcheavy') ? [2, 3] : [2]) {
+        const { result, report } = await parallel(path, threads, inThread);
+        assert.deepEqual(result, expected, `${path}, ${threads} threads`);
+        assert.equal(report?.merged, true, `${path}, ${threads} threads: ${report?.fallback}`);
+      }
+    }
+  });
+});
+
+describe('go-trace-lens trace stats --threads', () => {
+  const root = join(__dirname, '..', '..');
+  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'server/src/cli/main.ts'), 'trace', 'stats', ...args], { encoding: 'utf8', cwd: root });
+
+  it('prints what one thread prints, and refuses a thread count that is not a whole number above 0 or comes with --breakdowns', () => {
+    const path = join(fixtures, 'generations-go1.26.trace');
+    const one = run(path, '--json');
+    assert.equal(one.status, 0, one.stderr);
+    // From the TypeScript source there is no bundled worker beside it: the range fails, and the
+    // main thread reads on in order, saying so.
+    const two = run(path, '--json', '--threads', '2');
+    assert.equal(two.status, 0, two.stderr);
+    assert.equal(two.stdout, one.stdout);
+    assert.match(two.stderr, /read on one thread after all \(range 1 failed/);
+    for (const bad of [['--threads', '0'], ['--threads', 'x'], ['--threads=1.5'], ['--threads', '2', '--breakdowns']]) {
+      const r = run(path, '--json', ...bad);
+      assert.equal(r.status, 2, bad.join(' '));
+      assert.match(r.stderr, /usage: go-trace-lens trace stats/);
+    }
+  });
+});
+
+describe('cutting generations into ranges', () => {
+  it('covers every generation once, in order, with ranges of about equal cost', () => {
+    const starts = { size: 1016, version: 26, starts: [116, 216, 316, 416, 516, 616, 716, 816, 916] };
+    for (const n of [1, 2, 3, 4, 10, 20]) {
+      const ranges = cutRanges(starts, n);
+      assert.equal(ranges[0].start, HEADER_BYTES);
+      assert.equal(ranges[ranges.length - 1].end, starts.size);
+      for (let i = 1; i < ranges.length; i++) assert.equal(ranges[i].start, ranges[i - 1].end);
+      assert.ok(ranges.length <= Math.min(n, 10), `${n}: ${ranges.length} ranges`);
+    }
+    assert.deepEqual(cutRanges(starts, 2).map((r) => r.first), [0, 5]);
+    assert.deepEqual(cutRanges({ size: 500, version: 26, starts: [] }, 4).length, 1);
+  });
+});
