@@ -12,6 +12,7 @@ import type { ViewContext } from './views/context';
 import { goroutinesView } from './views/goroutines';
 import { latencyView } from './views/latency';
 import { overviewView } from './views/overview';
+import { DEFAULT_TASK_VIEW, TasksView } from './views/tasks';
 import { TimelineView } from './views/timeline';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void; getState(): unknown; setState(state: unknown): void };
@@ -27,6 +28,7 @@ let status: TraceStatus | undefined;
 let traceName = '';
 let captureWindowSeconds: number = DEFAULT_CAPTURE_WINDOW_SECONDS;
 let timeline: TimelineView | undefined;
+let tasks: TasksView | undefined;
 let nextRequestId = 1;
 const pending = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
 
@@ -121,7 +123,11 @@ function render(): void {
   let view: HTMLElement;
   switch (state.view) {
     case 'overview': view = overviewView(ctx); break;
-    case 'tasks': view = latencyView(ctx, 'tasks'); break;
+    case 'tasks':
+      if (tasks) tasks.update(ctx);
+      else tasks = new TasksView(ctx);
+      view = tasks.element;
+      break;
     case 'regions': view = latencyView(ctx, 'regions'); break;
     case 'goroutines': view = goroutinesView(ctx); break;
     case 'blocking': view = blockingView(ctx); break;
@@ -142,6 +148,7 @@ function onMessage(message: ToWebview): void {
       traceName = message.traceName;
       captureWindowSeconds = message.captureWindowSeconds;
       if (state.traceUri !== message.status.uri) state = { ...INITIAL_STATE, selected: {} };
+      tasks = undefined;
       saveState((s) => { s.traceUri = message.status.uri; });
       status = message.status;
       render();
@@ -150,8 +157,11 @@ function onMessage(message: ToWebview): void {
       const wasLoading = status?.phase === 'loading';
       status = message.status;
       // While loading, only the header moves unless the user is looking at an empty panel; tables re-render on completion.
-      if (wasLoading && status.phase === 'loading' && panel.childElementCount > 0 && status.summary && state.view !== 'overview') renderHeader(status);
-      else render();
+      if (wasLoading && status.phase === 'loading' && panel.childElementCount > 0 && status.summary && state.view !== 'overview') {
+        renderHeader(status);
+        // The Tasks view asks the worker again for what is on screen: its list grows with the trace.
+        if (state.view === 'tasks') tasks?.update(context(status.summary, status));
+      } else render();
       break;
     }
     case 'queryResult': {
@@ -172,6 +182,8 @@ function onMessage(message: ToWebview): void {
         } else {
           s.view = target.kind === 'task' ? 'tasks' : 'regions';
           s.selected[s.view] = target.type;
+          // The Tasks view lists that type's instances (the worker's filter has no call site).
+          if (target.kind === 'task') s.tasks = { ...structuredClone(DEFAULT_TASK_VIEW), filter: { types: [target.type] } };
         }
       });
       render();

@@ -1,6 +1,7 @@
 // Messages between the viewer webview and the extension host, and the
 // webview's persisted state. Types only: shared by the webview bundle, the
 // extension side (client/src/viewer) and the browser tests.
+import type { TaskFilter, TaskSortKey } from '../../../common/taskModel';
 import type { SourceLocation } from '../../../common/traceModel';
 import type { FocusTarget, SiteKey, TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
 
@@ -32,6 +33,19 @@ export interface TimelineFocus {
   endNs: number;
   goroutines: number[];
   highlight: { goroutine: number; startNs: number; endNs: number }[];
+  /** A task's regions across its goroutines, drawn as one lane above the others (the Tasks view's "Show in timeline"). */
+  taskLane?: { label: string; regions: { type: string; goroutine: number; startNs: number; endNs: number }[] };
+}
+
+/** The Tasks view's list: its filter, sort and the selected instance. */
+export interface TaskViewState {
+  filter: TaskFilter;
+  sort: { key: TaskSortKey; descending: boolean };
+  /** "Slowest N per type"; absent: every instance. */
+  slowestPerType?: number;
+  selectedId?: number;
+  /** First row shown, so a reload scrolls back to it. */
+  firstRow?: number;
 }
 
 /** What survives hiding the panel and reloading the window (getState/setState). */
@@ -48,6 +62,7 @@ export interface ViewerState {
   timelineFocus?: TimelineFocus;
   /** The timeline's goroutine groups: which are expanded, and the search. */
   timelineGroups?: { expanded: string[]; search: string };
+  tasks?: TaskViewState;
 }
 
 export const INITIAL_STATE: ViewerState = { view: 'overview', selected: {} };

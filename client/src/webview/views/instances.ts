@@ -86,7 +86,7 @@ function taskDetail(ctx: ViewContext, detail: TaskDetail | null, showTask: (task
   ];
 }
 
-function regionTable(ctx: ViewContext, regions: RegionInstance[], caption: string): HTMLElement {
+export function regionTable(ctx: ViewContext, regions: RegionInstance[], caption: string): HTMLElement {
   return dataTable<RegionInstance>({
     caption, rows: regions, key: (r) => `${r.goroutine}/${r.startNs}/${r.depth}/${r.type}`,
     columns: [
@@ -100,7 +100,7 @@ function regionTable(ctx: ViewContext, regions: RegionInstance[], caption: strin
   });
 }
 
-function logTable(ctx: ViewContext, logs: LogInstance[], caption: string): HTMLElement {
+export function logTable(ctx: ViewContext, logs: LogInstance[], caption: string): HTMLElement {
   const start = ctx.summary.overview.startNs;
   return dataTable<LogInstance>({
     caption, rows: logs, key: (l) => `${l.goroutine}/${l.timeNs}`,

@@ -1,5 +1,6 @@
 // "Show in timeline" on task, region and goroutine rows: the timeline zoomed to
 // the instance, its goroutines' lanes pinned under the GC lane, its spans outlined.
+import type { TaskExplanation } from '../../../../common/taskModel';
 import type { GoroutineSummary, RegionInstance, TaskInstance } from '../../../../common/traceModel';
 import type { Child } from '../dom';
 import { linkButton } from '../dom';
@@ -50,4 +51,21 @@ export function regionFocus(ctx: ViewContext, region: RegionInstance): TimelineF
 export function goroutineFocus(ctx: ViewContext, g: GoroutineSummary): TimelineFocus {
   const span = bounds(ctx, { startNs: g.startNs >= 0 ? g.startNs : undefined, endNs: g.endNs });
   return { label: `goroutine G${g.id}${g.name ? ` ${g.name}` : ''}`, ...span, goroutines: [g.id], highlight: [{ goroutine: g.id, ...span }] };
+}
+
+/**
+ * A task instance from the Tasks view: its goroutines pinned, its regions outlined on them and drawn
+ * together in a task lane above the others; `within` narrows the window (a critical-path segment).
+ */
+export function explanationFocus(ctx: ViewContext, explanation: TaskExplanation, within?: { label: string; goroutine: number; startNs: number; endNs: number }): TimelineFocus {
+  const { task } = explanation;
+  const regions = explanation.regions.map((r) => ({ type: r.type, goroutine: r.goroutine, ...bounds(ctx, r) }));
+  const taskLane = { label: `task ${task.id} “${task.type}”`, regions };
+  if (within) {
+    return { label: within.label, startNs: within.startNs, endNs: within.endNs, goroutines: [within.goroutine], highlight: [{ goroutine: within.goroutine, startNs: within.startNs, endNs: within.endNs }], taskLane };
+  }
+  const span = bounds(ctx, task);
+  const highlight = regions.length > 0 ? regions.map(({ goroutine, startNs, endNs }) => ({ goroutine, startNs, endNs }))
+    : explanation.goroutines.map((goroutine) => ({ goroutine, ...span }));
+  return { label: taskLane.label, ...span, goroutines: explanation.goroutines, highlight, taskLane };
 }

@@ -12,6 +12,7 @@ import type { TimelineFocus } from '../messages';
 import type { ViewContext } from './context';
 import { AXIS_HEIGHT, clippedSpan, drawAxis, laneRangeText, LaneScrollbar, legend } from './timelineFrame';
 import { drawActivity, GoroutineGrouping } from './goroutineGroups';
+import { drawTaskLane, layoutTaskLane, type TaskLaneLayout } from './taskLane';
 
 const LABEL_WIDTH = 160;
 const STATE_HEIGHT = 10;
@@ -44,6 +45,8 @@ export class TimelineView {
   private legend: HTMLElement;
   /** "Show in timeline": its goroutines' lanes pinned under the GC lane, its spans outlined. */
   private focus?: TimelineFocus;
+  /** The focus's task lane (the Tasks view's "Show in timeline"), drawn under the axis above every other lane. */
+  private taskLane?: TaskLaneLayout;
   private readonly focusBar: HTMLElement;
   /** Vertical wheel movement not yet worth a whole lane. */
   private wheelLanes = 0;
@@ -139,6 +142,7 @@ export class TimelineView {
 
   private setFocus(focus: TimelineFocus | undefined): void {
     this.focus = focus;
+    this.taskLane = focus?.taskLane && layoutTaskLane(focus.taskLane);
     this.ctx.saveState((s) => { s.timelineFocus = focus; });
     if (!focus) {
       replaceChildren(this.focusBar);
@@ -352,6 +356,7 @@ export class TimelineView {
       if (x1 >= x0) g.fillRect(x0, AXIS_HEIGHT, Math.max(1, x1 - x0), height - AXIS_HEIGHT);
     }
     this.drawFocus(g, placed, x, colors);
+    if (this.taskLane) drawTaskLane(g, this.taskLane, x, AXIS_HEIGHT, LABEL_WIDTH, width, colors);
     const selected = this.selection && placed.find((p) => p.layout === this.selection?.layout);
     const outline = this.selection && selected && clippedSpan(x(this.selection.span.startNs), x(this.selection.span.endNs), LABEL_WIDTH, width);
     if (this.selection && selected && outline) {
@@ -369,6 +374,10 @@ export class TimelineView {
     // Lane labels last, over anything that scrolled beneath them.
     g.fillStyle = colors.background;
     g.fillRect(0, 0, LABEL_WIDTH, height);
+    if (this.taskLane) {
+      g.fillStyle = colors.accent;
+      g.fillText(this.taskLane.label, 4, AXIS_HEIGHT + STATE_HEIGHT / 2, LABEL_WIDTH - 10);
+    }
     for (const { layout, top } of placed) {
       g.fillStyle = layout.lane.kind === 'goroutine' ? colors.foreground : colors.accent;
       g.save();
@@ -384,6 +393,7 @@ export class TimelineView {
     if (this.frameTimes.length > 120) this.frameTimes.shift();
     this.canvas.dataset.lastFrameMs = elapsed.toFixed(3);
     this.canvas.dataset.lanes = placed.map((p) => p.layout.lane.label).join('|');
+    this.canvas.dataset.taskLane = this.taskLane ? `${this.taskLane.label}: ${this.taskLane.regions.length} regions` : '';
     const spans = placed.reduce((n, p) => n + p.layout.count, 0);
     const lastLane = placed.length > 0 ? placed[placed.length - 1].layout.index : 0;
     const lanes = laneRangeText(this.firstLane, lastLane, this.totalLanes, formatCount);
@@ -397,7 +407,7 @@ export class TimelineView {
   /** The lanes on screen and their y: the GC lane pinned on top, then the focus's goroutines, then from firstLane down. */
   private placed(height: number): { layout: LaneLayout; top: number }[] {
     const out: { layout: LaneLayout; top: number }[] = [];
-    let top = AXIS_HEIGHT;
+    let top = AXIS_HEIGHT + (this.taskLane?.height ?? 0);
     const pinned = new Set(this.focus?.goroutines);
     const isPinned = (l: LaneLayout): boolean => l.lane.kind === 'goroutine' && pinned.has(l.lane.id);
     const order = [...this.layout.filter((l) => l.index === 0), ...this.layout.filter(isPinned), ...this.layout.filter((l) => l.index >= this.firstLane && !isPinned(l))];
