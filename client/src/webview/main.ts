@@ -10,7 +10,7 @@ import { INITIAL_STATE, type FromWebview, type TimelineFocus, type ToWebview, ty
 import { blockingView } from './views/blocking';
 import type { ViewContext } from './views/context';
 import { goroutinesView } from './views/goroutines';
-import { latencyView } from './views/latency';
+import { regionsView } from './views/latency';
 import { overviewView } from './views/overview';
 import { DEFAULT_TASK_VIEW, TasksView } from './views/tasks';
 import { TimelineView } from './views/timeline';
@@ -128,7 +128,7 @@ function render(): void {
       else tasks = new TasksView(ctx);
       view = tasks.element;
       break;
-    case 'regions': view = latencyView(ctx, 'regions'); break;
+    case 'regions': view = regionsView(ctx); break;
     case 'goroutines': view = goroutinesView(ctx); break;
     case 'blocking': view = blockingView(ctx); break;
     case 'timeline':
@@ -179,11 +179,13 @@ function onMessage(message: ToWebview): void {
         if (target.kind === 'log') {
           s.view = 'overview';
           s.selected.logs = target.type;
+        } else if (target.kind === 'task') {
+          // The Tasks view lists that type's instances (the worker's task filter has no call site).
+          s.view = 'tasks';
+          s.tasks = { ...structuredClone(DEFAULT_TASK_VIEW), filter: { types: [target.type] } };
         } else {
-          s.view = target.kind === 'task' ? 'tasks' : 'regions';
-          s.selected[s.view] = target.type;
-          // The Tasks view lists that type's instances (the worker's filter has no call site).
-          if (target.kind === 'task') s.tasks = { ...structuredClone(DEFAULT_TASK_VIEW), filter: { types: [target.type] } };
+          s.view = 'regions';
+          s.selected.regions = target.type;
         }
       });
       render();

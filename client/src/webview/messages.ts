@@ -54,7 +54,7 @@ export interface ViewerState {
   traceUri?: string;
   view: ViewId;
   /** Selected task/region type or log category per table view. */
-  selected: Partial<Record<'tasks' | 'regions' | 'logs' | 'goroutines' | 'task', string>>;
+  selected: Partial<Record<'regions' | 'logs' | 'goroutines', string>>;
   /** A call site the CodeLens asked to focus: instance tables show only its instances. */
   focusSite?: SiteKey;
   /** fitted: the window is the whole trace and follows it while it loads (false once the user zooms or pans). */

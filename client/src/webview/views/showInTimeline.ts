@@ -1,7 +1,7 @@
 // "Show in timeline" on task, region and goroutine rows: the timeline zoomed to
 // the instance, its goroutines' lanes pinned under the GC lane, its spans outlined.
 import type { TaskExplanation } from '../../../../common/taskModel';
-import type { GoroutineSummary, RegionInstance, TaskInstance } from '../../../../common/traceModel';
+import type { GoroutineSummary, RegionInstance } from '../../../../common/traceModel';
 import type { Child } from '../dom';
 import { linkButton } from '../dom';
 import type { TimelineFocus } from '../messages';
@@ -23,24 +23,6 @@ export function timelineColumn<T>(ctx: ViewContext, focusOf: (row: T) => Timelin
 function bounds(ctx: ViewContext, x: { startNs?: number; endNs?: number }): { startNs: number; endNs: number } {
   const o = ctx.summary.overview;
   return { startNs: x.startNs ?? o.startNs, endNs: x.endNs ?? o.endNs };
-}
-
-/**
- * A task: its goroutines and those of its child tasks pinned (a request and its fan-out), its regions
- * outlined (from the task's detail), and each child task's time on its goroutines.
- */
-export async function taskFocus(ctx: ViewContext, task: TaskInstance, listedBy?: number): Promise<TimelineFocus> {
-  const detail = await ctx.query({ kind: 'task', id: task.id, parent: listedBy });
-  const regions = detail?.regions ?? [];
-  const children = detail?.children ?? [];
-  const span = bounds(ctx, task);
-  const highlight = [
-    ...regions.map((r) => ({ goroutine: r.goroutine, ...bounds(ctx, r) })),
-    ...children.flatMap((child) => child.goroutines.map((goroutine) => ({ goroutine, ...bounds(ctx, child) }))),
-  ];
-  const goroutines = [...new Set([...task.goroutines, ...highlight.map((mark) => mark.goroutine)])];
-  if (highlight.length === 0) highlight.push(...goroutines.map((goroutine) => ({ goroutine, ...span })));
-  return { label: `task ${task.id} “${task.type}”`, ...span, goroutines, highlight };
 }
 
 export function regionFocus(ctx: ViewContext, region: RegionInstance): TimelineFocus {
