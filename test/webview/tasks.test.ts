@@ -1,16 +1,19 @@
-// The Tasks view in headless Chromium over 200,000 made-up task instances (test/webview/syntheticTasks.ts;
+// The Tasks view in headless Chromium. Over 200,000 made-up task instances (test/webview/syntheticTasks.ts;
 // every other query answered by the real worker code on the demo fixture): the list virtualises,
 // sorts by its headers, filters round-trip and survive a reload, the histogram brush picks a
 // range, a selected instance shows its breakdown, critical path, regions and logs with source
-// links, "Show in timeline" draws the task lane, and hostile strings stay text.
+// links, "Show in timeline" draws the task lane, and hostile strings stay text. Then on the whyslow
+// program's trace with the trace worker's own answers (TaskStore, explainTask).
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { TaskListQuery } from '../../common/taskModel';
+import { BREAKDOWN_COMPONENTS, COMPONENT_LABELS } from '../../common/requestModel';
+import type { TaskExplanation, TaskListPage, TaskListQuery } from '../../common/taskModel';
 import type { TaskViewState } from '../../client/src/webview/messages';
-import { fixture, launch, openViewer, resultsDir, type LoadedTrace, type PageGlobals, type Viewer } from './page';
+import { describeSegment, formatDuration } from '../../client/src/webview/format';
+import { fixture, launch, openViewer, resultsDir, timelineDrawn, type LoadedTrace, type PageGlobals, type Viewer } from './page';
 import { BOUNDS_NS, HOSTILE_LOG, HOSTILE_TYPE, SITE_FILE, SyntheticTasks } from './syntheticTasks';
 import { loadTrace } from './trace';
 
@@ -307,5 +310,82 @@ describe('Tasks view', () => {
     assert.match(await page.locator('.tasks-empty pre').innerText(), /trace\.NewTask\(ctx, "http\.request"\)\ndefer task\.End\(\)/);
     assert.equal(listQueries(viewer).length, 0, 'nothing to ask');
     await page.close();
+  });
+});
+
+describe('Tasks view on the whyslow program’s trace, answered by the trace worker’s code', () => {
+  let browser: Browser;
+  let whyslow: LoadedTrace;
+  before(async () => {
+    mkdirSync(resultsDir, { recursive: true });
+    [browser, whyslow] = await Promise.all([launch(), loadTrace(fixture('traces', 'whyslow-go1.26.trace'))]);
+  });
+  after(async () => { await browser?.close(); });
+  const answer = <T>(query: Parameters<LoadedTrace['answerer']['answer']>[0]): Promise<T> => Promise.resolve(whyslow.answerer.answer(query) as T);
+
+  test('every instance listed slowest first, filtered by type; the slowest net.request explained with links to its source', async () => {
+    const viewer = await openTasks(browser, whyslow);
+    const { page } = viewer;
+    const all = await answer<TaskListPage>({ kind: 'taskList', query: { filter: {}, offset: 0, limit: 100 } });
+    const total = whyslow.status.summary!.tasks.reduce((n, t) => n + t.count, 0);
+    assert.equal(all.total, total);
+    await page.locator('.task-counts', { hasText: `${total} tasks, slowest first.` }).waitFor();
+    await until(async () => (await shownRows(page)).length === total && (await shownRows(page))[0].cells[1] !== '', 'every row');
+    assert.deepEqual((await shownRows(page)).map((r) => Number(r.cells[0])), all.rows.map((r) => r.id));
+
+    await page.getByLabel('net.request').check();
+    const net = await answer<TaskListPage>({ kind: 'taskList', query: { filter: { types: ['net.request'] }, offset: 0, limit: 100 } });
+    await page.locator('.task-counts', { hasText: `${net.total} of ${total} tasks match` }).waitFor();
+    await until(async () => (await shownRows(page)).every((r) => r.cells[1] === 'net.request') && (await shownRows(page)).length === net.total, 'net.request rows');
+    await page.locator('.task-spacer .task-row:not([hidden])').first().click();
+    const pane = page.locator('.task-detail-pane');
+    const explanation = (await answer<TaskExplanation | null>({ kind: 'taskExplanation', id: net.rows[0].id }))!;
+    await pane.locator('h2', { hasText: `Task ${net.rows[0].id} “net.request”` }).waitFor();
+    // The breakdown table says what the worker computed, largest first.
+    const components = (await pane.locator('table.breakdown-table tbody tr').allInnerTexts()).map((row) => row.split('\t').map((c) => c.trim()));
+    const expected = BREAKDOWN_COMPONENTS.filter((c) => explanation.breakdown![c] > 0).sort((a, b) => explanation.breakdown![b] - explanation.breakdown![a]);
+    assert.deepEqual(components.map((c) => c[0]), expected.map((c) => COMPONENT_LABELS[c]));
+    assert.deepEqual(components.map((c) => c[1]), expected.map((c) => formatDuration(explanation.breakdown![c])));
+    const path = explanation.criticalPath!;
+    assert.equal(await pane.locator('.critical-path li').count(), Math.min(100, path.length));
+    assert.deepEqual(await pane.locator('.critical-path .segment-text').allInnerTexts(), path.slice(0, 100).map(describeSegment));
+    // The db.query region links to its trace.WithRegion line; a segment's site to the frame that blocked.
+    await pane.locator('table', { has: page.locator('caption', { hasText: /^Regions of task/ }) }).locator('tbody tr', { hasText: 'db.query' }).click();
+    const reveal = viewer.posted.filter((m) => m.type === 'reveal').at(-1);
+    assert.ok(reveal?.type === 'reveal' && reveal.annotation && reveal.location.file.endsWith('whyslow/main.go'));
+    assert.equal(reveal.location.line, explanation.regions.find((r) => r.type === 'db.query')!.site!.line);
+    const withSite = path.findIndex((s) => s.site !== undefined);
+    if (withSite >= 0 && withSite < 100) {
+      await pane.locator('.critical-path li').nth(withSite).getByRole('button', { name: /main\.go:\d+/ }).click();
+      const frame = viewer.posted.filter((m) => m.type === 'reveal').at(-1);
+      assert.deepEqual(frame, { type: 'reveal', location: path[withSite].site, annotation: false });
+    }
+    // Show in timeline: the task's window, its goroutines pinned, its regions in the task lane.
+    await pane.locator('button.show-task-in-timeline').click();
+    await page.locator('.timeline-focus', { hasText: `Showing task ${net.rows[0].id} “net.request”` }).waitFor();
+    await page.waitForFunction(timelineDrawn);
+    const canvas = page.locator('canvas.timeline-canvas');
+    assert.equal(await canvas.getAttribute('data-task-lane'), `task ${net.rows[0].id} “net.request”: ${explanation.regions.length} regions`);
+    const lanes = ((await canvas.getAttribute('data-lanes')) ?? '').split('|');
+    assert.deepEqual(lanes.slice(1, 1 + explanation.goroutines.length).map((l) => Number(/^G(\d+)/.exec(l)?.[1])).sort(), [...explanation.goroutines].sort());
+    assert.deepEqual(viewer.violations, []);
+    await page.close();
+  });
+
+  test('screenshots of the Tasks view (light, dark) for docs/trace-viewer.md', async () => {
+    for (const theme of ['light', 'dark'] as const) {
+      const viewer = await openViewer(browser, whyslow, theme);
+      const { page } = viewer;
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.getByRole('tab', { name: 'Tasks' }).click();
+      await page.locator('.task-counts', { hasText: 'tasks' }).waitFor();
+      await until(async () => (await shownRows(page)).length > 0 && (await shownRows(page))[0].cells[1] !== '', 'rows');
+      const slowestNet = (await shownRows(page)).find((r) => r.cells[1] === 'net.request') ?? (await shownRows(page))[0];
+      await page.locator(`.task-spacer .task-row[aria-rowindex="${slowestNet.index + 2}"]`).click();
+      await page.locator('.task-detail-pane h2').waitFor();
+      await page.locator('.panel').evaluate((panel) => { panel.scrollTop = 0; });
+      await page.screenshot({ path: join(resultsDir, `tasks-whyslow-${theme}.png`) });
+      await page.close();
+    }
   });
 });

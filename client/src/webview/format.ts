@@ -1,7 +1,8 @@
 // Formatting shared by the views; durations, sizes and counts read as everywhere else (common/format.ts).
+import { COMPONENT_LABELS, type PathSegment } from '../../../common/requestModel';
 import type { SourceLocation } from '../../../common/traceModel';
 
-import { formatCount } from '../../../common/format';
+import { formatCount, formatDuration } from '../../../common/format';
 
 export { formatBytes, formatCount, formatDuration } from '../../../common/format';
 
@@ -24,3 +25,12 @@ export function baseName(file: string): string {
 
 export const siteLabel = (site: SourceLocation): string => `${baseName(site.file)}:${site.line}`;
 export const siteTitle = (site: SourceLocation): string => `${site.function} — ${site.file}:${site.line}`;
+
+/** "7.9 ms blocked on network in db.query on G2041 (main.worker)". */
+export function describeSegment(segment: PathSegment): string {
+  const what = COMPONENT_LABELS[segment.state];
+  const reason = segment.reason && !what.includes(segment.reason) ? ` (${segment.reason})` : '';
+  const region = segment.region ? ` in ${segment.region}` : '';
+  const name = segment.goroutineName ? ` (${segment.goroutineName})` : '';
+  return `${formatDuration(segment.endNs - segment.startNs)} ${what}${reason}${region} on G${segment.goroutine}${name}`;
+}

@@ -1,10 +1,10 @@
 // One task instance explained, beside the Tasks view's list: where its time went (a stacked bar
 // and a table), its critical path as sentences that link to the source line and to the timeline,
 // its regions and logs, and how its type's slow tail differs from the typical instance.
-import { BREAKDOWN_COMPONENTS, COMPONENT_LABELS, type Breakdown, type PathSegment } from '../../../../common/requestModel';
+import { BREAKDOWN_COMPONENTS, COMPONENT_LABELS, type Breakdown } from '../../../../common/requestModel';
 import type { TaskExplanation } from '../../../../common/taskModel';
 import { h, linkButton, type Child } from '../dom';
-import { formatDuration, formatPercent, siteLabel, siteTitle } from '../format';
+import { describeSegment, formatDuration, formatPercent, siteLabel, siteTitle } from '../format';
 import type { ViewContext } from './context';
 import { logTable, regionTable } from './instances';
 import { explanationFocus } from './showInTimeline';
@@ -68,15 +68,6 @@ function breakdownSection(breakdown: Breakdown, wallNs: number): HTMLElement {
       h('tbody', {}, ...rows)));
 }
 
-/** "7.9 ms blocked on network in db.query on G2041 (main.worker)". */
-export function describeSegment(segment: PathSegment): string {
-  const what = segment.state === 'running' ? 'running' : segment.state === 'runnable' ? 'runnable (waiting for a P)' : COMPONENT_LABELS[segment.state];
-  const reason = segment.reason && !what.includes(segment.reason) ? ` (${segment.reason})` : '';
-  const region = segment.region ? ` in ${segment.region}` : '';
-  const name = segment.goroutineName ? ` (${segment.goroutineName})` : '';
-  return `${formatDuration(segment.endNs - segment.startNs)} ${what}${reason}${region} on G${segment.goroutine}${name}`;
-}
-
 function criticalPathSection(ctx: ViewContext, explanation: TaskExplanation): HTMLElement {
   const path = explanation.criticalPath;
   const note = explanation.criticalPathNote && h('p', { className: 'muted' }, explanation.criticalPathNote);
@@ -87,7 +78,7 @@ function criticalPathSection(ctx: ViewContext, explanation: TaskExplanation): HT
   const pathNs = path.reduce((sum, s) => sum + (s.endNs - s.startNs), 0);
   const items = path.slice(0, MAX_SEGMENTS).map((segment) => h('li', { className: 'segment-item' },
     h('span', { className: `swatch component-${segment.state}`, attrs: { 'aria-hidden': 'true' } }), ' ',
-    describeSegment(segment), ' ',
+    h('span', { className: 'segment-text' }, describeSegment(segment)), ' ',
     segment.site && linkButton(siteLabel(segment.site), siteTitle(segment.site), () => segment.site && ctx.reveal(segment.site, 'frame')), ' ',
     h('button', {
       className: 'link', attrs: { type: 'button', title: 'Zoom the timeline to this segment on its goroutine' },

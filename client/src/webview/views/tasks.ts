@@ -258,7 +258,12 @@ export class TasksView {
         return;
       }
       replaceChildren(this.detail, ...taskDetailPane(this.ctx, explanation, { selectTask: (parent) => this.selectTask(parent) }));
-      if (focus) this.detail.querySelector<HTMLElement>('h2')?.focus({ preventScroll: true });
+      const heading = this.detail.querySelector<HTMLElement>('h2');
+      if (focus && heading) {
+        // Where the user looks: the pane's heading on screen (the page may be scrolled down to the list).
+        heading.focus({ preventScroll: true });
+        heading.scrollIntoView({ block: 'nearest' });
+      }
     }, (error: unknown) => {
       if (request !== this.detailRequest) return;
       this.detail.setAttribute('aria-busy', 'false');
