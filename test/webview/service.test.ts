@@ -45,41 +45,43 @@ describe('viewer on a goroutine-per-request trace', () => {
     await page.close();
   });
 
-  test('task detail: regions as they nest, child tasks linked both ways, shown where the user looks', async () => {
+  test('task detail: regions as they nest, the parent linked, shown where the user looks', async () => {
     const viewer = await openViewer(browser, service);
     const { page } = viewer;
     await page.getByRole('tab', { name: 'Tasks' }).click();
     await page.locator('table', { has: page.locator('caption', { hasText: 'Tasks by type' }) }).locator('tbody tr', { hasText: 'request' }).click();
-    const instances = page.locator('table', { has: page.locator('caption', { hasText: /^Tasks “request”/ }) });
-    // The last row of the list: its detail opens below the list, so it must come into view.
-    await instances.waitFor();
-    assert.ok(await instances.locator('tbody tr').count() > 40, 'a list longer than the screen');
-    const row = instances.locator('tbody tr').last();
-    await row.scrollIntoViewIfNeeded();
-    const taskId = (await row.locator('th').innerText()).trim();
-    await row.click();
-    const heading = page.locator('.task-detail h3');
+    const requests = service.status.summary!.tasks.find((t) => t.type === 'request')!.count;
+    await page.locator('.task-counts', { hasText: `${formatCount(requests)} of ` }).waitFor();
+    assert.ok(requests > 40, 'a list longer than the screen');
+    // The last row of the list, by keyboard: the detail beside it must be where the user looks.
+    const grid = page.locator('.task-grid');
+    await grid.focus();
+    await page.keyboard.press('End');
+    const last = page.locator(`.task-spacer .task-row[aria-rowindex="${requests + 1}"]`);
+    await last.locator('.task-cell', { hasText: 'request' }).waitFor();
+    const taskId = (await last.locator('.task-cell').first().innerText()).trim();
+    await page.keyboard.press('Enter');
+    const heading = page.locator('.task-detail-pane h2');
     await heading.filter({ hasText: `Task ${taskId} “request”` }).waitFor();
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.activeElement?.textContent?.startsWith('Task ') ?? false);
     const box = (await heading.boundingBox())!;
     assert.ok(box.y >= 0 && box.y + box.height <= 800, `the detail heading is on screen (y = ${box.y})`);
     await page.screenshot({ path: join(resultsDir, 'viewer-task-detail.png') });
     // handle encloses parse on the request's goroutine: listed outer first, parse indented under it.
-    const regions = page.locator('table', { has: page.locator('caption', { hasText: /^Regions in task/ }) });
+    const regions = page.locator('table', { has: page.locator('caption', { hasText: /^Regions of task/ }) });
     const regionNames = (await regions.locator('tbody th').allInnerTexts()).map((t) => t.trim());
     assert.deepEqual(regionNames, ['handle', '· parse']);
-    // The two fetch tasks it fanned out to.
-    const children = page.locator('table', { has: page.locator('caption', { hasText: `Child tasks of task ${taskId}` }) });
-    const childRows = children.locator('tbody tr');
-    assert.equal(await childRows.count(), 2);
-    assert.match(await children.innerText(), /fetch[\s\S]*fetch/);
-    const childId = (await childRows.first().locator('th').innerText()).trim();
-    await childRows.first().click();
-    await heading.filter({ hasText: `Task ${childId} “fetch”` }).waitFor();
-    const fetchRegions = (await regions.locator('tbody th').allInnerTexts()).map((t) => t.trim());
-    assert.deepEqual(fetchRegions, ['backend', '· decode']);
-    await page.locator('.task-detail').getByRole('button', { name: `task ${taskId}` }).click();
-    await heading.filter({ hasText: `Task ${taskId} “request”` }).waitFor();
+    // A fetch child task links to the request that started it.
+    await page.getByLabel('request').uncheck();
+    await page.getByLabel('fetch').check();
+    await page.locator('.task-spacer .task-row:not([hidden])').first().locator('.task-cell', { hasText: 'fetch' }).waitFor();
+    await page.locator('.task-spacer .task-row:not([hidden])').first().click();
+    await heading.filter({ hasText: '“fetch”' }).waitFor();
+    assert.deepEqual((await regions.locator('tbody th').allInnerTexts()).map((t) => t.trim()), ['backend', '· decode']);
+    const parentLink = page.locator('.task-detail-pane dd button', { hasText: /^task \d+$/ });
+    const parentId = (await parentLink.innerText()).replace('task ', '');
+    await parentLink.click();
+    await heading.filter({ hasText: `Task ${parentId} “request”` }).waitFor();
     await page.close();
   });
 
@@ -241,24 +243,26 @@ describe('viewer on a goroutine-per-request trace', () => {
     };
     const visible = async () => (await page.locator('.timeline-status').innerText()).split(' visible')[0];
 
-    // A task.
+    // A task, from the Tasks view: its goroutine and those on its critical path (its two fetch child tasks', the backends that answered them).
     await page.getByRole('tab', { name: 'Tasks' }).click();
     await page.locator('table', { has: page.locator('caption', { hasText: 'Tasks by type' }) }).locator('tbody tr', { hasText: 'request' }).click();
-    const tasks = page.locator('table', { has: page.locator('caption', { hasText: /^Tasks “request”/ }) });
-    const taskRow = tasks.locator('tbody tr').first();
-    const [taskId, , duration, goroutines] = (await taskRow.evaluate((tr) => Array.from((tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children, (c) => (c.textContent ?? '').trim())));
-    await taskRow.getByRole('button', { name: 'Show in timeline' }).click();
+    const taskRow = page.locator('.task-spacer .task-row:not([hidden])').first();
+    await taskRow.locator('.task-cell', { hasText: 'request' }).waitFor();
+    const [taskId, , , duration] = await taskRow.locator('.task-cell').allInnerTexts();
+    await taskRow.click();
+    await page.locator('.task-detail-pane h2', { hasText: `Task ${taskId} “request”` }).waitFor();
+    await page.locator('button.show-task-in-timeline').click();
     await page.locator('.timeline-focus', { hasText: `Showing task ${taskId} “request”` }).waitFor();
     assert.equal(await page.getByRole('tab', { name: 'Timeline' }).getAttribute('aria-selected'), 'true');
     await page.waitForFunction(timelineDrawn);
-    // Its own goroutine and those of its two fetch child tasks.
-    const ids = goroutines.split(', ').map(Number);
-    assert.equal(ids.length, 1);
-    const detail = await service.answerer.answer({ kind: 'task', id: Number(taskId) }) as { children: { goroutines: number[] }[] };
-    ids.push(...detail.children.flatMap((c) => c.goroutines));
-    assert.equal(ids.length, 3);
+    const explanation = await service.answerer.answer({ kind: 'taskExplanation', id: Number(taskId) }) as { goroutines: number[]; criticalPath: { goroutine: number }[] };
+    const ids = [...new Set([...explanation.goroutines, ...explanation.criticalPath.map((s) => s.goroutine)])];
+    const old = await service.answerer.answer({ kind: 'task', id: Number(taskId) }) as { children: { goroutines: number[] }[] };
+    for (const g of old.children.flatMap((c) => c.goroutines)) assert.ok(ids.includes(g), `the fetch child task's G${g} is pinned`);
+    assert.ok(ids.length >= 3 && ids.length <= explanation.goroutines.length + 12, `${ids.length} goroutines pinned`);
     const idsUnderGc = (lanes: string[]) => lanes.slice(1, 1 + ids.length).map((l) => Number(/^G(\d+) /.exec(l)?.[1])).sort().join();
     await lanesOnScreen((lanes) => idsUnderGc(lanes) === [...ids].sort().join(), 'the task’s goroutines right under GC');
+    assert.match((await canvas.getAttribute('data-task-lane')) ?? '', new RegExp(`^task ${taskId} “request”: \\d+ regions$`));
     const durationNs = parseDuration(duration);
     for (const deadline = Date.now() + 10_000; ;) {
       const shownNs = parseDuration(await visible());

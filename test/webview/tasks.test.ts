@@ -367,7 +367,8 @@ describe('Tasks view on the whyslow program’s trace, answered by the trace wor
     const canvas = page.locator('canvas.timeline-canvas');
     assert.equal(await canvas.getAttribute('data-task-lane'), `task ${net.rows[0].id} “net.request”: ${explanation.regions.length} regions`);
     const lanes = ((await canvas.getAttribute('data-lanes')) ?? '').split('|');
-    assert.deepEqual(lanes.slice(1, 1 + explanation.goroutines.length).map((l) => Number(/^G(\d+)/.exec(l)?.[1])).sort(), [...explanation.goroutines].sort());
+    const pinned = [...new Set([...explanation.goroutines, ...path.map((segment) => segment.goroutine)])];
+    assert.deepEqual(lanes.slice(1, 1 + pinned.length).map((l) => Number(/^G(\d+)/.exec(l)?.[1])).sort(), pinned.sort());
     assert.deepEqual(viewer.violations, []);
     await page.close();
   });

@@ -46,27 +46,31 @@ describe('trace viewer webview', () => {
     await viewer.page.close();
   });
 
-  test('tasks: percentiles, histogram, instances, a task’s regions, and reveal messages', async () => {
+  test('tasks: percentiles by type, every instance listed, a task’s regions and logs, and reveal messages', async () => {
     const viewer = await openViewer(browser, demo, 'dark');
     const { page } = viewer;
     await page.getByRole('tab', { name: 'Tasks' }).click();
     const types = page.locator('table', { has: page.locator('caption', { hasText: 'Tasks by type' }) });
     const row = types.locator('tbody tr', { hasText: 'handleRequest' });
     assert.match(await row.innerText(), /handleRequest\s+120\s/);
+    // Activating a type lists only its instances.
     await row.click();
-    await page.locator('.histogram').waitFor();
-    const instances = page.locator('table', { has: page.locator('caption', { hasText: /Tasks “handleRequest”/ }) });
-    await instances.waitFor();
-    assert.ok(await instances.locator('tbody tr').count() > 0);
-    await instances.locator('tbody tr').first().click();
-    const regions = page.locator('table', { has: page.locator('caption', { hasText: /^Regions in task/ }) });
+    assert.equal(await page.getByLabel('handleRequest').isChecked(), true);
+    const all = demo.status.summary!.tasks.reduce((n, t) => n + t.count, 0);
+    await page.locator('.task-counts', { hasText: `120 of ${all} tasks match` }).waitFor();
+    await page.locator('.brush-histogram .bucket').first().waitFor();
+    const first = page.locator('.task-spacer .task-row:not([hidden])').first();
+    await first.locator('.task-cell').nth(1).getByText('handleRequest').waitFor();
+    await first.click();
+    const pane = page.locator('.task-detail-pane');
+    const regions = pane.locator('table', { has: page.locator('caption', { hasText: /^Regions of task/ }) });
     await regions.waitFor();
     const regionText = await regions.innerText();
     for (const type of ['decode', 'query', 'encode']) assert.match(regionText, new RegExp(type));
-    const logs = page.locator('table', { has: page.locator('caption', { hasText: /^Logs in task/ }) });
+    const logs = pane.locator('table', { has: page.locator('caption', { hasText: /^Logs of task/ }) });
     assert.match(await logs.innerText(), /request/, 'the task’s trace.Log record');
-    // Clicking a call site posts a reveal of that line.
-    await page.locator('table', { has: page.locator('caption', { hasText: 'Call sites of “handleRequest”' }) }).locator('button.link').first().click();
+    // The task's NewTask call site posts a reveal of that line.
+    await pane.getByRole('button', { name: /^main\.go:\d+$/ }).first().click();
     const reveal = viewer.posted.find((m) => m.type === 'reveal');
     assert.ok(reveal && reveal.type === 'reveal');
     assert.match(reveal.location.file, /viewer\/gen\/main\.go$/);

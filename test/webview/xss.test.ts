@@ -34,9 +34,12 @@ test('hostile task, region and log names render as literal text and execute noth
   await page.getByRole('tab', { name: 'Tasks' }).click();
   const tasks = page.locator('table', { has: page.locator('caption', { hasText: 'Tasks by type' }) });
   for (const name of HOSTILE) assert.equal(await tasks.getByText(name, { exact: true }).count(), 1, name);
-  await tasks.locator('tbody tr').first().click();
-  await page.locator('table', { has: page.locator('caption', { hasText: /^Tasks “/ }) }).locator('tbody tr').first().click();
-  await page.locator('caption', { hasText: /^Regions in task/ }).waitFor();
+  for (const name of HOSTILE) assert.equal(await page.locator('.task-types label', { hasText: name }).count(), 1, name);
+  // Every instance's row and the first one's detail pane.
+  for (const name of HOSTILE) await page.locator('.task-spacer .task-cell', { hasText: name }).first().waitFor();
+  await page.locator('.task-spacer .task-row:not([hidden])').first().click();
+  await page.locator('caption', { hasText: /^Regions of task/ }).waitFor();
+  assert.ok(HOSTILE.includes((await page.locator('.task-detail-pane h2').innerText()).replace(/^Task \d+ “(.*)”.*$/s, '$1')));
 
   await page.getByRole('tab', { name: 'Regions' }).click();
   const regions = page.locator('table', { has: page.locator('caption', { hasText: 'Regions by type' }) });

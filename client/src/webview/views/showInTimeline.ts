@@ -35,9 +35,14 @@ export function goroutineFocus(ctx: ViewContext, g: GoroutineSummary): TimelineF
   return { label: `goroutine G${g.id}${g.name ? ` ${g.name}` : ''}`, ...span, goroutines: [g.id], highlight: [{ goroutine: g.id, ...span }] };
 }
 
+/** Critical-path goroutines pinned beside the task's own at most: a long chain through a worker pool stays readable. */
+const MAX_PATH_GOROUTINES = 12;
+
 /**
- * A task instance from the Tasks view: its goroutines pinned, its regions outlined on them and drawn
- * together in a task lane above the others; `within` narrows the window (a critical-path segment).
+ * A task instance from the Tasks view: its goroutines pinned with those on its critical path (the
+ * ones that woke it: a child task's, a worker's), its regions and path segments outlined on them,
+ * and its regions drawn together in a task lane above the others; `within` narrows the window (a
+ * critical-path segment).
  */
 export function explanationFocus(ctx: ViewContext, explanation: TaskExplanation, within?: { label: string; goroutine: number; startNs: number; endNs: number }): TimelineFocus {
   const { task } = explanation;
@@ -47,7 +52,13 @@ export function explanationFocus(ctx: ViewContext, explanation: TaskExplanation,
     return { label: within.label, startNs: within.startNs, endNs: within.endNs, goroutines: [within.goroutine], highlight: [{ goroutine: within.goroutine, startNs: within.startNs, endNs: within.endNs }], taskLane };
   }
   const span = bounds(ctx, task);
-  const highlight = regions.length > 0 ? regions.map(({ goroutine, startNs, endNs }) => ({ goroutine, startNs, endNs }))
-    : explanation.goroutines.map((goroutine) => ({ goroutine, ...span }));
-  return { label: taskLane.label, ...span, goroutines: explanation.goroutines, highlight, taskLane };
+  const path = explanation.criticalPath ?? [];
+  const others = [...new Set(path.map((s) => s.goroutine))].filter((g) => !explanation.goroutines.includes(g)).slice(0, MAX_PATH_GOROUTINES);
+  const goroutines = [...explanation.goroutines, ...others];
+  const highlight = [
+    ...regions.map(({ goroutine, startNs, endNs }) => ({ goroutine, startNs, endNs })),
+    ...path.filter((s) => others.includes(s.goroutine)).map(({ goroutine, startNs, endNs }) => ({ goroutine, startNs, endNs })),
+  ];
+  if (highlight.length === 0) highlight.push(...explanation.goroutines.map((goroutine) => ({ goroutine, ...span })));
+  return { label: taskLane.label, ...span, goroutines, highlight, taskLane };
 }
