@@ -89,6 +89,23 @@ step('clicking a region in the viewer reveals its source line in the editor', as
   await screenshot(page, '08-region-reveals-source');
 });
 
+step('Tasks view: the order with orderID 7 found by its log, explained, its store region revealed in the editor', async () => {
+  await viewer().locator('#tab-tasks').click();
+  await viewer().locator('.task-counts', { hasText: /^\d+ tasks, slowest first\./ }).waitFor();
+  await viewer().getByRole('searchbox', { name: 'Log' }).fill('orderID=7');
+  await viewer().getByRole('searchbox', { name: 'Log' }).press('Enter');
+  await viewer().locator('.task-counts', { hasText: /^1 of \d+ tasks match/ }).waitFor();
+  await viewer().locator('.task-spacer .task-row:not([hidden])', { hasText: 'handleOrder' }).click();
+  const pane = viewer().locator('.task-detail-pane');
+  await pane.locator('h2', { hasText: '“handleOrder”' }).waitFor();
+  await pane.locator('table.breakdown-table').waitFor();
+  assert.match(await pane.locator('table', { hasText: 'Logs of task' }).innerText(), /orderID\s+7/);
+  await screenshot(page, '08-tasks-view');
+  await pane.locator('table', { hasText: 'Regions of task' }).locator('tr', { hasText: 'store' }).click();
+  await page.locator('.monaco-editor .line-numbers.active-line-number', { hasText: /^20$/ }).waitFor();
+  assert.equal(await page.locator('.monaco-editor .view-line', { hasText: 'trace.StartRegion(ctx, "store")' }).count(), 1);
+});
+
 step('CodeLens above each annotation shows its numbers from the open trace', async () => {
   await openFile(page, 'orders.go');
   const lenses = page.locator('.monaco-editor .codelens-decoration');

@@ -388,5 +388,32 @@ describe('Tasks view on the whyslow program’s trace, answered by the trace wor
       await page.screenshot({ path: join(resultsDir, `tasks-whyslow-${theme}.png`) });
       await page.close();
     }
+    // The goroutine-per-request service: 1,977 tasks, the slow tail brushed, the slowest request shown in the timeline.
+    const service = await loadTrace(fixture('viewer', 'service.trace'));
+    const viewer = await openViewer(browser, service, 'dark');
+    const { page } = viewer;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('tab', { name: 'Tasks' }).click();
+    await page.getByLabel('request').check();
+    await page.locator('.task-counts', { hasText: 'match' }).waitFor();
+    const bars = page.locator('.brush-histogram .bars');
+    const box = (await bars.boundingBox())!;
+    const n = await bars.locator('.bucket').count();
+    const lastFilled = await bars.locator('.bucket').evaluateAll((e) => (e as unknown as RowElement[]).map((b) => Number(b.getAttribute('title')?.split(': ').pop()?.replace(/,/g, '')) > 0).lastIndexOf(true));
+    await page.mouse.move(box.x + ((lastFilled - 4 + 0.5) * box.width) / n, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + ((lastFilled + 0.5) * box.width) / n, box.y + box.height / 2);
+    await page.mouse.up();
+    await page.locator('.task-counts', { hasText: /^\d+ of/ }).waitFor();
+    await until(async () => (await shownRows(page)).length > 0 && (await shownRows(page))[0].cells[1] === 'request', 'brushed rows');
+    await page.locator('.task-spacer .task-row:not([hidden])').first().click();
+    await page.locator('.task-detail-pane h2').waitFor();
+    await page.locator('.panel').evaluate((panel) => { panel.scrollTop = 0; });
+    await page.screenshot({ path: join(resultsDir, 'tasks-service-brushed-dark.png') });
+    await page.locator('button.show-task-in-timeline').click();
+    await page.waitForFunction(timelineDrawn);
+    await page.locator('canvas.timeline-canvas[data-task-lane^="task"]').waitFor();
+    await page.screenshot({ path: join(resultsDir, 'tasks-service-timeline-dark.png') });
+    await page.close();
   });
 });

@@ -45,6 +45,7 @@ export class TaskList {
   private readonly viewport: HTMLElement;
   private readonly spacer: HTMLElement;
   private readonly pool: HTMLElement[] = [];
+  private readonly emptyNote = h('p', { className: 'muted task-list-empty', attrs: { hidden: true } }, 'No task instance matches these filters.');
   private pages = new Map<number, TaskRow[]>();
   /** Pages of the previous answer while a refresh (the trace grew) replaces them: no flash of empty rows. */
   private stale = new Map<number, TaskRow[]>();
@@ -72,7 +73,7 @@ export class TaskList {
   constructor(private readonly options: TaskListOptions) {
     this.header = h('div', { className: 'task-row task-header', attrs: { role: 'row', 'aria-rowindex': 1 } });
     this.spacer = h('div', { className: 'task-spacer', attrs: { role: 'presentation' } });
-    this.viewport = h('div', { className: 'task-viewport', attrs: { role: 'rowgroup' }, on: { scroll: () => { this.scrollTop = this.viewport.scrollTop; this.requestFrame(); } } }, this.spacer);
+    this.viewport = h('div', { className: 'task-viewport', attrs: { role: 'rowgroup' }, on: { scroll: () => { this.scrollTop = this.viewport.scrollTop; this.requestFrame(); } } }, this.spacer, this.emptyNote);
     this.element = h('div', {
       className: 'task-grid',
       attrs: { role: 'grid', tabindex: 0, 'aria-label': 'Task instances', 'aria-rowcount': 1, 'aria-colcount': COLUMNS.length },
@@ -222,6 +223,7 @@ export class TaskList {
       this.pendingScrollRow = undefined;
     }
     this.element.setAttribute('aria-rowcount', String(this.total + 1));
+    this.emptyNote.hidden = !this.answered || this.total > 0;
     const first = this.firstRow;
     const { from, to } = this.visibleRange();
     const count = this.answered ? Math.max(0, to - from) : 0;
