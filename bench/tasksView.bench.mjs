@@ -12,7 +12,7 @@
 //     checked, a log key typed, slowest N) to its rows on screen.
 // Wall times on a shared machine measure the other processes too: the load average is printed.
 //
-// Usage: node bench/tasks.bench.mjs [--tasks 200000] [--frames 300] [--trace .cache/bench/perrequest-33mb-9da491ea76.trace]
+// Usage: node bench/tasksView.bench.mjs [--tasks 200000] [--frames 300] [--trace .cache/bench/perrequest-33mb-9da491ea76.trace]
 import { loadavg } from 'node:os';
 import { tsImport } from 'tsx/esm/api';
 

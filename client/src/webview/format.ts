@@ -23,6 +23,9 @@ export function baseName(file: string): string {
   return parts[parts.length - 1] || file;
 }
 
+/** A task type as shown: trace.NewTask accepts "", which would read as a missing cell. */
+export const taskTypeLabel = (type: string): string => (type === '' ? '(no type)' : type);
+
 export const siteLabel = (site: SourceLocation): string => `${baseName(site.file)}:${site.line}`;
 export const siteTitle = (site: SourceLocation): string => `${site.function} — ${site.file}:${site.line}`;
 

@@ -4,7 +4,7 @@
 import { BREAKDOWN_COMPONENTS, COMPONENT_LABELS, type Breakdown } from '../../../../common/requestModel';
 import type { TaskExplanation } from '../../../../common/taskModel';
 import { h, linkButton, type Child } from '../dom';
-import { describeSegment, formatDuration, formatPercent, siteLabel, siteTitle } from '../format';
+import { describeSegment, formatDuration, formatPercent, siteLabel, siteTitle, taskTypeLabel } from '../format';
 import type { ViewContext } from './context';
 import { logTable, regionTable } from './instances';
 import { explanationFocus } from './showInTimeline';
@@ -20,7 +20,7 @@ export interface TaskDetailActions {
 export function taskDetailPane(ctx: ViewContext, explanation: TaskExplanation, actions: TaskDetailActions): Child[] {
   const { task } = explanation;
   const start = ctx.summary.overview.startNs;
-  const heading = h('h2', { attrs: { tabindex: -1 } }, `Task ${task.id} “${task.type}”`,
+  const heading = h('h2', { attrs: { tabindex: -1 } }, `Task ${task.id} “${taskTypeLabel(task.type)}”`,
     task.durationNs === undefined ? ' — unended' : ` — ${formatDuration(task.durationNs)}`);
   const facts = h('dl', { className: 'facts' },
     h('dt', {}, 'Start'), h('dd', {}, task.startNs === undefined ? 'before the trace' : `+${formatDuration(task.startNs - start)}`),

@@ -4,7 +4,7 @@
 // the DOM about as many rows as fit in the viewport.
 import type { TaskListPage, TaskRow, TaskSortKey } from '../../../../common/taskModel';
 import { h } from '../dom';
-import { formatCount, formatDuration } from '../format';
+import { formatCount, formatDuration, taskTypeLabel } from '../format';
 
 export const ROW_HEIGHT = 22;
 const PAGE_ROWS = 100;
@@ -19,7 +19,7 @@ interface ListColumn { header: string; sort?: TaskSortKey; numeric?: boolean; te
 
 const COLUMNS: ListColumn[] = [
   { header: 'ID', sort: 'id', numeric: true, text: (r) => String(r.id) },
-  { header: 'Type', sort: 'type', text: (r) => r.type },
+  { header: 'Type', sort: 'type', text: (r) => taskTypeLabel(r.type) },
   { header: 'Start', sort: 'start', numeric: true, text: (r, t0) => (r.startNs === undefined ? 'before the trace' : `+${formatDuration(r.startNs - t0)}`) },
   { header: 'Duration', sort: 'duration', numeric: true, text: (r) => (r.durationNs === undefined ? 'unended' : formatDuration(r.durationNs)) },
   { header: 'Goroutines', numeric: true, text: (r) => formatCount(r.goroutines) },
@@ -298,7 +298,7 @@ export class TaskList {
       const cell = cells[c] as HTMLElement;
       if (cell.textContent !== text) cell.textContent = text;
     }
-    if (row) element.title = `Task ${row.id} “${row.type}”`;
+    if (row) element.title = `Task ${row.id} “${taskTypeLabel(row.type)}”`;
   }
 
   private activate(row: TaskRow): void {
