@@ -254,6 +254,8 @@ describe('Tasks view', () => {
     assert.equal(await pane.locator('.breakdown-bar .segment').count(), 4);
     const segments = pane.locator('.critical-path li');
     assert.equal(await segments.count(), 4);
+    // By cause: network in db.query is 64% of the path, running in encode and decode the rest but runnable.
+    assert.match(await pane.locator('.path-summary').innerText(), /^Mostly [\d.]+\s*[µm]?s blocked on network in db\.query \(64(\.0)?%\), /);
     assert.match((await segments.nth(1).innerText()).trim(), /^[\d.]+\s*[µm]?s blocked on network in db\.query on G\d+ \(main\.query\) orders\.go:57 timeline$/);
     assert.match(await pane.locator('.tail-sentence').innerText(), /p99 .* spend 71% blocked on network in db\.query; p50 spend 9%/);
     // A segment's source link reveals the stack frame; a region's row reveals the annotation.
