@@ -185,6 +185,13 @@ describe('Tasks view', () => {
     await until(async () => ((await viewer.state() as { tasks: TaskViewState }).tasks.firstRow ?? 0) >= 4990, 'the first row saved once scrolling pauses');
     const saved = await viewer.state() as { tasks: TaskViewState };
     assert.equal(saved.tasks.selectedId, Number(target.cells[0]));
+    // Another tab and back: the list is where it was (its element was out of the document meanwhile).
+    await page.getByRole('tab', { name: 'Regions' }).click();
+    await page.getByRole('tab', { name: 'Tasks' }).click();
+    await until(async () => (await shownRows(page)).some((r) => r.index === target.index && r.cells[0] === target.cells[0]), 'the same rows after switching tabs');
+    const viewportBox = (await page.locator('.task-viewport').boundingBox())!;
+    const rowBox = (await page.locator(`.task-spacer .task-row[aria-rowindex="${target.index + 2}"]`).boundingBox())!;
+    assert.ok(rowBox.y >= viewportBox.y && rowBox.y + rowBox.height <= viewportBox.y + viewportBox.height, `the row is inside the viewport (${rowBox.y} in ${viewportBox.y}+${viewportBox.height})`);
     await page.close();
     const restored = await openTasks(browser, trace, saved);
     await restored.page.locator('.task-detail-pane h2', { hasText: `Task ${target.cells[0]} ` }).waitFor();

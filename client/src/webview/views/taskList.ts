@@ -83,6 +83,11 @@ export class TaskList {
     // The viewport's height is known only once attached: draw when it gets one or changes.
     new ResizeObserver((entries) => {
       this.viewportHeight = entries[entries.length - 1].contentRect.height;
+      // Out of the document (another tab) the viewport lost its scroll position: put it back.
+      if (this.viewportHeight > 0 && this.viewport.scrollTop !== this.scrollTop) {
+        this.setSpacerHeight();
+        this.viewport.scrollTop = this.scrollTop;
+      }
       this.requestFrame();
     }).observe(this.viewport);
   }
