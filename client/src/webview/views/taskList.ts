@@ -45,6 +45,8 @@ export class TaskList {
   private readonly viewport: HTMLElement;
   private readonly spacer: HTMLElement;
   private readonly pool: HTMLElement[] = [];
+  /** What each pool element shows, so a frame writes only what changed. */
+  private readonly drawn: { index: number; row?: TaskRow; selected: boolean; active: boolean; y: number; hidden: boolean }[] = [];
   private readonly emptyNote = h('p', { className: 'muted task-list-empty', attrs: { hidden: true } }, 'No task instance matches these filters.');
   private pages = new Map<number, TaskRow[]>();
   /** Pages of the previous answer while a refresh (the trace grew) replaces them: no flash of empty rows. */
@@ -236,21 +238,32 @@ export class TaskList {
       const row = this.newRow();
       this.spacer.append(row);
       this.pool.push(row);
+      this.drawn.push({ index: -1, selected: false, active: false, y: NaN, hidden: false });
     }
     const { scrollTop } = this;
     let missing = false;
-    for (let slot = 0; slot < this.pool.length; slot++) {
+    // Row i is drawn by pool element i mod the pool's size: scrolling by a few rows refills only the
+    // rows that came into view; the others keep their text and, unscaled, their position.
+    const size = this.pool.length;
+    const shown = new Uint8Array(size);
+    for (let index = from; index < from + count; index++) {
+      const slot = index % size;
+      shown[slot] = 1;
       const element = this.pool[slot];
-      const index = from + slot;
-      if (slot >= count) {
-        element.hidden = true;
-        continue;
-      }
-      element.hidden = false;
-      element.style.transform = `translateY(${scrollTop + (index - first) * ROW_HEIGHT}px)`;
+      const drawn = this.drawn[slot];
       const row = this.rowAt(index);
       if (!row) missing = true;
-      this.fillRow(element, index, row);
+      const y = scrollTop + (index - first) * ROW_HEIGHT;
+      const selected = row !== undefined && row.id === this.selectedId;
+      const active = index === this.active;
+      if (drawn.hidden) element.hidden = drawn.hidden = false;
+      if (drawn.y !== y) element.style.transform = `translateY(${(drawn.y = y)}px)`;
+      if (drawn.index === index && drawn.row === row && drawn.selected === selected && drawn.active === active) continue;
+      Object.assign(drawn, { index, row, selected, active });
+      this.fillRow(element, index, row, selected, active);
+    }
+    for (let slot = 0; slot < size; slot++) {
+      if (!shown[slot] && !this.drawn[slot].hidden) this.pool[slot].hidden = this.drawn[slot].hidden = true;
     }
     if (missing) this.fetchVisible();
     const firstRow = Math.floor(first);
@@ -285,15 +298,14 @@ export class TaskList {
     return row;
   }
 
-  private fillRow(element: HTMLElement, index: number, row: TaskRow | undefined): void {
+  private fillRow(element: HTMLElement, index: number, row: TaskRow | undefined, selected: boolean, active: boolean): void {
     element.dataset.index = String(index);
     element.setAttribute('aria-rowindex', String(index + 2));
-    const selected = row !== undefined && row.id === this.selectedId;
     element.setAttribute('aria-selected', String(selected));
     element.classList.toggle('selected', selected);
-    element.classList.toggle('active', index === this.active);
+    element.classList.toggle('active', active);
     element.classList.toggle('pending', !row);
-    if (index === this.active) {
+    if (active) {
       element.id = 'task-list-active';
       this.element.setAttribute('aria-activedescendant', element.id);
     } else if (element.id) element.removeAttribute('id');
@@ -303,7 +315,7 @@ export class TaskList {
       const cell = cells[c] as HTMLElement;
       if (cell.textContent !== text) cell.textContent = text;
     }
-    if (row) element.title = `Task ${row.id} “${taskTypeLabel(row.type)}”`;
+    element.title = row ? `Task ${row.id} “${taskTypeLabel(row.type)}”` : '';
   }
 
   private activate(row: TaskRow): void {
