@@ -88,7 +88,14 @@ export class BrushHistogram {
     });
     this.bars.replaceChildren(...this.buckets);
     const { boundsNs } = this;
-    this.axis.replaceChildren(h('span', {}, boundsNs.length > 0 ? formatDuration(boundsNs[0]) : ''), h('span', {}, boundsNs.length > 1 ? formatDuration(boundsNs[boundsNs.length - 1]) : ''));
+    // Five ticks at bucket edges, so a drag can aim at a duration.
+    const n = this.counts.length;
+    const edges = n === 0 ? [] : [...new Set([0, 1, 2, 3, 4].map((j) => Math.round((n * j) / 4)))].filter((k) => boundsNs[k] !== undefined);
+    this.axis.replaceChildren(...edges.map((k) => {
+      const tick = h('span', { className: `tick${k === 0 ? ' first' : k === n ? ' last' : ''}` }, formatDuration(boundsNs[k]));
+      tick.style.left = `${(100 * k) / n}%`;
+      return tick;
+    }));
     this.caption.replaceChildren(`${this.label} — range: ${describeRange(range)} `,
       ranged ? h('button', { attrs: { type: 'button' }, on: { click: () => this.onRange({}) } }, 'Clear range') : '');
   }
