@@ -380,6 +380,14 @@ describe('Tasks view on the whyslow program’s trace, answered by the trace wor
     const path = explanation.criticalPath!;
     assert.equal(await pane.locator('.critical-path li').count(), Math.min(100, path.length));
     assert.deepEqual(await pane.locator('.critical-path .segment-text').allInnerTexts(), path.slice(0, 100).map(describeSegment));
+    // The type's tail, from the breakdown pass, in one sentence.
+    assert.ok(explanation.tail, 'net.request has a tail explained');
+    assert.equal((await pane.locator('.tail-sentence').innerText()).replace(/^Slow tail of “net\.request”: /, ''), explanation.tail.sentence);
+    // Each region says where most of its own time went.
+    const dbQuery = explanation.regions.find((r) => r.type === 'db.query')!;
+    const largest = BREAKDOWN_COMPONENTS.reduce((best, c) => (dbQuery.breakdown![c] > dbQuery.breakdown![best] ? c : best));
+    assert.match(await pane.locator('table', { has: page.locator('caption', { hasText: /^Regions of task/ }) }).locator('tbody tr', { hasText: 'db.query' }).innerText(),
+      new RegExp(`${COMPONENT_LABELS[largest]} \\d`));
     // The db.query region links to its trace.WithRegion line; a segment's site to the frame that blocked.
     await pane.locator('table', { has: page.locator('caption', { hasText: /^Regions of task/ }) }).locator('tbody tr', { hasText: 'db.query' }).click();
     const reveal = viewer.posted.filter((m) => m.type === 'reveal').at(-1);

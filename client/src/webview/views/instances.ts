@@ -30,14 +30,15 @@ function describe(list: InstanceList<unknown>): string {
   return `${formatCount(shown)} of ${formatCount(list.total)} (the slowest and an even sample of the rest)`;
 }
 
-export function regionTable(ctx: ViewContext, regions: RegionInstance[], caption: string): HTMLElement {
-  return dataTable<RegionInstance>({
+/** extra: columns after the duration (the Tasks view adds where each region's time went). */
+export function regionTable<R extends RegionInstance>(ctx: ViewContext, regions: R[], caption: string, extra: Column<R>[] = []): HTMLElement {
+  return dataTable<R>({
     caption, rows: regions, key: (r) => `${r.goroutine}/${r.startNs}/${r.depth}/${r.type}`,
     columns: [
       { header: 'Region', value: (r) => r.type, cell: (r) => `${'· '.repeat(r.depth)}${r.type}` },
       { header: 'Goroutine', value: (r) => r.goroutine, numeric: true },
-      startColumn<RegionInstance>(ctx), durationColumn<RegionInstance>(), siteColumn<RegionInstance>(ctx),
-      timelineColumn<RegionInstance>(ctx, (r) => regionFocus(ctx, r)),
+      startColumn<R>(ctx), durationColumn<R>(), ...extra, siteColumn<R>(ctx),
+      timelineColumn<R>(ctx, (r) => regionFocus(ctx, r)),
     ],
     onActivate: (r) => r.site && ctx.reveal(r.site),
     emptyText: 'No regions.',

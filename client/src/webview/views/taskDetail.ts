@@ -1,7 +1,7 @@
 // One task instance explained, beside the Tasks view's list: where its time went (a stacked bar
 // and a table), its critical path as sentences that link to the source line and to the timeline,
 // its regions and logs, and how its type's slow tail differs from the typical instance.
-import { BREAKDOWN_COMPONENTS, COMPONENT_LABELS, type Breakdown, type PathSegment } from '../../../../common/requestModel';
+import { BREAKDOWN_COMPONENTS, COMPONENT_LABELS, type Breakdown, type BreakdownComponent, type PathSegment } from '../../../../common/requestModel';
 import type { TaskExplanation } from '../../../../common/taskModel';
 import { h, linkButton, type Child } from '../dom';
 import { describeSegment, formatDuration, formatPercent, siteLabel, siteTitle, taskTypeLabel } from '../format';
@@ -41,9 +41,24 @@ export function taskDetailPane(ctx: ViewContext, explanation: TaskExplanation, a
       : h('p', { className: 'muted' }, 'No breakdown: the task did not both begin and end in the trace.'),
     criticalPathSection(ctx, explanation),
     explanation.allListed ? null : h('p', { className: 'muted' }, 'This task had more regions or logs than one answer carries; the first ones are listed.'),
-    regionTable(ctx, explanation.regions, `Regions of task ${task.id}`),
+    regionTable(ctx, explanation.regions, `Regions of task ${task.id}`, [{
+      header: 'Mostly',
+      value: (r) => (r.breakdown ? largestShare(r.breakdown).share : -1),
+      cell: (r) => {
+        if (!r.breakdown) return '–';
+        const { component, share } = largestShare(r.breakdown);
+        return `${COMPONENT_LABELS[component]} ${formatPercent(share, 1)}`;
+      },
+    }]),
     logTable(ctx, explanation.logs, `Logs of task ${task.id}`),
   ];
+}
+
+/** The component holding most of a breakdown's time, and its share of the whole. */
+function largestShare(breakdown: Breakdown): { component: BreakdownComponent; share: number } {
+  const total = BREAKDOWN_COMPONENTS.reduce((sum, c) => sum + breakdown[c], 0);
+  const component = BREAKDOWN_COMPONENTS.reduce((best, c) => (breakdown[c] > breakdown[best] ? c : best));
+  return { component, share: total > 0 ? breakdown[component] / total : 0 };
 }
 
 function breakdownSection(breakdown: Breakdown, wallNs: number): HTMLElement {
