@@ -246,7 +246,7 @@ describe('Tasks view', () => {
     const viewer = await openTasks(browser, synthetic.over(demo));
     const { page } = viewer;
     // By keyboard: the second row, then Enter.
-    await until(async () => (await shownRows(page)).length > 2 && (await shownRows(page))[1].cells[1] !== '', 'rows');
+    await until(async () => { const rows = await shownRows(page); return rows.length > 2 && rows[1].cells[1] !== ''; }, 'rows');
     const second = (await shownRows(page))[1].cells[0];
     await page.locator('.task-grid').focus();
     await page.keyboard.press('ArrowDown');
@@ -361,7 +361,7 @@ describe('Tasks view on the whyslow program’s trace, answered by the trace wor
     const total = whyslow.status.summary!.tasks.reduce((n, t) => n + t.count, 0);
     assert.equal(all.total, total);
     await page.locator('.task-counts', { hasText: `${total} tasks, slowest first.` }).waitFor();
-    await until(async () => (await shownRows(page)).length === total && (await shownRows(page))[0].cells[1] !== '', 'every row');
+    await until(async () => { const rows = await shownRows(page); return rows.length === total && rows[0].cells[1] !== ''; }, 'every row');
     assert.deepEqual((await shownRows(page)).map((r) => Number(r.cells[0])), all.rows.map((r) => r.id));
 
     await page.getByLabel('net.request').check();
@@ -419,7 +419,7 @@ describe('Tasks view on the whyslow program’s trace, answered by the trace wor
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.getByRole('tab', { name: 'Tasks' }).click();
       await page.locator('.task-counts', { hasText: 'tasks' }).waitFor();
-      await until(async () => (await shownRows(page)).length > 0 && (await shownRows(page))[0].cells[1] !== '', 'rows');
+      await until(async () => { const rows = await shownRows(page); return rows.length > 0 && rows[0].cells[1] !== ''; }, 'rows');
       const slowestNet = (await shownRows(page)).find((r) => r.cells[1] === 'net.request') ?? (await shownRows(page))[0];
       await page.locator(`.task-spacer .task-row[aria-rowindex="${slowestNet.index + 2}"]`).click();
       await page.locator('.task-detail-pane h2').waitFor();
@@ -444,7 +444,7 @@ describe('Tasks view on the whyslow program’s trace, answered by the trace wor
     await page.mouse.move(box.x + ((lastFilled + 0.5) * box.width) / n, box.y + box.height / 2);
     await page.mouse.up();
     await page.locator('.task-counts', { hasText: /^\d+ of/ }).waitFor();
-    await until(async () => (await shownRows(page)).length > 0 && (await shownRows(page))[0].cells[1] === 'request', 'brushed rows');
+    await until(async () => { const rows = await shownRows(page); return rows.length > 0 && rows[0].cells[1] === 'request'; }, 'brushed rows');
     await page.locator('.task-spacer .task-row:not([hidden])').first().click();
     await page.locator('.task-detail-pane h2').waitFor();
     await page.locator('.panel').evaluate((panel) => { panel.scrollTop = 0; });
