@@ -25,7 +25,7 @@ async function plainScan(file: string): Promise<Plain[]> {
   const ended = new Set<number>();
   const all: Plain[] = [];
   const get = (id: number, type: string): Plain | undefined => {
-    if (id === NO_TASK || ended.has(id)) return undefined;
+    if (id === NO_TASK || id === 0 || ended.has(id)) return undefined; // 0: Go's BackgroundTask
     let t = byId.get(id);
     if (t === undefined) {
       byId.set(id, (t = { id, type, logs: [], goroutines: new Set(), regions: 0 }));
@@ -108,6 +108,14 @@ describe('task store', () => {
       const file = join(dir, f);
       const [store, plain] = await Promise.all([storeOf(file), plainScan(file)]);
       assert.equal(store.size, plain.length, `${f}: rows`);
+      // The summary counts the task instances with a TaskBegin or TaskEnd (as go tool trace names them); the
+      // store lists those, plus tasks only mentioned by a region or log (begun before the capture, not ended in it).
+      const opened = await openTraceFile(file);
+      const summary = new TraceAnalyzer(opened.goVersion, 0);
+      await opened.forEach((ev) => summary.add(ev)).catch((error: Error) => summary.finish(error));
+      summary.finish();
+      const onlyMentioned = plain.filter((t) => t.start === undefined && t.end === undefined).length;
+      assert.equal(store.size, summary.summary().tasks.reduce((n, t) => n + t.count, 0) + onlyMentioned, `${f}: rows against the summary's task count`);
       const types = [...new Set(plain.map((t) => t.type))].sort();
       const logs = plain.flatMap((t) => t.logs);
       const ds = plain.map(duration).filter((d): d is number => d !== undefined).sort((a, b) => a - b);

@@ -10,6 +10,8 @@ import type { TaskListPage, TaskListQuery, TaskRow, TaskSortKey } from '../../..
 import { Interner } from './columns';
 
 const NO_SITE = 0xffffffff;
+/** Go's trace.BackgroundTask id. */
+const BACKGROUND_TASK = 0;
 /** Tallies per task (3 columns of one array): goroutines that ran a region or wrote a log of it, its regions, its logs. */
 const GOROUTINES = 0, REGIONS = 1, LOGS = 2, TALLIES = 3;
 /** Histogram buckets per doubling of the duration. */
@@ -332,7 +334,8 @@ export class TaskStore {
    * now. An id already ended (a log after End) has none: its events are not counted.
    */
   private openTask(id: number, goroutine: number): OpenTask | undefined {
-    if (id === NO_TASK) return undefined;
+    // Go's BackgroundTask (0) holds the regions and logs outside any task: it is not an instance.
+    if (id === NO_TASK || id === BACKGROUND_TASK) return undefined;
     let task = this.open.get(id);
     if (task === undefined && !this.seen(id)) this.open.set(id, (task = { row: this.newRow(id, NO_TASK, '', goroutine), goroutines: [] }));
     return task;
