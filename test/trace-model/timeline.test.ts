@@ -105,6 +105,27 @@ describe('TimelineIndex level of detail', () => {
     }
   });
 
+  it('keeps ends exact for spans of 4.3 s and more and for non-integer times, in tracks and in small lanes', () => {
+    const exact = new TimelineIndex();
+    const proc = exact.lane('proc', 0, 'P0');
+    const g = exact.goroutineLane(5);
+    const spans: [number, number][] = [[0, 2 ** 32 - 2], [2 ** 32, 2 ** 32 + 2 ** 32 - 1], [2 ** 33, 2 ** 35], [2 ** 35 + 0.5, 2 ** 35 + 3], [2 ** 36, 2 ** 36]];
+    for (const [start, end] of spans) {
+      exact.add(proc, 0, 'state', start, end, 'G1');
+      exact.add(g, 0, 'state', start, end, 'Running');
+    }
+    // Enough spans after them that the proc lane builds levels above the exact one.
+    for (let i = 0; i < 500; i++) exact.add(proc, 0, 'state', 2 ** 37 + i * 10, 2 ** 37 + i * 10 + 5, 'G1');
+    exact.finish();
+    for (const lane of [proc, g]) {
+      const got = exact.query({ startNs: 0, endNs: 2 ** 36, resolutionNs: 0, lanes: [lane] }).lanes[0].spans.map((s) => [s.startNs, s.endNs]);
+      assert.deepEqual(got, spans, `lane ${lane}`);
+    }
+    const whole = exact.query({ startNs: 0, endNs: 2 ** 38, resolutionNs: 2 ** 30, lanes: [proc] }).lanes[0].spans;
+    assert.equal(whole.reduce((n, s) => n + s.merged, 0), spans.length + 500);
+    assert.equal(Math.max(...whole.map((s) => s.endNs)), 2 ** 37 + 4995);
+  });
+
   it('nests regions by depth in rows', () => {
     const nested = new TimelineIndex();
     const lane = nested.lane('goroutine', 1, 'G1');

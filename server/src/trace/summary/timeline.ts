@@ -1,8 +1,9 @@
 // Timeline index with level of detail. Each lane (goroutine, proc, GC) has tracks (rows): row 0
 // holds states (or GC phases), row 1+d holds regions at nesting depth d (or STW pauses on the GC
 // lane). Spans within a track never overlap and arrive in time order, so each track is a sorted
-// columnar array: start/end (Float64Array), merged count (Uint32Array), label id (Int32Array,
-// -1 = "mixed") — 24 bytes per span.
+// columnar array: start (Float64Array), duration (Uint32Array, exact; the rare span of 4.3 s or
+// more keeps its end in a map), merged count (Uint32Array, only in a level that merged any), label
+// id (Int32Array, -1 = "mixed") — 16 bytes per exact span, 20 per merged one.
 //
 // Levels: level 0 holds the exact spans; level k ≥ 1 holds the spans of level k-1 merged with the
 // rule of joinsGroup at a width w_k ≥ 4·max(w_(k-1), mean spacing of level k-1's spans, 250 ns),
@@ -16,7 +17,7 @@
 // mean span spacing wide, at least 1 µs); at 1.5, 2 and 2.5 × SPAN_BUDGET levels 1, 2 and 3
 // freeze in turn, so later spans are kept at least ~4, 16, 64 and finally 256 times coarser.
 // A track freezes a level only once it holds LEVEL_MIN_SPANS spans, so stored spans stay near
-// 2.5 × SPAN_BUDGET plus at most LEVEL_MIN_SPANS per level of each small track (24 bytes each, plus
+// 2.5 × SPAN_BUDGET plus at most LEVEL_MIN_SPANS per level of each small track (16 to 20 bytes each, plus
 // up to a third of growth slack), whatever the trace's size. Every span is counted at every level: merged counts always
 // add up, and a query reads each frozen level up to its freeze and the level above after it.
 import {
@@ -89,11 +90,52 @@ class GroupMerger {
   }
 }
 
+/** A duration that does not fit a span's Uint32 duration column: its end is kept in a map instead. */
+const LONG = 0xffff_ffff;
+
+/**
+ * Span ends as durations: exact integers below LONG ns (4.3 s) in a Uint32 column, the rare longer
+ * (or non-integer) ones in a map, so a span's end costs 4 bytes instead of 8 and stays exact.
+ */
+class SpanEnds {
+  durations: Uint32Array;
+  private readonly long = new Map<number, number>();
+
+  constructor(capacity: number) { this.durations = new Uint32Array(capacity); }
+
+  set(i: number, start: number, end: number): void {
+    const duration = end - start;
+    if (duration >= 0 && duration < LONG && Number.isInteger(duration) && start + duration === end) {
+      this.durations[i] = duration;
+    } else {
+      this.durations[i] = LONG;
+      this.long.set(i, end);
+    }
+  }
+
+  end(i: number, start: number): number {
+    const duration = this.durations[i];
+    return duration === LONG ? this.long.get(i)! : start + duration;
+  }
+
+  /** Forgets index i's end (a store reusing it sets it again). */
+  clear(i: number): void {
+    if (this.durations[i] === LONG) this.long.delete(i);
+  }
+
+  grow(capacity: number): void {
+    const grown = new Uint32Array(capacity);
+    grown.set(this.durations);
+    this.durations = grown;
+  }
+}
+
 /** One resolution of one track: stored spans, fed (above level 0) by merging the level below. */
 class SpanLevel {
   starts = new Float64Array(8);
-  ends = new Float64Array(8);
-  counts = new Uint32Array(8);
+  readonly ends = new SpanEnds(8);
+  /** Merged counts; undefined while every span stored is a single one (exact spans, level 0). */
+  counts: Uint32Array | undefined;
   labels = new Int32Array(8);
   length = 0;
   /** Merges spans from the level below into this one; its open group is not stored yet. */
@@ -111,11 +153,15 @@ class SpanLevel {
     const i = this.length++;
     this.stored.spans++;
     this.starts[i] = start;
-    this.ends[i] = end;
-    this.counts[i] = count;
+    this.ends.set(i, start, end);
+    if (count !== 1 && this.counts === undefined) this.counts = new Uint32Array(this.starts.length).fill(1, 0, i);
+    if (this.counts !== undefined) this.counts[i] = count;
     this.labels[i] = label;
     this.next?.incoming.add(start, end, count, label);
   }
+
+  endOf(i: number): number { return this.ends.end(i, this.starts[i]); }
+  countOf(i: number): number { return this.counts === undefined ? 1 : this.counts[i]; }
 
   /** Stores the open merge (and, recursively, those above when `cascade`). */
   flush(cascade = false): void {
@@ -129,13 +175,13 @@ class SpanLevel {
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.ends[mid] < time) lo = mid + 1;
+      if (this.endOf(mid) < time) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  bytes(): number { return this.starts.byteLength * 3; }
+  bytes(): number { return this.starts.byteLength + this.ends.durations.byteLength + (this.counts?.byteLength ?? 0) + this.labels.byteLength; }
 
   private grow(): void {
     const size = Math.ceil(this.starts.length * 1.5) + 8;
@@ -145,8 +191,8 @@ class SpanLevel {
       return b;
     };
     this.starts = resize(this.starts, (n) => new Float64Array(n));
-    this.ends = resize(this.ends, (n) => new Float64Array(n));
-    this.counts = resize(this.counts, (n) => new Uint32Array(n));
+    this.ends.grow(size);
+    if (this.counts !== undefined) this.counts = resize(this.counts, (n) => new Uint32Array(n));
     this.labels = resize(this.labels, (n) => new Int32Array(n));
   }
 }
@@ -194,9 +240,9 @@ class Track {
   }
 
   private read(level: SpanLevel, startNs: number, endNs: number, sink: GroupMerger, from: number): void {
-    const { starts, ends, counts, labels, length } = level;
+    const { starts, labels, length } = level;
     for (let i = level.firstEndingAtOrAfter(startNs, from); i < length && starts[i] <= endNs; i++) {
-      sink.add(starts[i], ends[i], counts[i], labels[i]);
+      sink.add(starts[i], level.endOf(i), level.countOf(i), labels[i]);
     }
   }
 
@@ -221,9 +267,9 @@ class Track {
       const below = this.levels[this.levels.length - 1];
       // At least LEVEL_FACTOR times the mean spacing of the spans below, so every level is
       // several times smaller than the one under it whatever the spans' widths.
-      const spacing = below.length === 0 ? 0 : (below.ends[below.length - 1] - below.starts[0]) / below.length;
+      const spacing = below.length === 0 ? 0 : (below.endOf(below.length - 1) - below.starts[0]) / below.length;
       const level = new SpanLevel(LEVEL_FACTOR * Math.max(below.widthNs, spacing, LEVEL_BASE_NS / LEVEL_FACTOR), this.stored);
-      for (let i = 0; i < below.length; i++) level.incoming.add(below.starts[i], below.ends[i], below.counts[i], below.labels[i]);
+      for (let i = 0; i < below.length; i++) level.incoming.add(below.starts[i], below.endOf(i), below.countOf(i), below.labels[i]);
       below.next = level;
       this.levels.push(level);
     }
@@ -233,7 +279,7 @@ class Track {
 /** Spans of small goroutine lanes, columnar, each lane's spans a chain through `next` (-1 ends it). */
 class SmallSpans {
   starts = new Float64Array(1024);
-  ends = new Float64Array(1024);
+  readonly ends = new SpanEnds(1024);
   labels = new Int32Array(1024);
   rows = new Uint8Array(1024);
   next = new Int32Array(1024);
@@ -243,18 +289,22 @@ class SmallSpans {
 
   push(start: number, end: number, label: number, row: number): number {
     let i = this.free;
-    if (i >= 0) this.free = this.next[i];
-    else {
+    if (i >= 0) {
+      this.free = this.next[i];
+      this.ends.clear(i);
+    } else {
       if (this.length === this.starts.length) this.grow();
       i = this.length++;
     }
     this.starts[i] = start;
-    this.ends[i] = end;
+    this.ends.set(i, start, end);
     this.labels[i] = label;
     this.rows[i] = row;
     this.next[i] = -1;
     return i;
   }
+
+  endOf(i: number): number { return this.ends.end(i, this.starts[i]); }
 
   /** Gives a whole chain back for reuse. */
   release(head: number, tail: number): void {
@@ -263,13 +313,13 @@ class SmallSpans {
     this.free = head;
   }
 
-  bytes(): number { return this.starts.byteLength * 2 + this.labels.byteLength + this.rows.byteLength + this.next.byteLength; }
+  bytes(): number { return this.starts.byteLength + this.ends.durations.byteLength + this.labels.byteLength + this.rows.byteLength + this.next.byteLength; }
 
   private grow(): void {
     const size = Math.ceil(this.starts.length * 1.5);
     const grow = <A extends Float64Array | Int32Array | Uint8Array>(a: A, make: (n: number) => A): A => { const b = make(size); b.set(a); return b; };
     this.starts = grow(this.starts, (n) => new Float64Array(n));
-    this.ends = grow(this.ends, (n) => new Float64Array(n));
+    this.ends.grow(size);
     this.labels = grow(this.labels, (n) => new Int32Array(n));
     this.rows = grow(this.rows, (n) => new Uint8Array(n));
     this.next = grow(this.next, (n) => new Int32Array(n));
@@ -498,10 +548,10 @@ export class TimelineIndex {
   /** Moves a small lane's spans into tracks (in order per row), then its left-out spans as one. */
   private promote(lane: number): void {
     this.tracksOf.set(lane, []);
-    const { starts, ends, labels, rows, next } = this.small;
+    const { starts, labels, rows, next } = this.small;
     this.stored.spans -= this.smallCount[lane];
     for (let i = this.smallHead[lane]; i !== NONE; i = next[i]) {
-      this.track(lane, rows[i], rows[i] === 0 ? 'state' : 'region').add(starts[i], ends[i], labels[i], this.floor);
+      this.track(lane, rows[i], rows[i] === 0 ? 'state' : 'region').add(starts[i], this.small.endOf(i), labels[i], this.floor);
     }
     if (this.leftOutCount[lane] > 0) {
       this.track(lane, 0, 'state').add(this.leftOutStart[lane], this.leftOutEnd[lane], MIXED, this.floor, this.leftOutCount[lane]);
@@ -586,7 +636,7 @@ export class TimelineIndex {
 
   /** A small lane's spans in the window, row by row (rows in order of their number). */
   private querySmall(lane: number, startNs: number, endNs: number, sinkFor: (row: number) => GroupMerger): PackedLane['rows'] {
-    const { starts, ends, labels, rows, next } = this.small;
+    const { starts, labels, rows, next } = this.small;
     const present = new Set<number>();
     for (let i = this.smallHead[lane]; i !== NONE; i = next[i]) present.add(rows[i]);
     if (this.leftOutCount[lane] > 0) present.add(0);
@@ -594,7 +644,9 @@ export class TimelineIndex {
     return numbers.map((row, r) => {
       const sink = sinkFor(r);
       for (let i = this.smallHead[lane]; i !== NONE; i = next[i]) {
-        if (rows[i] === row && ends[i] >= startNs && starts[i] <= endNs) sink.add(starts[i], ends[i], 1, labels[i]);
+        if (rows[i] !== row || starts[i] > endNs) continue;
+        const end = this.small.endOf(i);
+        if (end >= startNs) sink.add(starts[i], end, 1, labels[i]);
       }
       if (row === 0 && this.leftOutCount[lane] > 0 && this.leftOutEnd[lane] >= startNs && this.leftOutStart[lane] <= endNs) {
         sink.add(this.leftOutStart[lane], this.leftOutEnd[lane], this.leftOutCount[lane], MIXED);
