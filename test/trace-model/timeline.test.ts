@@ -124,6 +124,14 @@ describe('TimelineIndex level of detail', () => {
     const whole = exact.query({ startNs: 0, endNs: 2 ** 38, resolutionNs: 2 ** 30, lanes: [proc] }).lanes[0].spans;
     assert.equal(whole.reduce((n, s) => n + s.merged, 0), spans.length + 500);
     assert.equal(Math.max(...whole.map((s) => s.endNs)), 2 ** 37 + 4995);
+    // Past a budget of 1, a new small lane keeps its extent exactly.
+    const budgeted = new TimelineIndex(1);
+    budgeted.add(budgeted.goroutineLane(1), 0, 'state', 0, 10, 'Running');
+    const left = budgeted.goroutineLane(2);
+    budgeted.add(left, 0, 'state', 7, 2 ** 33 + 1, 'Running');
+    budgeted.add(left, 0, 'state', 2 ** 33 + 1, 2 ** 34 + 3, 'Runnable');
+    budgeted.finish();
+    assert.deepEqual(budgeted.query({ startNs: 0, endNs: 2 ** 35, resolutionNs: 0, lanes: [left] }).lanes[0].spans.map((s) => [s.startNs, s.endNs, s.merged]), [[7, 2 ** 34 + 3, 2]]);
   });
 
   it('nests regions by depth in rows', () => {

@@ -335,6 +335,8 @@ const GOROUTINE = LANE_KINDS.indexOf('goroutine');
 /** Span labels at or below this are lanes' labels: LANE_LABEL - lane (MIXED is -1). */
 const LANE_LABEL = -2;
 const NONE = -1;
+/** Bytes of the lane columns per lane. */
+const LANE_BYTES = 44;
 
 /**
  * Lanes are numbered in creation order; TimelineQuery.lanes lists lane numbers (indices into
@@ -357,7 +359,7 @@ export class TimelineIndex {
   private smallCount = new Uint8Array(64);
   private leftOutCount = new Uint32Array(64);
   private leftOutStart = new Float64Array(64);
-  private leftOutEnd = new Float64Array(64);
+  private readonly leftOutEnds = new SpanEnds(64);
   /** A goroutine lane's state as its group's activity counts it (NONE: not counted), and under which group. */
   private activityState = new Int8Array(64);
   private activityGroup = new Int32Array(64);
@@ -510,7 +512,7 @@ export class TimelineIndex {
 
   /** Typed-array bytes held by all levels, the small lanes' store and the lane columns. */
   bytes(): number {
-    let total = this.small.bytes() + this.laneIds.length * 48;
+    let total = this.small.bytes() + this.laneIds.length * LANE_BYTES;
     for (const activity of this.activities.values()) total += activity.bytes();
     for (const tracks of this.tracksOf.values()) for (const track of tracks) total += track.bytes();
     return total;
@@ -532,9 +534,13 @@ export class TimelineIndex {
 
   private addSmall(lane: number, row: number, start: number, end: number, label: number): void {
     if (this.leftOutCount[lane] > 0 || this.stored.spans >= this.spanBudget) {
-      if (this.leftOutCount[lane] === 0) this.leftOutStart[lane] = start;
+      if (this.leftOutCount[lane] === 0) {
+        this.leftOutStart[lane] = start;
+        this.leftOutEnds.set(lane, start, end);
+      } else if (end > this.leftOutEnd(lane)) {
+        this.leftOutEnds.set(lane, this.leftOutStart[lane], end);
+      }
       this.leftOutCount[lane]++;
-      this.leftOutEnd[lane] = Math.max(this.leftOutEnd[lane], end);
       return;
     }
     const i = this.small.push(start, end, label, row);
@@ -543,6 +549,11 @@ export class TimelineIndex {
     this.smallTail[lane] = i;
     this.smallCount[lane]++;
     this.stored.spans++;
+  }
+
+  /** The end of a lane's left-out spans. */
+  private leftOutEnd(lane: number): number {
+    return this.leftOutEnds.end(lane, this.leftOutStart[lane]);
   }
 
   /** Moves a small lane's spans into tracks (in order per row), then its left-out spans as one. */
@@ -554,7 +565,7 @@ export class TimelineIndex {
       this.track(lane, rows[i], rows[i] === 0 ? 'state' : 'region').add(starts[i], this.small.endOf(i), labels[i], this.floor);
     }
     if (this.leftOutCount[lane] > 0) {
-      this.track(lane, 0, 'state').add(this.leftOutStart[lane], this.leftOutEnd[lane], MIXED, this.floor, this.leftOutCount[lane]);
+      this.track(lane, 0, 'state').add(this.leftOutStart[lane], this.leftOutEnd(lane), MIXED, this.floor, this.leftOutCount[lane]);
     }
     this.small.release(this.smallHead[lane], this.smallTail[lane]);
     this.smallHead[lane] = this.smallTail[lane] = NONE;
@@ -585,7 +596,7 @@ export class TimelineIndex {
     this.smallCount = grow(this.smallCount, (n) => new Uint8Array(n));
     this.leftOutCount = grow(this.leftOutCount, (n) => new Uint32Array(n));
     this.leftOutStart = grow(this.leftOutStart, (n) => new Float64Array(n));
-    this.leftOutEnd = grow(this.leftOutEnd, (n) => new Float64Array(n));
+    this.leftOutEnds.grow(size);
     this.activityState = grow(this.activityState, (n) => new Int8Array(n));
     this.activityGroup = grow(this.activityGroup, (n) => new Int32Array(n));
   }
@@ -648,8 +659,8 @@ export class TimelineIndex {
         const end = this.small.endOf(i);
         if (end >= startNs) sink.add(starts[i], end, 1, labels[i]);
       }
-      if (row === 0 && this.leftOutCount[lane] > 0 && this.leftOutEnd[lane] >= startNs && this.leftOutStart[lane] <= endNs) {
-        sink.add(this.leftOutStart[lane], this.leftOutEnd[lane], this.leftOutCount[lane], MIXED);
+      if (row === 0 && this.leftOutCount[lane] > 0 && this.leftOutEnd(lane) >= startNs && this.leftOutStart[lane] <= endNs) {
+        sink.add(this.leftOutStart[lane], this.leftOutEnd(lane), this.leftOutCount[lane], MIXED);
       }
       sink.close();
       return { category: row === 0 ? 'state' : 'region', depth: row === 0 ? 0 : row - 1 };
