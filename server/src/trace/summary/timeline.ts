@@ -1,9 +1,10 @@
 // Timeline index with level of detail. Each lane (goroutine, proc, GC) has tracks (rows): row 0
 // holds states (or GC phases), row 1+d holds regions at nesting depth d (or STW pauses on the GC
 // lane). Spans within a track never overlap and arrive in time order, so each track is a sorted
-// columnar array: start (Float64Array), duration (Uint32Array, exact; the rare span of 4.3 s or
-// more keeps its end in a map), merged count (Uint32Array, only in a level that merged any), label
-// id (Int32Array, -1 = "mixed") — 16 bytes per exact span, 20 per merged one.
+// columnar array: start (Uint32Array offset from the first start of its block of 256 spans),
+// duration (Uint32Array), both exact (an offset of 4.3 s or more, or not an integer, is kept in a
+// map), merged count (Uint32Array, only in a level that merged any), label id (Int32Array, -1 =
+// "mixed") — 12 bytes per exact span, 16 per merged one.
 //
 // Levels: level 0 holds the exact spans; level k ≥ 1 holds the spans of level k-1 merged with the
 // rule of joinsGroup at a width w_k ≥ 4·max(w_(k-1), mean spacing of level k-1's spans, 250 ns),
@@ -17,7 +18,7 @@
 // mean span spacing wide, at least 1 µs); at 1.5, 2 and 2.5 × SPAN_BUDGET levels 1, 2 and 3
 // freeze in turn, so later spans are kept at least ~4, 16, 64 and finally 256 times coarser.
 // A track freezes a level only once it holds LEVEL_MIN_SPANS spans, so stored spans stay near
-// 2.5 × SPAN_BUDGET plus at most LEVEL_MIN_SPANS per level of each small track (16 to 20 bytes each, plus
+// 2.5 × SPAN_BUDGET plus at most LEVEL_MIN_SPANS per level of each small track (12 to 16 bytes each, plus
 // up to a third of growth slack), whatever the trace's size. Every span is counted at every level: merged counts always
 // add up, and a query reads each frozen level up to its freeze and the level above after it.
 import {
@@ -94,46 +95,52 @@ class GroupMerger {
 const LONG = 0xffff_ffff;
 
 /**
- * Span ends as durations: exact integers below LONG ns (4.3 s) in a Uint32 column, the rare longer
- * (or non-integer) ones in a map, so a span's end costs 4 bytes instead of 8 and stays exact.
+ * Times as offsets from a base the caller knows (a span's start for its end, a block's first start
+ * for a start): exact integers below LONG ns (4.3 s) in a Uint32 column, the rare larger (or
+ * non-integer) ones in a map, so a time costs 4 bytes instead of 8 and stays exact.
  */
-class SpanEnds {
-  durations: Uint32Array;
+class ExactOffsets {
+  offsets: Uint32Array;
   private readonly long = new Map<number, number>();
 
-  constructor(capacity: number) { this.durations = new Uint32Array(capacity); }
+  constructor(capacity: number) { this.offsets = new Uint32Array(capacity); }
 
-  set(i: number, start: number, end: number): void {
-    const duration = end - start;
-    if (duration >= 0 && duration < LONG && Number.isInteger(duration) && start + duration === end) {
-      this.durations[i] = duration;
+  set(i: number, base: number, time: number): void {
+    const offset = time - base;
+    if (offset >= 0 && offset < LONG && Number.isInteger(offset) && base + offset === time) {
+      this.offsets[i] = offset;
     } else {
-      this.durations[i] = LONG;
-      this.long.set(i, end);
+      this.offsets[i] = LONG;
+      this.long.set(i, time);
     }
   }
 
-  end(i: number, start: number): number {
-    const duration = this.durations[i];
-    return duration === LONG ? this.long.get(i)! : start + duration;
+  get(i: number, base: number): number {
+    const offset = this.offsets[i];
+    return offset === LONG ? this.long.get(i)! : base + offset;
   }
 
-  /** Forgets index i's end (a store reusing it sets it again). */
+  /** Forgets index i's time (a store reusing it sets it again). */
   clear(i: number): void {
-    if (this.durations[i] === LONG) this.long.delete(i);
+    if (this.offsets[i] === LONG) this.long.delete(i);
   }
 
   grow(capacity: number): void {
     const grown = new Uint32Array(capacity);
-    grown.set(this.durations);
-    this.durations = grown;
+    grown.set(this.offsets);
+    this.offsets = grown;
   }
 }
 
+/** A level's starts are offsets from the first start of their block of 2^START_BLOCK_BITS spans. */
+const START_BLOCK_BITS = 8;
+
 /** One resolution of one track: stored spans, fed (above level 0) by merging the level below. */
 class SpanLevel {
-  starts = new Float64Array(8);
-  readonly ends = new SpanEnds(8);
+  /** Spans' starts (offsets from their block's base) and ends (offsets from their start). */
+  private readonly starts = new ExactOffsets(8);
+  private blockBases = new Float64Array(1);
+  private readonly ends = new ExactOffsets(8);
   /** Merged counts; undefined while every span stored is a single one (exact spans, level 0). */
   counts: Uint32Array | undefined;
   labels = new Int32Array(8);
@@ -149,18 +156,20 @@ class SpanLevel {
 
   /** Appends a span to this level's storage and feeds the level above. */
   push(start: number, end: number, count: number, label: number): void {
-    if (this.length === this.starts.length) this.grow();
+    if (this.length === this.starts.offsets.length) this.grow();
     const i = this.length++;
     this.stored.spans++;
-    this.starts[i] = start;
+    if ((i & ((1 << START_BLOCK_BITS) - 1)) === 0) this.blockBases[i >>> START_BLOCK_BITS] = start;
+    this.starts.set(i, this.blockBases[i >>> START_BLOCK_BITS], start);
     this.ends.set(i, start, end);
-    if (count !== 1 && this.counts === undefined) this.counts = new Uint32Array(this.starts.length).fill(1, 0, i);
+    if (count !== 1 && this.counts === undefined) this.counts = new Uint32Array(this.starts.offsets.length).fill(1, 0, i);
     if (this.counts !== undefined) this.counts[i] = count;
     this.labels[i] = label;
     this.next?.incoming.add(start, end, count, label);
   }
 
-  endOf(i: number): number { return this.ends.end(i, this.starts[i]); }
+  startOf(i: number): number { return this.starts.get(i, this.blockBases[i >>> START_BLOCK_BITS]); }
+  endOf(i: number): number { return this.ends.get(i, this.startOf(i)); }
   countOf(i: number): number { return this.counts === undefined ? 1 : this.counts[i]; }
 
   /** Stores the open merge (and, recursively, those above when `cascade`). */
@@ -181,16 +190,19 @@ class SpanLevel {
     return lo;
   }
 
-  bytes(): number { return this.starts.byteLength + this.ends.durations.byteLength + (this.counts?.byteLength ?? 0) + this.labels.byteLength; }
+  bytes(): number {
+    return this.starts.offsets.byteLength + this.blockBases.byteLength + this.ends.offsets.byteLength + (this.counts?.byteLength ?? 0) + this.labels.byteLength;
+  }
 
   private grow(): void {
-    const size = Math.ceil(this.starts.length * 1.5) + 8;
+    const size = Math.ceil(this.starts.offsets.length * 1.5) + 8;
     const resize = <A extends Float64Array | Uint32Array | Int32Array>(a: A, make: (n: number) => A): A => {
       const b = make(size);
       b.set(a);
       return b;
     };
-    this.starts = resize(this.starts, (n) => new Float64Array(n));
+    this.starts.grow(size);
+    this.blockBases = resize(this.blockBases, () => new Float64Array((size >>> START_BLOCK_BITS) + 1));
     this.ends.grow(size);
     if (this.counts !== undefined) this.counts = resize(this.counts, (n) => new Uint32Array(n));
     this.labels = resize(this.labels, (n) => new Int32Array(n));
@@ -240,9 +252,11 @@ class Track {
   }
 
   private read(level: SpanLevel, startNs: number, endNs: number, sink: GroupMerger, from: number): void {
-    const { starts, labels, length } = level;
-    for (let i = level.firstEndingAtOrAfter(startNs, from); i < length && starts[i] <= endNs; i++) {
-      sink.add(starts[i], level.endOf(i), level.countOf(i), labels[i]);
+    const { labels, length } = level;
+    for (let i = level.firstEndingAtOrAfter(startNs, from); i < length; i++) {
+      const start = level.startOf(i);
+      if (start > endNs) break;
+      sink.add(start, level.endOf(i), level.countOf(i), labels[i]);
     }
   }
 
@@ -267,9 +281,9 @@ class Track {
       const below = this.levels[this.levels.length - 1];
       // At least LEVEL_FACTOR times the mean spacing of the spans below, so every level is
       // several times smaller than the one under it whatever the spans' widths.
-      const spacing = below.length === 0 ? 0 : (below.endOf(below.length - 1) - below.starts[0]) / below.length;
+      const spacing = below.length === 0 ? 0 : (below.endOf(below.length - 1) - below.startOf(0)) / below.length;
       const level = new SpanLevel(LEVEL_FACTOR * Math.max(below.widthNs, spacing, LEVEL_BASE_NS / LEVEL_FACTOR), this.stored);
-      for (let i = 0; i < below.length; i++) level.incoming.add(below.starts[i], below.endOf(i), below.countOf(i), below.labels[i]);
+      for (let i = 0; i < below.length; i++) level.incoming.add(below.startOf(i), below.endOf(i), below.countOf(i), below.labels[i]);
       below.next = level;
       this.levels.push(level);
     }
@@ -279,7 +293,7 @@ class Track {
 /** Spans of small goroutine lanes, columnar, each lane's spans a chain through `next` (-1 ends it). */
 class SmallSpans {
   starts = new Float64Array(1024);
-  readonly ends = new SpanEnds(1024);
+  readonly ends = new ExactOffsets(1024);
   labels = new Int32Array(1024);
   rows = new Uint8Array(1024);
   next = new Int32Array(1024);
@@ -304,7 +318,7 @@ class SmallSpans {
     return i;
   }
 
-  endOf(i: number): number { return this.ends.end(i, this.starts[i]); }
+  endOf(i: number): number { return this.ends.get(i, this.starts[i]); }
 
   /** Gives a whole chain back for reuse. */
   release(head: number, tail: number): void {
@@ -313,7 +327,7 @@ class SmallSpans {
     this.free = head;
   }
 
-  bytes(): number { return this.starts.byteLength + this.ends.durations.byteLength + this.labels.byteLength + this.rows.byteLength + this.next.byteLength; }
+  bytes(): number { return this.starts.byteLength + this.ends.offsets.byteLength + this.labels.byteLength + this.rows.byteLength + this.next.byteLength; }
 
   private grow(): void {
     const size = Math.ceil(this.starts.length * 1.5);
@@ -359,7 +373,7 @@ export class TimelineIndex {
   private smallCount = new Uint8Array(64);
   private leftOutCount = new Uint32Array(64);
   private leftOutStart = new Float64Array(64);
-  private readonly leftOutEnds = new SpanEnds(64);
+  private readonly leftOutEnds = new ExactOffsets(64);
   /** A goroutine lane's state as its group's activity counts it (NONE: not counted), and under which group. */
   private activityState = new Int8Array(64);
   private activityGroup = new Int32Array(64);
@@ -553,7 +567,7 @@ export class TimelineIndex {
 
   /** The end of a lane's left-out spans. */
   private leftOutEnd(lane: number): number {
-    return this.leftOutEnds.end(lane, this.leftOutStart[lane]);
+    return this.leftOutEnds.get(lane, this.leftOutStart[lane]);
   }
 
   /** Moves a small lane's spans into tracks (in order per row), then its left-out spans as one. */
