@@ -132,6 +132,9 @@ describe('TimelineIndex level of detail', () => {
     budgeted.add(left, 0, 'state', 2 ** 33 + 1, 2 ** 34 + 3, 'Runnable');
     budgeted.finish();
     assert.deepEqual(budgeted.query({ startNs: 0, endNs: 2 ** 35, resolutionNs: 0, lanes: [left] }).lanes[0].spans.map((s) => [s.startNs, s.endNs, s.merged]), [[7, 2 ** 34 + 3, 2]]);
+    // Lane ids of 2^32 and more stay exact too.
+    const big = exact.goroutineLane(2 ** 40 + 1);
+    assert.deepEqual([exact.laneOf(big).id, exact.laneLabel(big), exact.laneId(g)], [2 ** 40 + 1, `G${2 ** 40 + 1}`, 5]);
   });
 
   it('nests regions by depth in rows', () => {

@@ -350,7 +350,7 @@ const GOROUTINE = LANE_KINDS.indexOf('goroutine');
 const LANE_LABEL = -2;
 const NONE = -1;
 /** Bytes of the lane columns per lane. */
-const LANE_BYTES = 44;
+const LANE_BYTES = 40;
 
 /**
  * Lanes are numbered in creation order; TimelineQuery.lanes lists lane numbers (indices into
@@ -364,7 +364,8 @@ const LANE_BYTES = 44;
  */
 export class TimelineIndex {
   private laneKinds = new Uint8Array(64);
-  private laneIds = new Float64Array(64);
+  /** Goroutine, proc or GC ids (the rare id of 2^32 or more, or negative, in the map). */
+  private readonly laneIds = new ExactOffsets(64);
   /** Label id of the lane's label, or for a goroutine lane labelled by its start function (goroutineNamed), of that name. */
   private laneLabels = new Int32Array(64);
   private goroutineNamed = new Uint8Array(64);
@@ -502,16 +503,16 @@ export class TimelineIndex {
 
   get lanesCount(): number { return this.laneCount; }
   laneKind(lane: number): IndexedKind { return LANE_KINDS[this.laneKinds[lane]]; }
-  laneId(lane: number): number { return this.laneIds[lane]; }
+  laneId(lane: number): number { return this.laneIds.get(lane, 0); }
 
   laneLabel(lane: number): string {
     const label = this.laneLabels[lane];
     if (this.goroutineNamed[lane] === 0) return this.labelNames[label];
-    return label === NONE ? `G${this.laneIds[lane]}` : `G${this.laneIds[lane]} ${this.labelNames[label]}`;
+    return label === NONE ? `G${this.laneId(lane)}` : `G${this.laneId(lane)} ${this.labelNames[label]}`;
   }
 
   laneOf(lane: number): Lane {
-    return { kind: this.laneKind(lane), id: this.laneIds[lane], label: this.laneLabel(lane) };
+    return { kind: this.laneKind(lane), id: this.laneId(lane), label: this.laneLabel(lane) };
   }
 
   lanes(): Lane[] {
@@ -526,17 +527,17 @@ export class TimelineIndex {
 
   /** Typed-array bytes held by all levels, the small lanes' store and the lane columns. */
   bytes(): number {
-    let total = this.small.bytes() + this.laneIds.length * LANE_BYTES;
+    let total = this.small.bytes() + this.laneKinds.length * LANE_BYTES;
     for (const activity of this.activities.values()) total += activity.bytes();
     for (const tracks of this.tracksOf.values()) for (const track of tracks) total += track.bytes();
     return total;
   }
 
   private newLane(kind: IndexedKind, id: number, label: number, goroutineNamed: number): number {
-    if (this.laneCount === this.laneIds.length) this.growLanes();
+    if (this.laneCount === this.laneKinds.length) this.growLanes();
     const i = this.laneCount++;
     this.laneKinds[i] = LANE_KINDS.indexOf(kind);
-    this.laneIds[i] = id;
+    this.laneIds.set(i, 0, id);
     this.laneLabels[i] = label;
     this.goroutineNamed[i] = goroutineNamed;
     this.smallHead[i] = this.smallTail[i] = NONE;
@@ -599,10 +600,10 @@ export class TimelineIndex {
   }
 
   private growLanes(): void {
-    const size = Math.ceil(this.laneIds.length * 1.5);
+    const size = Math.ceil(this.laneKinds.length * 1.5);
     const grow = <A extends Float64Array | Int32Array | Int8Array | Uint8Array | Uint32Array>(a: A, make: (n: number) => A): A => { const b = make(size); b.set(a); return b; };
     this.laneKinds = grow(this.laneKinds, (n) => new Uint8Array(n));
-    this.laneIds = grow(this.laneIds, (n) => new Float64Array(n));
+    this.laneIds.grow(size);
     this.laneLabels = grow(this.laneLabels, (n) => new Int32Array(n));
     this.goroutineNamed = grow(this.goroutineNamed, (n) => new Uint8Array(n));
     this.smallHead = grow(this.smallHead, (n) => new Int32Array(n));
