@@ -204,6 +204,28 @@ describe('task store', () => {
     assert.equal(byStart.total, n / 10);
   });
 
+  it('keeps values too wide for its narrow columns exactly: ids past 2^32, long durations, 70,000 logs, a start before the capture', () => {
+    const store = new TaskStore();
+    const base = { thread: 0, proc: 0, stack: NO_STACK };
+    const bigId = 2 ** 40 + 3;
+    const bigTime = 2 ** 45;
+    store.add({ ...base, kind: 'TaskBegin', id: bigId, parent: 2 ** 33, type: 'big', time: bigTime, goroutine: 2 ** 35 } as TraceEvent);
+    for (let i = 0; i < 70_000; i++) store.add({ ...base, kind: 'Log', task: bigId, category: 'k', message: `${i}`, time: bigTime + i, goroutine: 7 } as TraceEvent);
+    store.add({ ...base, kind: 'TaskEnd', id: bigId, parent: NO_TASK, type: 'big', time: bigTime + 10e9, goroutine: 2 ** 35 + 1 } as TraceEvent);
+    // Begun before the capture: its first event is a log, its end is known, its duration is not.
+    store.add({ ...base, kind: 'Log', task: 5, category: 'k', message: 'x', time: 100, goroutine: 1 } as TraceEvent);
+    store.add({ ...base, kind: 'TaskEnd', id: 5, parent: NO_TASK, type: 'small', time: 200, goroutine: 1 } as TraceEvent);
+    store.finish();
+    const big = store.find(bigId)!;
+    assert.deepEqual([big.id, big.parent, big.goroutine, big.startNs, big.endNs, big.durationNs, big.logs, big.goroutines],
+      [bigId, 2 ** 33, 2 ** 35 + 1, bigTime, bigTime + 10e9, 10e9, 70_000, 1]);
+    const early = store.find(5)!;
+    assert.deepEqual([early.startNs, early.endNs, early.durationNs, early.parent, early.logs], [undefined, 200, undefined, NO_TASK, 1]);
+    const page = store.list({ filter: { types: ['big'], minDurationNs: 9e9 }, sort: { key: 'id', descending: true }, offset: 0, limit: 5 });
+    assert.deepEqual(page.rows.map((r) => r.id), [bigId]);
+    assert.deepEqual(store.list({ filter: { state: 'unended' }, offset: 0, limit: 5 }).rows.map((r) => r.id), [5]);
+  });
+
   it('places durations on log-spaced bounds', () => {
     const h = logHistogram([1000, 1000, 1189, 2000, 1e6]);
     assert.equal(h.counts.reduce((a, b) => a + b, 0), 5);

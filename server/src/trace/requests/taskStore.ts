@@ -1,4 +1,4 @@
-// TaskStore: every task instance of a trace as one row of typed-array columns (60 bytes a task, no
+// TaskStore: every task instance of a trace as one row of typed-array columns (34 bytes a task, no
 // object per task), with an index of the tasks' logs by category (posting lists per message, or the
 // messages' bytes in one arena for a category with many), so that the Tasks view's list can be filtered, sorted and paged over hundreds of thousands of
 // tasks in a few milliseconds. It is one more consumer of the reader's events and answers while the
@@ -9,7 +9,7 @@ import type { SourceLocation } from '../../../../common/traceModel';
 import type { TaskListPage, TaskListQuery, TaskRow, TaskSortKey } from '../../../../common/taskModel';
 import { Interner } from './columns';
 
-const NO_SITE = 0xffffffff;
+const NO_SITE = -1;
 /** Go's trace.BackgroundTask id. */
 const BACKGROUND_TASK = 0;
 /** Tallies per task (3 columns of one array): goroutines that ran a region or wrote a log of it, its regions, its logs. */
@@ -147,8 +147,10 @@ class SlowestPerType {
   }
 }
 
+type NarrowArray = Float64Array | Uint32Array | Uint16Array;
+
 /** A column of `width` numbers per row in fixed-size chunks; hot loops walk `chunks` directly. */
-class Chunked<T extends Float64Array | Uint32Array> {
+class Chunked<T extends NarrowArray> {
   readonly chunks: T[] = [];
   constructor(private readonly make: (length: number) => T, private readonly width = 1) {}
   /** Makes room for this row. */
@@ -157,26 +159,60 @@ class Chunked<T extends Float64Array | Uint32Array> {
   }
   get(row: number, i = 0): number { return this.chunks[row >>> CHUNK_BITS][(row & CHUNK_MASK) * this.width + i]; }
   set(row: number, value: number, i = 0): void { this.chunks[row >>> CHUNK_BITS][(row & CHUNK_MASK) * this.width + i] = value; }
-  increment(row: number, i: number): number { return ++this.chunks[row >>> CHUNK_BITS][(row & CHUNK_MASK) * this.width + i]; }
   get bytes(): number { return this.chunks.reduce((n, c) => n + c.byteLength, 0); }
 }
 
-const float64Column = () => new Chunked((n) => new Float64Array(n));
+/**
+ * Unsigned integers in 16 or 32 bits a value, exact for any number: `value + bias` is stored when it
+ * fits below the type's largest value, which otherwise marks a row whose value is kept aside (ids
+ * past 2^32, NaN for a task still open, a count past 65,534). A bias of 1 stores NO_TASK/NO_ID (-1) as 0.
+ */
+class ExactColumn<T extends Uint32Array | Uint16Array> extends Chunked<T> {
+  readonly aside: number;
+  private readonly exceptions = new Map<number, number>();
+  constructor(make: (length: number) => T, width = 1, private readonly bias = 0) {
+    super(make, width);
+    this.aside = make(1).constructor === Uint16Array ? 0xffff : 0xffffffff;
+  }
+  override get(row: number, i = 0): number {
+    const v = super.get(row, i);
+    return v === this.aside ? this.exception(row, i) : v - this.bias;
+  }
+  override set(row: number, value: number, i = 0): void {
+    const v = value + this.bias;
+    const key = row * 4 + i;
+    if (Number.isInteger(v) && v >= 0 && v < this.aside) {
+      if (super.get(row, i) === this.aside) this.exceptions.delete(key);
+      super.set(row, v, i);
+    } else {
+      this.exceptions.set(key, value);
+      super.set(row, this.aside, i);
+    }
+  }
+  /** The value of a row whose stored number is `aside`. */
+  exception(row: number, i = 0): number { return this.exceptions.get(row * 4 + i)!; }
+  override get bytes(): number { return super.bytes + 16 * this.exceptions.size; }
+}
+
+const u32Column = (bias = 0) => new ExactColumn((n) => new Uint32Array(n), 1, bias);
+const u16Column = (width = 1, bias = 0) => new ExactColumn((n) => new Uint16Array(n), width, bias);
 
 export class TaskStore {
   private count = 0;
-  private readonly ids = float64Column();
-  private readonly parents = float64Column();
+  private readonly ids = u32Column(1);
+  private readonly parents = u32Column(1);
   /** NaN when begun before the capture. */
-  private readonly starts = float64Column();
-  /** NaN while open. */
-  private readonly ends = float64Column();
+  private readonly starts = new Chunked((n) => new Float64Array(n));
+  /** End minus start; NaN while open or when begun before the capture (then its end is in endsWithoutStart). */
+  private readonly durations = u32Column();
+  private readonly endsWithoutStart = new Map<number, number>();
   /** The goroutine that began the task (or first ran a region or log of it); the one that ended it once ended. */
-  private readonly goroutineOf = float64Column();
-  private readonly types = new Chunked((n) => new Uint32Array(n));
-  private readonly sites = new Chunked((n) => new Uint32Array(n));
-  private readonly tallies = new Chunked((n) => new Uint32Array(n), TALLIES);
-  private readonly columns = [this.ids, this.parents, this.starts, this.ends, this.goroutineOf, this.types, this.sites, this.tallies];
+  private readonly goroutineOf = u32Column(1);
+  private readonly types = u16Column();
+  /** Index in siteList, NO_SITE for none. */
+  private readonly sites = u16Column(1, 1);
+  private readonly tallies = u16Column(TALLIES);
+  private readonly columns = [this.ids, this.parents, this.starts, this.durations, this.goroutineOf, this.types, this.sites, this.tallies];
   private readonly typeNames = new Interner();
   private readonly siteList: SourceLocation[] = [];
   private readonly siteIndexes = new Map<SourceLocation, number>();
@@ -221,7 +257,7 @@ export class TaskStore {
         const task = this.openTask(ev.id, ev.goroutine);
         if (task === undefined) break;
         this.open.delete(ev.id);
-        this.ends.set(task.row, ev.time);
+        this.setEnd(task.row, ev.time);
         this.goroutineOf.set(task.row, ev.goroutine);
         if (ev.parent !== NO_TASK) this.parents.set(task.row, ev.parent);
         this.types.set(task.row, this.typeNames.index(ev.type)); // Go names a task from its end event too
@@ -266,23 +302,27 @@ export class TaskStore {
     const matches = new Uint8Array(this.count);
     let total = 0;
     const slowest = query.slowestPerType === undefined ? undefined : new SlowestPerType(query.slowestPerType);
+    const typeAside = this.types.aside;
+    const durationAside = this.durations.aside;
     for (let c = 0, first = 0; first < this.count; c++, first += CHUNK_ROWS) {
-      const starts = this.starts.chunks[c];
-      const ends = this.ends.chunks[c];
+      const rowDurations = this.durations.chunks[c];
       const rowTypes = this.types.chunks[c];
       const n = Math.min(CHUNK_ROWS, this.count - first);
       for (let i = 0; i < n; i++) {
         const row = first + i;
-        if (types !== undefined && types[rowTypes[i]] === 0) continue;
+        let type = rowTypes[i];
+        if (type === typeAside) type = this.types.exception(row);
+        if (types !== undefined && types[type] === 0) continue;
         if (logged !== undefined && logged[row] === 0) continue;
-        const d = ends[i] - starts[i];
+        let d = rowDurations[i];
+        if (d === durationAside) d = this.durations.exception(row);
         const ended = d === d; // not NaN: begun and ended in the trace
         if ((state === 'ended' && !ended) || (state === 'unended' && ended)) continue;
         if (ended && durations !== undefined) durations[measured++] = d;
         if (ranged && !(d >= min && d <= max)) continue;
         matches[row] = 1;
         total++;
-        if (slowest !== undefined && ended) slowest.offer(rowTypes[i], row, d);
+        if (slowest !== undefined && ended) slowest.offer(type, row, d);
       }
     }
     if (slowest !== undefined) total = slowest.keepIn(matches);
@@ -300,7 +340,8 @@ export class TaskStore {
 
   private record(row: number): TaskRecord {
     const start = this.starts.get(row);
-    const end = this.ends.get(row);
+    const duration = this.durations.get(row);
+    const end = start === start ? start + duration : this.endsWithoutStart.get(row) ?? NaN;
     const site = this.sites.get(row);
     const r: TaskRecord = {
       id: this.ids.get(row), parent: this.parents.get(row), type: this.typeNames.values[this.types.get(row)],
@@ -309,7 +350,7 @@ export class TaskStore {
     };
     if (start === start) r.startNs = start;
     if (end === end) r.endNs = end;
-    if (start === start && end === end) r.durationNs = end - start;
+    if (duration === duration) r.durationNs = duration;
     if (site !== NO_SITE) r.site = this.siteList[site];
     return r;
   }
@@ -320,7 +361,7 @@ export class TaskStore {
     this.ids.set(row, id);
     this.parents.set(row, parent);
     this.starts.set(row, NaN);
-    this.ends.set(row, NaN);
+    this.durations.set(row, NaN);
     this.goroutineOf.set(row, goroutine);
     this.types.set(row, this.typeNames.index(type));
     this.sites.set(row, NO_SITE);
@@ -344,7 +385,7 @@ export class TaskStore {
   private touch(id: number, goroutine: number, tally: number): OpenTask | undefined {
     const task = this.openTask(id, goroutine);
     if (task === undefined) return undefined;
-    this.tallies.increment(task.row, tally);
+    this.tallies.set(task.row, this.tallies.get(task.row, tally) + 1, tally);
     if (!task.goroutines.includes(goroutine)) {
       task.goroutines.push(goroutine);
       this.tallies.set(task.row, task.goroutines.length, GOROUTINES);
@@ -399,7 +440,14 @@ export class TaskStore {
     return rows;
   }
 
-  private duration(row: number): number { return this.ends.get(row) - this.starts.get(row); }
+  private duration(row: number): number { return this.durations.get(row); }
+
+  /** A task's end: its duration when it has a start, else the end itself. */
+  private setEnd(row: number, end: number): void {
+    const start = this.starts.get(row);
+    if (start === start) this.durations.set(row, end - start);
+    else this.endsWithoutStart.set(row, end);
+  }
 
   /** Rows [offset, offset + limit) of the matches in the order asked; rows without the key (NaN) always last. */
   private page(matches: Uint8Array, key: TaskSortKey, descending: boolean, offset: number, limit: number): number[] {
@@ -434,9 +482,10 @@ export class TaskStore {
       for (let row = 0; row < n; row++) keys[row] = rank[this.types.get(row)];
     } else if (key === 'duration') {
       for (let row = 0; row < n; row++) keys[row] = this.duration(row);
+    } else if (key === 'start') {
+      this.starts.chunks.forEach((chunk, c) => keys.set(chunk.subarray(0, Math.min(CHUNK_ROWS, n - c * CHUNK_ROWS)), c * CHUNK_ROWS));
     } else {
-      const column = key === 'start' ? this.starts : this.ids;
-      column.chunks.forEach((chunk, c) => keys.set(chunk.subarray(0, Math.min(CHUNK_ROWS, n - c * CHUNK_ROWS)), c * CHUNK_ROWS));
+      for (let row = 0; row < n; row++) keys[row] = this.ids.get(row);
     }
     const rows = new Uint32Array(n);
     let keyed = 0;
