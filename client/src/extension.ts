@@ -10,11 +10,19 @@ import { registerTraceViewer } from './traceViewer';
 
 let client: LanguageClient | undefined;
 
+/**
+ * The server's process holds a loaded trace in its worker thread: one malloc arena for both threads
+ * (glibc gives each thread its own, which keeps freed memory apart) lowered the peak RSS of loading
+ * the 100 MB goroutine-per-request trace by ~15 MB (docs/requests.md). bench/languageServer.mjs
+ * starts the server the same way.
+ */
+const SERVER_ENV = { MALLOC_ARENA_MAX: '1' };
+
 export async function activate(context: ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options: { env: SERVER_ENV } },
+    debug: { module, transport: TransportKind.ipc, options: { env: SERVER_ENV, execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'go' }, { scheme: 'untitled', language: 'go' }],
