@@ -1,6 +1,6 @@
 // TaskStore: every task instance of a trace as one row of typed-array columns (34 bytes a task, no
-// object per task), with an index of the tasks' logs by category (posting lists per message, or the
-// messages' bytes in one arena for a category with many), so that the Tasks view's list can be filtered, sorted and paged over hundreds of thousands of
+// object per task), with an index of the tasks' logs by category (posting lists per message, or one
+// stream of rows and texts for a category with many messages), so that the Tasks view's list can be filtered, sorted and paged over hundreds of thousands of
 // tasks in a few milliseconds. It is one more consumer of the reader's events and answers while the
 // trace is still loading (rows appear at TaskBegin; `complete` once finished).
 import { NO_TASK, type TraceEvent } from '../event';
@@ -23,8 +23,8 @@ const CHUNK_BITS = 15;
 const CHUNK_ROWS = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_ROWS - 1;
 /**
- * Distinct messages of a log category kept as posting lists (message → task rows, 4 bytes a log);
- * past this many the category's messages go to a byte arena instead (8 bytes a log and its text).
+ * Distinct messages of a log category kept as posting lists (message → task rows, ~1–2 bytes a log);
+ * past this many the category's logs go to one stream of rows and texts instead (~2–3 bytes a log and its text).
  */
 const MAX_INTERNED_MESSAGES = 256;
 
@@ -35,83 +35,140 @@ interface OpenTask { row: number; goroutines: number[] }
 /** The instance a query or an explanation talks about: its row's fields. */
 export interface TaskRecord extends TaskRow { goroutine: number }
 
-/** A growable list of uint32. */
-class U32List {
-  data = new Uint32Array(16);
+/**
+ * Task rows as a stream of bytes: each row's difference from the previous one, zigzag varint (a log
+ * is written soon after its task's row was made, so most take one or two bytes instead of four).
+ */
+class RowStream {
+  bytes = new Uint8Array(64);
   length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) this.data = grow(this.data, this.length + 1);
-    this.data[this.length++] = v;
+  private last = 0;
+
+  pushRow(row: number): void {
+    const delta = row - this.last;
+    this.last = row;
+    this.pushVarint(delta >= 0 ? delta * 2 : -delta * 2 - 1);
   }
-  get bytes(): number { return this.data.byteLength; }
+
+  pushVarint(v: number): void {
+    this.reserve(5);
+    while (v >= 0x80) {
+      this.bytes[this.length++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.bytes[this.length++] = v;
+  }
+
+  reserve(n: number): void {
+    if (this.length + n > this.bytes.length) this.bytes = grow(this.bytes, this.length + n);
+  }
 }
 
-function grow<T extends Float64Array | Uint32Array | Uint8Array>(a: T, atLeast: number): T {
+/** Reads a RowStream back: rows (and what was written between them) in order. */
+class RowReader {
+  at = 0;
+  private last = 0;
+  constructor(readonly bytes: Uint8Array, readonly length: number) {}
+  get more(): boolean { return this.at < this.length; }
+  row(): number {
+    const z = this.varint();
+    this.last += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+    return this.last;
+  }
+  varint(): number {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = this.bytes[this.at++];
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return v;
+    }
+  }
+}
+
+function grow<T extends Uint8Array>(a: T, atLeast: number): T {
   const bigger = new (a.constructor as new (n: number) => T)(Math.max(atLeast, Math.ceil(a.length * 1.5), 16));
   bigger.set(a);
   return bigger;
 }
 
-/** The logs of one category: posting lists per message while few, else task rows and message bytes. */
+/**
+ * The logs of one category: a row stream per message while few, else one stream of (row, message
+ * length, message bytes).
+ */
 class CategoryLogs {
-  postings: Map<string, U32List> | undefined = new Map();
-  readonly rows = new U32List();
-  /** End offset of each message in the arena (its start is the previous end). */
-  readonly ends = new U32List();
-  arena = new Uint8Array(0);
-  used = 0;
+  postings: Map<string, RowStream> | undefined = new Map();
+  readonly messages = new RowStream();
 
   add(row: number, message: string): void {
     if (this.postings !== undefined) {
       let list = this.postings.get(message);
       if (list === undefined) {
-        if (this.postings.size < MAX_INTERNED_MESSAGES) this.postings.set(message, (list = new U32List()));
-        else this.toArena();
+        if (this.postings.size < MAX_INTERNED_MESSAGES) this.postings.set(message, (list = new RowStream()));
+        else this.toStream();
       }
       if (list !== undefined) {
-        list.push(row);
+        list.pushRow(row);
         return;
       }
     }
-    this.rows.push(row);
-    // At most 3 bytes of UTF-8 per UTF-16 unit.
-    if (this.used + 3 * message.length > this.arena.length) this.arena = grow(this.arena, this.used + 3 * message.length);
-    this.used += encoder.encodeInto(message, this.arena.subarray(this.used)).written;
-    this.ends.push(this.used);
+    const m = this.messages;
+    m.pushRow(row);
+    // At most 3 bytes of UTF-8 per UTF-16 unit; the length goes first, so the text is written after a gap as wide as its length's varint.
+    const most = 3 * message.length;
+    m.reserve(5 + most);
+    const lengthAt = m.length;
+    const gap = varintBytes(most);
+    const written = encoder.encodeInto(message, m.bytes.subarray(lengthAt + gap)).written;
+    const lengthBytes = varintBytes(written);
+    if (lengthBytes !== gap) m.bytes.copyWithin(lengthAt + lengthBytes, lengthAt + gap, lengthAt + gap + written);
+    m.pushVarint(written);
+    m.length += written;
   }
 
   /** Marks (1) the rows with a log of this exact message, or of any message when undefined. */
   mark(message: string | undefined, rows: Uint8Array): void {
     for (const [m, list] of this.postings ?? []) {
       if (message !== undefined && m !== message) continue;
-      for (let i = 0; i < list.length; i++) rows[list.data[i]] = 1;
+      for (const r = new RowReader(list.bytes, list.length); r.more;) rows[r.row()] = 1;
     }
     const wanted = message === undefined ? undefined : encoder.encode(message);
-    const { arena, ends } = this;
-    const taskRows = this.rows.data;
-    for (let i = 0, start = 0; i < this.rows.length; start = ends.data[i], i++) {
+    const bytes = this.messages.bytes;
+    for (const r = new RowReader(bytes, this.messages.length); r.more;) {
+      const row = r.row();
+      const length = r.varint();
+      const start = r.at;
+      r.at += length;
       if (wanted !== undefined) {
-        const end = ends.data[i];
-        if (end - start !== wanted.length) continue;
+        if (length !== wanted.length) continue;
         let k = 0;
-        while (k < wanted.length && arena[start + k] === wanted[k]) k++;
-        if (k < wanted.length) continue;
+        while (k < length && bytes[start + k] === wanted[k]) k++;
+        if (k < length) continue;
       }
-      rows[taskRows[i]] = 1;
+      rows[row] = 1;
     }
   }
 
   get bytes(): number {
-    let b = this.rows.bytes + this.ends.bytes + this.arena.byteLength;
-    for (const list of this.postings?.values() ?? []) b += list.bytes;
+    let b = this.messages.bytes.byteLength;
+    for (const list of this.postings?.values() ?? []) b += list.bytes.byteLength;
     return b;
   }
 
-  private toArena(): void {
+  private toStream(): void {
     const postings = this.postings!;
     this.postings = undefined;
-    for (const [m, list] of postings) for (let i = 0; i < list.length; i++) this.add(list.data[i], m);
+    for (const [m, list] of postings) for (const r = new RowReader(list.bytes, list.length); r.more;) this.add(r.row(), m);
   }
+}
+
+/** Bytes of v as a varint. */
+function varintBytes(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
 }
 
 /** The N slowest rows of each type offered (rows offered in ascending order: among equal durations the first stays). */
