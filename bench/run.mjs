@@ -1,12 +1,16 @@
 // Runs every bench/*.bench.mjs (or those whose name contains an argument), one after another,
-// so each measures on a quiet machine. Each benchmark prints its own table and ratios.
+// so each measures on a quiet machine. Each benchmark prints its own table and ratios. Arguments
+// after a `--` go to every benchmark run: `npm run bench -- viewer -- --shapes perrequest --runs 1`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const split = args.indexOf('--');
+const filters = split < 0 ? args : args.slice(0, split);
+const passed = split < 0 ? [] : args.slice(split + 1);
 const benches = readdirSync(here)
   .filter((name) => name.endsWith('.bench.mjs'))
   .filter((name) => filters.length === 0 || filters.some((f) => name.includes(f)))
@@ -18,7 +22,7 @@ if (benches.length === 0) {
 let failed = 0;
 for (const name of benches) {
   console.log(`\n=== ${name}`);
-  const result = spawnSync(process.execPath, ['--expose-gc', join(here, name)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--expose-gc', join(here, name), ...passed], { stdio: 'inherit' });
   if (result.status !== 0) failed++;
 }
 process.exit(failed === 0 ? 0 : 1);
