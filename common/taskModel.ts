@@ -18,7 +18,7 @@ export interface TaskFilter {
   state?: 'all' | 'ended' | 'unended';
 }
 
-export type TaskSortKey = 'duration' | 'start' | 'id' | 'type';
+export type TaskSortKey = 'duration' | 'start' | 'id' | 'type' | 'goroutines' | 'regions' | 'logs';
 
 export interface TaskListQuery {
   filter: TaskFilter;
@@ -75,11 +75,13 @@ export interface TaskExplanation {
   criticalPath?: PathSegment[];
   /** Set when the path stops early (history missing, too many steps), saying why. */
   criticalPathNote?: string;
+  /** Tasks created with this one as their parent, in the order they were seen (at most a reply's worth: see allListed). */
+  children?: TaskRow[];
   /** The goroutines the task ran on, for the timeline's focus. */
   goroutines: number[];
   regions: ExplainedRegion[];
   logs: LogInstance[];
-  /** False when the instance had more regions or logs than a reply carries. */
+  /** False when the instance had more regions, logs or child tasks than a reply carries. */
   allListed: boolean;
   /** How this instance's type's slow tail differs from its typical instances. */
   tail?: TailExplanation;

@@ -18,7 +18,7 @@ const dir = join(__dirname, '..', 'fixtures', 'traces');
 const whyslow = join(dir, 'whyslow-go1.26.trace');
 
 /** A task as the plain scan sees it. */
-interface Plain { id: number; type: string; start?: number; end?: number; logs: [string, string][]; goroutines: Set<number>; regions: number }
+interface Plain { id: number; parent?: number; type: string; start?: number; end?: number; logs: [string, string][]; goroutines: Set<number>; regions: number }
 
 async function plainScan(file: string): Promise<Plain[]> {
   const byId = new Map<number, Plain>();
@@ -34,7 +34,7 @@ async function plainScan(file: string): Promise<Plain[]> {
     return t;
   };
   await (await openTraceFile(file)).forEach((ev) => {
-    if (ev.kind === 'TaskBegin') get(ev.id, ev.type)!.start = ev.time;
+    if (ev.kind === 'TaskBegin') Object.assign(get(ev.id, ev.type)!, { start: ev.time, parent: ev.parent });
     else if (ev.kind === 'TaskEnd') {
       const t = get(ev.id, ev.type);
       if (t === undefined) return;
@@ -85,7 +85,8 @@ function plainPage(tasks: Plain[], q: TaskListQuery): { total: number; ids: numb
     matched = matched.filter((t) => kept.has(t));
   }
   const key = q.sort?.key ?? 'duration';
-  const value = (t: Plain) => (key === 'duration' ? duration(t) : key === 'start' ? t.start : key === 'id' ? t.id : undefined);
+  const tallies = { goroutines: (t: Plain) => t.goroutines.size, regions: (t: Plain) => t.regions, logs: (t: Plain) => t.logs.length };
+  const value = (t: Plain) => (key === 'duration' ? duration(t) : key === 'start' ? t.start : key === 'id' ? t.id : key === 'type' ? undefined : tallies[key](t));
   const sorted = matched.filter((t) => key === 'type' || value(t) !== undefined);
   const rest = matched.filter((t) => key !== 'type' && value(t) === undefined);
   sorted.sort((a, b) => (key === 'type' ? (a.type < b.type ? -1 : a.type > b.type ? 1 : 0) : value(a)! - value(b)!) || tasks.indexOf(a) - tasks.indexOf(b));
@@ -126,7 +127,8 @@ describe('task store', () => {
         { log: { category: 'no such category' } },
       ];
       for (const filter of filters) {
-        for (const sort of [undefined, { key: 'start', descending: false }, { key: 'id', descending: true }, { key: 'type', descending: false }] as const) {
+        for (const sort of [undefined, { key: 'start', descending: false }, { key: 'id', descending: true }, { key: 'type', descending: false },
+          { key: 'regions', descending: true }, { key: 'logs', descending: false }, { key: 'goroutines', descending: true }] as const) {
           for (const [offset, limit, slowestPerType] of [[0, 50, undefined], [3, 7, undefined], [0, 1000, 2]] as const) {
             const q: TaskListQuery = { filter, sort, offset, limit, slowestPerType };
             const page = store.list(q);
@@ -152,6 +154,20 @@ describe('task store', () => {
       }
     }
     assert.ok(checked > 500, `${checked} queries`);
+  });
+
+  it('explains a task with its child tasks, as the plain scan finds them', async () => {
+    const file = join(dir, 'perrequest-go1.26.trace');
+    const [store, plain] = await Promise.all([storeOf(file), plainScan(file)]);
+    const parent = plain.find((t) => plain.some((c) => c.parent === t.id))!;
+    const want = plain.filter((c) => c.parent === parent.id).map((c) => c.id);
+    assert.ok(want.length >= 2, `task ${parent.id} has ${want.length} children`);
+    const answerer = new QueryAnswerer(new TraceAnalyzer('1.26', 0), { store, open: (signal) => openTraceFile(file, { signal }) });
+    const e = (await answerer.answer({ kind: 'taskExplanation', id: parent.id }))!;
+    assert.deepEqual(e.children?.map((c) => c.id), want);
+    const leaf = (await answerer.answer({ kind: 'taskExplanation', id: want[0] }))!;
+    assert.equal(leaf.children, undefined);
+    assert.equal(leaf.task.parent, parent.id);
   });
 
   it('finds tasks by an exact log message and gives their NewTask site', async () => {

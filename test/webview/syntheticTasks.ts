@@ -117,6 +117,7 @@ export class SyntheticTasks {
           case 'start': return t.startNs ?? -Infinity;
           case 'id': return t.id;
           case 'type': return t.type;
+          case 'goroutines': case 'regions': case 'logs': return t[sort.key];
         }
       };
       rows.sort((a, b) => {
@@ -164,6 +165,8 @@ export class SyntheticTasks {
         { type: 'db.query', goroutine: g + 1, task: id, startNs: cut(0.26), endNs: cut(0.9), durationNs: cut(0.9) - cut(0.26), depth: 0, site: site(57) },
       ],
       logs: [{ timeNs: start + 10, goroutine: g, task: id, category: 'orderID', message: orderID, site: site(50) }],
+      // The next two instances stand in for a fan-out's children.
+      children: this.tasks.slice(id, id + 2).map(({ orderID: _orderID, ...child }) => child),
       allListed: true,
       tail: {
         component: 'network', region: 'db.query', p50Ns: 1_000_000, p99Ns: 12_000_000, tailCount: 20, typicalCount: 200, tailShare: 0.71, typicalShare: 0.09,

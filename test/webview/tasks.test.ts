@@ -292,6 +292,12 @@ describe('Tasks view', () => {
     const whole = (await viewer.state() as { timelineFocus: { startNs: number; endNs: number; goroutines: number[] } }).timelineFocus;
     assert.deepEqual([whole.startNs, whole.endNs, whole.goroutines], [task.startNs, task.endNs, explanation.goroutines]);
     assert.equal(await page.locator('canvas.timeline-canvas').getAttribute('data-task-lane'), `task ${second} “${task.type}”: 2 regions`);
+    // A child task's link explains that task instead.
+    await page.getByRole('tab', { name: 'Tasks' }).click();
+    const children = pane.locator('.child-tasks button');
+    assert.equal(await children.count(), 2);
+    await children.first().click();
+    await pane.locator('h2', { hasText: `Task ${Number(second) + 1} ` }).waitFor();
     assert.deepEqual(viewer.violations, []);
     await page.close();
   });

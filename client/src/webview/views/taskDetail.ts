@@ -4,13 +4,15 @@
 import { BREAKDOWN_COMPONENTS, COMPONENT_LABELS, type Breakdown, type BreakdownComponent, type PathSegment } from '../../../../common/requestModel';
 import type { TaskExplanation } from '../../../../common/taskModel';
 import { h, linkButton, type Child } from '../dom';
-import { describeSegment, formatDuration, formatPercent, siteLabel, siteTitle, taskTypeLabel } from '../format';
+import { describeSegment, formatCount, formatDuration, formatPercent, siteLabel, siteTitle, taskTypeLabel } from '../format';
 import type { ViewContext } from './context';
 import { logTable, regionTable } from './instances';
 import { explanationFocus } from './showInTimeline';
 
 /** Segments listed before "… and N more": a path through thousands of wakeups stays readable. */
 const MAX_SEGMENTS = 100;
+/** Child tasks linked in the facts; a fan-out of thousands is summed up after these. */
+const CHILDREN_SHOWN = 20;
 
 export interface TaskDetailActions {
   /** Select another instance (the parent task). */
@@ -19,6 +21,7 @@ export interface TaskDetailActions {
 
 export function taskDetailPane(ctx: ViewContext, explanation: TaskExplanation, actions: TaskDetailActions): Child[] {
   const { task } = explanation;
+  const children = explanation.children ?? [];
   const start = ctx.summary.overview.startNs;
   const heading = h('h2', { attrs: { tabindex: -1 } }, `Task ${task.id} “${taskTypeLabel(task.type)}”`,
     task.durationNs === undefined ? ' — unended' : ` — ${formatDuration(task.durationNs)}`);
@@ -28,6 +31,11 @@ export function taskDetailPane(ctx: ViewContext, explanation: TaskExplanation, a
     h('dt', {}, 'Goroutines'), h('dd', {}, explanation.goroutines.length > 0 ? explanation.goroutines.map((g) => `G${g}`).join(', ') : 'none recorded'),
     task.site && h('dt', {}, 'Created at'), task.site && h('dd', {}, linkButton(siteLabel(task.site), siteTitle(task.site), () => task.site && ctx.reveal(task.site))),
     task.parent > 0 && h('dt', {}, 'Parent'), task.parent > 0 && h('dd', {}, linkButton(`task ${task.parent}`, `Show task ${task.parent}`, () => actions.selectTask(task.parent))),
+    children.length > 0 && h('dt', {}, 'Child tasks'),
+    children.length > 0 && h('dd', { className: 'child-tasks' }, ...children.slice(0, CHILDREN_SHOWN).flatMap((child, i) => [
+      i > 0 ? ', ' : '',
+      linkButton(`task ${child.id} “${taskTypeLabel(child.type)}”${child.durationNs === undefined ? '' : ` ${formatDuration(child.durationNs)}`}`, `Show task ${child.id}`, () => actions.selectTask(child.id)),
+    ]), children.length > CHILDREN_SHOWN ? ` and ${formatCount(children.length - CHILDREN_SHOWN)} more` : ''),
   );
   return [
     heading,

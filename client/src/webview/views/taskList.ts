@@ -22,9 +22,9 @@ const COLUMNS: ListColumn[] = [
   { header: 'Type', sort: 'type', text: (r) => taskTypeLabel(r.type) },
   { header: 'Start', sort: 'start', numeric: true, text: (r, t0) => (r.startNs === undefined ? 'before the trace' : `+${formatDuration(r.startNs - t0)}`) },
   { header: 'Duration', sort: 'duration', numeric: true, text: (r) => (r.durationNs === undefined ? 'unended' : formatDuration(r.durationNs)) },
-  { header: 'Goroutines', numeric: true, text: (r) => formatCount(r.goroutines) },
-  { header: 'Regions', numeric: true, text: (r) => formatCount(r.regions) },
-  { header: 'Logs', numeric: true, text: (r) => formatCount(r.logs) },
+  { header: 'Goroutines', sort: 'goroutines', numeric: true, text: (r) => formatCount(r.goroutines) },
+  { header: 'Regions', sort: 'regions', numeric: true, text: (r) => formatCount(r.regions) },
+  { header: 'Logs', sort: 'logs', numeric: true, text: (r) => formatCount(r.logs) },
 ];
 
 export interface TaskListOptions {

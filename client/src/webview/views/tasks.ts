@@ -282,6 +282,7 @@ function describeSort(sort: TaskViewState['sort']): string {
     case 'start': return sort.descending ? 'latest first' : 'earliest first';
     case 'id': return `by ID, ${sort.descending ? 'highest' : 'lowest'} first`;
     case 'type': return `by type, ${sort.descending ? 'Z to A' : 'A to Z'}`;
+    case 'goroutines': case 'regions': case 'logs': return `by ${sort.key}, ${sort.descending ? 'most' : 'fewest'} first`;
   }
 }
 

@@ -93,7 +93,8 @@ export async function explainTask(open: TraceOpener, task: TaskRecord, tail?: Ta
   return explanation;
 }
 
-function rowOf(task: TaskRecord): TaskExplanation['task'] {
+/** A store record as the row the webview shows (without the ending goroutine the store keeps for itself). */
+export function rowOf(task: TaskRecord): TaskExplanation['task'] {
   const { goroutine: _ending, ...row } = task;
   return row;
 }

@@ -395,6 +395,13 @@ export class TaskStore {
     return undefined;
   }
 
+  /** The instances whose parent is this task, in row order, at most `limit`. */
+  children(id: number, limit: number): TaskRecord[] {
+    const out: TaskRecord[] = [];
+    for (let row = 0; row < this.count && out.length < limit; row++) if (this.parents.get(row) === id) out.push(this.record(row));
+    return out;
+  }
+
   private record(row: number): TaskRecord {
     const start = this.starts.get(row);
     const duration = this.durations.get(row);
@@ -539,6 +546,9 @@ export class TaskStore {
       for (let row = 0; row < n; row++) keys[row] = rank[this.types.get(row)];
     } else if (key === 'duration') {
       for (let row = 0; row < n; row++) keys[row] = this.duration(row);
+    } else if (key === 'goroutines' || key === 'regions' || key === 'logs') {
+      const tally = key === 'goroutines' ? GOROUTINES : key === 'regions' ? REGIONS : LOGS;
+      for (let row = 0; row < n; row++) keys[row] = this.tallies.get(row, tally);
     } else if (key === 'start') {
       this.starts.chunks.forEach((chunk, c) => keys.set(chunk.subarray(0, Math.min(CHUNK_ROWS, n - c * CHUNK_ROWS)), c * CHUNK_ROWS));
     } else {
