@@ -14,6 +14,8 @@ export interface TaskFilter {
   maxDurationNs?: number;
   /** Tasks with a log of this category (trace.Log's key), and of this exact message when given: `orderID=42`. */
   log?: { category: string; message?: string };
+  /** Tasks created at this trace.NewTask call (what a CodeLens above it focuses); the function is not compared. */
+  site?: { file: string; line: number };
   /** 'ended': begun and ended in the trace; 'unended': begun before the capture or still open at its end. Default 'all'. */
   state?: 'all' | 'ended' | 'unended';
 }

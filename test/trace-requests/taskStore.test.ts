@@ -170,6 +170,17 @@ describe('task store', () => {
     assert.equal(leaf.task.parent, parent.id);
   });
 
+  it('lists the tasks of one NewTask call site, and none at a line without one', async () => {
+    const store = await storeOf(whyslow);
+    const byType = store.list({ filter: { types: ['net.request'] }, offset: 0, limit: 100 });
+    const site = byType.rows[0].site!;
+    const bySite = store.list({ filter: { site: { file: site.file, line: site.line } }, offset: 0, limit: 100 });
+    assert.ok(byType.total > 0);
+    assert.deepEqual(bySite.rows.map((r) => r.id), byType.rows.map((r) => r.id));
+    assert.ok(bySite.rows.every((r) => r.site?.line === site.line));
+    assert.equal(store.list({ filter: { site: { file: site.file, line: site.line + 1 } }, offset: 0, limit: 100 }).total, 0);
+  });
+
   it('finds tasks by an exact log message and gives their NewTask site', async () => {
     const store = await storeOf(join(dir, 'perrequest-go1.26.trace'));
     const page = store.list({ filter: { log: { category: 'request', message: 'id=3' } }, offset: 0, limit: 10 });

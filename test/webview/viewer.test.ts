@@ -241,6 +241,28 @@ describe('trace viewer webview', () => {
     await page.close();
   });
 
+  test('a CodeLens click on NewTask lists that call site’s tasks, until "Any call site"', async () => {
+    const viewer = await openViewer(browser, demo);
+    const { page } = viewer;
+    const task = demo.status.summary!.tasks.find((t) => t.sites.length > 0)!;
+    const site = task.sites[0].site;
+    await viewer.send({ type: 'focus', target: { traceUri: demo.status.uri, kind: 'task', type: task.type, site: { file: site.file, line: site.line } } });
+    assert.equal(await page.getByRole('tab', { name: 'Tasks' }).getAttribute('aria-selected'), 'true');
+    const chip = page.locator('.task-site-filter');
+    await chip.getByRole('button', { name: `main.go:${site.line}` }).waitFor();
+    const lastList = () => viewer.posted.filter((m) => m.type === 'query' && m.query.kind === 'taskList').pop();
+    const asked = lastList();
+    assert.ok(asked && asked.type === 'query' && asked.query.kind === 'taskList');
+    assert.deepEqual(asked.query.query.filter, { types: [task.type], site: { file: site.file, line: site.line } });
+    await page.getByText(`${task.sites[0].count} of`).first().waitFor();
+    await chip.getByRole('button', { name: 'Any call site' }).click();
+    assert.equal(await chip.isHidden(), true);
+    const after = lastList();
+    assert.ok(after && after.type === 'query' && after.query.kind === 'taskList');
+    assert.deepEqual(after.query.query.filter, { types: [task.type] });
+    await page.close();
+  });
+
   test('goroutines and blocking profiles, high-contrast theme', async () => {
     const viewer = await openViewer(browser, demo, 'high-contrast');
     const { page } = viewer;

@@ -180,9 +180,9 @@ function onMessage(message: ToWebview): void {
           s.view = 'overview';
           s.selected.logs = target.type;
         } else if (target.kind === 'task') {
-          // The Tasks view lists that type's instances (the worker's task filter has no call site).
+          // The Tasks view lists the instances created at that NewTask call.
           s.view = 'tasks';
-          s.tasks = { ...structuredClone(DEFAULT_TASK_VIEW), filter: { types: [target.type] } };
+          s.tasks = { ...structuredClone(DEFAULT_TASK_VIEW), filter: { types: [target.type], site: { file: target.site.file, line: target.site.line } } };
         } else {
           s.view = 'regions';
           s.selected.regions = target.type;

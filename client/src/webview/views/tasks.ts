@@ -4,8 +4,8 @@
 // view's life (like the timeline): the list keeps its scroll position and cache across re-renders.
 import type { TaskFilter, TaskListPage, TaskSortKey } from '../../../../common/taskModel';
 import type { TaskTypeStats } from '../../../../common/traceModel';
-import { h, replaceChildren } from '../dom';
-import { formatCount, formatDuration } from '../format';
+import { h, linkButton, replaceChildren } from '../dom';
+import { formatCount, formatDuration, siteLabel } from '../format';
 import type { TaskViewState } from '../messages';
 import { BrushHistogram, type DurationRange } from './brushHistogram';
 import type { ViewContext } from './context';
@@ -38,6 +38,8 @@ export class TasksView {
   private readonly logInput: HTMLInputElement;
   private readonly stateSelect: HTMLSelectElement;
   private readonly slowestInput: HTMLInputElement;
+  /** Shown while the list is narrowed to one NewTask call (from its CodeLens), with a way out. */
+  private readonly siteChip = h('p', { className: 'task-site-filter', attrs: { hidden: true } });
   private typesShown = '';
   /** The filter, sort and N the list was last reset with, to notice a change made from outside (a CodeLens). */
   private applied = '';
@@ -69,7 +71,7 @@ export class TasksView {
       on: { change: () => this.setSlowest(this.slowestInput.value) },
     });
     const filters = h('form', { className: 'task-filters', attrs: { role: 'search', 'aria-label': 'Filter tasks' }, on: { submit: (e) => e.preventDefault() } },
-      this.typeBox,
+      this.typeBox, this.siteChip,
       h('div', { className: 'task-filter-fields' },
         h('label', { attrs: { for: 'task-log-filter' } }, 'Log'), this.logInput,
         h('span', { className: 'muted', attrs: { id: 'task-log-help' } }, 'a trace.Log key, or key=value (Enter applies)'),
@@ -201,6 +203,12 @@ export class TasksView {
     this.slowestInput.value = this.view.slowestPerType === undefined ? '' : String(this.view.slowestPerType);
     const types = new Set(filter.types ?? []);
     for (const box of this.typeBox.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) box.checked = types.has(box.value);
+    const { site } = filter;
+    this.siteChip.hidden = site === undefined;
+    replaceChildren(this.siteChip, ...(site === undefined ? [] : [
+      'Created at ', linkButton(siteLabel({ function: '', ...site }), `${site.file}:${site.line}`, () => this.ctx.reveal({ function: '', ...site })), ' ',
+      h('button', { attrs: { type: 'button', title: 'List the tasks of every call site' }, on: { click: () => { this.setFilter((f) => { delete f.site; }); this.applyStateToControls(); } } }, 'Any call site'),
+    ]));
   }
 
   private renderTypes(tasks: TaskTypeStats[]): void {

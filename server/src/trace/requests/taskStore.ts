@@ -345,13 +345,14 @@ export class TaskStore {
   list(query: TaskListQuery): TaskListPage {
     const { filter } = query;
     const types = this.typeMask(filter.types);
+    const sites = filter.site === undefined ? undefined : this.siteMask(filter.site);
     const logged = filter.log === undefined ? undefined : this.rowsWithLog(filter.log.category, filter.log.message);
     const state = filter.state ?? 'all';
     const min = filter.minDurationNs ?? -Infinity;
     const max = filter.maxDurationNs ?? Infinity;
     const ranged = filter.minDurationNs !== undefined || filter.maxDurationNs !== undefined;
     // The histogram ignores the range: a brush moving over it reuses the last one.
-    const baseKey = JSON.stringify([filter.types ?? [], filter.log ?? null, state]);
+    const baseKey = JSON.stringify([filter.types ?? [], filter.site ?? null, filter.log ?? null, state]);
     const histogramCached = this.lastHistogram !== undefined && this.lastHistogram.key === baseKey && this.lastHistogram.version === this.version &&
       this.lastHistogram.logs === this.logCount;
     const durations = histogramCached ? undefined : new Float64Array(this.count);
@@ -371,6 +372,7 @@ export class TaskStore {
         if (type === typeAside) type = this.types.exception(row);
         if (types !== undefined && types[type] === 0) continue;
         if (logged !== undefined && logged[row] === 0) continue;
+        if (sites !== undefined && sites[this.sites.get(row)] !== 1) continue; // NO_SITE lies past the mask
         let d = rowDurations[i];
         if (d === durationAside) d = this.durations.exception(row);
         const ended = d === d; // not NaN: begun and ended in the trace
@@ -490,6 +492,13 @@ export class TaskStore {
       const i = this.typeNames.find(t);
       if (i !== undefined) mask[i] = 1;
     }
+    return mask;
+  }
+
+  /** 1 for each site index at this file and line. */
+  private siteMask(site: { file: string; line: number }): Uint8Array {
+    const mask = new Uint8Array(this.siteList.length);
+    this.siteList.forEach((s, i) => { if (s.file === site.file && s.line === site.line) mask[i] = 1; });
     return mask;
   }
 
