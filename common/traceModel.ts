@@ -61,20 +61,6 @@ export interface TraceOverview {
   truncatedError?: string;
 }
 
-export interface TaskInstance {
-  id: number;
-  parent: number;
-  type: string;
-  /** undefined when begun before the capture (only its end was seen). */
-  startNs?: number;
-  /** undefined when still open at the end of the trace. */
-  endNs?: number;
-  /** endNs - startNs when both are known. */
-  durationNs?: number;
-  goroutines: number[];
-  site?: SourceLocation;
-}
-
 export interface RegionInstance {
   type: string;
   goroutine: number;
@@ -259,8 +245,8 @@ export function unpackTimelineSlice(packed: PackedTimelineSlice): TimelineSlice 
 // Only a bounded set of instances is kept per type (see summary/instances.ts): the slowest
 // ones plus an even sample, so `kept` can be less than `total`.
 
+/** Kept instances of a region type (task instances are the Tasks view's: TaskListQuery). */
 export interface InstanceQuery {
-  kind: 'task' | 'region';
   type: string;
   /** Only instances whose annotation call is at this site (function is ignored when matching). */
   site?: { file: string; line: number };
@@ -275,14 +261,4 @@ export interface InstanceList<T> {
   kept: number;
   /** Slowest first; incomplete instances (no duration) last. */
   instances: T[];
-}
-
-export interface TaskDetail {
-  task: TaskInstance;
-  regions: RegionInstance[];
-  logs: LogInstance[];
-  /** Tasks created with this one as their parent, by start. */
-  children: TaskInstance[];
-  /** False when the task had more regions, logs or child tasks than the model keeps per task. */
-  allChildrenKept: boolean;
 }

@@ -6,7 +6,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { TaskExplanation, TaskListPage, TaskListQuery } from './taskModel';
 import type { TraceComparison } from './traceComparison';
 import type {
-  InstanceList, InstanceQuery, RegionInstance, SourceLocation, PackedTimelineSlice, TaskDetail, TaskInstance, TimelineQuery, TraceSummary,
+  InstanceList, InstanceQuery, RegionInstance, SourceLocation, PackedTimelineSlice, TimelineQuery, TraceSummary,
 } from './traceModel';
 
 /** A request's method name carrying its parameter and result types. */
@@ -38,9 +38,8 @@ export interface SiteKey { file: string; line: number }
 
 /** What the viewer asks about a loaded trace; the result type of each kind is in ViewerQueryResult. */
 export type ViewerQuery =
+  /** The Regions view: kept instances of one region type. */
   | { kind: 'instances'; query: InstanceQuery }
-  /** parent: the task whose detail listed this one, which keeps its children's details. */
-  | { kind: 'task'; id: number; parent?: number }
   | { kind: 'timeline'; query: TimelineQuery }
   /** The Tasks view: a page of every task instance, filtered and sorted. */
   | { kind: 'taskList'; query: TaskListQuery }
@@ -48,8 +47,7 @@ export type ViewerQuery =
   | { kind: 'taskExplanation'; id: number };
 
 export interface ViewerQueryResult {
-  instances: InstanceList<TaskInstance | RegionInstance>;
-  task: TaskDetail | null;
+  instances: InstanceList<RegionInstance>;
   /**
    * Lanes in display order (GC, procs, goroutines by id); TimelineQuery.lanes are indices into that order.
    * Packed: a big window holds hundreds of thousands of spans, and objects would be four times the bytes.
@@ -85,7 +83,7 @@ export const TraceRequests = {
   open: request<{ uri: string; traceId: string }, void>('goTraceLens/trace/open'),
   /** The latest status of a trace (for a viewer that comes back after a reload). */
   status: request<{ traceId: string }, TraceStatus | null>('goTraceLens/trace/status'),
-  /** Instances, a task's detail or a timeline slice; the result type follows query.kind. */
+  /** Region instances, a timeline slice, a page of tasks or a task explained; the result type follows query.kind. */
   query: request<{ traceId: string; query: ViewerQuery }, ViewerQueryResult[ViewerQuery['kind']]>('goTraceLens/trace/query'),
   /** annotation: the location is a NewTask/StartRegion/WithRegion/Log call site, so the line is checked to still hold one. */
   resolveSource: request<{ traceId?: string; location: SourceLocation; annotation: boolean }, ResolvedSource | null>('goTraceLens/trace/resolveSource'),

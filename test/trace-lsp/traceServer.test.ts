@@ -13,7 +13,6 @@ import {
   FOCUS_COMMAND, TraceNotifications, TraceRequests, type FocusTarget, type ResolvedSource, type TraceStatus, type ViewerQueryResult,
 } from '../../common/traceProtocol';
 import { ruleDocumentationUrl } from '../../common/ruleDocs';
-import type { TaskInstance } from '../../common/traceModel';
 import { TINY_TASK_P50_NS, TINY_TASKS_MIN, traceFindings } from '../../server/src/traceService/callSiteInsights';
 import { TraceSession } from './session';
 
@@ -82,16 +81,13 @@ describe('trace features of the language server', () => {
       assert.equal(s.progress.generations, s.summary!.overview.generations);
     }
 
-    const instances = await query('demo', { kind: 'instances', query: { kind: 'task', type: 'handleRequest', limit: 5 } });
-    assert.equal(instances.total, 120);
+    // Region instances (the Regions view); task instances are the Tasks view's (its own test below).
+    const instances = await query('demo', { kind: 'instances', query: { type: 'query', limit: 5 } });
+    assert.equal(instances.total, summary.regions.find((r) => r.type === 'query')?.count);
     assert.equal(instances.instances.length, 5);
-    const durations = instances.instances.map((t) => t.durationNs ?? 0);
+    assert.ok(instances.instances.every((r) => r.type === 'query' && r.site?.file.endsWith('main.go')));
+    const durations = instances.instances.map((r) => r.durationNs ?? 0);
     assert.deepEqual(durations, [...durations].sort((a, b) => b - a), 'slowest first');
-
-    const detail = await query('demo', { kind: 'task', id: (instances.instances[0] as TaskInstance).id });
-    assert.ok(detail);
-    assert.deepEqual([...new Set(detail.regions.map((r) => r.type))].sort(), ['decode', 'encode', 'query']);
-    assert.equal(detail.logs[0]?.category, 'request');
 
     const { startNs, endNs } = summary.overview;
     const coarse = await query('demo', { kind: 'timeline', query: { startNs, endNs, resolutionNs: (endNs - startNs) / 100, lanes: [0, 1, 2, 3, 4] } });
@@ -279,7 +275,7 @@ describe('trace features of the language server', () => {
     const status2 = await open('text', notTrace);
     assert.equal(status2.phase, 'error');
     assert.match(status2.error ?? '', /trace/i);
-    const again = await query('demo', { kind: 'instances', query: { kind: 'region', type: 'query', limit: 1 } });
+    const again = await query('demo', { kind: 'instances', query: { type: 'query', limit: 1 } });
     assert.equal(again.total, 120);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_TASK_CHILDREN, TraceAnalyzer } from '../../server/src/trace/summary/analyzer';
+import { TraceAnalyzer } from '../../server/src/trace/summary/analyzer';
+import { TaskStore } from '../../server/src/trace/requests/taskStore';
 import { MAX_PROFILE_ENTRIES } from '../../server/src/trace/summary/blocking';
 import { annotationStack, ev, feed, frame } from './events';
 
@@ -53,9 +54,9 @@ describe('TraceAnalyzer: tasks, regions and logs', () => {
     assert.equal(byType.outer.count, 1);
     assert.equal(byType.outer.completeCount, 0, 'still open at the end: counted, no duration');
     assert.equal(byType['left-open'].completeCount, 0);
-    const inner = a.instances({ kind: 'region', type: 'inner' }).instances[0];
+    const inner = a.instances({ type: 'inner' }).instances[0];
     assert.equal(inner.depth, 1);
-    assert.equal(a.instances({ kind: 'region', type: 'outer' }).instances[0].depth, 0);
+    assert.equal(a.instances({ type: 'outer' }).instances[0].depth, 0);
   });
 
   it('ends the regions of an exiting goroutine at its exit, as Go does', () => {
@@ -72,9 +73,9 @@ describe('TraceAnalyzer: tasks, regions and logs', () => {
     assert.equal(job?.maxNs, 20);
   });
 
-  it('counts logs by category and site and files them under their task', () => {
+  it('counts logs by category and site; the task store files them under their task', () => {
     const a = started();
-    feed(a, [
+    const events = [
       ev.taskBegin(10, 1, 'req', 1, annotationStack('NewTask', file, 20)),
       ev.log(11, 'db', 'q1', 1, 1, annotationStack('Log', file, 40)),
       ev.log(12, 'db', 'q2', 1, 1, annotationStack('Logf', file, 41)),
@@ -82,73 +83,18 @@ describe('TraceAnalyzer: tasks, regions and logs', () => {
       ev.regionBegin(14, 'step', 1, annotationStack('StartRegion', file, 43), 1),
       ev.regionEnd(15, 'step', 1, 1),
       ev.taskEnd(20, 1, 'req'),
-    ]);
+    ];
+    feed(a, events);
     a.finish();
     const logs = a.summary().logs;
     assert.deepEqual(logs.map((l) => [l.category, l.count, l.sites.length]), [['', 1, 1], ['db', 2, 2]]);
-    const detail = a.task(1);
-    assert.ok(detail);
-    assert.deepEqual(detail.logs.map((l) => l.message), ['q1', 'q2']);
-    assert.deepEqual(detail.regions.map((r) => r.type), ['step']);
-    assert.equal(detail.task.durationNs, 10);
-    assert.ok(detail.allChildrenKept);
-  });
-
-  it('shows an open task\'s regions and logs, and a closed child\'s under its parent; a reused detail slot holds nothing of its last task', () => {
-    const a = started();
-    feed(a, [
-      ev.taskBegin(10, 1, 'req', 1, annotationStack('NewTask', file, 20)),
-      ev.log(11, 'req', 'id=1', 1, 1),
-      ev.regionBegin(12, 'auth', 1, [], 1),
-      ev.regionEnd(13, 'auth', 1, 1),
-      ev.taskBegin(14, 2, 'fanout', 1, annotationStack('NewTask', file, 21), 1),
-      ev.log(15, 'fanout', 'part=0', 1, 2),
-      ev.regionBegin(16, 'db', 1, [], 2),
-      ev.regionEnd(17, 'db', 1, 2),
-      ev.taskEnd(18, 2, 'fanout'),
-    ]);
-    // Task 1 is still open: its details come from the columns, as of now.
-    const open = a.task(1);
-    assert.ok(open);
-    assert.equal(open.task.endNs, undefined);
-    assert.deepEqual(open.logs.map((l) => [l.timeNs, l.message, l.task]), [[11, 'id=1', 1]]);
-    assert.deepEqual(open.regions.map((r) => [r.type, r.startNs, r.endNs, r.durationNs, r.task]), [['auth', 12, 13, 1, 1]]);
-    assert.deepEqual(open.children.map((c) => [c.id, c.endNs, c.durationNs]), [[2, 18, 4]]);
-    // The closed child, listed under its open parent, keeps its own details.
-    const child = a.task(2, 1);
-    assert.ok(child);
-    assert.deepEqual(child.logs.map((l) => l.message), ['part=0']);
-    assert.deepEqual(child.regions.map((r) => r.type), ['db']);
-    // Task 3 reuses task 2's freed detail slot: only its own children show.
-    feed(a, [
-      ev.taskBegin(20, 3, 'req', 1, annotationStack('NewTask', file, 20)),
-      ev.log(21, 'req', 'id=3', 1, 3),
-      ev.taskEnd(22, 3, 'req'),
-      ev.taskEnd(30, 1, 'req'),
-    ]);
-    a.finish();
-    const third = a.task(3);
-    assert.ok(third);
-    assert.deepEqual(third.logs.map((l) => l.message), ['id=3']);
-    assert.deepEqual(third.regions, []);
-    const first = a.task(1);
-    assert.ok(first);
-    assert.deepEqual(first.logs.map((l) => l.message), ['id=1']);
-    assert.equal(first.task.durationNs, 20);
-    assert.deepEqual(a.task(2, 1)?.regions.map((r) => r.type), ['db']);
-  });
-
-  it('keeps at most MAX_TASK_CHILDREN logs of a task and says so', () => {
-    const a = started();
-    feed(a, [ev.taskBegin(10, 1, 'req', 1, annotationStack('NewTask', file, 20))]);
-    feed(a, Array.from({ length: MAX_TASK_CHILDREN + 5 }, (_, i) => ev.log(11 + i, 'x', `m${i}`, 1, 1)));
-    const open = a.task(1);
-    assert.ok(open);
-    assert.equal(open.logs.length, MAX_TASK_CHILDREN);
-    assert.equal(open.allChildrenKept, false);
-    feed(a, [ev.taskEnd(1000, 1, 'req')]);
-    a.finish();
-    assert.equal(a.task(1)?.logs.length, MAX_TASK_CHILDREN);
+    const store = new TaskStore();
+    for (const e of events) store.add(e);
+    store.finish();
+    const task = store.find(1);
+    assert.ok(task);
+    assert.deepEqual([task.logs, task.regions, task.durationNs], [2, 1, 10]);
+    assert.equal(store.list({ filter: { log: { category: 'db', message: 'q2' } }, offset: 0, limit: 10 }).rows[0]?.id, 1);
   });
 });
 

@@ -257,8 +257,14 @@ describe('viewer on a goroutine-per-request trace', () => {
     await page.waitForFunction(timelineDrawn);
     const explanation = await service.answerer.answer({ kind: 'taskExplanation', id: Number(taskId) }) as { goroutines: number[]; criticalPath: { goroutine: number }[] };
     const ids = [...new Set([...explanation.goroutines, ...explanation.criticalPath.map((s) => s.goroutine)])];
-    const old = await service.answerer.answer({ kind: 'task', id: Number(taskId) }) as { children: { goroutines: number[] }[] };
-    for (const g of old.children.flatMap((c) => c.goroutines)) assert.ok(ids.includes(g), `the fetch child task's G${g} is pinned`);
+    const fetches = service.answerer.answer({ kind: 'taskList', query: { filter: { types: ['fetch'] }, offset: 0, limit: 1_000_000 } }) as { rows: { id: number; parent: number }[] };
+    const children = fetches.rows.filter((r) => r.parent === Number(taskId));
+    assert.equal(children.length, 2, `task ${taskId}'s fetch child tasks`);
+    for (const child of children) {
+      const childGoroutines = (await service.answerer.answer({ kind: 'taskExplanation', id: child.id }) as { goroutines: number[] }).goroutines;
+      assert.ok(childGoroutines.length > 0);
+      for (const g of childGoroutines) assert.ok(ids.includes(g), `the fetch child task ${child.id}'s G${g} is pinned`);
+    }
     assert.ok(ids.length >= 3 && ids.length <= explanation.goroutines.length + 12, `${ids.length} goroutines pinned`);
     const idsUnderGc = (lanes: string[]) => lanes.slice(1, 1 + ids.length).map((l) => Number(/^G(\d+) /.exec(l)?.[1])).sort().join();
     await lanesOnScreen((lanes) => idsUnderGc(lanes) === [...ids].sort().join(), 'the task’s goroutines right under GC');

@@ -236,7 +236,7 @@ describe('trace viewer webview', () => {
     await page.getByText(`Showing only instances from main.go:${site.line}`).waitFor();
     const query = viewer.posted.filter((m) => m.type === 'query').pop();
     assert.ok(query && query.type === 'query' && query.query.kind === 'instances');
-    assert.deepEqual(query.query.query, { kind: 'region', type: 'query', limit: 200, site: { file: site.file, line: site.line } });
+    assert.deepEqual(query.query.query, { type: 'query', limit: 200, site: { file: site.file, line: site.line } });
     await page.locator('table', { has: page.locator('caption', { hasText: /^Regions “query” at main\.go/ }) }).waitFor();
     await page.close();
   });

@@ -25,13 +25,12 @@ export class QueryAnswerer {
   answer(query: ViewerQuery): Answer<ViewerQuery['kind']> {
     switch (query.kind) {
       case 'instances': return this.analyzer.instances(query.query);
-      case 'task': return this.analyzer.task(query.id, query.parent) ?? null;
       case 'timeline': return this.lanes.refresh(this.analyzer.timeline).query(this.analyzer.timeline, query.query);
       case 'taskList': return this.taskSource().store.list(query.query);
       case 'taskExplanation': {
         const { store, open } = this.taskSource();
         const task = store.find(query.id);
-        if (task === undefined) return null;
+        if (task === undefined) return Promise.resolve(null);
         const children = store.children(task.id, MAX_LISTED + 1);
         return explainTask(open, task, this.tasks?.tails?.()?.get(task.type)).then((explanation) => {
           if (children.length > 0) explanation.children = children.slice(0, MAX_LISTED).map(rowOf);

@@ -44,7 +44,7 @@ export function regionsView(ctx: ViewContext): HTMLElement {
     }),
     focus && h('p', { className: 'focus-note' }, `Showing only instances from ${siteLabel({ function: '', ...focus })} (from the CodeLens). `,
       h('button', { attrs: { type: 'button' }, on: { click: () => { ctx.saveState((s) => { s.focusSite = undefined; }); ctx.rerender(); } } }, 'Show all')),
-    instanceSection(ctx, { kind: 'region', type: selected.type, limit: 200, site: focus }),
+    instanceSection(ctx, { type: selected.type, limit: 200, site: focus }),
   );
 
   const bySite = dataTable<SiteStats & { type: string }>({

@@ -3,15 +3,14 @@
 // called while the trace loads, for a first view.
 //
 // Memory stays bounded by what the trace holds, not by its event count: durations are 2 to 8 bytes
-// per task/region in typed arrays, kept instances are capped per source site (instances.ts),
-// task details are capped per task (MAX_TASK_CHILDREN) and for open tasks (MAX_OPEN_TASK_DETAILS),
-// the timeline has a span budget (timeline.ts), and blocking profiles are per distinct stack.
+// per task/region in typed arrays, kept region instances are capped per source site (instances.ts),
+// an open task is a small record until it ends, the timeline has a span budget (timeline.ts), and
+// blocking profiles are per distinct stack. Task instances are the TaskStore's (requests/taskStore.ts).
 // Per-goroutine state is kept while a goroutine lives: an exited one is folded into its group (goroutines.ts).
 import { NO_ID, TraceError, type RangeEvent, type TraceEvent } from '../event';
 import type { OpenedTrace } from '../reader';
 import type {
-  InstanceList, InstanceQuery, LogCategoryStats, LogInstance, RegionInstance, SourceLocation, TaskDetail,
-  TaskInstance, TraceOverview, TraceSummary,
+  InstanceList, InstanceQuery, LogCategoryStats, RegionInstance, SourceLocation, TraceOverview, TraceSummary,
 } from '../../../../common/traceModel';
 import { AnnotationStats } from './annotationStats';
 import { BlockingProfiles } from './blocking';
@@ -20,7 +19,6 @@ import type { RangeLog } from './rangeLog';
 import { SiteResolver } from './sites';
 import { GoroutineLanes } from './goroutineLanes';
 import { GoroutineSlots } from './goroutineSlots';
-import { NO_DETAILS, TaskDetailStore } from './taskDetails';
 import { TimelineIndex } from './timeline';
 
 /** Parts of the analysis a caller can skip (`trace stats` needs none of them). */
@@ -29,22 +27,12 @@ export interface AnalyzerOptions {
   timeline?: boolean;
   /** Build the blocking profiles (default true); without them `blocking` is empty. */
   blocking?: boolean;
-  /**
-   * Keep task and region instances and task details (default true); without them only the statistics
-   * are built, and `instances` and `task` find nothing.
-   */
+  /** Keep region instances (default true); without them only the statistics are built, and `instances` finds nothing. */
   instances?: boolean;
 }
 
 /** The options of `trace stats`: statistics, nothing to browse. */
 export const STATISTICS_ONLY: AnalyzerOptions = Object.freeze({ timeline: false, blocking: false, instances: false });
-
-/** Regions and logs kept per task for the task detail view. */
-export const MAX_TASK_CHILDREN = 200;
-/** Goroutines listed per task instance. */
-export const MAX_TASK_GOROUTINES = 64;
-/** Open tasks whose children are collected; tasks begun beyond this get no detail. */
-export const MAX_OPEN_TASK_DETAILS = 100_000;
 
 const GC_MARK_RANGE = 'GC concurrent mark phase';
 const STW_PREFIX = 'stop-the-world';
@@ -52,30 +40,12 @@ const HEAP_METRIC = '/memory/classes/heap/objects:bytes';
 /** Package init functions (main.init, pkg.init.0) and the runtime's init driver. */
 const INIT_FUNCTION = /(^|[./])init(\.\d+)*$|^runtime\.doInit1?$/;
 
-/**
- * An open or kept task. Its instance is made only if it is kept; while it is open, its regions and logs
- * are in the TaskDetailStore (slot `details`), and they become objects if it is kept (or is a child
- * of a task that may be). Without `instances` (AnalyzerOptions) only what statistics need is filled in.
- */
+/** An open task: what its statistics need when it ends (and rangeMerge.ts, to hand it on). */
 interface TaskRecord {
-  id: number;
   parent: number;
   type: string;
   startNs: number | undefined;
-  endNs: number | undefined;
   site: SourceLocation | undefined;
-  /** The instance kept (among the slowest or sampled), if it is. */
-  instance: TaskInstance | undefined;
-  /** Its goroutines in the order they were seen, up to MAX_TASK_GOROUTINES. */
-  goroutines: number[] | undefined;
-  details: number;
-  regions: RegionInstance[] | undefined;
-  logs: LogInstance[] | undefined;
-  /** Records of the tasks begun with this one as parent: their details live as long as the parent's. */
-  children: TaskRecord[];
-  /** Among its parent's children. */
-  listed: boolean;
-  allChildrenKept: boolean;
 }
 
 interface OpenSpan { start: number; label: string }
@@ -85,13 +55,11 @@ export class TraceAnalyzer {
   private readonly sites = new SiteResolver();
   private readonly goroutines: GoroutineTracker;
   private readonly blocking: BlockingProfiles;
-  private readonly tasks: AnnotationStats<TaskInstance>;
+  private readonly tasks = new AnnotationStats();
   private readonly regions = new AnnotationStats<RegionInstance>();
   /** Log counts by category, then by (interned) site. */
   private readonly logs = new Map<string, { count: number; sites: Map<SourceLocation, { site: SourceLocation; count: number }> }>();
   private readonly openTasks = new Map<number, TaskRecord>();
-  private readonly keptTasks = new Map<number, TaskRecord>();
-  private readonly taskDetails = new TaskDetailStore();
   /** seenProcs[p] is 1 once proc p appeared. */
   private seenProcs = new Uint8Array(64);
   private procCount = 0;
@@ -124,9 +92,6 @@ export class TraceAnalyzer {
     }, this.options.instances);
     this.blocking = new BlockingProfiles((g) => this.goroutines.firstRunOf(g));
     this.lanes = new GoroutineLanes(this.timeline, (g) => this.goroutines.nameOf(g));
-    this.tasks = new AnnotationStats<TaskInstance>((evicted) => {
-      if (this.keptTasks.get(evicted.id)?.instance === evicted) this.keptTasks.delete(evicted.id);
-    });
   }
 
   /**
@@ -154,7 +119,7 @@ export class TraceAnalyzer {
     const end = this.overview.endNs;
     this.goroutines.finish();
     this.blocking.finish();
-    for (const record of this.openTasks.values()) this.closeTask(record);
+    for (const t of this.openTasks.values()) this.countTask(t.type, t.site, t.startNs);
     this.openTasks.clear();
     for (const [, slot] of this.slots.entries()) this.lanes.finish(slot, end);
     if (this.options.timeline) {
@@ -197,34 +162,13 @@ export class TraceAnalyzer {
 
 
   /** The durations behind the task or region statistics, by type and site. */
-  durationSeries(kind: 'task' | 'region'): ReturnType<AnnotationStats<TaskInstance>['series']> {
+  durationSeries(kind: 'task' | 'region'): ReturnType<AnnotationStats['series']> {
     return (kind === 'task' ? this.tasks : this.regions).series();
   }
 
-  /** Kept task or region instances of a type (and site), slowest first. */
-  instances(q: InstanceQuery & { kind: 'task' }): InstanceList<TaskInstance>;
-  instances(q: InstanceQuery & { kind: 'region' }): InstanceList<RegionInstance>;
-  instances(q: InstanceQuery): InstanceList<TaskInstance> | InstanceList<RegionInstance>;
-  instances(q: InstanceQuery): InstanceList<TaskInstance> | InstanceList<RegionInstance> {
-    const limit = q.limit ?? 100;
-    return q.kind === 'task' ? this.tasks.instances(q.type, q.site, limit) : this.regions.instances(q.type, q.site, limit);
-  }
-
-  /**
-   * One task's regions, logs and child tasks, if the task is still open, among the kept instances, or
-   * a child of `parent` when that one is (a kept task keeps its children's details).
-   */
-  task(id: number, parent?: number): TaskDetail | undefined {
-    const record = this.taskRecord(id) ?? (parent === undefined ? undefined : this.taskRecord(parent)?.children.find((c) => c.id === id));
-    if (record === undefined) return undefined;
-    const open = record.details !== NO_DETAILS;
-    return {
-      task: { ...instanceOf(record), goroutines: [...record.goroutines ?? []] },
-      regions: inNestingOrder(open ? this.taskDetails.regions(record.details, record.id) : record.regions ?? []),
-      logs: open ? this.taskDetails.logs(record.details, record.id) : [...record.logs ?? []],
-      children: record.children.map(instanceOf).sort((a, b) => (a.startNs ?? -Infinity) - (b.startNs ?? -Infinity) || a.id - b.id),
-      allChildrenKept: record.allChildrenKept,
-    };
+  /** Kept region instances of a type (and site), slowest first. */
+  instances(q: InstanceQuery): InstanceList<RegionInstance> {
+    return this.regions.instances(q.type, q.site, q.limit ?? 100);
   }
 
   private event(ev: TraceEvent): void {
@@ -267,9 +211,9 @@ export class TraceAnalyzer {
         break;
       }
       case 'RegionEnd': this.goroutines.regionEnd(ev); break;
-      case 'TaskBegin': this.taskBegin(ev.id, ev.parent, ev.type, time, ev.goroutine, this.sites.siteOf(ev.stack)); break;
+      case 'TaskBegin': this.taskBegin(ev.id, ev.parent, ev.type, time, this.sites.siteOf(ev.stack)); break;
       case 'TaskEnd': this.taskEnd(ev.id, ev.parent, ev.type, time, ev.goroutine); break;
-      case 'Log': this.log(time, ev.goroutine, ev.task, ev.category, ev.message, this.sites.siteOf(ev.stack)); break;
+      case 'Log': this.log(ev.category, this.sites.siteOf(ev.stack)); break;
       case 'RangeBegin': case 'RangeActive': case 'RangeEnd': this.range(ev); break;
       case 'Metric':
         if (ev.name === HEAP_METRIC && ev.value.kind === 'Uint64') o.peakHeapBytes = Math.max(o.peakHeapBytes, Number(ev.value.value));
@@ -343,15 +287,6 @@ export class TraceAnalyzer {
     if (this.options.instances) {
       const { type, task, startNs, depth, site } = region;
       this.regions.add(type, site, durationNs)?.keep({ type, goroutine, task, startNs, endNs, durationNs, depth, site });
-      const record = this.taskRecord(task);
-      if (record?.allChildrenKept) {
-        if (record.details !== NO_DETAILS) {
-          if (this.taskDetails.regionCount(record.details) < MAX_TASK_CHILDREN) this.taskDetails.addRegion(record.details, goroutine, startNs, endNs, depth, type, site);
-          else record.allChildrenKept = false;
-        } else {
-          record.regions = addChild(record, record.regions, { type, goroutine, task, startNs, endNs, durationNs, depth, site });
-        }
-      }
     } else {
       this.regions.count(region.type, region.site, durationNs);
     }
@@ -361,62 +296,26 @@ export class TraceAnalyzer {
     }
   }
 
-  private taskRecord(id: number): TaskRecord | undefined {
-    return id === 0 ? undefined : this.openTasks.get(id) ?? this.keptTasks.get(id);
-  }
-
-  private taskBegin(id: number, parent: number, type: string, time: number, g: number, site: SourceLocation | undefined): void {
+  private taskBegin(id: number, parent: number, type: string, time: number, site: SourceLocation | undefined): void {
     this.rangeLog?.taskBegun(id);
-    const detailed = this.options.instances && this.openTasks.size < MAX_OPEN_TASK_DETAILS;
-    const record = newTaskRecord(id, parent, type, time, site, this.options.instances ? [g] : undefined);
-    if (detailed) {
-      record.details = this.taskDetails.open();
-      record.allChildrenKept = true;
-    }
-    this.openTasks.set(id, record);
-    const parentRecord = this.taskRecord(parent);
-    if (parentRecord?.allChildrenKept) {
-      parentRecord.children = addChild(parentRecord, parentRecord.children, record);
-      record.listed = parentRecord.allChildrenKept;
-    }
+    this.openTasks.set(id, { parent, type, startNs: time, site });
   }
 
   private taskEnd(id: number, parent: number, type: string, time: number, g: number): void {
-    if (!this.openTasks.has(id) && this.rangeLog?.taskEndBelow(id, parent, type, time, g)) return;
-    const record = this.openTasks.get(id) ?? newTaskRecord(id, parent, type, undefined, undefined, this.options.instances ? [] : undefined);
+    const record = this.openTasks.get(id);
+    if (record === undefined && this.rangeLog?.taskEndBelow(id, parent, type, time, g)) return;
     this.openTasks.delete(id);
-    record.type = type; // Go names a task from its end event too
-    if (record.goroutines !== undefined) addGoroutine(record.goroutines, g);
-    this.closeTask(record, time);
+    // Go names a task from its end event too; one begun before the capture has no start or site.
+    this.countTask(type, record?.site, record?.startNs, time);
   }
 
-  /**
-   * Counts a task whose end was seen at `endNs` (undefined: the trace ended first), keeps it if it is
-   * slow or sampled, and turns its regions and logs into objects if it is kept or its parent may be.
-   */
-  private closeTask(record: TaskRecord, endNs?: number): void {
-    record.endNs = endNs;
-    const durationNs = record.startNs !== undefined && endNs !== undefined ? endNs - record.startNs : undefined;
-    if (record.type !== '') { // else a task only referenced, never begun or ended in the trace
-      if (record.goroutines === undefined) this.tasks.count(record.type, record.site, durationNs);
-      else {
-        const keeper = this.tasks.add(record.type, record.site, durationNs);
-        if (keeper !== undefined) {
-          keeper.keep((record.instance = instanceOf(record)));
-          this.keptTasks.set(record.id, record);
-        }
-      }
-    }
-    if (record.details === NO_DETAILS) return;
-    if (this.keptTasks.get(record.id) === record || (record.listed && this.taskRecord(record.parent) !== undefined)) {
-      record.regions = this.taskDetails.regions(record.details, record.id);
-      record.logs = this.taskDetails.logs(record.details, record.id);
-    }
-    this.taskDetails.release(record.details);
-    record.details = NO_DETAILS;
+  /** Counts a task whose end was seen at `endNs` (undefined: the trace ended first). */
+  private countTask(type: string, site: SourceLocation | undefined, startNs: number | undefined, endNs?: number): void {
+    if (type === '') return; // a task only referenced, never begun or ended in the trace
+    this.tasks.count(type, site, startNs !== undefined && endNs !== undefined ? endNs - startNs : undefined);
   }
 
-  private log(time: number, g: number, task: number, category: string, message: string, site: SourceLocation | undefined): void {
+  private log(category: string, site: SourceLocation | undefined): void {
     let stats = this.logs.get(category);
     if (stats === undefined) this.logs.set(category, (stats = { count: 0, sites: new Map() }));
     stats.count++;
@@ -425,64 +324,7 @@ export class TraceAnalyzer {
       if (s === undefined) stats.sites.set(site, { site, count: 1 });
       else s.count++;
     }
-    const record = this.taskRecord(task);
-    if (record?.goroutines !== undefined) {
-      addGoroutine(record.goroutines, g);
-      if (!record.allChildrenKept) return;
-      if (record.details === NO_DETAILS) record.logs = addChild(record, record.logs, { timeNs: time, goroutine: g, task, category, message, site });
-      else if (this.taskDetails.logCount(record.details) < MAX_TASK_CHILDREN) this.taskDetails.addLog(record.details, g, time, category, message, site);
-      else record.allChildrenKept = false;
-    }
   }
-}
-
-export function newTaskRecord(id: number, parent: number, type: string, startNs: number | undefined, site: SourceLocation | undefined,
-  goroutines: number[] | undefined): TaskRecord {
-  return {
-    id, parent, type, startNs, endNs: undefined, site, instance: undefined, goroutines, details: NO_DETAILS, regions: undefined, logs: undefined,
-    children: NO_CHILDREN, listed: false, allChildrenKept: false,
-  };
-}
-
-/** A task's instance: the one kept, or one made as of now. */
-function instanceOf(record: TaskRecord): TaskInstance {
-  if (record.instance !== undefined) return record.instance;
-  const { id, parent, type, startNs, endNs, site } = record;
-  const durationNs = startNs !== undefined && endNs !== undefined ? endNs - startNs : undefined;
-  return { id, parent, type, startNs, endNs, durationNs, goroutines: [...record.goroutines ?? []], site };
-}
-
-/** Adds a goroutine to a task's list unless listed already or the list is full. */
-function addGoroutine(goroutines: number[], g: number): void {
-  if (goroutines.length < MAX_TASK_GOROUTINES && !goroutines.includes(g)) goroutines.push(g);
-}
-
-/** A task's list of regions or logs before its first child: most tasks are closed before they get one. */
-const NO_CHILDREN: never[] = [];
-
-/**
- * A task's regions as they nest: goroutine by goroutine (in the order each first entered a region
- * of the task), and on each goroutine by start, outer before inner. Regions are recorded as they
- * end, which puts an inner region before the one that encloses it.
- */
-function inNestingOrder(regions: RegionInstance[]): RegionInstance[] {
-  const start = (r: RegionInstance): number => r.startNs ?? -Infinity;
-  const firstStart = new Map<number, number>();
-  for (const r of regions) firstStart.set(r.goroutine, Math.min(firstStart.get(r.goroutine) ?? Infinity, start(r)));
-  return [...regions].sort((a, b) => (firstStart.get(a.goroutine)! - firstStart.get(b.goroutine)!) || a.goroutine - b.goroutine
-    || start(a) - start(b) || a.depth - b.depth);
-}
-
-/** Adds a child to a task's list (made on the first one); returns the list. */
-function addChild<T>(record: TaskRecord, list: T[] | undefined, child: T): T[] {
-  if (list === undefined) return [child];
-  if (list.length >= MAX_TASK_CHILDREN) {
-    record.allChildrenKept = false;
-    return list;
-  }
-  const own = list === NO_CHILDREN ? [] : list;
-  own.push(child);
-  return own;
 }
 
 /** The reader's result, as openTraceFile / openTraceBytes return it. */

@@ -1,5 +1,5 @@
 // Statistics of one kind of annotation (tasks or regions) by type and by source site: exact
-// durations for percentiles (durations.ts) plus a bounded set of kept instances (instances.ts).
+// durations for percentiles (durations.ts) plus, for regions, a bounded set of kept instances (instances.ts).
 import type { InstanceList, LatencyStats, SiteStats, SourceLocation } from '../../../../common/traceModel';
 import { DurationSeries, combinedStats } from './durations';
 import { InstanceKeeper, bySlowest, type Timed } from './instances';
@@ -8,10 +8,8 @@ interface SiteEntry<T extends Timed> { site: SourceLocation | undefined; series:
 /** Sites are keyed by identity: SiteResolver interns them, one object per source line. */
 interface TypeEntry<T extends Timed> { sites: Map<SourceLocation | undefined, SiteEntry<T>> }
 
-export class AnnotationStats<T extends Timed> {
+export class AnnotationStats<T extends Timed = Timed> {
   private readonly types = new Map<string, TypeEntry<T>>();
-
-  constructor(private readonly onEvict?: (instance: T) => void) {}
 
   /**
    * Records one instance (its duration only when it had both a begin and an end). Returns the
@@ -33,7 +31,7 @@ export class AnnotationStats<T extends Timed> {
     if (entry === undefined) this.types.set(type, (entry = { sites: new Map() }));
     let siteEntry = entry.sites.get(site);
     if (siteEntry === undefined) {
-      siteEntry = { site, series: new DurationSeries(), keeper: new InstanceKeeper<T>(this.onEvict) };
+      siteEntry = { site, series: new DurationSeries(), keeper: new InstanceKeeper<T>() };
       entry.sites.set(site, siteEntry);
     }
     return siteEntry;

@@ -4,7 +4,7 @@
 //   - an even sample (reservoir) of KEPT_SAMPLE instances, complete or not,
 // so memory per series is constant whatever the trace's size.
 
-/** Slowest instances kept per series (task or region type × source site). */
+/** Slowest instances kept per series (region type × source site). */
 export const KEPT_SLOWEST = 50;
 /** Randomly sampled instances kept per series. */
 export const KEPT_SAMPLE = 50;
@@ -23,8 +23,6 @@ export class InstanceKeeper<T extends Timed> {
   private seen = 0;
   /** xorshift state: deterministic so the same trace keeps the same instances. */
   private random = 0x9e3779b9;
-
-  constructor(private readonly onEvict?: (instance: T) => void) {}
 
   /** Where the instance admitted last goes: among the slowest, and at which sample slot (≥ KEPT_SAMPLE: none). */
   private pendingSlowest = false;
@@ -50,11 +48,9 @@ export class InstanceKeeper<T extends Timed> {
 
   /** Keeps the instance admits() just admitted. */
   keep(instance: T): void {
-    const evicted: T[] = [];
     if (this.pendingSlowest) {
       if (this.slowest.length < KEPT_SLOWEST) this.heapPush(instance);
       else {
-        evicted.push(this.slowest[0]);
         this.slowest[0] = instance;
         this.siftDown(0);
       }
@@ -62,25 +58,15 @@ export class InstanceKeeper<T extends Timed> {
     const slot = this.pendingSlot;
     if (slot < KEPT_SAMPLE) {
       if (slot === this.sample.length) this.sample.push(instance);
-      else {
-        evicted.push(this.sample[slot]);
-        this.sample[slot] = instance;
-      }
+      else this.sample[slot] = instance;
     }
     this.pendingSlowest = false;
     this.pendingSlot = KEPT_SAMPLE;
-    if (this.onEvict !== undefined) {
-      for (const e of new Set(evicted)) if (!this.contains(e)) this.onEvict(e);
-    }
   }
 
   /** Kept instances, slowest first, each once. */
   instances(): T[] {
     return [...new Set([...this.slowest, ...this.sample])].sort(bySlowest);
-  }
-
-  private contains(instance: T): boolean {
-    return this.slowest.includes(instance) || this.sample.includes(instance);
   }
 
   private nextRandom(): number {

@@ -9,7 +9,7 @@
 // element access, which TypeScript checks): the merge is their continuation, not an API of theirs.
 import type { SourceLocation, TraceOverview } from '../../../../common/traceModel';
 import type { BoundaryJoin } from '../parallel/orderingState';
-import { newTaskRecord, type TraceAnalyzer } from './analyzer';
+import type { TraceAnalyzer } from './analyzer';
 import { isSystemGoroutine, type OpenRegion } from './goroutines';
 import type { FirstStw, LoggedRegion, RangeLog, RangeOp } from './rangeLog';
 
@@ -199,7 +199,7 @@ export function mergeRange(analyzer: TraceAnalyzer, part: RangePartial, olderTas
   mergeSeries(analyzer['tasks'], part.tasks, site);
   mergeSeries(analyzer['regions'], part.regions, site);
   const openTasks = analyzer['openTasks'];
-  for (const [id, t] of part.openTasks) openTasks.set(id, newTaskRecord(id, t.parent, t.type, t.startNs, site(t.site), undefined));
+  for (const [id, t] of part.openTasks) openTasks.set(id, { parent: t.parent, type: t.type, startNs: t.startNs, site: site(t.site) });
 }
 
 function mergeSeries(stats: { count(type: string, site: SourceLocation | undefined, durationNs: number | undefined): void }, dump: SeriesDump, site: (s: SourceLocation | undefined) => SourceLocation | undefined): void {
