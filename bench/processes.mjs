@@ -29,21 +29,26 @@ export function sourceHash(path) {
 
 /**
  * A trace of about `mb` MB, generated once per program version into cacheDir: `shape` is a key of
- * SHAPES (default busyservice), given alone or as { shape, workers }; `workers` other than the
- * busy service's default (32 concurrent handlers) gives a second trace of another shape.
+ * SHAPES (default busyservice), given alone or as { shape, workers, generationMs }; `workers` other
+ * than the busy service's default (32 concurrent handlers) gives a second trace of another shape.
+ * `generationMs` sets the tracer's period between generations (GODEBUG traceadvanceperiod; Go's
+ * default is about a second), so a small trace has several generations however fast the machine
+ * writes it.
  */
 export function benchTrace(mb, shapeOrOptions = {}) {
-  const { shape = 'busyservice', workers } = typeof shapeOrOptions === 'string' ? { shape: shapeOrOptions } : shapeOrOptions;
+  const { shape = 'busyservice', workers, generationMs } = typeof shapeOrOptions === 'string' ? { shape: shapeOrOptions } : shapeOrOptions;
   const { program, args } = SHAPES[shape] ?? {};
   if (!program) throw new Error(`unknown trace shape ${shape}: one of ${Object.keys(SHAPES).join(', ')}`);
-  const variant = workers === undefined ? '' : `-w${workers}`;
+  const variant = `${workers === undefined ? '' : `-w${workers}`}${generationMs === undefined ? '' : `-gen${generationMs}ms`}`;
   const path = join(cacheDir, `${shape}-${mb}mb${variant}-${sourceHash(program)}.trace`);
   if (existsSync(path)) return path;
   console.log(`generating ${path}…`);
   mkdirSync(cacheDir, { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   execFileSync(join(goroot(GO), 'bin/go'), ['run', program, '-o', tmp, ...args, '-size', String(Math.round(mb * MB)),
-    ...(workers === undefined ? [] : ['-workers', String(workers)])], { env: goEnv(GO), stdio: 'inherit' });
+    ...(workers === undefined ? [] : ['-workers', String(workers)])], {
+    env: { ...goEnv(GO), ...(generationMs === undefined ? {} : { GODEBUG: `traceadvanceperiod=${Math.round(generationMs * 1e6)}` }) }, stdio: 'inherit',
+  });
   renameSync(tmp, path);
   return path;
 }

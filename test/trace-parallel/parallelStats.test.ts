@@ -141,8 +141,10 @@ describe('trace stats in parallel equals trace stats on one thread', () => {
   });
 
   it('on multi-generation traces of the benchmark shapes (worker pool, goroutine per request, GC heavy), cut as --threads 2 (and 3) cut them', async () => {
-    // 3, 5 and 3 generations; the worker pool's with one handler, to stay small.
-    const traces: string[] = [benchTrace(5, 'gcheavy'), benchTrace(33, 'perrequest'), benchTrace(18, { shape: 'busyservice', workers: 1 })];
+    // A generation every 20 ms (Go's default is a second, and a fast machine writes these in less), so
+    // each has several to cut between; the worker pool's with one handler, to stay small.
+    const traces: string[] = [benchTrace(5, { shape: 'gcheavy', generationMs: 20 }), benchTrace(33, { shape: 'perrequest', generationMs: 20 }),
+      benchTrace(18, { shape: 'busyservice', workers: 1, generationMs: 20 })];
     for (const path of traces) {
       const expected = await oneThread(path);
       for (const threads of path.includes('gcheavy') ? [2, 3] : [2]) {
