@@ -2,7 +2,7 @@
 // and the browser tests' stand-in host.
 import type { TraceAnalyzer } from '../trace/summary/analyzer';
 import type { TaskStore } from '../trace/requests/taskStore';
-import { explainTask, MAX_LISTED, rowOf, type TraceOpener } from '../trace/requests/taskExplainer';
+import { explainTask, MAX_LISTED, type TraceOpener } from '../trace/requests/taskExplainer';
 import type { TailExplanation } from '../../../common/requestModel';
 import type { ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
 import { LaneOrder } from './laneOrder';
@@ -31,12 +31,7 @@ export class QueryAnswerer {
         const { store, open } = this.taskSource();
         const task = store.find(query.id);
         if (task === undefined) return Promise.resolve(null);
-        const children = store.children(task.id, MAX_LISTED + 1);
-        return explainTask(open, task, this.tasks?.tails?.()?.get(task.type)).then((explanation) => {
-          if (children.length > 0) explanation.children = children.slice(0, MAX_LISTED).map(rowOf);
-          if (children.length > MAX_LISTED) explanation.allListed = false;
-          return explanation;
-        });
+        return explainTask(open, task, store.children(task.id, MAX_LISTED + 1), this.tasks?.tails?.()?.get(task.type));
       }
     }
   }

@@ -21,7 +21,8 @@ export const MAX_LISTED = 1000;
  */
 export type TraceOpener = (signal: AbortSignal, fromNs?: number) => Promise<OpenedTrace>;
 
-export async function explainTask(open: TraceOpener, task: TaskRecord, tail?: TailExplanation): Promise<TaskExplanation> {
+/** `children`: the store's instances with this task as parent (at most MAX_LISTED + 1, to tell whether all are listed). */
+export async function explainTask(open: TraceOpener, task: TaskRecord, children: readonly TaskRecord[], tail?: TailExplanation): Promise<TaskExplanation> {
   const { id, startNs, endNs } = task;
   const ended = startNs !== undefined && endNs !== undefined;
   const sites = new SiteResolver();
@@ -82,7 +83,10 @@ export async function explainTask(open: TraceOpener, task: TaskRecord, tail?: Ta
     // Stopped past the task's end, or a bad file after the complete generations the store also holds.
     if (!stop.signal.aborted && !(error instanceof TraceError)) throw error;
   }
-  const explanation: TaskExplanation = { task: rowOf(task), goroutines: [...goroutines].sort((a, b) => a - b), regions, logs, allListed };
+  const explanation: TaskExplanation = {
+    task: rowOf(task), goroutines: [...goroutines].sort((a, b) => a - b), regions, logs, allListed: allListed && children.length <= MAX_LISTED,
+  };
+  if (children.length > 0) explanation.children = children.slice(0, MAX_LISTED).map(rowOf);
   if (breakdown !== undefined) explanation.breakdown = toBreakdown(breakdown);
   if (recorder !== undefined && window !== undefined) {
     explanation.criticalPath = recorder.path(window).reverse();
@@ -94,7 +98,7 @@ export async function explainTask(open: TraceOpener, task: TaskRecord, tail?: Ta
 }
 
 /** A store record as the row the webview shows (without the ending goroutine the store keeps for itself). */
-export function rowOf(task: TaskRecord): TaskExplanation['task'] {
+function rowOf(task: TaskRecord): TaskExplanation['task'] {
   const { goroutine: _ending, ...row } = task;
   return row;
 }
