@@ -11,11 +11,12 @@
 // statistic of ours must equal its own. `go tool trace`'s time to serve and peak RSS are measured on a
 // smaller busyservice (worker pool) trace: it needs well over 100× the file size in memory.
 //
-// --threads 1,2 runs `trace stats --threads N` for each N in the same interleaving (a row each in the
-// table), and checks that every N prints the same JSON.
+// `trace stats` runs as users run it, with `--threads auto` (the cores idle at its start, for files of
+// 128 MiB or more); --threads auto,1,2 runs `trace stats --threads N` for each N in the same
+// interleaving (a row each in the table), and checks that every N prints the same JSON.
 //
 // Usage: node bench/trace.bench.mjs [--sizes 100,500] [--shapes busyservice,perrequest,gcheavy]
-//          [--runs 3] [--go-tool-trace-mb 20 (0: skip)] [--summarizer-mb 100] [--threads 1]
+//          [--runs 3] [--go-tool-trace-mb 20 (0: skip)] [--summarizer-mb 100] [--threads auto]
 // Traces are generated once with Go 1.26 and cached in .cache/bench/ (not committed).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -36,7 +37,8 @@ const runs = Number(option('--runs', '3'));
 const goToolTraceMb = Number(option('--go-tool-trace-mb', '20'));
 /** The Summarizer keeps every task and region: ~38× the file in memory, so it runs on the smaller traces. */
 const summarizerMb = Number(option('--summarizer-mb', '100'));
-const threadCounts = option('--threads', '1').split(',').map(Number);
+/** `auto` is the CLI's default (the idle cores, for files of 128 MiB or more); numbers force a count. */
+const threadCounts = option('--threads', 'auto').split(',').map((n) => (n === 'auto' ? n : Number(n)));
 
 /** Go's reader with stats aggregation, Go's reader with its Summarizer, and the `go tool trace` binary itself (so we measure it, not the go command). */
 function goTools() {
@@ -83,8 +85,8 @@ async function ourCommands() {
   const readAll = await readAllBundle();
   const reader = { label: 'go-trace-lens reader only', argv: (file) => [readAll, file] };
   return [threadCounts.map((n) => ({
-    label: n === 1 ? 'go-trace-lens trace stats' : `go-trace-lens trace stats --threads ${n}`, threads: n,
-    argv: (file) => [cli, 'trace', 'stats', file, '--json', '--no-breakdowns', ...(n === 1 ? [] : ['--threads', String(n)])],
+    label: n === 'auto' ? 'go-trace-lens trace stats' : `go-trace-lens trace stats --threads ${n}`, threads: n,
+    argv: (file) => [cli, 'trace', 'stats', file, '--json', '--no-breakdowns', ...(n === 'auto' ? [] : ['--threads', String(n)])],
   })), reader];
 }
 
@@ -158,7 +160,7 @@ function printTable(cases) {
     line([c.shape, fmt.mb(c.size), `${c.go.best.toFixed(2)} / ${c.go.median.toFixed(2)}`, `${c.ours.best.toFixed(2)} / ${c.ours.median.toFixed(2)}`,
       `${speedup.toFixed(2)}× (${(c.go.best / c.ours.best).toFixed(2)}×)`, `${(c.go.cpu / c.ours.cpu).toFixed(2)}×`, fmt.mb(c.go.peakRss), fmt.mb(c.ours.peakRss),
       (c.ours.peakRss / c.size).toFixed(2), speedup >= TARGET_SPEEDUP ? 'met' : 'MISSED',
-      `${c.ours.peakRss <= target.limit ? 'met' : 'MISSED'} (${target.text})`, c.threads ?? 1]);
+      `${c.ours.peakRss <= target.limit ? 'met' : 'MISSED'} (${target.text})`, c.threads ?? 'auto']);
   }
 }
 

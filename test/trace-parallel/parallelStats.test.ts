@@ -14,6 +14,7 @@ import { cutRanges, generationStarts, type GenerationRange, type GenerationStart
 import { analyzeInParallel, type ParallelReport, type RangeRunner } from '../../server/src/trace/parallel/parallelStats';
 import { readRange } from '../../server/src/trace/parallel/rangeRead';
 import { workerRanges } from '../../server/src/trace/parallel/workerRanges';
+import { autoThreads } from '../../server/src/cli/traceStats';
 import { HEADER_BYTES } from '../../server/src/trace/wire';
 // @ts-expect-error: a JavaScript module without declarations
 import { benchTrace } from '../../bench/processes.mjs';
@@ -171,11 +172,25 @@ describe('go-trace-lens trace stats --threads', () => {
     assert.equal(two.status, 0, two.stderr);
     assert.equal(two.stdout, one.stdout);
     assert.match(two.stderr, /read on one thread after all \(range 1 failed/);
+    const auto = run(path, '--json', '--no-breakdowns', '--threads', 'auto');
+    assert.equal(auto.status, 0, auto.stderr);
+    assert.equal(auto.stdout, one.stdout);
     for (const bad of [['--threads', '0'], ['--threads', 'x'], ['--threads=1.5'], ['--threads', '2', '--breakdowns']]) {
       const r = run(path, '--json', ...bad);
       assert.equal(r.status, 2, bad.join(' '));
       assert.match(r.stderr, /usage: go-trace-lens trace stats/);
     }
+  });
+});
+
+describe('--threads auto', () => {
+  const MiB = 2 ** 20;
+  it('reads files of 128 MiB or more on the idle cores, up to four, and smaller ones on one thread', () => {
+    assert.equal(autoThreads(100 * MiB, 8), 1);
+    assert.equal(autoThreads(500 * MiB, 1.7), 2);
+    assert.equal(autoThreads(500 * MiB, 0.8), 1, 'one core busy, the other mostly: no second thread');
+    assert.equal(autoThreads(500 * MiB, 0), 1);
+    assert.equal(autoThreads(500 * MiB, 15.5), 4);
   });
 });
 

@@ -9,10 +9,11 @@ const usage = `usage: go-trace-lens <command> [arguments]
 commands:
   lint [--format text|json|sarif] [--fix] PATH...   report runtime/trace misuse in Go code
   trace dump FILE                                    print every event as go tool trace -d=parsed does
-  trace stats FILE [--format text|json|csv] [--threads N]
+  trace stats FILE [--format text|json|csv] [--threads N|auto]
                                                      tasks, regions, logs and GC statistics (--json: JSON, with latency
                                                      breakdowns unless --no-breakdowns);
-                                                     --threads: read ranges of generations on N threads
+                                                     --threads: read ranges of generations on N threads (default auto:
+                                                     the idle cores for files of 128 MiB or more, without breakdowns)
   trace diff OLD NEW [--format text|json|markdown|csv] [--fail-on CONDITION]...
                                                      compare two traces: changes and their significance
   trace tasks FILE [--type T] [--slowest N] [--filter KEY=VALUE] [--json]

@@ -1,11 +1,13 @@
-// go-trace-lens trace stats FILE [--format text|json|csv] [--no-breakdowns] [--threads N] (--json = --format json):
+// go-trace-lens trace stats FILE [--format text|json|csv] [--no-breakdowns] [--threads N|auto] (--json = --format json):
 // tasks, regions, logs and GC statistics of a trace; the JSON adds each task and region type's latency
 // breakdown and tail explanation unless --no-breakdowns (they take an execution clock in the same
 // read, about twice the CPU time). --threads N reads ranges of generations on N threads
-// (trace/parallel/), with the same statistics and no breakdowns.
+// (trace/parallel/), with the same statistics and no breakdowns; `auto`, the default, takes the cores
+// idle right now for large files (autoThreads).
 // Exit codes: 0 done (also for a truncated trace, with a warning), 2 usage error, unreadable or
 // invalid trace.
 import { statSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { TraceError } from '../trace/event';
 import { analyzeInParallel } from '../trace/parallel/parallelStats';
@@ -16,15 +18,51 @@ import { analyzeEvents, STATISTICS_ONLY } from '../trace/summary/analyzer';
 import { statsCsv, statsJson, statsText } from '../trace/summary/report';
 import { TerminalProgress } from './progress';
 
-const usage = 'usage: go-trace-lens trace stats FILE [--format text|json|csv] [--json] [--no-breakdowns] [--threads N]\n';
+const usage = 'usage: go-trace-lens trace stats FILE [--format text|json|csv] [--json] [--no-breakdowns] [--threads N|auto]\n';
 const FORMATS = ['text', 'json', 'csv'] as const;
 
+/**
+ * Below this size `auto` reads on one thread: a second thread's isolate and generation (~40 MB
+ * measured on the 100 MB traces) would take the peak over 1.25× the file, and 4–5 generations
+ * leave little to split.
+ */
+const AUTO_MIN_BYTES = 128 * 2 ** 20;
+/** Each range holds a generation (~40 MB on the 500 MB traces): four stay within 250 MB. */
+const AUTO_MAX_THREADS = 4;
+
+/** How long `auto` watches the cores before choosing: short beside the seconds a large file takes. */
+const IDLE_SAMPLE_MS = 100;
+
+/**
+ * The threads `--threads auto` reads on: one per idle core, for files of at least AUTO_MIN_BYTES.
+ * On busy cores a second thread only changes the process's share of them, for 17–34% more CPU
+ * time (docs/trace-engine.md).
+ */
+export function autoThreads(fileBytes: number, idleCores: number): number {
+  if (fileBytes < AUTO_MIN_BYTES) return 1;
+  return Math.max(1, Math.min(AUTO_MAX_THREADS, Math.round(idleCores)));
+}
+
+/**
+ * Cores idle right now, from the machine's CPU times over IDLE_SAMPLE_MS (the load average would
+ * also count what ran a minute ago, such as the run before this one), at most the cores this
+ * process may use.
+ */
+async function idleCores(): Promise<number> {
+  const idleAndTotal = () => cpus().reduce(([idle, total], { times: t }) => [idle + t.idle, total + t.user + t.nice + t.sys + t.irq + t.idle], [0, 0]);
+  const [idle0, total0] = idleAndTotal();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_MS));
+  const [idle1, total1] = idleAndTotal();
+  const idleFraction = total1 > total0 ? (idle1 - idle0) / (total1 - total0) : 0;
+  return Math.min(availableParallelism(), idleFraction * cpus().length);
+}
+
 /** The file and format, or undefined for a usage error. */
-function parseArgs(args: string[]): { files: string[]; format: typeof FORMATS[number]; breakdowns: boolean; threads: number } | undefined {
+function parseArgs(args: string[]): { files: string[]; format: typeof FORMATS[number]; breakdowns: boolean; threads: number | 'auto' } | undefined {
   let format: typeof FORMATS[number] = 'text';
   /** JSON has them unless --no-breakdowns (which halves the CPU time: no execution clock); --breakdowns is the default, kept for scripts. */
   let breakdowns: boolean | undefined;
-  let threads = 1;
+  let threads: number | 'auto' = 'auto';
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -32,8 +70,9 @@ function parseArgs(args: string[]): { files: string[]; format: typeof FORMATS[nu
     else if (arg === '--breakdowns') breakdowns = true;
     else if (arg === '--no-breakdowns') breakdowns = false;
     else if (arg === '--threads' || arg.startsWith('--threads=')) {
-      threads = Number(arg === '--threads' ? args[++i] : arg.slice('--threads='.length));
-      if (!Number.isInteger(threads) || threads < 1) return undefined;
+      const value = arg === '--threads' ? args[++i] : arg.slice('--threads='.length);
+      threads = value === 'auto' ? value : Number(value);
+      if (threads !== 'auto' && (!Number.isInteger(threads) || threads < 1)) return undefined;
     }
     else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg === '--format' ? args[++i] : arg.slice('--format='.length);
@@ -43,8 +82,10 @@ function parseArgs(args: string[]): { files: string[]; format: typeof FORMATS[nu
   }
   if (breakdowns !== undefined && format !== 'json') return undefined;
   // The ranges read on other threads compute the statistics only: asking for breakdowns there is a usage error.
-  if (breakdowns === true && threads > 1) return undefined;
-  return files.length === 1 && !files[0].startsWith('-') ? { files, format, breakdowns: format === 'json' && threads === 1 && breakdowns !== false, threads } : undefined;
+  if (breakdowns === true && typeof threads === 'number' && threads > 1) return undefined;
+  const withBreakdowns = format === 'json' && (threads === 1 || threads === 'auto') && breakdowns !== false;
+  // The breakdowns are computed on one thread: with them, `auto` is one.
+  return files.length === 1 && !files[0].startsWith('-') ? { files, format, breakdowns: withBreakdowns, threads: withBreakdowns ? 1 : threads } : undefined;
 }
 
 export async function runTraceStats(args: string[]): Promise<number> {
@@ -53,7 +94,7 @@ export async function runTraceStats(args: string[]): Promise<number> {
     process.stderr.write(usage);
     return 2;
   }
-  const { files, format, breakdowns, threads } = parsed;
+  const { files, format, breakdowns } = parsed;
   const [file] = files;
   const progress = new TerminalProgress();
   let analyzer;
@@ -61,6 +102,7 @@ export async function runTraceStats(args: string[]): Promise<number> {
   const requests = breakdowns ? new RequestAnalyzer({ keep: { slowest: 0 } }) : undefined;
   try {
     const fileBytes = statSync(file).size;
+    const threads = parsed.threads !== 'auto' ? parsed.threads : fileBytes < AUTO_MIN_BYTES ? 1 : autoThreads(fileBytes, await idleCores());
     if (threads > 1) {
       const parallel = await analyzeInParallel(file, threads, workerRanges(join(__dirname, 'traceRangeWorker.js')), {
         onPause: (a) => progress.update(() => `go-trace-lens: ${file}: ${(a.eventCount / 1e6).toFixed(1)} M events read on the first thread`),
