@@ -49,30 +49,82 @@ export interface GoroutineListener {
   goroutineReleased?(goroutine: number, firstRunNs: number): void;
 }
 
-interface GoroutineState {
-  id: number;
-  name: string;
-  createdAt?: SourceLocation;
-  creationNs: number;
-  startNs: number;
-  endNs: number;
-  execNs: number;
-  schedWaitNs: number;
-  syscallNs: number;
-  syscallBlockNs: number;
-  totalNs: number;
+/** A goroutine's times, in its slot of GoroutineTimes. */
+const enum T { Creation, Start, End, Exec, SchedWait, Syscall, SyscallBlock, Total, LastStart, LastRunnable, LastBlock, LastSyscall, LastSyscallBlock, Count }
+
+/**
+ * The times of the goroutines with a record, T.Count doubles per slot in one array, so that a record holds
+ * no double of its own: V8 boxes each double field of an object in a heap number of its own, and a
+ * goroutine-per-request trace promotes hundreds of thousands of records with 13 each.
+ */
+class GoroutineTimes {
+  values = new Float64Array(64 * T.Count);
+  private readonly free: number[] = [];
+  private used = 0;
+
+  /** A free slot's first index. */
+  take(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    const base = this.used++ * T.Count;
+    if (base + T.Count > this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    return base;
+  }
+
+  release(base: number): void {
+    this.free.push(base);
+  }
+}
+
+/** A goroutine's record: its times are in a GoroutineTimes slot, read and written through the accessors. */
+class GoroutineState {
+  name = '';
+  createdAt: SourceLocation | undefined = undefined;
   /** Made on the first wait: many goroutines never block. */
-  blockByReason: Map<string, number> | undefined;
-  regionCount: number;
-  // Pending state, as Go's goroutineSummary (where 0 means unset: Go's times are never 0, ours,
-  // rebased on the trace's time base, can be).
-  lastStart: number;
-  lastRunnable: number;
-  lastBlock: number;
-  lastBlockReason: string;
-  lastSyscall: number;
-  lastSyscallBlock: number;
-  activeRegions: OpenRegion[];
+  blockByReason: Map<string, number> | undefined = undefined;
+  regionCount = 0;
+  lastBlockReason = '';
+  activeRegions: OpenRegion[] = [];
+
+  constructor(readonly id: number, private readonly times: GoroutineTimes, readonly base: number, creationNs: number) {
+    const v = times.values;
+    v[base + T.Creation] = creationNs;
+    v[base + T.Start] = v[base + T.End] = UNSET;
+    v[base + T.Exec] = v[base + T.SchedWait] = v[base + T.Syscall] = v[base + T.SyscallBlock] = v[base + T.Total] = 0;
+    // Pending state, as Go's goroutineSummary (where 0 means unset: Go's times are never 0, ours,
+    // rebased on the trace's time base, can be).
+    v[base + T.LastStart] = v[base + T.LastRunnable] = v[base + T.LastBlock] = v[base + T.LastSyscall] = v[base + T.LastSyscallBlock] = UNSET;
+  }
+
+  get creationNs(): number { return this.times.values[this.base + T.Creation]; }
+  get startNs(): number { return this.times.values[this.base + T.Start]; }
+  set startNs(ns: number) { this.times.values[this.base + T.Start] = ns; }
+  get endNs(): number { return this.times.values[this.base + T.End]; }
+  set endNs(ns: number) { this.times.values[this.base + T.End] = ns; }
+  get execNs(): number { return this.times.values[this.base + T.Exec]; }
+  set execNs(ns: number) { this.times.values[this.base + T.Exec] = ns; }
+  get schedWaitNs(): number { return this.times.values[this.base + T.SchedWait]; }
+  set schedWaitNs(ns: number) { this.times.values[this.base + T.SchedWait] = ns; }
+  get syscallNs(): number { return this.times.values[this.base + T.Syscall]; }
+  set syscallNs(ns: number) { this.times.values[this.base + T.Syscall] = ns; }
+  get syscallBlockNs(): number { return this.times.values[this.base + T.SyscallBlock]; }
+  set syscallBlockNs(ns: number) { this.times.values[this.base + T.SyscallBlock] = ns; }
+  get totalNs(): number { return this.times.values[this.base + T.Total]; }
+  set totalNs(ns: number) { this.times.values[this.base + T.Total] = ns; }
+  get lastStart(): number { return this.times.values[this.base + T.LastStart]; }
+  set lastStart(ns: number) { this.times.values[this.base + T.LastStart] = ns; }
+  get lastRunnable(): number { return this.times.values[this.base + T.LastRunnable]; }
+  set lastRunnable(ns: number) { this.times.values[this.base + T.LastRunnable] = ns; }
+  get lastBlock(): number { return this.times.values[this.base + T.LastBlock]; }
+  set lastBlock(ns: number) { this.times.values[this.base + T.LastBlock] = ns; }
+  get lastSyscall(): number { return this.times.values[this.base + T.LastSyscall]; }
+  set lastSyscall(ns: number) { this.times.values[this.base + T.LastSyscall] = ns; }
+  get lastSyscallBlock(): number { return this.times.values[this.base + T.LastSyscallBlock]; }
+  set lastSyscallBlock(ns: number) { this.times.values[this.base + T.LastSyscallBlock] = ns; }
 }
 
 /** Go's snapshotStat of a goroutine's times, but blocked time by reason (see GoroutineTracker.snapshot). */
@@ -179,6 +231,7 @@ function outranks(runningNs: number, id: number, other: GoroutineSummary): boole
 export class GoroutineTracker {
   /** The goroutines not yet released: alive, or exited at the current event. */
   private readonly goroutines = new Map<number, GoroutineState>();
+  private readonly times = new GoroutineTimes();
   private readonly groups = new Map<string, GroupTotals>();
   /** Exited at the current event: released at the next one. */
   private readonly exited: GoroutineState[] = [];
@@ -326,12 +379,7 @@ export class GoroutineTracker {
   }
 
   private newGoroutine(id: number, creationNs: number): GoroutineState {
-    const g: GoroutineState = {
-      // Every field from the start (createdAt too): one shape for all records keeps property access monomorphic.
-      id, name: '', createdAt: undefined, creationNs, startNs: UNSET, endNs: UNSET, execNs: 0, schedWaitNs: 0, syscallNs: 0, syscallBlockNs: 0,
-      totalNs: 0, blockByReason: undefined, regionCount: 0, lastStart: UNSET, lastRunnable: UNSET, lastBlock: UNSET,
-      lastBlockReason: '', lastSyscall: UNSET, lastSyscallBlock: UNSET, activeRegions: [],
-    };
+    const g = new GoroutineState(id, this.times, this.times.take(), creationNs);
     // Go's Summarizer replaces the record of a goroutine it sees created again (an ID is never
     // reused by the runtime, only in a hostile trace): it counts once.
     if (!this.goroutines.has(id)) this.seen++;
@@ -353,6 +401,7 @@ export class GoroutineTracker {
       group.add(g, s);
       if (this.keepMembers && group.wouldKeep(s.execNs, g.id)) group.keep(this.summaryOf(g));
       this.listener.goroutineReleased?.(g.id, g.startNs);
+      this.times.release(g.base);
     }
     this.exited.length = 0;
   }
