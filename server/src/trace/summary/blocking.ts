@@ -102,8 +102,10 @@ export class BlockingProfiles {
   private entered = new Uint8Array(64);
   private enteredAt = new Float64Array(64 * KINDS);
   private readonly enteredWith: (Stack | undefined)[] = [];
-  /** Per goroutine state and wait reason, the bits of the kinds that track it. */
-  private readonly trackingBits = new Map<string, number>();
+  /** Per goroutine state (Runnable, Syscall, Waiting) and reason, the bits of the kinds that track it. */
+  private readonly runnableBits = new Map<string, number>();
+  private readonly syscallBits = new Map<string, number>();
+  private readonly waitingBits = new Map<string, number>();
 
   constructor(firstRunOf: FirstRunOf) {
     this.builders = PROFILE_KINDS.map((kind) => new ProfileBuilder(kind, (stack) => this.stackKey(stack), firstRunOf));
@@ -147,17 +149,16 @@ export class BlockingProfiles {
   }
 
   private bitsFor(state: string, reason: string): number {
-    if (state === 'Runnable' || state === 'Syscall' || state === 'Waiting') {
-      const key = state === 'Waiting' ? reason : `\u0000${state}`;
-      let bits = this.trackingBits.get(key);
-      if (bits === undefined) {
-        bits = 0;
-        for (let i = 0; i < KINDS; i++) if (PROFILE_KINDS[i].state === state && PROFILE_KINDS[i].tracks(reason)) bits |= 1 << i;
-        this.trackingBits.set(key, bits);
-      }
-      return bits;
+    // Keyed by the reason alone, per state: a key joining both cost a new string per transition.
+    const byReason = state === 'Waiting' ? this.waitingBits : state === 'Runnable' ? this.runnableBits : state === 'Syscall' ? this.syscallBits : undefined;
+    if (byReason === undefined) return 0;
+    let bits = byReason.get(reason);
+    if (bits === undefined) {
+      bits = 0;
+      for (let i = 0; i < KINDS; i++) if (PROFILE_KINDS[i].state === state && PROFILE_KINDS[i].tracks(reason)) bits |= 1 << i;
+      byReason.set(reason, bits);
     }
-    return 0;
+    return bits;
   }
 
   finish(): void {
