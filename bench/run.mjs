@@ -1,6 +1,7 @@
 // Runs every bench/*.bench.mjs (or those whose name contains an argument), one after another,
-// so each measures on a quiet machine. Each benchmark prints its own table and ratios. Arguments
-// after a `--` go to every benchmark run: `npm run bench -- viewer -- --shapes perrequest --runs 1`.
+// so each measures on a quiet machine. Each benchmark prints its own table and ratios. Options, from
+// the first argument that starts with `-` (or after a `--`), go to every benchmark run:
+// `npm run bench -- viewer --shapes perrequest --runs 1`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const split = args.indexOf('--');
+const split = args.findIndex((arg) => arg.startsWith('-'));
 const filters = split < 0 ? args : args.slice(0, split);
-const passed = split < 0 ? [] : args.slice(split + 1);
+const passed = split < 0 ? [] : args.slice(args[split] === '--' ? split + 1 : split);
 const benches = readdirSync(here)
   .filter((name) => name.endsWith('.bench.mjs'))
   .filter((name) => filters.length === 0 || filters.some((f) => name.includes(f)))
