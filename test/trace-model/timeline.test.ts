@@ -193,6 +193,45 @@ describe('TimelineIndex level of detail', () => {
     assert.equal(index.lanesCount, 1 + 100 + 1 + 1 + 1 + 1);
   });
 
+  it('answers the same for a small lane once its goroutine finished (a record), exact times and ids included, and reads it back when written again', () => {
+    const budget = 40;
+    const index = new TimelineIndex(budget);
+    const rand = random(7);
+    const lanes: number[] = [];
+    // Odd times: non-integers, offsets past 2^32 and 2^51, spans out of start order across rows, lanes past the budget.
+    for (let g = 0; g < 30; g++) {
+      const lane = index.goroutineLane(g === 3 ? 2 ** 40 + 3 : g === 4 ? -7 : 100 + g);
+      if (g % 3 !== 0) index.nameGoroutine(lane, g % 2 ? 'main.serve' : 'net/http.(*conn).serve');
+      if (g === 5) index.relabel(lane, 'custom');
+      let t = g === 6 ? 2 ** 52 : g * 1e9 + (g === 7 ? 0.25 : 0);
+      for (let i = 0; i < 1 + (g % 5); i++) {
+        const d = g === 8 ? 2 ** 33 : Math.floor(rand() * 1e4);
+        index.add(lane, 1, 'region', t + 1, t + d, `r${i % 2}`);
+        index.add(lane, 0, 'state', t, t + d + 2, i % 2 ? 'Running' : 'Runnable');
+        index.goroutineState(lane, t, i % 2 ? 1 : 0);
+        t += d + 2;
+      }
+      lanes.push(lane);
+    }
+    const window = { startNs: 0, endNs: 2 ** 53, resolutionNs: 0, lanes };
+    const before = index.query(window);
+    const coarse = { ...window, resolutionNs: 1e8 };
+    const coarseBefore = index.query(coarse);
+    const heads = lanes.map((l) => [index.laneKind(l), index.laneId(l), index.laneLabel(l), index.laneGroup(l)]);
+    for (const lane of lanes.slice(0, 10)) index.finishGoroutine(lane);
+    assert.deepEqual(index.query(window), before);
+    index.finish();
+    assert.deepEqual(index.query(window), before);
+    assert.deepEqual(index.query(coarse), coarseBefore);
+    assert.deepEqual(lanes.map((l) => [index.laneKind(l), index.laneId(l), index.laneLabel(l), index.laneGroup(l)]), heads);
+    // A finished lane written to again takes its spans back and goes on as before (past the budget: left out, counted).
+    index.add(lanes[1], 0, 'state', 2e9 + 1e8, 2e9 + 1e8 + 5, 'Running');
+    const spans = index.query({ ...window, lanes: [lanes[1]] }).lanes[0].spans;
+    const states = before.lanes[1].spans.filter((s) => s.category === 'state');
+    assert.deepEqual(spans.slice(0, states.length), states);
+    assert.deepEqual(spans[states.length], { category: 'state', depth: 0, startNs: 2e9 + 1e8, endNs: 2e9 + 1e8 + 5, label: 'mixed', merged: 1 });
+  });
+
   it('stays within its span budget, coarser beyond it, without losing or double-counting spans', () => {
     const budget = 2_000;
     const small = new TimelineIndex(budget);

@@ -73,9 +73,10 @@ export class GoroutineLanes {
     return slot < this.lanePlus1.length && (this.stateLabelPlus1[slot] !== 0 || this.procPlus1[slot] !== 0);
   }
 
-  /** Forgets the slot's goroutine, for reuse. */
+  /** Forgets the slot's goroutine, for reuse: its lane is complete. */
   reset(slot: number): void {
     if (slot >= this.lanePlus1.length) return;
+    if (this.lanePlus1[slot] !== 0) this.timeline.finishGoroutine(this.lanePlus1[slot] - 1);
     this.lanePlus1[slot] = this.named[slot] = this.stateLabelPlus1[slot] = 0;
     this.procPlus1[slot] = 0;
   }

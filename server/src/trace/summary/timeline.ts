@@ -25,6 +25,7 @@ import {
   unpackTimelineSlice, type Lane, type LaneKind, type PackedLane, type PackedTimelineSlice, type TimelineQuery, type TimelineSlice, type TimelineSpan,
 } from '../../../../common/traceModel';
 import { GroupActivity, type ActivitySeries, type ActivityState } from './activity';
+import { emptySmallLane, LaneRecords, type SmallLane } from './laneRecords';
 
 export const SPAN_BUDGET = 1_000_000;
 /** Levels that can freeze: later spans are kept at level MAX_FLOOR and coarser. */
@@ -290,7 +291,17 @@ class Track {
   }
 }
 
-/** Spans of small goroutine lanes, columnar, each lane's spans a chain through `next` (-1 ends it). */
+/** A copy of a column, `size` long. */
+function resized<A extends Uint8Array | Int8Array | Int32Array>(column: A, size: number): A {
+  const copy = new (column.constructor as new (n: number) => A)(size);
+  copy.set(column);
+  return copy;
+}
+
+/** A small lane's spans left out past the span budget: one entry, last in its chain, its label their number. */
+const LEFT_OUT = 255;
+
+/** Spans of the small goroutine lanes being written, columnar, each lane's spans a chain through `next` (-1 ends it). */
 class SmallSpans {
   starts = new Float64Array(1024);
   readonly ends = new ExactOffsets(1024);
@@ -349,42 +360,53 @@ const GOROUTINE = LANE_KINDS.indexOf('goroutine');
 /** Span labels at or below this are lanes' labels: LANE_LABEL - lane (MIXED is -1). */
 const LANE_LABEL = -2;
 const NONE = -1;
-/** Bytes of the lane columns per lane. */
-const LANE_BYTES = 40;
+/** Bytes of the columns per live slot. */
+const LIVE_BYTES = 24;
 
 /**
  * Lanes are numbered in creation order; TimelineQuery.lanes lists lane numbers (indices into
  * lanes()). Lane 0 is always the GC lane.
  *
- * A lane costs no object: its kind, id and label are columns, and a goroutine lane's first
- * SMALL_LANE_SPANS spans sit in a shared columnar store, so 300,000 short goroutines of a
- * per-request service cost a few dozen bytes each plus their spans. Only a lane that outgrows it
- * (a long-lived goroutine, a proc, the GC lane) gets Track objects with levels. Past the span
- * budget, a small lane keeps its extent and count instead of new spans ("left out": one merged span).
+ * A lane costs no object. While it is written (its goroutine in flight, a proc, the GC lane) it has
+ * a live slot, reused once it is done: its kind, id and label are columns by slot, and a goroutine
+ * lane's first SMALL_LANE_SPANS spans sit in a shared columnar store. When a goroutine with a small
+ * lane ends (finishGoroutine) or the trace does (finish), the lane becomes one record of varints
+ * (laneRecords.ts), so 300,000 short goroutines of a per-request service cost ~20 bytes each plus a
+ * few per span. Only a lane that outgrows the store (a long-lived goroutine, a proc, the GC lane)
+ * gets Track objects with levels. Past the span budget, a small lane keeps its extent and count
+ * instead of new spans ("left out": one merged span).
  */
 export class TimelineIndex {
-  private laneKinds = new Uint8Array(64);
+  /** Per lane: ≥ 0, the record of a finished small goroutine lane; < 0, -1 - its live slot. */
+  private laneRefs = new Int32Array(64);
+  private laneCount = 0;
+  // Per live slot.
+  private liveKinds = new Uint8Array(64);
   /** Goroutine, proc or GC ids (the rare id of 2^32 or more, or negative, in the map). */
-  private readonly laneIds = new ExactOffsets(64);
+  private readonly liveIds = new ExactOffsets(64);
   /** Label id of the lane's label, or for a goroutine lane labelled by its start function (goroutineNamed), of that name. */
-  private laneLabels = new Int32Array(64);
+  private liveLabels = new Int32Array(64);
   private goroutineNamed = new Uint8Array(64);
   private smallHead = new Int32Array(64);
   private smallTail = new Int32Array(64);
-  private smallCount = new Uint8Array(64);
-  private leftOutCount = new Uint32Array(64);
-  private leftOutStart = new Float64Array(64);
-  private readonly leftOutEnds = new ExactOffsets(64);
+  /** The lane's spans in the small store plus those left out: at most SMALL_LANE_SPANS. */
+  private smallTotal = new Uint8Array(64);
   /** A goroutine lane's state as its group's activity counts it (NONE: not counted), and under which group. */
   private activityState = new Int8Array(64);
   private activityGroup = new Int32Array(64);
+  private liveSlots = 0;
+  private readonly freeSlots: number[] = [];
+  private readonly records = new LaneRecords();
+  /** Where a small lane's spans are gathered to be written, read or queried. */
+  private readonly smallLane = emptySmallLane(SMALL_LANE_SPANS);
+  /** Where a finished lane's id and label are read (a query reads them while it reads spans into smallLane). */
+  private readonly laneHeader = emptySmallLane(0);
   /** Activity per group, keyed by the label id of the start function (NONE: goroutines not named yet). */
   private readonly activities = new Map<number, GroupActivity>();
-  private laneCount = 0;
   private latest = 0;
   /** Tracks of the lanes that have them (every lane but small goroutine lanes). */
   private readonly tracksOf = new Map<number, Track[]>();
-  private readonly small = new SmallSpans();
+  private small = new SmallSpans();
   private readonly byKind: Record<IndexedKind, Map<number, number>> = { goroutine: new Map(), proc: new Map(), gc: new Map() };
   private readonly labelIds = new Map<string, number>();
   private readonly labelNames: string[] = [];
@@ -423,22 +445,29 @@ export class TimelineIndex {
    */
   goroutineState(lane: number, time: number, state: ActivityState | undefined): void {
     if (time > this.latest) this.latest = time;
-    const previous = this.activityState[lane];
-    const group = this.goroutineNamed[lane] === 1 ? this.laneLabels[lane] : NONE;
-    if (previous !== NONE && this.activityGroup[lane] !== group) {
-      this.activityOf(this.activityGroup[lane]).change(time, previous as ActivityState, undefined);
+    const slot = this.liveSlot(lane);
+    const previous = this.activityState[slot];
+    const group = this.goroutineNamed[slot] === 1 ? this.liveLabels[slot] : NONE;
+    if (previous !== NONE && this.activityGroup[slot] !== group) {
+      this.activityOf(this.activityGroup[slot]).change(time, previous as ActivityState, undefined);
       this.activityOf(group).change(time, undefined, state);
     } else {
       this.activityOf(group).change(time, previous === NONE ? undefined : previous as ActivityState, state);
     }
-    this.activityState[lane] = state ?? NONE;
-    this.activityGroup[lane] = group;
+    this.activityState[slot] = state ?? NONE;
+    this.activityGroup[slot] = group;
   }
 
   /** The group (start function's label id, NONE when unnamed) of a goroutine lane; undefined for other lanes. */
   laneGroup(lane: number): number | undefined {
-    if (this.laneKinds[lane] !== GOROUTINE) return undefined;
-    return this.goroutineNamed[lane] === 1 ? this.laneLabels[lane] : NONE;
+    const ref = this.laneRefs[lane];
+    if (ref >= 0) {
+      const header = this.records.read(ref, this.laneHeader, true);
+      return header.named === 1 ? header.label : NONE;
+    }
+    const slot = -1 - ref;
+    if (this.liveKinds[slot] !== GOROUTINE) return undefined;
+    return this.goroutineNamed[slot] === 1 ? this.liveLabels[slot] : NONE;
   }
 
   /** The start function of a group ("" for goroutines not named). */
@@ -457,13 +486,15 @@ export class TimelineIndex {
 
   /** Labels a goroutine lane "G<id> <startFunction>". */
   nameGoroutine(lane: number, startFunction: string): void {
-    this.laneLabels[lane] = this.labelId(startFunction);
-    this.goroutineNamed[lane] = 1;
+    const slot = this.liveSlot(lane);
+    this.liveLabels[slot] = this.labelId(startFunction);
+    this.goroutineNamed[slot] = 1;
   }
 
   relabel(lane: number, label: string): void {
-    this.laneLabels[lane] = this.labelId(label);
-    this.goroutineNamed[lane] = 0;
+    const slot = this.liveSlot(lane);
+    this.liveLabels[slot] = this.labelId(label);
+    this.goroutineNamed[slot] = 0;
   }
 
   /** Adds a span; within one lane and row, spans must come in time order without overlapping. */
@@ -477,12 +508,13 @@ export class TimelineIndex {
     if (this.floor < MAX_FLOOR && this.stored.spans >= freezeThreshold(this.spanBudget, this.floor)) this.floor++;
     const tracks = this.tracksOf.get(lane);
     if (tracks === undefined) {
+      const slot = this.liveSlot(lane);
       // Left-out spans count too: a long-lived goroutine that starts past the budget still gets tracks.
-      if (this.smallCount[lane] + this.leftOutCount[lane] < SMALL_LANE_SPANS && row < 256) {
-        this.addSmall(lane, row, startNs, endNs, label);
+      if (this.smallTotal[slot] < SMALL_LANE_SPANS && row < LEFT_OUT) {
+        this.addSmall(slot, row, startNs, endNs, label);
         return;
       }
-      this.promote(lane);
+      this.promote(lane, slot);
     }
     this.track(lane, row, category).add(startNs, endNs, label, this.floor);
   }
@@ -496,19 +528,55 @@ export class TimelineIndex {
     this.track(procLane, 0, 'state').add(startNs, endNs, LANE_LABEL - goroutineLane, this.floor);
   }
 
-  /** Stores every pending merge; call once the trace is read. */
+  /**
+   * The goroutine of this lane ended: nothing more will be added to it (a later add reads it back),
+   * so a small lane becomes a record and its live slot and spans in the store are freed.
+   */
+  finishGoroutine(lane: number): void {
+    const ref = this.laneRefs[lane];
+    if (ref >= 0 || this.tracksOf.has(lane)) return;
+    const slot = -1 - ref;
+    const written = this.records.write(this.gather(slot, this.smallLane));
+    if (written < 0) return;
+    this.small.release(this.smallHead[slot], this.smallTail[slot]);
+    this.laneRefs[lane] = written;
+    this.liveIds.clear(slot);
+    this.freeSlots.push(slot);
+  }
+
+  /** Stores every pending merge and every small lane as a record; call once the trace is read. */
   finish(): void {
     for (const tracks of this.tracksOf.values()) for (const track of tracks) track.finish();
+    for (let lane = 0; lane < this.laneCount; lane++) if (this.laneRefs[lane] < 0) this.finishGoroutine(lane);
+    // The store held only lanes being written: it grew to the most in flight at once, and is now empty.
+    this.small = new SmallSpans();
   }
 
   get lanesCount(): number { return this.laneCount; }
-  laneKind(lane: number): IndexedKind { return LANE_KINDS[this.laneKinds[lane]]; }
-  laneId(lane: number): number { return this.laneIds.get(lane, 0); }
+
+  laneKind(lane: number): IndexedKind {
+    const ref = this.laneRefs[lane];
+    return ref >= 0 ? 'goroutine' : LANE_KINDS[this.liveKinds[-1 - ref]];
+  }
+
+  laneId(lane: number): number {
+    const ref = this.laneRefs[lane];
+    return ref >= 0 ? this.records.read(ref, this.laneHeader, true).id : this.liveIds.get(-1 - ref, 0);
+  }
 
   laneLabel(lane: number): string {
-    const label = this.laneLabels[lane];
-    if (this.goroutineNamed[lane] === 0) return this.labelNames[label];
-    return label === NONE ? `G${this.laneId(lane)}` : `G${this.laneId(lane)} ${this.labelNames[label]}`;
+    const ref = this.laneRefs[lane];
+    let id: number, label: number, named: number;
+    if (ref >= 0) {
+      ({ id, label, named } = this.records.read(ref, this.laneHeader, true));
+    } else {
+      const slot = -1 - ref;
+      id = this.liveIds.get(slot, 0);
+      label = this.liveLabels[slot];
+      named = this.goroutineNamed[slot];
+    }
+    if (named === 0) return this.labelNames[label];
+    return label === NONE ? `G${id}` : `G${id} ${this.labelNames[label]}`;
   }
 
   laneOf(lane: number): Lane {
@@ -525,67 +593,125 @@ export class TimelineIndex {
   /** Spans stored at all levels (bounded by the span budget). */
   get storedSpans(): number { return this.stored.spans; }
 
-  /** Typed-array bytes held by all levels, the small lanes' store and the lane columns. */
+  /** Typed-array bytes held by all levels, the small lanes' store and records, and the lane columns. */
   bytes(): number {
-    let total = this.small.bytes() + this.laneKinds.length * LANE_BYTES;
+    let total = this.small.bytes() + this.records.bytes() + this.laneRefs.byteLength + this.liveKinds.length * LIVE_BYTES;
     for (const activity of this.activities.values()) total += activity.bytes();
     for (const tracks of this.tracksOf.values()) for (const track of tracks) total += track.bytes();
     return total;
   }
 
   private newLane(kind: IndexedKind, id: number, label: number, goroutineNamed: number): number {
-    if (this.laneCount === this.laneKinds.length) this.growLanes();
+    if (this.laneCount === this.laneRefs.length) this.laneRefs = resized(this.laneRefs, Math.ceil(this.laneRefs.length * 1.5));
     const i = this.laneCount++;
-    this.laneKinds[i] = LANE_KINDS.indexOf(kind);
-    this.laneIds.set(i, 0, id);
-    this.laneLabels[i] = label;
-    this.goroutineNamed[i] = goroutineNamed;
-    this.smallHead[i] = this.smallTail[i] = NONE;
-    this.activityState[i] = NONE;
+    const slot = this.newSlot();
+    this.laneRefs[i] = -1 - slot;
+    this.liveKinds[slot] = LANE_KINDS.indexOf(kind);
+    this.liveIds.set(slot, 0, id);
+    this.liveLabels[slot] = label;
+    this.goroutineNamed[slot] = goroutineNamed;
     // Only goroutine lanes start small: procs and the GC lane live as long as the trace.
     if (kind !== 'goroutine') this.tracksOf.set(i, []);
     return i;
   }
 
-  private addSmall(lane: number, row: number, start: number, end: number, label: number): void {
-    if (this.leftOutCount[lane] > 0 || this.stored.spans >= this.spanBudget) {
-      if (this.leftOutCount[lane] === 0) {
-        this.leftOutStart[lane] = start;
-        this.leftOutEnds.set(lane, start, end);
-      } else if (end > this.leftOutEnd(lane)) {
-        this.leftOutEnds.set(lane, this.leftOutStart[lane], end);
+  /** A fresh live slot: an empty small lane, not counted in any activity. */
+  private newSlot(): number {
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      if (this.liveSlots === this.liveKinds.length) this.growSlots();
+      slot = this.liveSlots++;
+    }
+    this.smallHead[slot] = this.smallTail[slot] = NONE;
+    this.smallTotal[slot] = 0;
+    this.activityState[slot] = NONE;
+    this.activityGroup[slot] = NONE;
+    return slot;
+  }
+
+  /** The live slot of a lane; a finished lane written to again (not done by the analyzer) is read back into one. */
+  private liveSlot(lane: number): number {
+    const ref = this.laneRefs[lane];
+    if (ref < 0) return -1 - ref;
+    const record = this.records.read(ref, this.smallLane);
+    const slot = this.newSlot();
+    this.liveKinds[slot] = GOROUTINE;
+    this.liveIds.set(slot, 0, record.id);
+    this.liveLabels[slot] = record.label;
+    this.goroutineNamed[slot] = record.named;
+    this.activityState[slot] = record.activityState;
+    this.activityGroup[slot] = record.activityGroup;
+    for (let i = 0; i < record.count; i++) this.link(slot, this.small.push(record.starts[i], record.ends[i], record.labels[i], record.rows[i]));
+    if (record.leftOutCount > 0) this.link(slot, this.small.push(record.leftOutStart, record.leftOutEnd, record.leftOutCount, LEFT_OUT));
+    this.smallTotal[slot] = record.count + record.leftOutCount;
+    this.laneRefs[lane] = -1 - slot;
+    return slot;
+  }
+
+  /** A live small lane's spans and header, gathered into `into` (spans in the order they were added). */
+  private gather(slot: number, into: SmallLane): SmallLane {
+    const { small } = this;
+    into.id = this.liveIds.get(slot, 0);
+    into.label = this.liveLabels[slot];
+    into.named = this.goroutineNamed[slot];
+    into.activityState = this.activityState[slot];
+    into.activityGroup = this.activityGroup[slot];
+    into.count = 0;
+    into.leftOutCount = 0;
+    for (let i = this.smallHead[slot]; i !== NONE; i = small.next[i]) {
+      if (small.rows[i] === LEFT_OUT) {
+        into.leftOutCount = small.labels[i];
+        into.leftOutStart = small.starts[i];
+        into.leftOutEnd = small.endOf(i);
+        continue;
       }
-      this.leftOutCount[lane]++;
+      const k = into.count++;
+      into.starts[k] = small.starts[i];
+      into.ends[k] = small.endOf(i);
+      into.labels[k] = small.labels[i];
+      into.rows[k] = small.rows[i];
+    }
+    return into;
+  }
+
+  private link(slot: number, i: number): void {
+    if (this.smallTail[slot] === NONE) this.smallHead[slot] = i;
+    else this.small.next[this.smallTail[slot]] = i;
+    this.smallTail[slot] = i;
+  }
+
+  private addSmall(slot: number, row: number, start: number, end: number, label: number): void {
+    const { small } = this;
+    const tail = this.smallTail[slot];
+    this.smallTotal[slot]++;
+    if (tail !== NONE && small.rows[tail] === LEFT_OUT) {
+      if (end > small.endOf(tail)) small.ends.set(tail, small.starts[tail], end);
+      small.labels[tail]++;
       return;
     }
-    const i = this.small.push(start, end, label, row);
-    if (this.smallTail[lane] === NONE) this.smallHead[lane] = i;
-    else this.small.next[this.smallTail[lane]] = i;
-    this.smallTail[lane] = i;
-    this.smallCount[lane]++;
+    if (this.stored.spans >= this.spanBudget) {
+      this.link(slot, small.push(start, end, 1, LEFT_OUT));
+      return;
+    }
+    this.link(slot, small.push(start, end, label, row));
     this.stored.spans++;
   }
 
-  /** The end of a lane's left-out spans. */
-  private leftOutEnd(lane: number): number {
-    return this.leftOutEnds.get(lane, this.leftOutStart[lane]);
-  }
-
   /** Moves a small lane's spans into tracks (in order per row), then its left-out spans as one. */
-  private promote(lane: number): void {
+  private promote(lane: number, slot: number): void {
     this.tracksOf.set(lane, []);
     const { starts, labels, rows, next } = this.small;
-    this.stored.spans -= this.smallCount[lane];
-    for (let i = this.smallHead[lane]; i !== NONE; i = next[i]) {
+    for (let i = this.smallHead[slot]; i !== NONE; i = next[i]) {
+      if (rows[i] === LEFT_OUT) {
+        this.track(lane, 0, 'state').add(starts[i], this.small.endOf(i), MIXED, this.floor, labels[i]);
+        continue;
+      }
+      this.stored.spans--;
       this.track(lane, rows[i], rows[i] === 0 ? 'state' : 'region').add(starts[i], this.small.endOf(i), labels[i], this.floor);
     }
-    if (this.leftOutCount[lane] > 0) {
-      this.track(lane, 0, 'state').add(this.leftOutStart[lane], this.leftOutEnd(lane), MIXED, this.floor, this.leftOutCount[lane]);
-    }
-    this.small.release(this.smallHead[lane], this.smallTail[lane]);
-    this.smallHead[lane] = this.smallTail[lane] = NONE;
-    this.smallCount[lane] = 0;
-    this.leftOutCount[lane] = 0;
+    this.small.release(this.smallHead[slot], this.smallTail[slot]);
+    this.smallHead[slot] = this.smallTail[slot] = NONE;
+    this.smallTotal[slot] = 0;
   }
 
   private track(lane: number, row: number, category: SpanCategory): Track {
@@ -599,21 +725,17 @@ export class TimelineIndex {
     return track;
   }
 
-  private growLanes(): void {
-    const size = Math.ceil(this.laneKinds.length * 1.5);
-    const grow = <A extends Float64Array | Int32Array | Int8Array | Uint8Array | Uint32Array>(a: A, make: (n: number) => A): A => { const b = make(size); b.set(a); return b; };
-    this.laneKinds = grow(this.laneKinds, (n) => new Uint8Array(n));
-    this.laneIds.grow(size);
-    this.laneLabels = grow(this.laneLabels, (n) => new Int32Array(n));
-    this.goroutineNamed = grow(this.goroutineNamed, (n) => new Uint8Array(n));
-    this.smallHead = grow(this.smallHead, (n) => new Int32Array(n));
-    this.smallTail = grow(this.smallTail, (n) => new Int32Array(n));
-    this.smallCount = grow(this.smallCount, (n) => new Uint8Array(n));
-    this.leftOutCount = grow(this.leftOutCount, (n) => new Uint32Array(n));
-    this.leftOutStart = grow(this.leftOutStart, (n) => new Float64Array(n));
-    this.leftOutEnds.grow(size);
-    this.activityState = grow(this.activityState, (n) => new Int8Array(n));
-    this.activityGroup = grow(this.activityGroup, (n) => new Int32Array(n));
+  private growSlots(): void {
+    const size = Math.ceil(this.liveKinds.length * 1.5);
+    this.liveKinds = resized(this.liveKinds, size);
+    this.liveIds.grow(size);
+    this.liveLabels = resized(this.liveLabels, size);
+    this.goroutineNamed = resized(this.goroutineNamed, size);
+    this.smallHead = resized(this.smallHead, size);
+    this.smallTail = resized(this.smallTail, size);
+    this.smallTotal = resized(this.smallTotal, size);
+    this.activityState = resized(this.activityState, size);
+    this.activityGroup = resized(this.activityGroup, size);
   }
 
   /**
@@ -662,21 +784,20 @@ export class TimelineIndex {
 
   /** A small lane's spans in the window, row by row (rows in order of their number). */
   private querySmall(lane: number, startNs: number, endNs: number, sinkFor: (row: number) => GroupMerger): PackedLane['rows'] {
-    const { starts, labels, rows, next } = this.small;
+    const ref = this.laneRefs[lane];
+    const small = ref >= 0 ? this.records.read(ref, this.smallLane) : this.gather(-1 - ref, this.smallLane);
+    const { starts, ends, labels, rows, count, leftOutCount, leftOutStart, leftOutEnd } = small;
     const present = new Set<number>();
-    for (let i = this.smallHead[lane]; i !== NONE; i = next[i]) present.add(rows[i]);
-    if (this.leftOutCount[lane] > 0) present.add(0);
+    for (let i = 0; i < count; i++) present.add(rows[i]);
+    if (leftOutCount > 0) present.add(0);
     const numbers = [...present].sort((a, b) => a - b);
     return numbers.map((row, r) => {
       const sink = sinkFor(r);
-      for (let i = this.smallHead[lane]; i !== NONE; i = next[i]) {
+      for (let i = 0; i < count; i++) {
         if (rows[i] !== row || starts[i] > endNs) continue;
-        const end = this.small.endOf(i);
-        if (end >= startNs) sink.add(starts[i], end, 1, labels[i]);
+        if (ends[i] >= startNs) sink.add(starts[i], ends[i], 1, labels[i]);
       }
-      if (row === 0 && this.leftOutCount[lane] > 0 && this.leftOutEnd(lane) >= startNs && this.leftOutStart[lane] <= endNs) {
-        sink.add(this.leftOutStart[lane], this.leftOutEnd(lane), this.leftOutCount[lane], MIXED);
-      }
+      if (row === 0 && leftOutCount > 0 && leftOutEnd >= startNs && leftOutStart <= endNs) sink.add(leftOutStart, leftOutEnd, leftOutCount, MIXED);
       sink.close();
       return { category: row === 0 ? 'state' : 'region', depth: row === 0 ? 0 : row - 1 };
     });
