@@ -355,8 +355,7 @@ export class TaskStore {
     const baseKey = JSON.stringify([filter.types ?? [], filter.site ?? null, filter.log ?? null, state]);
     const histogramCached = this.lastHistogram !== undefined && this.lastHistogram.key === baseKey && this.lastHistogram.version === this.version &&
       this.lastHistogram.logs === this.logCount;
-    const durations = histogramCached ? undefined : new Float64Array(this.count);
-    let measured = 0;
+    const histogram = histogramCached ? undefined : new DurationHistogram();
     const matches = new Uint8Array(this.count);
     let total = 0;
     const slowest = query.slowestPerType === undefined ? undefined : new SlowestPerType(query.slowestPerType);
@@ -377,7 +376,7 @@ export class TaskStore {
         if (d === durationAside) d = this.durations.exception(row);
         const ended = d === d; // not NaN: begun and ended in the trace
         if ((state === 'ended' && !ended) || (state === 'unended' && ended)) continue;
-        if (ended && durations !== undefined) durations[measured++] = d;
+        if (ended && histogram !== undefined) histogram.add(d);
         if (ranged && !(d >= min && d <= max)) continue;
         matches[row] = 1;
         total++;
@@ -387,7 +386,7 @@ export class TaskStore {
     if (slowest !== undefined) total = slowest.keepIn(matches);
     const sort = query.sort ?? { key: 'duration', descending: true };
     const rows = this.page(matches, sort.key, sort.descending, query.offset, query.limit);
-    if (durations !== undefined) this.lastHistogram = { key: baseKey, version: this.version, logs: this.logCount, histogram: logHistogram(durations.subarray(0, measured)) };
+    if (histogram !== undefined) this.lastHistogram = { key: baseKey, version: this.version, logs: this.logCount, histogram: histogram.buckets() };
     return { total, offset: query.offset, rows: rows.map((r) => this.record(r)), histogram: this.lastHistogram!.histogram, complete: this.complete };
   }
 
@@ -547,6 +546,27 @@ export class TaskStore {
     const cached = this.orders.get(key);
     if (cached !== undefined && cached.version === this.version) return cached;
     const n = this.count;
+    let small: ((row: number) => number) | undefined;
+    if (key === 'type') {
+      const names = this.typeNames.values;
+      const rank = new Uint32Array(names.length);
+      [...names.keys()].sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0)).forEach((t, i) => { rank[t] = i; });
+      small = (row) => rank[this.types.get(row)];
+    } else if (key === 'goroutines' || key === 'regions' || key === 'logs') {
+      const tally = key === 'goroutines' ? GOROUTINES : key === 'regions' ? REGIONS : LOGS;
+      small = (row) => this.tallies.get(row, tally);
+    }
+    const counted = small === undefined ? undefined : countingOrder(n, small);
+    const order = counted === undefined ? this.orderByKeys(key) : { version: this.version, rows: counted, keyed: n };
+    // Kept: the default order (by duration) and the last other one asked for (4 bytes a row each).
+    for (const other of this.orders.keys()) if (other !== 'duration') this.orders.delete(other);
+    this.orders.set(key, order);
+    return order;
+  }
+
+  /** The order by any key, through a column of the keys (8 bytes a row while sorting). */
+  private orderByKeys(key: TaskSortKey): { version: number; rows: Uint32Array; keyed: number } {
+    const n = this.count;
     const keys = new Float64Array(n);
     if (key === 'type') {
       const names = this.typeNames.values;
@@ -569,12 +589,30 @@ export class TaskStore {
     let unkeyed = keyed;
     for (let row = 0; row < n; row++) if (keys[row] !== keys[row]) rows[unkeyed++] = row;
     sortByKey(rows.subarray(0, keyed), keys);
-    const order = { version: this.version, rows, keyed };
-    // Kept: the default order (by duration) and the last other one asked for (4 bytes a row each).
-    for (const other of this.orders.keys()) if (other !== 'duration') this.orders.delete(other);
-    this.orders.set(key, order);
-    return order;
+    return { version: this.version, rows, keyed };
   }
+}
+
+/** Keys of a counting sort at most this large (a count per value). */
+const MAX_COUNTED_KEY = 1 << 16;
+
+/**
+ * Rows 0..n-1 sorted by a small non-negative integer key (ties by row), with no column of keys: a
+ * count per key value, then each row placed. Undefined when a key is larger than MAX_COUNTED_KEY.
+ */
+function countingOrder(n: number, keyOf: (row: number) => number): Uint32Array | undefined {
+  let max = 0;
+  for (let row = 0; row < n; row++) {
+    const k = keyOf(row);
+    if (!(Number.isInteger(k) && k >= 0 && k <= MAX_COUNTED_KEY)) return undefined;
+    if (k > max) max = k;
+  }
+  const next = new Uint32Array(max + 2);
+  for (let row = 0; row < n; row++) next[keyOf(row) + 1]++;
+  for (let k = 1; k <= max + 1; k++) next[k] += next[k - 1];
+  const rows = new Uint32Array(n);
+  for (let row = 0; row < n; row++) rows[next[keyOf(row)]++] = row;
+  return rows;
 }
 
 /**
@@ -585,6 +623,19 @@ export class TaskStore {
 function sortByKey(rows: Uint32Array, keys: Float64Array): void {
   const n = rows.length;
   const base = keys.length;
+  // Non-negative integer keys small enough (durations and starts in ns of a trace of hours) pack as they are: no ranks.
+  let max = 0;
+  for (let i = 0; i < n && max >= 0; i++) {
+    const k = keys[rows[i]];
+    max = Number.isInteger(k) && k >= 0 ? Math.max(max, k) : -1;
+  }
+  if (max >= 0 && (max + 1) * base <= Number.MAX_SAFE_INTEGER) {
+    const packed = keys.subarray(0, n);
+    for (let i = 0; i < n; i++) packed[i] = keys[rows[i]] * base + rows[i];
+    packed.sort();
+    for (let i = 0; i < n; i++) rows[i] = packed[i] % base;
+    return;
+  }
   // Rank the distinct keys, then sort (rank * base + row) as plain numbers: exact below 2^53.
   const sortedKeys = new Float64Array(n);
   for (let i = 0; i < n; i++) sortedKeys[i] = keys[rows[i]];
@@ -612,26 +663,48 @@ function rankOf(sorted: Float64Array, value: number): number {
 
 /** Log-spaced buckets (BUCKETS_PER_OCTAVE per doubling) spanning the durations; bucket i counts [bounds[i], bounds[i+1]). */
 export function logHistogram(durations: ArrayLike<number>): { boundsNs: number[]; counts: number[] } {
-  if (durations.length === 0) return { boundsNs: [], counts: [] };
-  // One logarithm per duration: its bucket, kept for the count.
-  const buckets = new Int32Array(durations.length);
-  let low = Infinity;
-  let high = -Infinity;
-  for (let i = 0; i < durations.length; i++) {
-    const b = Math.floor(Math.log2(Math.max(durations[i], 1)) * BUCKETS_PER_OCTAVE);
-    buckets[i] = b;
-    if (b < low) low = b;
-    if (b > high) high = b;
+  const histogram = new DurationHistogram();
+  for (let i = 0; i < durations.length; i++) histogram.add(durations[i]);
+  return histogram.buckets();
+}
+
+/** Buckets up to 2^1024 ns (any finite duration). */
+const MAX_BUCKET = 1024 * BUCKETS_PER_OCTAVE;
+const bucketBound = (b: number): number => Math.ceil(2 ** (b / BUCKETS_PER_OCTAVE));
+
+/**
+ * logHistogram's buckets, counted one duration at a time (no copy of the durations). A duration's
+ * bucket is its logarithm's, but floating-point log2 can land a bound's value one bucket off, so
+ * the bounds decide: it moves one up or down, unless that would leave the buckets spanned.
+ */
+class DurationHistogram {
+  /** By bucket: durations within its bounds, at or past the next bound, below its own. */
+  private readonly within = new Float64Array(MAX_BUCKET + 1);
+  private readonly above = new Float64Array(MAX_BUCKET + 1);
+  private readonly below = new Float64Array(MAX_BUCKET + 1);
+  private low = Infinity;
+  private high = -Infinity;
+
+  add(d: number): void {
+    const b = Math.min(MAX_BUCKET, Math.floor(Math.log2(Math.max(d, 1)) * BUCKETS_PER_OCTAVE));
+    if (b < this.low) this.low = b;
+    if (b > this.high) this.high = b;
+    if (d >= bucketBound(b + 1)) this.above[b]++;
+    else if (d < bucketBound(b)) this.below[b]++;
+    else this.within[b]++;
   }
-  const counts = new Array<number>(high - low + 1).fill(0);
-  const boundsNs = Array.from({ length: counts.length + 1 }, (_, i) => Math.ceil(2 ** ((low + i) / BUCKETS_PER_OCTAVE)));
-  for (let i = 0; i < durations.length; i++) {
-    const d = durations[i];
-    // Floating-point log2 can land a bound's value one bucket off: the bounds decide.
-    let b = buckets[i] - low;
-    if (b + 1 < counts.length && d >= boundsNs[b + 1]) b++;
-    else if (b > 0 && d < boundsNs[b]) b--;
-    counts[b]++;
+
+  buckets(): { boundsNs: number[]; counts: number[] } {
+    const { low, high } = this;
+    if (low > high) return { boundsNs: [], counts: [] };
+    const counts = new Array<number>(high - low + 1).fill(0);
+    const boundsNs = Array.from({ length: counts.length + 1 }, (_, i) => bucketBound(low + i));
+    for (let b = low; b <= high; b++) {
+      const i = b - low;
+      counts[i] += this.within[b];
+      counts[i + 1 < counts.length ? i + 1 : i] += this.above[b];
+      counts[i > 0 ? i - 1 : i] += this.below[b];
+    }
+    return { boundsNs, counts };
   }
-  return { boundsNs, counts };
 }
