@@ -133,18 +133,44 @@ class ExactOffsets {
   }
 }
 
-/** A level's starts are offsets from the first start of their block of 2^START_BLOCK_BITS spans. */
-const START_BLOCK_BITS = 8;
+/** A level's spans are encoded in blocks of 2^SPAN_BLOCK_BITS, each decoded as a whole when read. */
+const SPAN_BLOCK_BITS = 7;
+const SPAN_BLOCK = 1 << SPAN_BLOCK_BITS;
+const SPAN_BLOCK_MASK = SPAN_BLOCK - 1;
+/** Most bytes a span takes: start and end escaped (9 each), label and count (≤ 9 each). */
+const MAX_SPAN_BYTES = 40;
+/** Largest time offset kept as a varint; 2^51 · 4 stays below 2^53, exact in a double. */
+const MAX_VARINT_OFFSET = 2 ** 51;
 
-/** One resolution of one track: stored spans, fed (above level 0) by merging the level below. */
+/**
+ * The block decoded last, of whichever level read it (levels are read one at a time: a query
+ * reads one level's spans in order, then the next).
+ */
+const decoded = {
+  level: undefined as SpanLevel | undefined,
+  block: -1,
+  count: 0,
+  starts: new Float64Array(SPAN_BLOCK),
+  ends: new Float64Array(SPAN_BLOCK),
+  counts: new Float64Array(SPAN_BLOCK),
+  labels: new Int32Array(SPAN_BLOCK),
+};
+
+/**
+ * One resolution of one track: stored spans, fed (above level 0) by merging the level below.
+ * Spans are varints in one byte column, 4–8 bytes a span instead of 16–28 as numbers: a span's
+ * start as an offset from the previous start in its block, its end from its start (both exact:
+ * an integer offset as a zigzag varint times two, anything else an odd marker and its 8 bytes),
+ * then its label (zigzag, times two, plus 1 when a merged count follows) and that count.
+ */
 class SpanLevel {
-  /** Spans' starts (offsets from their block's base) and ends (offsets from their start). */
-  private readonly starts = new ExactOffsets(8);
-  private blockBases = new Float64Array(1);
-  private readonly ends = new ExactOffsets(8);
-  /** Merged counts; undefined while every span stored is a single one (exact spans, level 0). */
-  counts: Uint32Array | undefined;
-  labels = new Int32Array(8);
+  private bytes = new Uint8Array(64);
+  private used = 0;
+  private view = new DataView(this.bytes.buffer);
+  /** Per block: its first byte and its first span's end (ends are sorted: a query finds its block by them). */
+  private blockOffsets: Float64Array = new Float64Array(1);
+  private blockFirstEnds: Float64Array = new Float64Array(1);
+  private lastStart = 0;
   length = 0;
   /** Merges spans from the level below into this one; its open group is not stored yet. */
   readonly incoming: GroupMerger;
@@ -157,21 +183,32 @@ class SpanLevel {
 
   /** Appends a span to this level's storage and feeds the level above. */
   push(start: number, end: number, count: number, label: number): void {
-    if (this.length === this.starts.offsets.length) this.grow();
+    if (this.used + MAX_SPAN_BYTES > this.bytes.length) this.grow();
     const i = this.length++;
     this.stored.spans++;
-    if ((i & ((1 << START_BLOCK_BITS) - 1)) === 0) this.blockBases[i >>> START_BLOCK_BITS] = start;
-    this.starts.set(i, this.blockBases[i >>> START_BLOCK_BITS], start);
-    this.ends.set(i, start, end);
-    if (count !== 1 && this.counts === undefined) this.counts = new Uint32Array(this.starts.offsets.length).fill(1, 0, i);
-    if (this.counts !== undefined) this.counts[i] = count;
-    this.labels[i] = label;
+    if ((i & SPAN_BLOCK_MASK) === 0) {
+      const block = i >>> SPAN_BLOCK_BITS;
+      if (block === this.blockOffsets.length) {
+        this.blockOffsets = resizedFloats(this.blockOffsets, block * 2);
+        this.blockFirstEnds = resizedFloats(this.blockFirstEnds, block * 2);
+      }
+      this.blockOffsets[block] = this.used;
+      this.blockFirstEnds[block] = end;
+      this.lastStart = 0;
+    }
+    this.time(start, this.lastStart);
+    this.time(end, start);
+    this.lastStart = start;
+    const z = label >= 0 ? label * 2 : -label * 2 - 1;
+    this.uint(z * 2 + (count === 1 ? 0 : 1));
+    if (count !== 1) this.uint(count);
     this.next?.incoming.add(start, end, count, label);
   }
 
-  startOf(i: number): number { return this.starts.get(i, this.blockBases[i >>> START_BLOCK_BITS]); }
-  endOf(i: number): number { return this.ends.get(i, this.startOf(i)); }
-  countOf(i: number): number { return this.counts === undefined ? 1 : this.counts[i]; }
+  startOf(i: number): number { return decoded.starts[this.decodedIndex(i)]; }
+  endOf(i: number): number { return decoded.ends[this.decodedIndex(i)]; }
+  countOf(i: number): number { return decoded.counts[this.decodedIndex(i)]; }
+  labelOf(i: number): number { return decoded.labels[this.decodedIndex(i)]; }
 
   /** Stores the open merge (and, recursively, those above when `cascade`). */
   flush(cascade = false): void {
@@ -179,35 +216,105 @@ class SpanLevel {
     if (cascade) this.next?.flush(true);
   }
 
-  /** Index of the first span ending at or after `time` (ends are sorted). */
+  /** Index of the first span ending at or after `time` (ends are sorted), from `from` on. */
   firstEndingAtOrAfter(time: number, from = 0): number {
-    let lo = from;
-    let hi = this.length;
+    if (from >= this.length) return this.length;
+    // The last block whose first end is before `time` holds the answer, or the one after it begins with it.
+    let lo = from >>> SPAN_BLOCK_BITS;
+    let hi = (this.length - 1) >>> SPAN_BLOCK_BITS;
     while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.endOf(mid) < time) lo = mid + 1;
-      else hi = mid;
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.blockFirstEnds[mid] < time) lo = mid;
+      else hi = mid - 1;
     }
-    return lo;
+    let first = Math.max(from, lo << SPAN_BLOCK_BITS);
+    const end = Math.min(this.length, (lo + 1) << SPAN_BLOCK_BITS);
+    while (first < end && this.endOf(first) < time) first++;
+    return first;
   }
 
-  bytes(): number {
-    return this.starts.offsets.byteLength + this.blockBases.byteLength + this.ends.offsets.byteLength + (this.counts?.byteLength ?? 0) + this.labels.byteLength;
+  bytesHeld(): number {
+    return this.bytes.byteLength + this.blockOffsets.byteLength + this.blockFirstEnds.byteLength;
+  }
+
+  /** Where span i is in `decoded`, its block decoded first unless it is there already. */
+  private decodedIndex(i: number): number {
+    const block = i >>> SPAN_BLOCK_BITS;
+    const k = i & SPAN_BLOCK_MASK;
+    if (decoded.level !== this || decoded.block !== block || k >= decoded.count) this.decode(block);
+    return k;
+  }
+
+  private decode(block: number): void {
+    const count = Math.min(SPAN_BLOCK, this.length - (block << SPAN_BLOCK_BITS));
+    let at = this.blockOffsets[block];
+    const { bytes, view } = this;
+    const readUint = (): number => {
+      let v = 0;
+      for (let scale = 1; ; scale *= 0x80) {
+        const b = bytes[at++];
+        v += (b & 0x7f) * scale;
+        if (b < 0x80) return v;
+      }
+    };
+    const readTime = (base: number): number => {
+      const v = readUint();
+      if (v % 2 === 0) {
+        const z = v / 2;
+        return base + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+      }
+      const time = view.getFloat64(at, true);
+      at += 8;
+      return time;
+    };
+    let start = 0;
+    for (let k = 0; k < count; k++) {
+      start = readTime(start);
+      decoded.starts[k] = start;
+      decoded.ends[k] = readTime(start);
+      const v = readUint();
+      const z = Math.floor(v / 2);
+      decoded.labels[k] = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      decoded.counts[k] = v % 2 === 0 ? 1 : readUint();
+    }
+    decoded.level = this;
+    decoded.block = block;
+    decoded.count = count;
+  }
+
+  private uint(v: number): void {
+    const bytes = this.bytes;
+    while (v >= 0x80) {
+      bytes[this.used++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    bytes[this.used++] = v;
+  }
+
+  /** `time` as an even varint (its zigzag offset from `base`, times 2) when exact that way, else 1 and its 8 bytes. */
+  private time(time: number, base: number): void {
+    const offset = time - base;
+    if (Number.isInteger(offset) && Math.abs(offset) < MAX_VARINT_OFFSET && base + offset === time) {
+      this.uint((offset >= 0 ? offset * 2 : -offset * 2 - 1) * 2);
+      return;
+    }
+    this.uint(1);
+    this.view.setFloat64(this.used, time, true);
+    this.used += 8;
   }
 
   private grow(): void {
-    const size = Math.ceil(this.starts.offsets.length * 1.5) + 8;
-    const resize = <A extends Float64Array | Uint32Array | Int32Array>(a: A, make: (n: number) => A): A => {
-      const b = make(size);
-      b.set(a);
-      return b;
-    };
-    this.starts.grow(size);
-    this.blockBases = resize(this.blockBases, () => new Float64Array((size >>> START_BLOCK_BITS) + 1));
-    this.ends.grow(size);
-    if (this.counts !== undefined) this.counts = resize(this.counts, (n) => new Uint32Array(n));
-    this.labels = resize(this.labels, (n) => new Int32Array(n));
+    const bytes = new Uint8Array(Math.ceil(this.bytes.length * 1.5) + MAX_SPAN_BYTES);
+    bytes.set(this.bytes.subarray(0, this.used));
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer);
   }
+}
+
+function resizedFloats(column: Float64Array, size: number): Float64Array {
+  const copy = new Float64Array(size);
+  copy.set(column);
+  return copy;
 }
 
 class Track {
@@ -235,7 +342,7 @@ class Track {
   }
 
   bytes(): number {
-    return this.levels.reduce((sum, level) => sum + level.bytes(), 0);
+    return this.levels.reduce((sum, level) => sum + level.bytesHeld(), 0);
   }
 
   query(startNs: number, endNs: number, resolutionNs: number, sink: GroupMerger): void {
@@ -253,11 +360,11 @@ class Track {
   }
 
   private read(level: SpanLevel, startNs: number, endNs: number, sink: GroupMerger, from: number): void {
-    const { labels, length } = level;
+    const { length } = level;
     for (let i = level.firstEndingAtOrAfter(startNs, from); i < length; i++) {
       const start = level.startOf(i);
       if (start > endNs) break;
-      sink.add(start, level.endOf(i), level.countOf(i), labels[i]);
+      sink.add(start, level.endOf(i), level.countOf(i), level.labelOf(i));
     }
   }
 
@@ -284,7 +391,7 @@ class Track {
       // several times smaller than the one under it whatever the spans' widths.
       const spacing = below.length === 0 ? 0 : (below.endOf(below.length - 1) - below.startOf(0)) / below.length;
       const level = new SpanLevel(LEVEL_FACTOR * Math.max(below.widthNs, spacing, LEVEL_BASE_NS / LEVEL_FACTOR), this.stored);
-      for (let i = 0; i < below.length; i++) level.incoming.add(below.startOf(i), below.endOf(i), below.countOf(i), below.labels[i]);
+      for (let i = 0; i < below.length; i++) level.incoming.add(below.startOf(i), below.endOf(i), below.countOf(i), below.labelOf(i));
       below.next = level;
       this.levels.push(level);
     }
