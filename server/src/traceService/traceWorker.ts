@@ -97,7 +97,7 @@ async function load(): Promise<void> {
       signal: abort.signal,
       onProgress: (p: ReadProgress) => { progress.bytesRead = p.bytesRead; progress.totalBytes = p.totalBytes; generations.generationRead(p.bytesRead); },
     });
-    generations.loaded = trace;
+    generations.loaded = { goVersion: trace.goVersion, timeBase: trace.timeBase };
     const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes);
     analyzer = loading;
     answerer = new QueryAnswerer(loading, { store: tasks, open: (signal, fromNs) => generations.open(signal, fromNs), tails: () => tails });
