@@ -31,6 +31,13 @@ export interface TraceStatus {
   summary?: TraceSummary;
   /** Why loading stopped: a corrupt or truncated file, an I/O failure. */
   error?: string;
+  /**
+   * The breakdown pass that reads the trace again once it is loaded (latency breakdowns per type and
+   * call site, each task type's tail explained): 'ready' when its results are in, 'failed' when it
+   * could not finish (the file changed or went away); absent before and while it runs. A view that
+   * showed an explanation before it was ready asks again (the tail sentence comes from it).
+   */
+  breakdowns?: 'ready' | 'failed';
 }
 
 /** A source line of an annotation call, as recorded in the trace. */

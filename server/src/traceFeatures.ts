@@ -58,7 +58,7 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
       lastRefresh = now;
       void refreshEditorFeatures();
     }
-  }, () => { void refreshEditorFeatures(); });
+  });
 
   async function settings(): Promise<TraceSettings> {
     if (!client.workspace?.configuration) return DEFAULT_SETTINGS;

@@ -187,6 +187,10 @@ describe('trace features of the language server', () => {
       title = lenses.find((l) => l.range.start.line === taskLine)?.command?.title ?? '';
     }
     assert.match(title, /^trace: 120 tasks “handleRequest” · p50 \S+ · p99 \S+ · slow tail: \d+% .+$/);
+    // The views hear of it too (the Tasks view asks again for an explanation it showed without its tail).
+    const ready = await until(() => statuses().find((s) => s.traceId === 'demo' && s.breakdowns !== undefined), 'a status with the breakdowns');
+    assert.equal(ready.breakdowns, 'ready');
+    assert.equal(ready.phase, 'done');
     const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: taskLine, character: text.split('\n')[taskLine].indexOf('NewTask') + 2 } }) as Hover;
     const markdown = (hover.contents as MarkupContent).value;
     assert.match(markdown, /Where the time went \(120 complete\): \S+/);

@@ -134,6 +134,9 @@ export class SyntheticTasks {
     };
   }
 
+  /** False until the worker's breakdown pass is done: explanations have no tail yet. */
+  tailsReady = true;
+
   explain(id: number): TaskExplanation | null {
     const task = this.tasks[id - 1];
     if (!task) return null;
@@ -168,10 +171,10 @@ export class SyntheticTasks {
       // The next two instances stand in for a fan-out's children.
       children: this.tasks.slice(id, id + 2).map(({ orderID: _orderID, ...child }) => child),
       allListed: true,
-      tail: {
+      tail: this.tailsReady ? {
         component: 'network', region: 'db.query', p50Ns: 1_000_000, p99Ns: 12_000_000, tailCount: 20, typicalCount: 200, tailShare: 0.71, typicalShare: 0.09,
         sentence: `p99 ${row.type} spend 71% blocked on network in db.query; p50 spend 9%`,
-      },
+      } : undefined,
     };
   }
 }

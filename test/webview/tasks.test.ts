@@ -321,6 +321,33 @@ describe('Tasks view', () => {
     await page.close();
   });
 
+  test('an explanation shown before the breakdown pass is done gets its tail once it is, without being selected again', async () => {
+    const synthetic = new SyntheticTasks(2_000, demo.status.summary!.overview.startNs);
+    synthetic.tailsReady = false;
+    const trace = synthetic.over(demo);
+    const viewer = await openTasks(browser, trace);
+    const { page } = viewer;
+    await until(async () => (await shownRows(page)).length > 2, 'rows');
+    const first = (await shownRows(page))[0];
+    const id = first.cells[0];
+    await page.locator(`.task-spacer .task-row[aria-rowindex="${first.index + 2}"]`).click();
+    const pane = page.locator('.task-detail-pane');
+    await pane.locator('h2', { hasText: `Task ${id} ` }).waitFor();
+    assert.equal(await pane.locator('.tail-sentence').count(), 0);
+    const explained = () => viewer.posted.filter((m) => m.type === 'query' && m.query.kind === 'taskExplanation').length;
+    const asked = explained();
+    synthetic.tailsReady = true;
+    await viewer.send({ type: 'status', status: { ...trace.status, breakdowns: 'ready' } });
+    await pane.locator('.tail-sentence').waitFor();
+    assert.match(await pane.locator('.tail-sentence').innerText(), /p99 .* spend 71% blocked on network in db\.query/);
+    assert.equal(explained(), asked + 1);
+    // Another status after that asks nothing more.
+    await viewer.send({ type: 'status', status: { ...trace.status, breakdowns: 'ready' } });
+    await page.waitForTimeout(200);
+    assert.equal(explained(), asked + 1);
+    await page.close();
+  });
+
   test('while the trace loads: says so and asks again as it grows', async () => {
     const synthetic = new SyntheticTasks(3_000, demo.status.summary!.overview.startNs);
     synthetic.complete = false;

@@ -22,9 +22,8 @@ export class TraceStore {
   private nextQuery = 1;
   private opened = 0;
 
-  /** workerScript: the bundled worker (dist/traceWorker.js). onStatus runs for every status change, onBreakdowns when a trace's arrive. */
-  constructor(private readonly workerScript: string, private readonly onStatus: (status: TraceStatus) => void,
-    private readonly onBreakdowns: () => void = () => undefined) {}
+  /** workerScript: the bundled worker (dist/traceWorker.js). onStatus runs for every status change (the breakdowns' arrival is one). */
+  constructor(private readonly workerScript: string, private readonly onStatus: (status: TraceStatus) => void) {}
 
   open(traceId: string, uri: string): void {
     this.close(traceId);
@@ -52,7 +51,7 @@ export class TraceStore {
       else if (message.type === 'breakdowns') {
         if (this.traces.get(traceId)?.worker !== worker) return;
         trace.breakdowns = message.breakdowns;
-        this.onBreakdowns();
+        update({ breakdowns: message.breakdowns === undefined ? 'failed' : 'ready' });
       } else pending.get(message.id)?.(message);
     });
     // A worker that dies (out of memory, a bug) takes only its trace down, never the server.

@@ -63,7 +63,10 @@ async function breakdownPass(): Promise<void> {
     const types = requests.typeBreakdowns();
     tails = new Map(types.flatMap((t) => (t.kind === 'task' && t.tail !== undefined ? [[t.type, t.tail] as const] : [])));
     send({ type: 'breakdowns', breakdowns: { types, sites: requests.siteBreakdowns() } });
-  } catch { /* cancelled, or the file changed or went away */ }
+  } catch {
+    // Cancelled, or the file changed or went away: the views say so instead of waiting.
+    send({ type: 'breakdowns' });
+  }
 }
 
 port.on('message', (message: ToWorker) => {

@@ -13,8 +13,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'status'; phase: LoadPhase; progress: LoadProgress; summary?: TraceSummary; error?: string }
   | { type: 'result'; id: number; result?: unknown; error?: string }
-  /** Once loaded, the latency breakdowns per type and call site, from a second read of the trace. */
-  | { type: 'breakdowns'; breakdowns: TraceBreakdowns };
+  /** Once loaded, the latency breakdowns per type and call site, from a second read of the trace (absent when it failed). */
+  | { type: 'breakdowns'; breakdowns?: TraceBreakdowns };
 
 /** What a comparison worker (compareWorker.ts) compares: file paths, old then new. */
 export interface CompareWorkerInput { oldPath: string; newPath: string }

@@ -4,6 +4,7 @@
 // view's life (like the timeline): the list keeps its scroll position and cache across re-renders.
 import type { TaskFilter, TaskListPage, TaskSortKey } from '../../../../common/taskModel';
 import type { TaskTypeStats } from '../../../../common/traceModel';
+import type { TraceStatus } from '../../../../common/traceProtocol';
 import { h, linkButton, replaceChildren } from '../dom';
 import { formatCount, formatDuration, siteLabel } from '../format';
 import type { TaskViewState } from '../messages';
@@ -45,6 +46,8 @@ export class TasksView {
   private applied = '';
   private lastComplete = true;
   private detailRequest = 0;
+  /** The breakdown pass's state when the shown explanation was asked for. */
+  private breakdownsAsked: TraceStatus['breakdowns'];
   private scrollSave?: ReturnType<typeof setTimeout>;
 
   constructor(private ctx: ViewContext) {
@@ -115,12 +118,15 @@ export class TasksView {
       this.renderTypes(tasks);
       this.renderTypeTable(tasks);
     }
+    // The breakdown pass finished since the shown explanation was asked for: asked again, it has its type's tail.
+    const breakdownsArrived = ctx.status.breakdowns !== this.breakdownsAsked && ctx.status.breakdowns === 'ready';
     if (first || this.listKey() !== this.applied) {
       this.applyStateToControls();
       this.resetList(this.view.firstRow ?? 0);
       if (this.view.selectedId !== undefined) this.selectTask(this.view.selectedId, false);
-    } else if (!this.lastComplete) {
-      this.list.refresh(ctx.summary.overview.startNs);
+    } else {
+      if (!this.lastComplete) this.list.refresh(ctx.summary.overview.startNs);
+      if (breakdownsArrived && this.view.selectedId !== undefined) this.selectTask(this.view.selectedId, false, true);
     }
   }
 
@@ -251,13 +257,17 @@ export class TasksView {
     }));
   }
 
-  /** Explains one instance in the pane; `focus` moves the keyboard there (not when restoring a reload). */
-  private selectTask(id: number, focus = true): void {
+  /**
+   * Explains one instance in the pane; `focus` moves the keyboard there (not when restoring a reload),
+   * `again` keeps the pane shown until the new answer replaces it.
+   */
+  private selectTask(id: number, focus = true, again = false): void {
     this.ctx.saveState(() => { this.view.selectedId = id; });
     this.list.select(id);
     const request = ++this.detailRequest;
+    this.breakdownsAsked = this.ctx.status.breakdowns;
     this.detail.setAttribute('aria-busy', 'true');
-    replaceChildren(this.detail, h('p', { className: 'muted' }, `Explaining task ${id}…`));
+    if (!again) replaceChildren(this.detail, h('p', { className: 'muted' }, `Explaining task ${id}…`));
     this.ctx.query({ kind: 'taskExplanation', id }).then((explanation) => {
       if (request !== this.detailRequest) return;
       this.detail.setAttribute('aria-busy', 'false');
