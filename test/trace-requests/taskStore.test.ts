@@ -251,6 +251,12 @@ describe('task store', () => {
     const page = store.list({ filter: { types: ['big'], minDurationNs: 9e9 }, sort: { key: 'id', descending: true }, offset: 0, limit: 5 });
     assert.deepEqual(page.rows.map((r) => r.id), [bigId]);
     assert.deepEqual(store.list({ filter: { state: 'unended' }, offset: 0, limit: 5 }).rows.map((r) => r.id), [5]);
+    // Starts of one chunk of rows far apart (past 2^32 ns from its first), before it, and not integers stay exact and sort.
+    const odd = [bigTime + 2 ** 33, bigTime - 5, bigTime + 0.5, 3];
+    odd.forEach((time, i) => store.add({ ...base, kind: 'TaskBegin', id: 100 + i, parent: NO_TASK, type: 'odd', time, goroutine: 1 } as TraceEvent));
+    assert.deepEqual(odd.map((_, i) => store.find(100 + i)!.startNs), odd);
+    assert.deepEqual(store.list({ filter: { types: ['odd'] }, sort: { key: 'start', descending: false }, offset: 0, limit: 5 }).rows.map((r) => r.startNs),
+      [...odd].sort((a, b) => a - b));
   });
 
   it('places durations on log-spaced bounds', () => {
