@@ -251,6 +251,13 @@ describe('task store', () => {
     const page = store.list({ filter: { types: ['big'], minDurationNs: 9e9 }, sort: { key: 'id', descending: true }, offset: 0, limit: 5 });
     assert.deepEqual(page.rows.map((r) => r.id), [bigId]);
     assert.deepEqual(store.list({ filter: { state: 'unended' }, offset: 0, limit: 5 }).rows.map((r) => r.id), [5]);
+    // More task types and call sites than a byte numbers: the later ones kept aside, filtered and sorted all the same.
+    for (let i = 0; i < 300; i++) {
+      store.add({ ...base, kind: 'TaskBegin', id: 1000 + i, parent: NO_TASK, type: `t${i}`, time: 1000 + i, goroutine: 1 } as TraceEvent);
+      store.add({ ...base, kind: 'TaskEnd', id: 1000 + i, parent: NO_TASK, type: `t${i}`, time: 2000 + i * 2, goroutine: 1 } as TraceEvent);
+    }
+    assert.deepEqual(store.list({ filter: { types: ['t299', 't3'] }, offset: 0, limit: 5 }).rows.map((r) => [r.id, r.type, r.durationNs]), [[1299, 't299', 1299], [1003, 't3', 1003]]);
+    assert.deepEqual(store.list({ filter: { types: ['t299', 't3', 't100'] }, sort: { key: 'type', descending: true }, offset: 0, limit: 5 }).rows.map((r) => r.type), ['t3', 't299', 't100']);
     // Starts of one chunk of rows far apart (past 2^32 ns from its first), before it, and not integers stay exact and sort.
     const odd = [bigTime + 2 ** 33, bigTime - 5, bigTime + 0.5, 3];
     odd.forEach((time, i) => store.add({ ...base, kind: 'TaskBegin', id: 100 + i, parent: NO_TASK, type: 'odd', time, goroutine: 1 } as TraceEvent));

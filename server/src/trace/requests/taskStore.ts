@@ -1,4 +1,4 @@
-// TaskStore: every task instance of a trace as one row of typed-array columns (34 bytes a task, no
+// TaskStore: every task instance of a trace as one row of typed-array columns (25 bytes a task, no
 // object per task), with an index of the tasks' logs by category (posting lists per message, or one
 // stream of rows and texts for a category with many messages), so that the Tasks view's list can be filtered, sorted and paged over hundreds of thousands of
 // tasks in a few milliseconds. It is one more consumer of the reader's events and answers while the
@@ -204,7 +204,7 @@ class SlowestPerType {
   }
 }
 
-type NarrowArray = Float64Array | Uint32Array | Uint16Array;
+type NarrowArray = Float64Array | Uint32Array | Uint16Array | Uint8Array;
 
 /** A column of `width` numbers per row in fixed-size chunks; hot loops walk `chunks` directly. */
 class Chunked<T extends NarrowArray> {
@@ -220,16 +220,16 @@ class Chunked<T extends NarrowArray> {
 }
 
 /**
- * Unsigned integers in 16 or 32 bits a value, exact for any number: `value + bias` is stored when it
+ * Unsigned integers in 8, 16 or 32 bits a value, exact for any number: `value + bias` is stored when it
  * fits below the type's largest value, which otherwise marks a row whose value is kept aside (ids
- * past 2^32, NaN for a task still open, a count past 65,534). A bias of 1 stores NO_TASK/NO_ID (-1) as 0.
+ * past 2^32, NaN for a task still open, a count past 254). A bias of 1 stores NO_TASK/NO_ID (-1) as 0.
  */
-class ExactColumn<T extends Uint32Array | Uint16Array> extends Chunked<T> {
+class ExactColumn<T extends Uint32Array | Uint16Array | Uint8Array> extends Chunked<T> {
   readonly aside: number;
   private readonly exceptions = new Map<number, number>();
   constructor(make: (length: number) => T, width = 1, private readonly bias = 0) {
     super(make, width);
-    this.aside = make(1).constructor === Uint16Array ? 0xffff : 0xffffffff;
+    this.aside = 2 ** (8 * make(1).BYTES_PER_ELEMENT) - 1;
   }
   override get(row: number, i = 0): number {
     const v = super.get(row, i);
@@ -278,7 +278,7 @@ class TimeColumn extends Chunked<Uint32Array> {
 const ASIDE_U32 = 0xffffffff;
 
 const u32Column = (bias = 0) => new ExactColumn((n) => new Uint32Array(n), 1, bias);
-const u16Column = (width = 1, bias = 0) => new ExactColumn((n) => new Uint16Array(n), width, bias);
+const u8Column = (width = 1, bias = 0) => new ExactColumn((n) => new Uint8Array(n), width, bias);
 
 export class TaskStore {
   private count = 0;
@@ -291,10 +291,11 @@ export class TaskStore {
   private readonly endsWithoutStart = new Map<number, number>();
   /** The goroutine that began the task (or first ran a region or log of it); the one that ended it once ended. */
   private readonly goroutineOf = u32Column(1);
-  private readonly types = u16Column();
+  private readonly types = u8Column();
   /** Index in siteList, NO_SITE for none. */
-  private readonly sites = u16Column(1, 1);
-  private readonly tallies = u16Column(TALLIES);
+  private readonly sites = u8Column(1, 1);
+  /** A task's goroutines, regions and logs: rarely 255 or more (kept aside then). */
+  private readonly tallies = u8Column(TALLIES);
   private readonly columns = [this.ids, this.parents, this.starts, this.durations, this.goroutineOf, this.types, this.sites, this.tallies];
   private readonly typeNames = new Interner();
   private readonly siteList: SourceLocation[] = [];
