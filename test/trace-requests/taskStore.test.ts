@@ -266,6 +266,23 @@ describe('task store', () => {
       [...odd].sort((a, b) => a - b));
   });
 
+  it('finds every exact message of a category with many, numbered ones too (stored as numbers) and their look-alikes', () => {
+    const store = new TaskStore();
+    const base = { thread: 0, proc: 0, stack: NO_STACK, parent: NO_TASK };
+    const odd = ['id=007', 'id=7', 'id=07', 'id=0', 'id=', '0', '42', 'é=5', 'n=1234567890123456', 'n=123456789012345', 'x', '', 'id=7 ', 'ид=7'];
+    const messages = [...Array.from({ length: 400 }, (_, i) => `id=${i}`), ...odd];
+    messages.forEach((message, i) => {
+      store.add({ ...base, kind: 'TaskBegin', id: i + 1, type: 't', time: i * 10, goroutine: 1 } as TraceEvent);
+      store.add({ ...base, kind: 'Log', task: i + 1, category: 'request', message, time: i * 10 + 1, goroutine: 1 } as TraceEvent);
+    });
+    store.finish();
+    for (const message of [...odd, 'id=399', 'id=400', 'id=1', 'n=12345678901234']) {
+      const want = messages.flatMap((m, i) => (m === message ? [i + 1] : []));
+      assert.deepEqual(store.list({ filter: { log: { category: 'request', message } }, offset: 0, limit: 10 }).rows.map((r) => r.id), want, message);
+    }
+    assert.equal(store.list({ filter: { log: { category: 'request' } }, offset: 0, limit: 1 }).total, messages.length);
+  });
+
   it('places durations on log-spaced bounds', () => {
     const h = logHistogram([1000, 1000, 1189, 2000, 1e6]);
     assert.equal(h.counts.reduce((a, b) => a + b, 0), 5);

@@ -51,7 +51,7 @@ class RowStream {
   }
 
   pushVarint(v: number): void {
-    this.reserve(5);
+    this.reserve(8);
     while (v >= 0x80) {
       this.bytes[this.length++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
@@ -111,18 +111,8 @@ class CategoryLogs {
         return;
       }
     }
-    const m = this.messages;
-    m.pushRow(row);
-    // At most 3 bytes of UTF-8 per UTF-16 unit; the length goes first, so the text is written after a gap as wide as its length's varint.
-    const most = 3 * message.length;
-    m.reserve(5 + most);
-    const lengthAt = m.length;
-    const gap = varintBytes(most);
-    const written = encoder.encodeInto(message, m.bytes.subarray(lengthAt + gap)).written;
-    const lengthBytes = varintBytes(written);
-    if (lengthBytes !== gap) m.bytes.copyWithin(lengthAt + lengthBytes, lengthAt + gap, lengthAt + gap + written);
-    m.pushVarint(written);
-    m.length += written;
+    this.messages.pushRow(row);
+    encodeMessage(message, this.messages);
   }
 
   /** Marks (1) the rows with a log of this exact message, or of any message when undefined. */
@@ -131,14 +121,22 @@ class CategoryLogs {
       if (message !== undefined && m !== message) continue;
       for (const r = new RowReader(list.bytes, list.length); r.more;) rows[r.row()] = 1;
     }
-    const wanted = message === undefined ? undefined : encoder.encode(message);
+    // A message has one encoding: equal messages are equal bytes.
+    let wanted: Uint8Array | undefined;
+    if (message !== undefined) {
+      const encoded = new RowStream();
+      encodeMessage(message, encoded);
+      wanted = encoded.bytes.subarray(0, encoded.length);
+    }
     const bytes = this.messages.bytes;
     for (const r = new RowReader(bytes, this.messages.length); r.more;) {
       const row = r.row();
-      const length = r.varint();
       const start = r.at;
-      r.at += length;
+      const header = r.varint();
+      r.at += Math.floor(header / 2);
+      if (header % 2 === 1) r.varint();
       if (wanted !== undefined) {
+        const length = r.at - start;
         if (length !== wanted.length) continue;
         let k = 0;
         while (k < length && bytes[start + k] === wanted[k]) k++;
@@ -159,6 +157,40 @@ class CategoryLogs {
     this.postings = undefined;
     for (const [m, list] of postings) for (const r = new RowReader(list.bytes, list.length); r.more;) this.add(r.row(), m);
   }
+}
+
+/** Longest number a message ends with that is stored as a number (below 10^15, exact in a double). */
+const MAX_NUMBER_DIGITS = 15;
+
+/**
+ * A log message as stream bytes: a header varint, then either its UTF-8 text (header = bytes · 2) or,
+ * for a message ending in a number without leading zeros (`id=4242`, as Logf makes them), the text
+ * before the number (header = its bytes · 2 + 1) and the number as a varint: 4 bytes instead of 7
+ * for a request id. One message has one encoding, so messages compare by their bytes.
+ */
+function encodeMessage(message: string, m: RowStream): void {
+  // At most 3 bytes of UTF-8 per UTF-16 unit; the header goes first, so the text is written after a gap as wide as its varint.
+  const most = 3 * message.length;
+  m.reserve(16 + most);
+  const headerAt = m.length;
+  const gap = varintBytes(2 * most + 1);
+  const written = encoder.encodeInto(message, m.bytes.subarray(headerAt + gap)).written;
+  let digits = 0;
+  let value = 0;
+  for (let i = message.length - 1; i >= 0 && digits <= MAX_NUMBER_DIGITS; i--, digits++) {
+    const c = message.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+  }
+  if (digits > MAX_NUMBER_DIGITS || (digits > 1 && message.charCodeAt(message.length - digits) === 48)) digits = 0;
+  for (let i = message.length - digits; i < message.length; i++) value = value * 10 + message.charCodeAt(i) - 48;
+  // Digits are ASCII: one byte each at the end of the text.
+  const text = written - digits;
+  const header = digits > 0 ? text * 2 + 1 : text * 2;
+  const headerBytes = varintBytes(header);
+  if (headerBytes !== gap) m.bytes.copyWithin(headerAt + headerBytes, headerAt + gap, headerAt + gap + text);
+  m.pushVarint(header);
+  m.length += text;
+  if (digits > 0) m.pushVarint(value);
 }
 
 /** Bytes of v as a varint. */
