@@ -1,10 +1,8 @@
 // Timeline index with level of detail. Each lane (goroutine, proc, GC) has tracks (rows): row 0
 // holds states (or GC phases), row 1+d holds regions at nesting depth d (or STW pauses on the GC
-// lane). Spans within a track never overlap and arrive in time order, so each track is a sorted
-// columnar array: start (Uint32Array offset from the first start of its block of 256 spans),
-// duration (Uint32Array), both exact (an offset of 4.3 s or more, or not an integer, is kept in a
-// map), merged count (Uint32Array, only in a level that merged any), label id (Int32Array, -1 =
-// "mixed") — 12 bytes per exact span, 16 per merged one.
+// lane). Spans within a track never overlap and arrive in time order, so each level of a track is
+// a sorted list of varints in blocks of 128 spans (SpanLevel): start, end, label id (-1 = "mixed")
+// and merged count, exact, ~6 bytes a span; a query decodes the blocks it reads.
 //
 // Levels: level 0 holds the exact spans; level k ≥ 1 holds the spans of level k-1 merged with the
 // rule of joinsGroup at a width w_k ≥ 4·max(w_(k-1), mean spacing of level k-1's spans, 250 ns),
@@ -18,7 +16,7 @@
 // mean span spacing wide, at least 1 µs); at 1.5, 2 and 2.5 × SPAN_BUDGET levels 1, 2 and 3
 // freeze in turn, so later spans are kept at least ~4, 16, 64 and finally 256 times coarser.
 // A track freezes a level only once it holds LEVEL_MIN_SPANS spans, so stored spans stay near
-// 2.5 × SPAN_BUDGET plus at most LEVEL_MIN_SPANS per level of each small track (12 to 16 bytes each, plus
+// 2.5 × SPAN_BUDGET plus at most LEVEL_MIN_SPANS per level of each small track (~6 bytes each, plus
 // up to a third of growth slack), whatever the trace's size. Every span is counted at every level: merged counts always
 // add up, and a query reads each frozen level up to its freeze and the level above after it.
 import {
