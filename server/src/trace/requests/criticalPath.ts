@@ -23,8 +23,53 @@ const RUNNABLE = 2;
 const RUNNING = 3;
 const WAITING = 4;
 const SYSCALL = 5;
-/** Fields of a recorded transition: time, from, to, reason, unblocking goroutine, site (-1 none). */
-const T_TIME = 0, T_FROM = 1, T_TO = 2, T_REASON = 3, T_BY = 4, T_SITE = 5, T_WIDTH = 6;
+/** Transitions per chunk of the recorded columns (grown a chunk at a time, never copied). */
+const CHUNK_BITS = 16;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+
+/**
+ * The recorded transitions in columns, in event order: time, unblocking goroutine, from and to
+ * states (4 bits each), reason and site (-1 none), 25 bytes a transition instead of 6 numbers in
+ * an array (48); each goroutine lists its own by index (4 bytes more).
+ */
+class Transitions {
+  private readonly times: Float64Array[] = [];
+  private readonly by: Float64Array[] = [];
+  private readonly states: Uint8Array[] = [];
+  private readonly reasons: Int32Array[] = [];
+  private readonly sites: Int32Array[] = [];
+  private count = 0;
+
+  push(time: number, from: number, to: number, reason: number, by: number, site: number): number {
+    const i = this.count++;
+    const c = i >>> CHUNK_BITS;
+    if (c === this.times.length) {
+      const n = 1 << CHUNK_BITS;
+      this.times.push(new Float64Array(n));
+      this.by.push(new Float64Array(n));
+      this.states.push(new Uint8Array(n));
+      this.reasons.push(new Int32Array(n));
+      this.sites.push(new Int32Array(n));
+    }
+    const k = i & CHUNK_MASK;
+    this.times[c][k] = time;
+    this.by[c][k] = by;
+    this.states[c][k] = (from << 4) | to;
+    this.reasons[c][k] = reason;
+    this.sites[c][k] = site;
+    return i;
+  }
+
+  time(i: number): number { return this.times[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
+  byOf(i: number): number { return this.by[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
+  from(i: number): number { return this.states[i >>> CHUNK_BITS][i & CHUNK_MASK] >>> 4; }
+  to(i: number): number { return this.states[i >>> CHUNK_BITS][i & CHUNK_MASK] & 0xf; }
+  reason(i: number): number { return this.reasons[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
+  site(i: number): number { return this.sites[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
+}
+
+/** A goroutine's recorded transitions: indexes into Transitions, in time order. */
+interface GoroutineTransitions { indexes: Int32Array; length: number }
 
 /** Waits a goroutine in the trace ends: the walk follows the goroutine that ended them. */
 const FOLLOWED = new Set<BreakdownComponent>(['sync', 'channel', 'otherBlocked']);
@@ -32,7 +77,8 @@ const FOLLOWED = new Set<BreakdownComponent>(['sync', 'channel', 'otherBlocked']
 export class PathRecorder {
   private readonly windows: { start: number; end: number }[];
   private window = 0;
-  private readonly transitions = new Map<number, number[]>();
+  private readonly recordedTransitions = new Transitions();
+  private readonly transitions = new Map<number, GoroutineTransitions>();
   /** Per goroutine: time, region type index (-1 for an end), flattened. */
   private readonly regionEvents = new Map<number, number[]>();
   private readonly innermost = new Map<number, Int32Array>();
@@ -67,9 +113,14 @@ export class PathRecorder {
       const g = ev.resource.id;
       if (!this.names.has(g) && ev.transitionStack.length > 0) this.names.set(g, ev.transitionStack[ev.transitionStack.length - 1].func);
       let list = this.transitions.get(g);
-      if (list === undefined) this.transitions.set(g, (list = []));
-      list.push(ev.time, STATES.indexOf(ev.from as GoState), STATES.indexOf(ev.to as GoState), this.reasons.index(ev.reason),
-        ev.goroutine, this.site(ev.stack));
+      if (list === undefined) this.transitions.set(g, (list = { indexes: new Int32Array(4), length: 0 }));
+      if (list.length === list.indexes.length) {
+        const grown = new Int32Array(list.length * 2);
+        grown.set(list.indexes);
+        list.indexes = grown;
+      }
+      list.indexes[list.length++] = this.recordedTransitions.push(ev.time, STATES.indexOf(ev.from as GoState), STATES.indexOf(ev.to as GoState),
+        this.reasons.index(ev.reason), ev.goroutine, this.site(ev.stack));
     } else if (ev.kind === 'RegionBegin' || ev.kind === 'RegionEnd') {
       let list = this.regionEvents.get(ev.goroutine);
       if (list === undefined) this.regionEvents.set(ev.goroutine, (list = []));
@@ -97,21 +148,22 @@ export class PathRecorder {
         floor = back.floor;
         continue;
       }
+      const recorded = this.recordedTransitions;
       const list = this.transitions.get(g);
-      const i = list === undefined ? -1 : lastBefore(list, t);
+      const i = list === undefined ? -1 : lastBefore(recorded, list, t);
       if (list === undefined || i < 0) {
         // No transition of g in the window before t: it stayed in the state its first one leaves.
-        this.push(walked, g, floor, t, list === undefined ? 'unknown' : stateComponent(list[T_FROM], ''), undefined, undefined);
+        this.push(walked, g, floor, t, list === undefined ? 'unknown' : stateComponent(recorded.from(list.indexes[0]), ''), undefined, undefined);
         t = floor;
         continue;
       }
-      const at = i * T_WIDTH;
-      const to = list[at + T_TO];
-      const reason = this.reasons.values[list[at + T_REASON]];
-      const start = Math.max(list[at + T_TIME], floor);
+      const at = list.indexes[i];
+      const to = recorded.to(at);
+      const reason = this.reasons.values[recorded.reason(at)];
+      const start = Math.max(recorded.time(at), floor);
       const state = stateComponent(to, reason);
-      const next = (i + 1) * T_WIDTH < list.length ? at + T_WIDTH : undefined;
-      const by = next === undefined ? NO_ID : list[next + T_BY];
+      const next = i + 1 < list.length ? list.indexes[i + 1] : undefined;
+      const by = next === undefined ? NO_ID : recorded.byOf(next);
       if (to === WAITING && FOLLOWED.has(state) && by !== NO_ID && by !== g) {
         // Blocked until another goroutine let it go: what that goroutine did meanwhile explains the wait.
         resume.push({ g, floor });
@@ -120,11 +172,11 @@ export class PathRecorder {
         continue;
       }
       // Where it ran or blocked: the stack of the transition into a wait, or of the one that ended a run.
-      const siteIndex = to === RUNNING ? (next === undefined ? -1 : list[next + T_SITE]) : to === WAITING ? list[at + T_SITE] : -1;
+      const siteIndex = to === RUNNING ? (next === undefined ? -1 : recorded.site(next)) : to === WAITING ? recorded.site(at) : -1;
       this.push(walked, g, start, t, state, to === WAITING ? reason : undefined, this.sites[siteIndex]);
       t = start;
       // Before a goroutine existed, the path runs through the goroutine that created it.
-      if (t > floor && list[at + T_FROM] === NOT_EXIST && list[at + T_BY] !== NO_ID) g = list[at + T_BY];
+      if (t > floor && recorded.from(at) === NOT_EXIST && recorded.byOf(at) !== NO_ID) g = recorded.byOf(at);
     }
     if (t > task.startNs) this.push(walked, g, task.startNs, t, 'unknown', undefined, undefined);
     return walked.reverse();
@@ -192,13 +244,13 @@ export class PathRecorder {
   }
 }
 
-/** The index of the last transition before `time` (-1 if none): times are in event order. */
-function lastBefore(list: readonly number[], time: number): number {
+/** The index in a goroutine's list of its last transition before `time` (-1 if none): times are in event order. */
+function lastBefore(recorded: Transitions, list: GoroutineTransitions, time: number): number {
   let lo = 0;
-  let hi = list.length / T_WIDTH;
+  let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid * T_WIDTH + T_TIME] < time) lo = mid + 1;
+    if (recorded.time(list.indexes[mid]) < time) lo = mid + 1;
     else hi = mid;
   }
   return lo - 1;
