@@ -1,17 +1,14 @@
 // Finished goroutine lanes of the timeline, each one record of varints in shared byte pages: a
 // per-request service leaves hundreds of thousands of lanes of a few spans each, which as fixed
 // columns cost ~60 bytes a lane (its columns and its spans) and as a record ~15–20 (timeline.ts).
-// Times are exact: an integer offset from a base the reader knows (the span's start for its end,
-// the previous start for a start) as a zigzag varint, anything else (a non-integer, or an offset
-// past 2^51) as its 8 bytes.
+// Times are exact (varints.ts): a span's end from its start, a start from the previous start.
+import { putTime, putUint, unzigzag, VarintReader, zigzag } from './varints';
 
 /** Bytes per page; a record never crosses a page, so a reference is page << PAGE_BITS | byte. */
 const PAGE_BITS = 16;
 const PAGE_BYTES = 1 << PAGE_BITS;
 /** Largest record: a header and 64 spans, every time escaped (< 1.8 KB); see SMALL_LANE_SPANS. */
 const MAX_RECORD = 4096;
-/** Largest offset kept as a varint; 2^51 · 4 stays below 2^53, exact in a double. */
-const MAX_OFFSET = 2 ** 51;
 
 /** One small lane, as the timeline writes it and reads it back (spans in the order they were added). */
 export interface SmallLane {
@@ -46,9 +43,7 @@ export class LaneRecords {
   private readonly pages: Uint8Array[] = [];
   private readonly views: DataView[] = [];
   private used = PAGE_BYTES;
-  private readPage: Uint8Array = new Uint8Array(0);
-  private readView: DataView = new DataView(new ArrayBuffer(0));
-  private readAt = 0;
+  private readonly reader = new VarintReader();
   private readonly scratch = new Uint8Array(MAX_RECORD);
   private readonly scratchView = new DataView(this.scratch.buffer);
   private at = 0;
@@ -96,74 +91,34 @@ export class LaneRecords {
   /** Reads the lane at `ref` into `into`; with `headerOnly`, its id, label and activity only. */
   read(ref: number, into: SmallLane, headerOnly = false): SmallLane {
     const page = Math.floor(ref / PAGE_BYTES);
-    this.readPage = this.pages[page];
-    this.readView = this.views[page];
-    this.readAt = ref % PAGE_BYTES;
-    into.id = this.readTime(0);
-    const header = this.readUint();
+    const r = this.reader.reset(this.pages[page], this.views[page], ref % PAGE_BYTES);
+    into.id = r.time(0);
+    const header = r.uint();
     const counted = header % 2;
     into.named = Math.floor(header / 2) % 2;
     into.label = Math.floor(header / 4) - 1;
-    into.activityState = counted === 1 ? this.readUint() : -1;
-    into.activityGroup = counted === 1 ? this.readUint() - 1 : -1;
+    into.activityState = counted === 1 ? r.uint() : -1;
+    into.activityGroup = counted === 1 ? r.uint() - 1 : -1;
     if (headerOnly) return into;
-    into.count = this.readUint();
-    into.leftOutCount = this.readUint();
+    into.count = r.uint();
+    into.leftOutCount = r.uint();
     let base = 0;
     for (let i = 0; i < into.count; i++) {
-      into.rows[i] = this.readUint();
-      into.labels[i] = unzigzag(this.readUint());
-      const start = this.readTime(base);
+      into.rows[i] = r.uint();
+      into.labels[i] = unzigzag(r.uint());
+      const start = r.time(base);
       into.starts[i] = start;
-      into.ends[i] = this.readTime(start);
+      into.ends[i] = r.time(start);
       base = start;
     }
     if (into.leftOutCount > 0) {
-      into.leftOutStart = this.readTime(base);
-      into.leftOutEnd = this.readTime(into.leftOutStart);
+      into.leftOutStart = r.time(base);
+      into.leftOutEnd = r.time(into.leftOutStart);
     }
     return into;
   }
 
-  private readUint(): number {
-    const page = this.readPage;
-    let v = 0;
-    for (let scale = 1; ; scale *= 0x80) {
-      const b = page[this.readAt++];
-      v += (b & 0x7f) * scale;
-      if (b < 0x80) return v;
-    }
-  }
+  private uint(v: number): void { this.at = putUint(this.scratch, this.at, v); }
 
-  private readTime(base: number): number {
-    const v = this.readUint();
-    if (v % 2 === 0) return base + unzigzag(v / 2);
-    const time = this.readView.getFloat64(this.readAt, true);
-    this.readAt += 8;
-    return time;
-  }
-
-  private uint(v: number): void {
-    const out = this.scratch;
-    while (v >= 0x80) {
-      out[this.at++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    out[this.at++] = v;
-  }
-
-  /** `time` as an even varint (zigzag offset from `base`, times 2) when exact that way, else 1 and its 8 bytes. */
-  private time(time: number, base: number): void {
-    const offset = time - base;
-    if (Number.isInteger(offset) && Math.abs(offset) < MAX_OFFSET && base + offset === time) {
-      this.uint(zigzag(offset) * 2);
-      return;
-    }
-    this.uint(1);
-    this.scratchView.setFloat64(this.at, time, true);
-    this.at += 8;
-  }
+  private time(time: number, base: number): void { this.at = putTime(this.scratch, this.scratchView, this.at, time, base); }
 }
-
-const zigzag = (v: number): number => (v >= 0 ? v * 2 : -v * 2 - 1);
-const unzigzag = (z: number): number => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);

@@ -24,6 +24,7 @@ import {
 } from '../../../../common/traceModel';
 import { GroupActivity, type ActivitySeries, type ActivityState } from './activity';
 import { emptySmallLane, LaneRecords, type SmallLane } from './laneRecords';
+import { putTime, putUint, unzigzag, VarintReader, zigzag } from './varints';
 
 export const SPAN_BUDGET = 1_000_000;
 /** Levels that can freeze: later spans are kept at level MAX_FLOOR and coarser. */
@@ -137,13 +138,12 @@ const SPAN_BLOCK = 1 << SPAN_BLOCK_BITS;
 const SPAN_BLOCK_MASK = SPAN_BLOCK - 1;
 /** Most bytes a span takes: start and end escaped (9 each), label and count (≤ 9 each). */
 const MAX_SPAN_BYTES = 40;
-/** Largest time offset kept as a varint; 2^51 · 4 stays below 2^53, exact in a double. */
-const MAX_VARINT_OFFSET = 2 ** 51;
 
 /**
  * The block decoded last, of whichever level read it (levels are read one at a time: a query
  * reads one level's spans in order, then the next).
  */
+const reader = new VarintReader();
 const decoded = {
   level: undefined as SpanLevel | undefined,
   block: -1,
@@ -157,9 +157,8 @@ const decoded = {
 /**
  * One resolution of one track: stored spans, fed (above level 0) by merging the level below.
  * Spans are varints in one byte column, 4–8 bytes a span instead of 16–28 as numbers: a span's
- * start as an offset from the previous start in its block, its end from its start (both exact:
- * an integer offset as a zigzag varint times two, anything else an odd marker and its 8 bytes),
- * then its label (zigzag, times two, plus 1 when a merged count follows) and that count.
+ * start as an offset from the previous start in its block, its end from its start (exact, see
+ * varints.ts), then its label (zigzag, times two, plus 1 when a merged count follows) and that count.
  */
 class SpanLevel {
   private bytes = new Uint8Array(64);
@@ -194,12 +193,13 @@ class SpanLevel {
       this.blockFirstEnds[block] = end;
       this.lastStart = 0;
     }
-    this.time(start, this.lastStart);
-    this.time(end, start);
+    const { bytes, view } = this;
+    let at = putTime(bytes, view, this.used, start, this.lastStart);
+    at = putTime(bytes, view, at, end, start);
     this.lastStart = start;
-    const z = label >= 0 ? label * 2 : -label * 2 - 1;
-    this.uint(z * 2 + (count === 1 ? 0 : 1));
-    if (count !== 1) this.uint(count);
+    at = putUint(bytes, at, zigzag(label) * 2 + (count === 1 ? 0 : 1));
+    if (count !== 1) at = putUint(bytes, at, count);
+    this.used = at;
     this.next?.incoming.add(start, end, count, label);
   }
 
@@ -245,60 +245,19 @@ class SpanLevel {
 
   private decode(block: number): void {
     const count = Math.min(SPAN_BLOCK, this.length - (block << SPAN_BLOCK_BITS));
-    let at = this.blockOffsets[block];
-    const { bytes, view } = this;
-    const readUint = (): number => {
-      let v = 0;
-      for (let scale = 1; ; scale *= 0x80) {
-        const b = bytes[at++];
-        v += (b & 0x7f) * scale;
-        if (b < 0x80) return v;
-      }
-    };
-    const readTime = (base: number): number => {
-      const v = readUint();
-      if (v % 2 === 0) {
-        const z = v / 2;
-        return base + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
-      }
-      const time = view.getFloat64(at, true);
-      at += 8;
-      return time;
-    };
+    const r = reader.reset(this.bytes, this.view, this.blockOffsets[block]);
     let start = 0;
     for (let k = 0; k < count; k++) {
-      start = readTime(start);
+      start = r.time(start);
       decoded.starts[k] = start;
-      decoded.ends[k] = readTime(start);
-      const v = readUint();
-      const z = Math.floor(v / 2);
-      decoded.labels[k] = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-      decoded.counts[k] = v % 2 === 0 ? 1 : readUint();
+      decoded.ends[k] = r.time(start);
+      const v = r.uint();
+      decoded.labels[k] = unzigzag(Math.floor(v / 2));
+      decoded.counts[k] = v % 2 === 0 ? 1 : r.uint();
     }
     decoded.level = this;
     decoded.block = block;
     decoded.count = count;
-  }
-
-  private uint(v: number): void {
-    const bytes = this.bytes;
-    while (v >= 0x80) {
-      bytes[this.used++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    bytes[this.used++] = v;
-  }
-
-  /** `time` as an even varint (its zigzag offset from `base`, times 2) when exact that way, else 1 and its 8 bytes. */
-  private time(time: number, base: number): void {
-    const offset = time - base;
-    if (Number.isInteger(offset) && Math.abs(offset) < MAX_VARINT_OFFSET && base + offset === time) {
-      this.uint((offset >= 0 ? offset * 2 : -offset * 2 - 1) * 2);
-      return;
-    }
-    this.uint(1);
-    this.view.setFloat64(this.used, time, true);
-    this.used += 8;
   }
 
   private grow(): void {
