@@ -8,9 +8,9 @@ import {
 
 /** Starts `root`/dist/server.js and initialises it; `stop` shuts it down (or just ends it when it died). */
 export async function startLanguageServer(root) {
-  // The environment and Node options client/src/extension.ts gives the server (SERVER_ENV, SERVER_EXEC_ARGV).
+  // The environment client/src/extension.ts gives the server (SERVER_ENV).
   const env = { ...process.env, MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072' };
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
+  const child = spawn(process.execPath, [join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   connection.onRequest('workspace/configuration', (params) => params.items.map(() => null));
   connection.listen();

@@ -19,18 +19,12 @@ let client: LanguageClient | undefined;
  * bench/languageServer.mjs starts the server the same way.
  */
 const SERVER_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072' };
-/**
- * V8's young generation at 1 MB a semi-space instead of growing to 16 MB: the server's threads keep
- * little of what they allocate (the trace worker sets the same at run time, heap.ts), and its peak
- * RSS over a trace's life is ~3 MB lower. Only the command line sets it for the whole process.
- */
-const SERVER_EXEC_ARGV = ['--max-semi-space-size=1'];
 
 export async function activate(context: ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { env: SERVER_ENV, execArgv: SERVER_EXEC_ARGV } },
-    debug: { module, transport: TransportKind.ipc, options: { env: SERVER_ENV, execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options: { env: SERVER_ENV } },
+    debug: { module, transport: TransportKind.ipc, options: { env: SERVER_ENV, execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'go' }, { scheme: 'untitled', language: 'go' }],
