@@ -50,6 +50,46 @@ describe('timeline goroutine groups', () => {
     assert.ok(serveIndex > 0);
     // Under the time axis (18 px): the pinned GC lane and the procs (10 + 4 px each), then the group lane; click 10 px into it.
     const procs = slice.lanes.filter((l) => l.lane.kind === 'proc').length;
+    const groupTop = 18 + 14 + procs * 14;
+
+    // The summary lane's stacked bars, as the height in pixels of each column drawn over the background.
+    const barHeights = (): Promise<number[]> => canvas.evaluate((element, top) => {
+      const c = element as unknown as { width: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const ratio = (globalThis as unknown as { devicePixelRatio: number }).devicePixelRatio || 1;
+      const rows = Math.round(24 * ratio);
+      const { data } = c.getContext('2d').getImageData(0, Math.round(top * ratio), c.width, rows);
+      // (No helper functions in here: the test runner's transform would name them with a function the page lacks.)
+      const background = ((rows - 2) * c.width + Math.round(150 * ratio)) * 4;
+      const heights: number[] = [];
+      for (let x = Math.round(160 * ratio); x < c.width; x++) {
+        let drawn = 0;
+        for (let y = 0; y < rows; y++) {
+          const i = (y * c.width + x) * 4;
+          if (data[i] !== data[background] || data[i + 1] !== data[background + 1] || data[i + 2] !== data[background + 2]) drawn++;
+        }
+        heights.push(drawn);
+      }
+      return heights;
+    }, groupTop);
+    const nextFrame = (): Promise<unknown> => page.evaluate(() => new Promise((resolve) => {
+      const raf = (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame;
+      raf(() => raf(() => resolve(undefined)));
+    }));
+    await nextFrame();
+    const before = await barHeights();
+    assert.ok(before.filter((n) => n > 0).length > before.length / 4, 'the summary lane shows bars across the trace');
+    assert.ok(new Set(before).size > 3, 'of varying heights');
+    // A pan by a tenth of the plot moves the bars by as many pixels, columns unchanged.
+    await canvas.focus();
+    await page.keyboard.press('ArrowRight');
+    await nextFrame();
+    const after = await barHeights();
+    const shift = Math.round(before.length / 10);
+    const mismatched = (by: number): number => after.slice(0, before.length - by - 2).filter((n, x) => Math.abs(n - before[x + by]) > 1).length;
+    const best = [-2, -1, 0, 1, 2].map((d) => shift + d).sort((a, b) => mismatched(a) - mismatched(b))[0];
+    assert.ok(Math.abs(best - shift) <= 1 && mismatched(best) < before.length / 50,
+      `bars moved by ${best} px (expected ${shift}), ${mismatched(best)} of ${before.length} columns differ`);
+    await page.keyboard.press('ArrowLeft');
     await canvas.click({ position: { x: box.width / 2, y: 18 + 14 + procs * 14 + 10 } });
     await lanesShown((n) => n >= 300);
     assert.deepEqual((await viewer.state() as { timelineGroups?: { expanded: string[] } }).timelineGroups?.expanded, ['main.serve']);

@@ -51,32 +51,59 @@ export class GoroutineGrouping {
   }
 }
 
+type Activity = NonNullable<PackedLane['activity']>;
+
+/** A series' stacked bars as paths in bucket units (x: bucket index, y: pixels down from the lane's top). */
+interface ActivityPaths { height: number; running: Path2D; runnable: Path2D; blocked: Path2D }
+
+// A series is three rectangles per bucket, thousands per lane, and panning redraws every frame: each fetched
+// series becomes paths once, and a frame only places them.
+const activityPaths = new WeakMap<Activity, ActivityPaths>();
+
 /**
  * Draws a group's summary lane: per bucket, bars of the average number of goroutines running,
- * runnable and blocked, stacked and scaled to the lane's height by the group's largest total in view.
+ * runnable and blocked, stacked and scaled to the lane's height by the group's largest total in the fetched series.
  */
 export function drawActivity(g: CanvasRenderingContext2D, lane: PackedLane, x: (ns: number) => number, top: number, height: number,
   left: number, right: number, colors: ActivityColors): void {
   const a = lane.activity;
-  if (!a) return;
+  if (!a || a.running.length === 0) return;
+  let paths = activityPaths.get(a);
+  if (!paths || paths.height !== height) {
+    paths = stackedPaths(a, height);
+    activityPaths.set(a, paths);
+  }
+  const x0 = x(a.startNs);
+  g.save();
+  g.beginPath();
+  g.rect(left, top, right - left, height);
+  g.clip();
+  g.translate(x0, top);
+  g.scale(x(a.startNs + a.widthNs) - x0, 1);
+  g.fillStyle = colors.running;
+  g.fill(paths.running);
+  g.fillStyle = colors.runnable;
+  g.fill(paths.runnable);
+  g.fillStyle = colors.waiting;
+  g.fill(paths.blocked);
+  g.restore();
+}
+
+/** Running at the bottom, then runnable, then blocked; one unit wide per bucket. */
+function stackedPaths(a: Activity, height: number): ActivityPaths {
   let peak = 0;
   for (let i = 0; i < a.running.length; i++) peak = Math.max(peak, a.running[i] + a.runnable[i] + a.blocked[i]);
-  if (peak === 0) return;
-  const scale = height / peak;
-  const layers: [number[], string][] = [[a.running, colors.running], [a.runnable, colors.runnable], [a.blocked, colors.waiting]];
+  const scale = peak === 0 ? 0 : height / peak;
   const base = new Float64Array(a.running.length);
-  for (const [values, color] of layers) {
-    g.fillStyle = color;
-    g.beginPath();
+  const layer = (values: number[]): Path2D => {
+    const path = new Path2D();
     for (let i = 0; i < values.length; i++) {
       if (values[i] <= 0) continue;
-      const x0 = Math.max(left, x(a.startNs + i * a.widthNs));
-      const x1 = Math.min(right, x(a.startNs + (i + 1) * a.widthNs));
-      if (x1 < left || x0 > right) continue;
       const h0 = values[i] * scale;
-      g.rect(x0, top + height - base[i] - h0, Math.max(1, x1 - x0), h0);
+      path.rect(i, height - base[i] - h0, 1, h0);
       base[i] += h0;
     }
-    g.fill();
-  }
+    return path;
+  };
+  return { height, running: layer(a.running), runnable: layer(a.runnable), blocked: layer(a.blocked) };
 }

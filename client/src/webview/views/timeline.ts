@@ -270,6 +270,7 @@ export class TimelineView {
     this.size = size;
     this.canvas.width = Math.round(this.size.width * ratio);
     this.canvas.height = Math.round(this.size.height * ratio);
+    this.scrollbar.resized();
     this.changed();
   }
 

@@ -84,10 +84,20 @@ export class LaneScrollbar {
     this.element.addEventListener('scroll', () => onScroll(1 + Math.round(this.element.scrollTop / this.lanePx)));
   }
 
+  /** The last update's arguments: every frame calls update, and reading clientHeight then would lay the page out each time. */
+  private shown: { lanes: number; firstLane: number } | undefined;
+
   /** Sizes the content for `lanes` scrollable lanes and shows `firstLane` at the top (its own scroll event then changes nothing). */
   update(lanes: number, firstLane: number): void {
+    if (this.shown?.lanes === lanes && this.shown.firstLane === firstLane) return;
+    this.shown = { lanes, firstLane };
     this.content.style.height = `${Math.max(0, lanes) * this.lanePx + this.element.clientHeight}px`;
     const top = (firstLane - 1) * this.lanePx;
     if (Math.abs(this.element.scrollTop - top) >= 1) this.element.scrollTop = top;
+  }
+
+  /** The view's height changed: the next update sizes the content again. */
+  resized(): void {
+    this.shown = undefined;
   }
 }
