@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { TraceError, type TraceEvent } from '../../server/src/trace/event';
 import { formatEvent } from '../../server/src/trace/format';
 import { openTraceBytes, openTraceFile, type ReadOptions } from '../../server/src/trace/reader';
+import { analyzeEvents, STATISTICS_ONLY } from '../../server/src/trace/summary/analyzer';
+import { statsJson } from '../../server/src/trace/summary/report';
 import {
-  annotatedGeneration, batch, END_OF_GENERATION, ev, GoRunning, header, ProcRunning, stacksBatch, stringsBatch, syncBatch, T, traceOf, uvarint,
+  annotatedGeneration, batch, END_OF_GENERATION, ev, GoRunnable, GoRunning, header, ProcRunning, stacksBatch, stringsBatch, syncBatch, T, traceOf, uvarint,
 } from './tracebuilder';
 
 async function readAll(bytes: Uint8Array, options: ReadOptions = {}): Promise<{ events: TraceEvent[]; error?: unknown }> {
@@ -122,6 +124,27 @@ test('logMessages false leaves Log messages empty, and still checks their string
     const { error } = await readAll(badMessage, { logMessages });
     assert.ok(error instanceof TraceError && /found invalid string ID 9 for event UserLog/.test(error.message), String(error));
   }
+});
+
+test('goroutineStarts false skips GoStart events, counts them, and the statistics stay the same', async () => {
+  const all = (await readAll(twoGenerations)).events;
+  const opened = await openTraceBytes(twoGenerations, { goroutineStarts: false });
+  const rest: TraceEvent[] = [];
+  await opened.forEach((e) => rest.push(e));
+  const isStart = (e: TraceEvent) => e.kind === 'StateTransition' && e.resource.kind === 'Goroutine' && e.from === 'Runnable' && e.to === 'Running';
+  assert.equal(all.filter(isStart).length, 1, 'the second generation starts its goroutine');
+  assert.deepEqual(rest.map((e) => formatEvent(e)), all.filter((e) => !isStart(e)).map((e) => formatEvent(e)));
+  assert.deepEqual(opened.skipped(), { count: 1, lastTime: all[all.length - 1].time });
+
+  // A trace that breaks right after a GoStart: that start is the last event, so it ends the statistics' duration.
+  const brokenAfterStart = traceOf(header(26), annotatedGeneration(1, 1000), syncBatch(2, 5000), batch(2, 1, 5001, [
+    ...ev(T.ProcStatus, 1, 0, ProcRunning), ...ev(T.GoStatus, 1, 1, 1, GoRunnable), ...ev(T.GoStart, 1, 1, 1), ...ev(T.GoStart, 9, 1, 2),
+  ]), END_OF_GENERATION);
+  const stats = async (goroutineStarts: boolean) =>
+    statsJson((await analyzeEvents(await openTraceBytes(brokenAfterStart, { goroutineStarts }), 0, undefined, STATISTICS_ONLY)).summary());
+  const expected = await stats(true);
+  assert.match(String(expected.truncatedError), /failed to advance/);
+  assert.deepEqual(await stats(false), expected);
 });
 
 test('kinds keeps times exact past 2^53 too (mutated traces with huge timestamps)', async () => {

@@ -114,8 +114,11 @@ export async function runTraceStats(args: string[]): Promise<number> {
       }
     } else {
       let bytesRead = 0;
-      // The statistics count logs and the breakdowns here filter on none: no message is read.
-      const opened = await openTraceFile(file, { onProgress: (p) => { bytesRead = p.bytesRead; }, logMessages: false });
+      // The statistics count logs and the breakdowns here filter on none: no message is read. Without the
+      // breakdowns, nothing needs a goroutine's start (half of a GC-heavy trace's events): none is built.
+      const opened = await openTraceFile(file, {
+        onProgress: (p) => { bytesRead = p.bytesRead; }, logMessages: false, goroutineStarts: requests !== undefined,
+      });
       const source = requests === undefined ? opened : {
         goVersion: opened.goVersion,
         forEach: (onEvent: Parameters<typeof opened.forEach>[0], onPause?: Parameters<typeof opened.forEach>[1]) =>

@@ -512,6 +512,7 @@ export class Ordering {
     state.seq = ev.a1;
     this.newG = gid;
     if (this.curMs !== undefined) this.curMs.gs = state;
+    if (!(this.want & KindMask.GoStart)) { this.skip(ev.time); return true; }
     this.goTransition(evt, ev.time, NO_STACK, state, 'Runnable', 'Running', '', NO_STACK);
     return true;
   }
@@ -998,14 +999,16 @@ export const enum KindMask {
   StateTransition = 256, Experimental = 512,
   /** Not a kind: Log events carry their message (else ''; its string ID is still checked). */
   LogMessage = 1024,
-  All = 2047,
+  /** Not a kind: a goroutine starting to run (GoStart, Runnable to Running) is a StateTransition event (else skipped). */
+  GoStart = 2048,
+  All = 4095,
 }
 
 const kindMaskOf: Record<EventKind, number> = {
   Bad: 0, Sync: KindMask.Sync, Metric: KindMask.Metric, Label: KindMask.Label, StackSample: KindMask.StackSample,
   RangeBegin: KindMask.Range, RangeActive: KindMask.Range, RangeEnd: KindMask.Range, TaskBegin: KindMask.Task,
   TaskEnd: KindMask.Task, RegionBegin: KindMask.Region, RegionEnd: KindMask.Region, Log: KindMask.Log,
-  StateTransition: KindMask.StateTransition, Experimental: KindMask.Experimental,
+  StateTransition: KindMask.StateTransition | KindMask.GoStart, Experimental: KindMask.Experimental,
 };
 
 /** The mask for a list of kinds (every kind when undefined). Range kinds and Begin/End pairs go together. */
