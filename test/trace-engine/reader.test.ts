@@ -126,25 +126,39 @@ test('logMessages false leaves Log messages empty, and still checks their string
   }
 });
 
-test('goroutineStarts false skips GoStart events, counts them, and the statistics stay the same', async () => {
+test('scheduling false skips a named goroutine\'s scheduling, counts it, and the statistics stay the same', async () => {
   const all = (await readAll(twoGenerations)).events;
-  const opened = await openTraceBytes(twoGenerations, { goroutineStarts: false });
+  const opened = await openTraceBytes(twoGenerations, { scheduling: false });
   const rest: TraceEvent[] = [];
   await opened.forEach((e) => rest.push(e));
-  const isStart = (e: TraceEvent) => e.kind === 'StateTransition' && e.resource.kind === 'Goroutine' && e.from === 'Runnable' && e.to === 'Running';
-  assert.equal(all.filter(isStart).length, 1, 'the second generation starts its goroutine');
-  assert.deepEqual(rest.map((e) => formatEvent(e)), all.filter((e) => !isStart(e)).map((e) => formatEvent(e)));
-  assert.deepEqual(opened.skipped(), { count: 1, lastTime: all[all.length - 1].time });
+  // Goroutine 1 is named by the first generation's GoStop (its stack's root is main.work): the second
+  // generation's GoStart and GoStop are skipped; its status in each generation is not.
+  const secondGeneration = all.findIndex((e, i) => i > 0 && e.kind === 'Sync');
+  const skipped = all.filter((e, i) => i > secondGeneration && e.kind === 'StateTransition' && e.from !== e.to);
+  assert.deepEqual(skipped.map((e) => e.kind === 'StateTransition' && `${e.from}->${e.to}`), ['Runnable->Running', 'Running->Runnable']);
+  assert.deepEqual(rest.map((e) => formatEvent(e)), all.filter((e) => !skipped.includes(e)).map((e) => formatEvent(e)));
+  assert.deepEqual(opened.skipped(), { count: 2, lastTime: all[all.length - 1].time });
 
-  // A trace that breaks right after a GoStart: that start is the last event, so it ends the statistics' duration.
+  const stats = async (bytes: Uint8Array, scheduling: boolean) =>
+    statsJson((await analyzeEvents(await openTraceBytes(bytes, { scheduling }), 0, undefined, STATISTICS_ONLY)).summary());
+  // A trace that breaks right after a skipped GoStart: that start is the last event, so it ends the duration.
   const brokenAfterStart = traceOf(header(26), annotatedGeneration(1, 1000), syncBatch(2, 5000), batch(2, 1, 5001, [
     ...ev(T.ProcStatus, 1, 0, ProcRunning), ...ev(T.GoStatus, 1, 1, 1, GoRunnable), ...ev(T.GoStart, 1, 1, 1), ...ev(T.GoStart, 9, 1, 2),
   ]), END_OF_GENERATION);
-  const stats = async (goroutineStarts: boolean) =>
-    statsJson((await analyzeEvents(await openTraceBytes(brokenAfterStart, { goroutineStarts }), 0, undefined, STATISTICS_ONLY)).summary());
-  const expected = await stats(true);
+  const expected = await stats(brokenAfterStart, true);
   assert.match(String(expected.truncatedError), /failed to advance/);
-  assert.deepEqual(await stats(false), expected);
+  assert.deepEqual(await stats(brokenAfterStart, false), expected);
+
+  // Waiting forever ends a goroutine in Go's analysis: its unblocking then starts a new record, seen again.
+  const foreverThenUnblocked = traceOf(header(26), syncBatch(1, 1000),
+    stringsBatch(1, { 5: 'main.work', 6: '/src/main.go', 7: 'forever' }, 1000), stacksBatch(1, { 1: [[0x401000, 5, 6, 42]] }, 1000),
+    batch(1, 1, 1001, [
+      ...ev(T.ProcStatus, 1, 0, ProcRunning), ...ev(T.GoStatus, 1, 1, 1, GoRunning), ...ev(T.GoStatus, 1, 2, 1, GoRunnable),
+      ...ev(T.GoBlock, 1, 7, 1), ...ev(T.GoStart, 1, 2, 1), ...ev(T.GoUnblock, 1, 1, 1, 1),
+    ]), END_OF_GENERATION);
+  const once = await stats(foreverThenUnblocked, true);
+  assert.equal(once.goroutines, 3);
+  assert.deepEqual(await stats(foreverThenUnblocked, false), once);
 });
 
 test('kinds keeps times exact past 2^53 too (mutated traces with huge timestamps)', async () => {

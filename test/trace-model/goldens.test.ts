@@ -102,8 +102,8 @@ describe('statistics equal Go 1.26 internal/trace and go tool trace -pprof', () 
       }
 
       // `trace stats` analyses with less (no timeline, profiles or instances), reads neither log messages nor
-      // goroutine starts, and must say the same.
-      const statsOnly = await analyzeEvents(await openTraceFile(trace, { logMessages: false, goroutineStarts: false }), 0, undefined, STATISTICS_ONLY);
+      // the scheduling of named goroutines, and must say the same.
+      const statsOnly = await analyzeEvents(await openTraceFile(trace, { logMessages: false, scheduling: false }), 0, undefined, STATISTICS_ONLY);
       assert.deepEqual(statsJson(statsOnly.summary()), ours, 'trace stats analysis');
     });
   }

@@ -115,9 +115,9 @@ export async function runTraceStats(args: string[]): Promise<number> {
     } else {
       let bytesRead = 0;
       // The statistics count logs and the breakdowns here filter on none: no message is read. Without the
-      // breakdowns, nothing needs a goroutine's start (half of a GC-heavy trace's events): none is built.
+      // breakdowns, nothing needs the scheduling of goroutines (most of a GC-heavy trace's events): none is built.
       const opened = await openTraceFile(file, {
-        onProgress: (p) => { bytesRead = p.bytesRead; }, logMessages: false, goroutineStarts: requests !== undefined,
+        onProgress: (p) => { bytesRead = p.bytesRead; }, logMessages: false, scheduling: requests !== undefined,
       });
       const source = requests === undefined ? opened : {
         goVersion: opened.goVersion,

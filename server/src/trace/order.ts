@@ -95,6 +95,12 @@ class GState extends RangeState {
   regionNames: string[] = [];
   /** False once the goroutine is gone from gStates, so a cached reference cannot be mistaken for a live one. */
   alive = true;
+  /**
+   * A transition of this goroutine between two states was handed over with a transition stack whose root
+   * frame names a function: its entry, which names it in Go's goroutine analysis. False again once it
+   * waits 'forever' (which ends it there). Kept only without KindMask.Scheduling.
+   */
+  named = false;
   /** Shared by every event about this goroutine. */
   readonly resource: ResourceID;
   constructor(readonly id: I64, public status: number, public seqGen: I64, public seq: I64) {
@@ -497,7 +503,11 @@ export class Ordering {
       const reason = this.stringArg(evt, ev.a0, ev.typ);
       const to = ev.typ === Ev.GoStop ? 'Runnable' : 'Waiting';
       state.status = ev.typ === Ev.GoStop ? GoStatus.Runnable : GoStatus.Waiting;
+      const forever = ev.typ === Ev.GoBlock && reason === 'forever';
+      if (!forever && !this.scheduling(state)) { this.skip(ev.time); return true; }
       this.goTransition(evt, ev.time, stack, state, 'Running', to, reason, stack);
+      // Go's goroutine analysis ends a goroutine that waits forever: what follows is as if it were new.
+      if (forever) state.named = false;
     }
     return true;
   }
@@ -512,7 +522,7 @@ export class Ordering {
     state.seq = ev.a1;
     this.newG = gid;
     if (this.curMs !== undefined) this.curMs.gs = state;
-    if (!(this.want & KindMask.GoStart)) { this.skip(ev.time); return true; }
+    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
     this.goTransition(evt, ev.time, NO_STACK, state, 'Runnable', 'Running', '', NO_STACK);
     return true;
   }
@@ -525,6 +535,7 @@ export class Ordering {
     state.seqGen = gen;
     state.seq = ev.a1;
     const stack = this.stackArg(evt, ev.a2, ev.typ);
+    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
     this.goTransition(evt, ev.time, stack, state, 'Waiting', 'Runnable', '', NO_STACK);
     return true;
   }
@@ -574,6 +585,7 @@ export class Ordering {
     pState.seqGen = gen;
     pState.seq = ev.a0;
     const stack = this.stackArg(evt, ev.a1, ev.typ);
+    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
     this.goTransition(evt, ev.time, stack, state, 'Running', 'Syscall', '', stack);
     return true;
   }
@@ -590,6 +602,7 @@ export class Ordering {
       throw new TraceError(`expected proc ${this.curP} in state Syscall, but got ${procStatusNames[pState.status]} instead`);
     }
     pState.status = ProcStatus.Running;
+    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
     this.goTransition(evt, ev.time, NO_STACK, state, 'Syscall', 'Running', '', NO_STACK);
     return true;
   }
@@ -607,6 +620,7 @@ export class Ordering {
     if (state.status !== GoStatus.Syscall) throw new TraceError(`${eventName(ev.typ)} event for goroutine that's not Running`);
     this.newG = No.ID;
     state.status = GoStatus.Runnable;
+    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
     this.goTransition(evt, ev.time, NO_STACK, state, 'Syscall', 'Runnable', '', NO_STACK);
     return true;
   }
@@ -934,10 +948,18 @@ export class Ordering {
     return 'stop-the-world (' + kind + ')';
   }
 
+  /** Whether a scheduling transition of this goroutine is built (see KindMask.Scheduling). */
+  private scheduling(who: GState): boolean {
+    return (this.want & KindMask.Scheduling) !== 0 || !who.named;
+  }
+
   private goTransition(
     _evt: Generation, time: number, stack: Stack, who: GState, from: GoState, to: GoState, reason: string, transitionStack: Stack,
   ): void {
     if (!(this.want & KindMask.StateTransition)) { this.skip(time); return; }
+    if (!(this.want & KindMask.Scheduling) && from !== to && transitionStack.length > 0 && transitionStack[transitionStack.length - 1].func !== '') {
+      who.named = true;
+    }
     this.push({
       kind: 'StateTransition', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
       resource: who.resource, from, to, reason, transitionStack,
@@ -999,8 +1021,11 @@ export const enum KindMask {
   StateTransition = 256, Experimental = 512,
   /** Not a kind: Log events carry their message (else ''; its string ID is still checked). */
   LogMessage = 1024,
-  /** Not a kind: a goroutine starting to run (GoStart, Runnable to Running) is a StateTransition event (else skipped). */
-  GoStart = 2048,
+  /**
+   * Not a kind: a named goroutine's scheduling transitions (GoStart, GoStop, GoBlock, GoUnblock and system
+   * calls; see GState.named and ReadOptions.scheduling) are StateTransition events (else skipped).
+   */
+  Scheduling = 2048,
   All = 4095,
 }
 
@@ -1008,7 +1033,7 @@ const kindMaskOf: Record<EventKind, number> = {
   Bad: 0, Sync: KindMask.Sync, Metric: KindMask.Metric, Label: KindMask.Label, StackSample: KindMask.StackSample,
   RangeBegin: KindMask.Range, RangeActive: KindMask.Range, RangeEnd: KindMask.Range, TaskBegin: KindMask.Task,
   TaskEnd: KindMask.Task, RegionBegin: KindMask.Region, RegionEnd: KindMask.Region, Log: KindMask.Log,
-  StateTransition: KindMask.StateTransition | KindMask.GoStart, Experimental: KindMask.Experimental,
+  StateTransition: KindMask.StateTransition | KindMask.Scheduling, Experimental: KindMask.Experimental,
 };
 
 /** The mask for a list of kinds (every kind when undefined). Range kinds and Begin/End pairs go together. */

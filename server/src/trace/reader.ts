@@ -31,12 +31,15 @@ export interface ReadOptions {
    */
   logMessages?: boolean;
   /**
-   * Goroutines starting to run (GoStart: Runnable to Running) are StateTransition events (default true).
-   * Without, each is still read, ordered and validated, but not handed over (see OpenedTrace.skipped): for
-   * consumers that keep no per-goroutine time, such as the statistics of `trace stats`, where they are 13–50%
-   * of the events.
+   * Every goroutine transition is a StateTransition event (default true). Without, the scheduling of a
+   * goroutine once it is named (GoStart, GoStop, GoBlock, GoUnblock, system calls: 26–85% of the events of
+   * the benchmark traces) is read, ordered and validated but not handed over (see OpenedTrace.skipped): for
+   * consumers that keep no per-goroutine time, such as the statistics of `trace stats`. Still handed over:
+   * its creation or first status, every transition until one carries a stack whose root frame names its
+   * entry function (as Go's goroutine analysis names it), its end, waiting 'forever' (which ends it in Go's
+   * analysis) and every transition after that until it is named again, and GoSwitch.
    */
-  goroutineStarts?: boolean;
+  scheduling?: boolean;
   /**
    * openTraceFile: start at this byte offset, the first byte of a generation (Go ≥ 1.26 traces, whose
    * generations end with an EndOfGeneration batch), as if the trace began there: a generation announces
@@ -622,7 +625,7 @@ export async function openStream(stream: BatchStream, options: ReadOptions, clos
     throw error;
   }
   const reader = new TraceReader(version, stream, kindMask(options.kinds) &
-    ~(options.logMessages === false ? KindMask.LogMessage : 0) & ~(options.goroutineStarts === false ? KindMask.GoStart : 0));
+    ~(options.logMessages === false ? KindMask.LogMessage : 0) & ~(options.scheduling === false ? KindMask.Scheduling : 0));
   try {
     await reader.start(options.timeBase);
   } catch (error) {
