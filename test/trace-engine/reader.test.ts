@@ -161,6 +161,22 @@ test('scheduling false skips a named goroutine\'s scheduling, counts it, and the
   assert.deepEqual(await stats(foreverThenUnblocked, false), once);
 });
 
+test('runtimeDetail false skips sweeps, mark assists, the heap goal and GOMAXPROCS, and counts them', async () => {
+  const trace = 'test/fixtures/traces/gc-go1.26.trace';
+  const all: TraceEvent[] = [];
+  await (await openTraceFile(trace)).forEach((e) => all.push(e));
+  const opened = await openTraceFile(trace, { runtimeDetail: false });
+  const rest: TraceEvent[] = [];
+  await opened.forEach((e) => rest.push(e));
+  const detail = (e: TraceEvent) => (e.kind === 'RangeBegin' || e.kind === 'RangeActive' || e.kind === 'RangeEnd'
+    ? e.name === 'GC incremental sweep' || e.name === 'GC mark assist'
+    : e.kind === 'Metric' && (e.name === '/gc/heap/goal:bytes' || e.name === '/sched/gomaxprocs:threads'));
+  const skipped = all.filter(detail);
+  assert.ok(skipped.some((e) => e.kind === 'RangeEnd') && skipped.some((e) => e.kind === 'Metric') && all.some((e) => e.kind === 'Metric' && !detail(e)) && all.some((e) => e.kind === 'RangeBegin' && !detail(e)));
+  assert.deepEqual(rest.map((e) => formatEvent(e)), all.filter((e) => !detail(e)).map((e) => formatEvent(e)));
+  assert.equal(opened.skipped().count, skipped.length);
+});
+
 test('kinds keeps times exact past 2^53 too (mutated traces with huge timestamps)', async () => {
   const kinds = ['Sync', 'TaskBegin', 'TaskEnd', 'RegionBegin', 'RegionEnd', 'Log', 'Metric'] as const;
   const printed = async (bytes: Uint8Array, options: ReadOptions): Promise<string[]> => {

@@ -115,9 +115,10 @@ export async function runTraceStats(args: string[]): Promise<number> {
     } else {
       let bytesRead = 0;
       // The statistics count logs and the breakdowns here filter on none: no message is read. Without the
-      // breakdowns, nothing needs the scheduling of goroutines (most of a GC-heavy trace's events): none is built.
+      // breakdowns, nothing needs the scheduling of goroutines (most of a GC-heavy trace's events) or the
+      // runtime's detail (sweeps, mark assists, the heap goal): none is built.
       const opened = await openTraceFile(file, {
-        onProgress: (p) => { bytesRead = p.bytesRead; }, logMessages: false, scheduling: requests !== undefined,
+        onProgress: (p) => { bytesRead = p.bytesRead; }, logMessages: false, scheduling: requests !== undefined, runtimeDetail: requests !== undefined,
       });
       const source = requests === undefined ? opened : {
         goVersion: opened.goVersion,

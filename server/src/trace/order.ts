@@ -773,7 +773,7 @@ export class Ordering {
     const { time } = ev;
     if (ev.typ === Ev.ProcsChange) {
       const stack = this.stackArg(evt, ev.a1, ev.typ);
-      if (!(this.want & KindMask.Metric)) { this.skip(time); return true; }
+      if (!(this.want & KindMask.Metric) || !(this.want & KindMask.RuntimeDetail)) { this.skip(time); return true; }
       this.push({
         kind: 'Metric', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
         name: '/sched/gomaxprocs:threads', value: u64(ev.a0),
@@ -799,7 +799,7 @@ export class Ordering {
 
   private advanceHeapMetric(ev: RawEvent, _evt: Generation): boolean {
     validateCtx(this.curM, this.curP, this.curG, Need.MustHave, Need.MustHave, Need.MayHave);
-    if (!(this.want & KindMask.Metric)) { this.skip(ev.time); return true; }
+    if (!(this.want & KindMask.Metric) || (ev.typ === Ev.HeapGoal && !(this.want & KindMask.RuntimeDetail))) { this.skip(ev.time); return true; }
     this.push({
       kind: 'Metric', time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: NO_STACK,
       name: ev.typ === Ev.HeapAlloc ? '/memory/classes/heap/objects:bytes' : '/gc/heap/goal:bytes', value: u64(ev.a0),
@@ -842,7 +842,7 @@ export class Ordering {
       const stack = this.stackArg(evt, ev.a1, ev.typ);
       this.goRange(evt, ev, 'RangeBegin', this.stwName(evt, desc), this.curG, stack);
     } else {
-      this.goRange(evt, ev, 'RangeBegin', 'GC mark assist', this.curG, this.stackArg(evt, ev.a0, ev.typ));
+      this.goRange(evt, ev, 'RangeBegin', MARK_ASSIST, this.curG, this.stackArg(evt, ev.a0, ev.typ));
     }
     return true;
   }
@@ -852,7 +852,7 @@ export class Ordering {
     const gState = this.gStates.get(gid);
     if (gState === undefined) throw new TraceError(`uninitialized goroutine ${gid} found during ${eventName(ev.typ)}`);
     gState.activeRange(rangeTypeOf(ev.typ), gen === this.initialGen);
-    this.goRange(evt, ev, 'RangeActive', 'GC mark assist', gid, NO_STACK);
+    this.goRange(evt, ev, 'RangeActive', MARK_ASSIST, gid, NO_STACK);
     return true;
   }
 
@@ -864,7 +864,7 @@ export class Ordering {
     }
     const desc = gState.endRange(ev.typ);
     // The STW kind is the string ID from the begin event, looked up in this event's generation, as Go does.
-    const name = ev.typ === Ev.STWEnd ? this.stwName(evt, desc) : 'GC mark assist';
+    const name = ev.typ === Ev.STWEnd ? this.stwName(evt, desc) : MARK_ASSIST;
     this.goRange(evt, ev, 'RangeEnd', name, this.curG, NO_STACK);
     return true;
   }
@@ -983,7 +983,7 @@ export class Ordering {
   }
 
   private sweepRange(ev: RawEvent, kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', pid: I64, stack: Stack, swept: boolean): void {
-    if (!(this.want & KindMask.Range)) { this.skip(ev.time); return; }
+    if (!(this.want & KindMask.Range) || !(this.want & KindMask.RuntimeDetail)) { this.skip(ev.time); return; }
     const attributes = swept
       ? [{ name: 'bytes swept', value: u64(ev.a0) }, { name: 'bytes reclaimed', value: u64(ev.a1) }]
       : EMPTY_ATTRIBUTES;
@@ -996,7 +996,7 @@ export class Ordering {
   private goRange(
     _evt: Generation, ev: RawEvent, kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', name: string, gid: I64, stack: Stack,
   ): void {
-    if (!(this.want & KindMask.Range)) { this.skip(ev.time); return; }
+    if (!(this.want & KindMask.Range) || (name === MARK_ASSIST && !(this.want & KindMask.RuntimeDetail))) { this.skip(ev.time); return; }
     this.push({
       kind, time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
       name, scope: resourceOf('Goroutine', gid), attributes: EMPTY_ATTRIBUTES,
@@ -1026,12 +1026,18 @@ export const enum KindMask {
    * calls; see GState.named and ReadOptions.scheduling) are StateTransition events (else skipped).
    */
   Scheduling = 2048,
-  All = 4095,
+  /**
+   * Not a kind: the runtime's detail (GC sweeps and mark assists as ranges, the heap goal and GOMAXPROCS as
+   * metrics; see ReadOptions.runtimeDetail) are events of their kinds (else skipped).
+   */
+  RuntimeDetail = 4096,
+  All = 8191,
 }
 
 const kindMaskOf: Record<EventKind, number> = {
-  Bad: 0, Sync: KindMask.Sync, Metric: KindMask.Metric, Label: KindMask.Label, StackSample: KindMask.StackSample,
-  RangeBegin: KindMask.Range, RangeActive: KindMask.Range, RangeEnd: KindMask.Range, TaskBegin: KindMask.Task,
+  Bad: 0, Sync: KindMask.Sync, Metric: KindMask.Metric | KindMask.RuntimeDetail, Label: KindMask.Label, StackSample: KindMask.StackSample,
+  RangeBegin: KindMask.Range | KindMask.RuntimeDetail, RangeActive: KindMask.Range | KindMask.RuntimeDetail,
+  RangeEnd: KindMask.Range | KindMask.RuntimeDetail, TaskBegin: KindMask.Task,
   TaskEnd: KindMask.Task, RegionBegin: KindMask.Region, RegionEnd: KindMask.Region, Log: KindMask.Log,
   StateTransition: KindMask.StateTransition | KindMask.Scheduling, Experimental: KindMask.Experimental,
 };
@@ -1043,6 +1049,8 @@ export function kindMask(kinds: readonly EventKind[] | undefined): number {
   for (const k of kinds) mask |= kindMaskOf[k];
   return mask;
 }
+
+const MARK_ASSIST = 'GC mark assist';
 
 const NONE_SCOPE: { kind: ResourceKind; id: number } = Object.freeze({ kind: 'None', id: 0 });
 

@@ -41,6 +41,12 @@ export interface ReadOptions {
    */
   scheduling?: boolean;
   /**
+   * The runtime's detail is handed over (default true): GC sweeps and mark assists (ranges), the heap goal
+   * and GOMAXPROCS changes (metrics). Without, they are read, ordered and validated but not handed over (see
+   * OpenedTrace.skipped): for consumers that count only GC cycles, stop-the-world pauses and the heap's peak.
+   */
+  runtimeDetail?: boolean;
+  /**
    * openTraceFile: start at this byte offset, the first byte of a generation (Go ≥ 1.26 traces, whose
    * generations end with an EndOfGeneration batch), as if the trace began there: a generation announces
    * the state it starts from. Times then count from that generation (see OpenedTrace.timeBase).
@@ -625,7 +631,8 @@ export async function openStream(stream: BatchStream, options: ReadOptions, clos
     throw error;
   }
   const reader = new TraceReader(version, stream, kindMask(options.kinds) &
-    ~(options.logMessages === false ? KindMask.LogMessage : 0) & ~(options.scheduling === false ? KindMask.Scheduling : 0));
+    ~(options.logMessages === false ? KindMask.LogMessage : 0) & ~(options.scheduling === false ? KindMask.Scheduling : 0) &
+    ~(options.runtimeDetail === false ? KindMask.RuntimeDetail : 0));
   try {
     await reader.start(options.timeBase);
   } catch (error) {

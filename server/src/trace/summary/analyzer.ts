@@ -31,7 +31,8 @@ export interface AnalyzerOptions {
   instances?: boolean;
   /**
    * Report time per goroutine (default true). Without, `goroutineGroups` is empty, and the events may come
-   * without the scheduling of named goroutines (ReadOptions.scheduling false; see `addSkipped`).
+   * without the scheduling of named goroutines or the runtime's detail (ReadOptions.scheduling and
+   * runtimeDetail false; see `addSkipped`).
    */
   goroutineTimes?: boolean;
 }
@@ -114,7 +115,7 @@ export class TraceAnalyzer {
   }
 
   /**
-   * Counts the events the reader read without handing them over (scheduling, for statistics only):
+   * Counts the events the reader read without handing them over (for statistics only):
    * they are events of the trace, and the last event read may be one of them. Called once, before `finish`.
    */
   addSkipped({ count, lastTime }: SkippedEvents): void {
