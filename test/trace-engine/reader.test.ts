@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { TraceError, type TraceEvent } from '../../server/src/trace/event';
 import { formatEvent } from '../../server/src/trace/format';
 import { openTraceBytes, openTraceFile, type ReadOptions } from '../../server/src/trace/reader';
+import { analyzeEvents, STATISTICS_ONLY } from '../../server/src/trace/summary/analyzer';
+import { statsJson } from '../../server/src/trace/summary/report';
 import {
-  annotatedGeneration, batch, END_OF_GENERATION, ev, GoRunning, header, ProcRunning, stacksBatch, stringsBatch, syncBatch, T, traceOf, uvarint,
+  annotatedGeneration, batch, END_OF_GENERATION, ev, GoRunnable, GoRunning, header, ProcRunning, stacksBatch, stringsBatch, syncBatch, T, traceOf, uvarint,
 } from './tracebuilder';
 
 async function readAll(bytes: Uint8Array, options: ReadOptions = {}): Promise<{ events: TraceEvent[]; error?: unknown }> {
@@ -122,6 +124,57 @@ test('logMessages false leaves Log messages empty, and still checks their string
     const { error } = await readAll(badMessage, { logMessages });
     assert.ok(error instanceof TraceError && /found invalid string ID 9 for event UserLog/.test(error.message), String(error));
   }
+});
+
+test('scheduling false skips a named goroutine\'s scheduling, counts it, and the statistics stay the same', async () => {
+  const all = (await readAll(twoGenerations)).events;
+  const opened = await openTraceBytes(twoGenerations, { scheduling: false });
+  const rest: TraceEvent[] = [];
+  await opened.forEach((e) => rest.push(e));
+  // Goroutine 1 is named by the first generation's GoStop (its stack's root is main.work): the second
+  // generation's GoStart and GoStop are skipped; its status in each generation is not.
+  const secondGeneration = all.findIndex((e, i) => i > 0 && e.kind === 'Sync');
+  const skipped = all.filter((e, i) => i > secondGeneration && e.kind === 'StateTransition' && e.from !== e.to);
+  assert.deepEqual(skipped.map((e) => e.kind === 'StateTransition' && `${e.from}->${e.to}`), ['Runnable->Running', 'Running->Runnable']);
+  assert.deepEqual(rest.map((e) => formatEvent(e)), all.filter((e) => !skipped.includes(e)).map((e) => formatEvent(e)));
+  assert.deepEqual(opened.skipped(), { count: 2, lastTime: all[all.length - 1].time });
+
+  const stats = async (bytes: Uint8Array, scheduling: boolean) =>
+    statsJson((await analyzeEvents(await openTraceBytes(bytes, { scheduling }), 0, undefined, STATISTICS_ONLY)).summary());
+  // A trace that breaks right after a skipped GoStart: that start is the last event, so it ends the duration.
+  const brokenAfterStart = traceOf(header(26), annotatedGeneration(1, 1000), syncBatch(2, 5000), batch(2, 1, 5001, [
+    ...ev(T.ProcStatus, 1, 0, ProcRunning), ...ev(T.GoStatus, 1, 1, 1, GoRunnable), ...ev(T.GoStart, 1, 1, 1), ...ev(T.GoStart, 9, 1, 2),
+  ]), END_OF_GENERATION);
+  const expected = await stats(brokenAfterStart, true);
+  assert.match(String(expected.truncatedError), /failed to advance/);
+  assert.deepEqual(await stats(brokenAfterStart, false), expected);
+
+  // Waiting forever ends a goroutine in Go's analysis: its unblocking then starts a new record, seen again.
+  const foreverThenUnblocked = traceOf(header(26), syncBatch(1, 1000),
+    stringsBatch(1, { 5: 'main.work', 6: '/src/main.go', 7: 'forever' }, 1000), stacksBatch(1, { 1: [[0x401000, 5, 6, 42]] }, 1000),
+    batch(1, 1, 1001, [
+      ...ev(T.ProcStatus, 1, 0, ProcRunning), ...ev(T.GoStatus, 1, 1, 1, GoRunning), ...ev(T.GoStatus, 1, 2, 1, GoRunnable),
+      ...ev(T.GoBlock, 1, 7, 1), ...ev(T.GoStart, 1, 2, 1), ...ev(T.GoUnblock, 1, 1, 1, 1),
+    ]), END_OF_GENERATION);
+  const once = await stats(foreverThenUnblocked, true);
+  assert.equal(once.goroutines, 3);
+  assert.deepEqual(await stats(foreverThenUnblocked, false), once);
+});
+
+test('runtimeDetail false skips sweeps, mark assists, the heap goal and GOMAXPROCS, and counts them', async () => {
+  const trace = 'test/fixtures/traces/gc-go1.26.trace';
+  const all: TraceEvent[] = [];
+  await (await openTraceFile(trace)).forEach((e) => all.push(e));
+  const opened = await openTraceFile(trace, { runtimeDetail: false });
+  const rest: TraceEvent[] = [];
+  await opened.forEach((e) => rest.push(e));
+  const detail = (e: TraceEvent) => (e.kind === 'RangeBegin' || e.kind === 'RangeActive' || e.kind === 'RangeEnd'
+    ? e.name === 'GC incremental sweep' || e.name === 'GC mark assist'
+    : e.kind === 'Metric' && (e.name === '/gc/heap/goal:bytes' || e.name === '/sched/gomaxprocs:threads'));
+  const skipped = all.filter(detail);
+  assert.ok(skipped.some((e) => e.kind === 'RangeEnd') && skipped.some((e) => e.kind === 'Metric') && all.some((e) => e.kind === 'Metric' && !detail(e)) && all.some((e) => e.kind === 'RangeBegin' && !detail(e)));
+  assert.deepEqual(rest.map((e) => formatEvent(e)), all.filter((e) => !detail(e)).map((e) => formatEvent(e)));
+  assert.equal(opened.skipped().count, skipped.length);
 });
 
 test('kinds keeps times exact past 2^53 too (mutated traces with huge timestamps)', async () => {

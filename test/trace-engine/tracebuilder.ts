@@ -56,7 +56,7 @@ export function ev(type: number, dt: number, ...args: (number | bigint)[]): numb
 
 // Event types and statuses used by the tests (tracev2).
 export const T = {
-  ProcStatus: 13, GoStatus: 25, GoStop: 19, GoStart: 16, UserTaskBegin: 40, UserTaskEnd: 41,
+  ProcStatus: 13, GoStatus: 25, GoStop: 19, GoStart: 16, GoBlock: 20, GoUnblock: 21, UserTaskBegin: 40, UserTaskEnd: 41,
   UserRegionBegin: 42, UserRegionEnd: 43, UserLog: 44, HeapAlloc: 37,
 } as const;
 export const ProcRunning = 1, GoRunnable = 1, GoRunning = 2;

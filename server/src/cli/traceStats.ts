@@ -114,8 +114,12 @@ export async function runTraceStats(args: string[]): Promise<number> {
       }
     } else {
       let bytesRead = 0;
-      // The statistics count logs and the breakdowns here filter on none: no message is read.
-      const opened = await openTraceFile(file, { onProgress: (p) => { bytesRead = p.bytesRead; }, logMessages: false });
+      // The statistics count logs and the breakdowns here filter on none: no message is read. Without the
+      // breakdowns, nothing needs the scheduling of goroutines (most of a GC-heavy trace's events) or the
+      // runtime's detail (sweeps, mark assists, the heap goal): none is built.
+      const opened = await openTraceFile(file, {
+        onProgress: (p) => { bytesRead = p.bytesRead; }, logMessages: false, scheduling: requests !== undefined, runtimeDetail: requests !== undefined,
+      });
       const source = requests === undefined ? opened : {
         goVersion: opened.goVersion,
         forEach: (onEvent: Parameters<typeof opened.forEach>[0], onPause?: Parameters<typeof opened.forEach>[1]) =>

@@ -95,6 +95,12 @@ class GState extends RangeState {
   regionNames: string[] = [];
   /** False once the goroutine is gone from gStates, so a cached reference cannot be mistaken for a live one. */
   alive = true;
+  /**
+   * A transition of this goroutine between two states was handed over with a transition stack whose root
+   * frame names a function: its entry, which names it in Go's goroutine analysis. False again once it
+   * waits 'forever' (which ends it there). Kept only without KindMask.Scheduling.
+   */
+  named = false;
   /** Shared by every event about this goroutine. */
   readonly resource: ResourceID;
   constructor(readonly id: I64, public status: number, public seqGen: I64, public seq: I64) {
@@ -497,7 +503,11 @@ export class Ordering {
       const reason = this.stringArg(evt, ev.a0, ev.typ);
       const to = ev.typ === Ev.GoStop ? 'Runnable' : 'Waiting';
       state.status = ev.typ === Ev.GoStop ? GoStatus.Runnable : GoStatus.Waiting;
+      const forever = ev.typ === Ev.GoBlock && reason === 'forever';
+      if (!forever && !this.scheduling(state)) { this.skip(ev.time); return true; }
       this.goTransition(evt, ev.time, stack, state, 'Running', to, reason, stack);
+      // Go's goroutine analysis ends a goroutine that waits forever: what follows is as if it were new.
+      if (forever) state.named = false;
     }
     return true;
   }
@@ -512,6 +522,7 @@ export class Ordering {
     state.seq = ev.a1;
     this.newG = gid;
     if (this.curMs !== undefined) this.curMs.gs = state;
+    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
     this.goTransition(evt, ev.time, NO_STACK, state, 'Runnable', 'Running', '', NO_STACK);
     return true;
   }
@@ -524,6 +535,7 @@ export class Ordering {
     state.seqGen = gen;
     state.seq = ev.a1;
     const stack = this.stackArg(evt, ev.a2, ev.typ);
+    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
     this.goTransition(evt, ev.time, stack, state, 'Waiting', 'Runnable', '', NO_STACK);
     return true;
   }
@@ -573,6 +585,7 @@ export class Ordering {
     pState.seqGen = gen;
     pState.seq = ev.a0;
     const stack = this.stackArg(evt, ev.a1, ev.typ);
+    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
     this.goTransition(evt, ev.time, stack, state, 'Running', 'Syscall', '', stack);
     return true;
   }
@@ -589,6 +602,7 @@ export class Ordering {
       throw new TraceError(`expected proc ${this.curP} in state Syscall, but got ${procStatusNames[pState.status]} instead`);
     }
     pState.status = ProcStatus.Running;
+    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
     this.goTransition(evt, ev.time, NO_STACK, state, 'Syscall', 'Running', '', NO_STACK);
     return true;
   }
@@ -606,6 +620,7 @@ export class Ordering {
     if (state.status !== GoStatus.Syscall) throw new TraceError(`${eventName(ev.typ)} event for goroutine that's not Running`);
     this.newG = No.ID;
     state.status = GoStatus.Runnable;
+    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
     this.goTransition(evt, ev.time, NO_STACK, state, 'Syscall', 'Runnable', '', NO_STACK);
     return true;
   }
@@ -758,7 +773,7 @@ export class Ordering {
     const { time } = ev;
     if (ev.typ === Ev.ProcsChange) {
       const stack = this.stackArg(evt, ev.a1, ev.typ);
-      if (!(this.want & KindMask.Metric)) { this.skip(time); return true; }
+      if (!(this.want & KindMask.Metric) || !(this.want & KindMask.RuntimeDetail)) { this.skip(time); return true; }
       this.push({
         kind: 'Metric', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
         name: '/sched/gomaxprocs:threads', value: u64(ev.a0),
@@ -784,7 +799,7 @@ export class Ordering {
 
   private advanceHeapMetric(ev: RawEvent, _evt: Generation): boolean {
     validateCtx(this.curM, this.curP, this.curG, Need.MustHave, Need.MustHave, Need.MayHave);
-    if (!(this.want & KindMask.Metric)) { this.skip(ev.time); return true; }
+    if (!(this.want & KindMask.Metric) || (ev.typ === Ev.HeapGoal && !(this.want & KindMask.RuntimeDetail))) { this.skip(ev.time); return true; }
     this.push({
       kind: 'Metric', time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: NO_STACK,
       name: ev.typ === Ev.HeapAlloc ? '/memory/classes/heap/objects:bytes' : '/gc/heap/goal:bytes', value: u64(ev.a0),
@@ -827,7 +842,7 @@ export class Ordering {
       const stack = this.stackArg(evt, ev.a1, ev.typ);
       this.goRange(evt, ev, 'RangeBegin', this.stwName(evt, desc), this.curG, stack);
     } else {
-      this.goRange(evt, ev, 'RangeBegin', 'GC mark assist', this.curG, this.stackArg(evt, ev.a0, ev.typ));
+      this.goRange(evt, ev, 'RangeBegin', MARK_ASSIST, this.curG, this.stackArg(evt, ev.a0, ev.typ));
     }
     return true;
   }
@@ -837,7 +852,7 @@ export class Ordering {
     const gState = this.gStates.get(gid);
     if (gState === undefined) throw new TraceError(`uninitialized goroutine ${gid} found during ${eventName(ev.typ)}`);
     gState.activeRange(rangeTypeOf(ev.typ), gen === this.initialGen);
-    this.goRange(evt, ev, 'RangeActive', 'GC mark assist', gid, NO_STACK);
+    this.goRange(evt, ev, 'RangeActive', MARK_ASSIST, gid, NO_STACK);
     return true;
   }
 
@@ -849,7 +864,7 @@ export class Ordering {
     }
     const desc = gState.endRange(ev.typ);
     // The STW kind is the string ID from the begin event, looked up in this event's generation, as Go does.
-    const name = ev.typ === Ev.STWEnd ? this.stwName(evt, desc) : 'GC mark assist';
+    const name = ev.typ === Ev.STWEnd ? this.stwName(evt, desc) : MARK_ASSIST;
     this.goRange(evt, ev, 'RangeEnd', name, this.curG, NO_STACK);
     return true;
   }
@@ -933,10 +948,18 @@ export class Ordering {
     return 'stop-the-world (' + kind + ')';
   }
 
+  /** Whether a scheduling transition of this goroutine is built (see KindMask.Scheduling). */
+  private scheduling(who: GState): boolean {
+    return (this.want & KindMask.Scheduling) !== 0 || !who.named;
+  }
+
   private goTransition(
     _evt: Generation, time: number, stack: Stack, who: GState, from: GoState, to: GoState, reason: string, transitionStack: Stack,
   ): void {
     if (!(this.want & KindMask.StateTransition)) { this.skip(time); return; }
+    if (!(this.want & KindMask.Scheduling) && from !== to && transitionStack.length > 0 && transitionStack[transitionStack.length - 1].func !== '') {
+      who.named = true;
+    }
     this.push({
       kind: 'StateTransition', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
       resource: who.resource, from, to, reason, transitionStack,
@@ -960,7 +983,7 @@ export class Ordering {
   }
 
   private sweepRange(ev: RawEvent, kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', pid: I64, stack: Stack, swept: boolean): void {
-    if (!(this.want & KindMask.Range)) { this.skip(ev.time); return; }
+    if (!(this.want & KindMask.Range) || !(this.want & KindMask.RuntimeDetail)) { this.skip(ev.time); return; }
     const attributes = swept
       ? [{ name: 'bytes swept', value: u64(ev.a0) }, { name: 'bytes reclaimed', value: u64(ev.a1) }]
       : EMPTY_ATTRIBUTES;
@@ -973,7 +996,7 @@ export class Ordering {
   private goRange(
     _evt: Generation, ev: RawEvent, kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', name: string, gid: I64, stack: Stack,
   ): void {
-    if (!(this.want & KindMask.Range)) { this.skip(ev.time); return; }
+    if (!(this.want & KindMask.Range) || (name === MARK_ASSIST && !(this.want & KindMask.RuntimeDetail))) { this.skip(ev.time); return; }
     this.push({
       kind, time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
       name, scope: resourceOf('Goroutine', gid), attributes: EMPTY_ATTRIBUTES,
@@ -998,14 +1021,25 @@ export const enum KindMask {
   StateTransition = 256, Experimental = 512,
   /** Not a kind: Log events carry their message (else ''; its string ID is still checked). */
   LogMessage = 1024,
-  All = 2047,
+  /**
+   * Not a kind: a named goroutine's scheduling transitions (GoStart, GoStop, GoBlock, GoUnblock and system
+   * calls; see GState.named and ReadOptions.scheduling) are StateTransition events (else skipped).
+   */
+  Scheduling = 2048,
+  /**
+   * Not a kind: the runtime's detail (GC sweeps and mark assists as ranges, the heap goal and GOMAXPROCS as
+   * metrics; see ReadOptions.runtimeDetail) are events of their kinds (else skipped).
+   */
+  RuntimeDetail = 4096,
+  All = 8191,
 }
 
 const kindMaskOf: Record<EventKind, number> = {
-  Bad: 0, Sync: KindMask.Sync, Metric: KindMask.Metric, Label: KindMask.Label, StackSample: KindMask.StackSample,
-  RangeBegin: KindMask.Range, RangeActive: KindMask.Range, RangeEnd: KindMask.Range, TaskBegin: KindMask.Task,
+  Bad: 0, Sync: KindMask.Sync, Metric: KindMask.Metric | KindMask.RuntimeDetail, Label: KindMask.Label, StackSample: KindMask.StackSample,
+  RangeBegin: KindMask.Range | KindMask.RuntimeDetail, RangeActive: KindMask.Range | KindMask.RuntimeDetail,
+  RangeEnd: KindMask.Range | KindMask.RuntimeDetail, TaskBegin: KindMask.Task,
   TaskEnd: KindMask.Task, RegionBegin: KindMask.Region, RegionEnd: KindMask.Region, Log: KindMask.Log,
-  StateTransition: KindMask.StateTransition, Experimental: KindMask.Experimental,
+  StateTransition: KindMask.StateTransition | KindMask.Scheduling, Experimental: KindMask.Experimental,
 };
 
 /** The mask for a list of kinds (every kind when undefined). Range kinds and Begin/End pairs go together. */
@@ -1015,6 +1049,8 @@ export function kindMask(kinds: readonly EventKind[] | undefined): number {
   for (const k of kinds) mask |= kindMaskOf[k];
   return mask;
 }
+
+const MARK_ASSIST = 'GC mark assist';
 
 const NONE_SCOPE: { kind: ResourceKind; id: number } = Object.freeze({ kind: 'None', id: 0 });
 

@@ -31,6 +31,22 @@ export interface ReadOptions {
    */
   logMessages?: boolean;
   /**
+   * Every goroutine transition is a StateTransition event (default true). Without, the scheduling of a
+   * goroutine once it is named (GoStart, GoStop, GoBlock, GoUnblock, system calls: 26–85% of the events of
+   * the benchmark traces) is read, ordered and validated but not handed over (see OpenedTrace.skipped): for
+   * consumers that keep no per-goroutine time, such as the statistics of `trace stats`. Still handed over:
+   * its creation or first status, every transition until one carries a stack whose root frame names its
+   * entry function (as Go's goroutine analysis names it), its end, waiting 'forever' (which ends it in Go's
+   * analysis) and every transition after that until it is named again, and GoSwitch.
+   */
+  scheduling?: boolean;
+  /**
+   * The runtime's detail is handed over (default true): GC sweeps and mark assists (ranges), the heap goal
+   * and GOMAXPROCS changes (metrics). Without, they are read, ordered and validated but not handed over (see
+   * OpenedTrace.skipped): for consumers that count only GC cycles, stop-the-world pauses and the heap's peak.
+   */
+  runtimeDetail?: boolean;
+  /**
    * openTraceFile: start at this byte offset, the first byte of a generation (Go ≥ 1.26 traces, whose
    * generations end with an EndOfGeneration batch), as if the trace began there: a generation announces
    * the state it starts from. Times then count from that generation (see OpenedTrace.timeBase).
@@ -41,6 +57,13 @@ export interface ReadOptions {
    * those of the whole trace read in one go. Default: picked from the first generation read.
    */
   timeBase?: number;
+}
+
+/** Events read but not handed over (a kind not asked for): how many, and the last one's time if any. */
+export interface SkippedEvents {
+  count: number;
+  /** The time of the last event read, handed over or not (0 before any). */
+  lastTime: number;
 }
 
 /** The reader's state between two generations: what reading on from there depends on (parallel/). */
@@ -71,6 +94,8 @@ export interface OpenedTrace {
    * before the next generation is read.
    */
   boundary(): ReaderBoundary;
+  /** The events read so far but not handed over. */
+  skipped(): SkippedEvents;
 }
 
 const EMPTY_BYTES = new Uint8Array(0);
@@ -288,6 +313,8 @@ class TraceReader {
   generations = 0;
   /** Events read so far, built or skipped. */
   events = 0;
+  /** Events read so far and skipped (of a kind not asked for). */
+  skippedEvents = 0;
 
   constructor(readonly version: number, readonly stream: BatchStream, private readonly want: number) {
     this.order = new Ordering(want);
@@ -383,6 +410,7 @@ class TraceReader {
       const lo = this.order.eventTimeLo;
       if (ev === null) {
         this.advanceLastTs(time, lo);
+        this.skippedEvents++;
         continue;
       }
       if (!this.advanceLastTs(time, lo)) {
@@ -602,7 +630,9 @@ export async function openStream(stream: BatchStream, options: ReadOptions, clos
     await close();
     throw error;
   }
-  const reader = new TraceReader(version, stream, kindMask(options.kinds) & ~(options.logMessages === false ? KindMask.LogMessage : 0));
+  const reader = new TraceReader(version, stream, kindMask(options.kinds) &
+    ~(options.logMessages === false ? KindMask.LogMessage : 0) & ~(options.scheduling === false ? KindMask.Scheduling : 0) &
+    ~(options.runtimeDetail === false ? KindMask.RuntimeDetail : 0));
   try {
     await reader.start(options.timeBase);
   } catch (error) {
@@ -619,6 +649,7 @@ export async function openStream(stream: BatchStream, options: ReadOptions, clos
       return forEachEvent(reader, options, close, onEvent, onPause);
     },
     boundary: () => reader.boundary(),
+    skipped: () => ({ count: reader.skippedEvents, lastTime: reader.boundary().lastTs }),
   };
 }
 

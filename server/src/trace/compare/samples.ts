@@ -14,7 +14,8 @@ import type { SortedSample } from './utest';
 export async function readTraceSamples(path: string, onPause?: (bytesRead: number, fileBytes: number, events: number) => void): Promise<TraceSamples> {
   const fileBytes = statSync(path).size;
   let bytesRead = 0;
-  const opened = await openTraceFile(path, { onProgress: (p) => { bytesRead = p.bytesRead; } });
+  // Durations need neither goroutines' scheduling (most of a GC-heavy trace's events) nor the runtime's detail.
+  const opened = await openTraceFile(path, { onProgress: (p) => { bytesRead = p.bytesRead; }, scheduling: false, runtimeDetail: false });
   const analyzer = await analyzeEvents(opened, fileBytes, (a) => onPause?.(bytesRead, fileBytes, a.eventCount), STATISTICS_ONLY);
   return samplesOf(analyzer);
 }

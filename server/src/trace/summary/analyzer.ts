@@ -8,7 +8,7 @@
 // blocking profiles are per distinct stack. Task instances are the TaskStore's (requests/taskStore.ts).
 // Per-goroutine state is kept while a goroutine lives: an exited one is folded into its group (goroutines.ts).
 import { NO_ID, TraceError, type RangeEvent, type TraceEvent } from '../event';
-import type { OpenedTrace } from '../reader';
+import type { OpenedTrace, SkippedEvents } from '../reader';
 import type {
   InstanceList, InstanceQuery, LogCategoryStats, RegionInstance, SourceLocation, TraceOverview, TraceSummary,
 } from '../../../../common/traceModel';
@@ -29,10 +29,16 @@ export interface AnalyzerOptions {
   blocking?: boolean;
   /** Keep region instances (default true); without them only the statistics are built, and `instances` finds nothing. */
   instances?: boolean;
+  /**
+   * Report time per goroutine (default true). Without, `goroutineGroups` is empty, and the events may come
+   * without the scheduling of named goroutines or the runtime's detail (ReadOptions.scheduling and
+   * runtimeDetail false; see `addSkipped`).
+   */
+  goroutineTimes?: boolean;
 }
 
 /** The options of `trace stats`: statistics, nothing to browse. */
-export const STATISTICS_ONLY: AnalyzerOptions = Object.freeze({ timeline: false, blocking: false, instances: false });
+export const STATISTICS_ONLY: AnalyzerOptions = Object.freeze({ timeline: false, blocking: false, instances: false, goroutineTimes: false });
 
 const GC_MARK_RANGE = 'GC concurrent mark phase';
 const STW_PREFIX = 'stop-the-world';
@@ -81,7 +87,7 @@ export class TraceAnalyzer {
   private readonly options: Required<AnalyzerOptions>;
 
   constructor(goVersion: string, fileBytes = 0, options: AnalyzerOptions = {}) {
-    this.options = { timeline: true, blocking: true, instances: true, ...options };
+    this.options = { timeline: true, blocking: true, instances: true, goroutineTimes: true, ...options };
     this.overview = {
       goVersion, fileBytes, startNs: 0, endNs: 0, durationNs: 0, generations: 0, events: 0, goroutines: 0, procs: 0,
       gcCount: 0, gcPauseNs: 0, stwCount: 0, stwPauseNs: 0, peakHeapBytes: 0, flightRecorder: false, spansStartup: false,
@@ -106,6 +112,20 @@ export class TraceAnalyzer {
   /** Feeds the next event, in the reader's order. */
   add(ev: TraceEvent): void {
     this.event(ev);
+  }
+
+  /**
+   * Counts the events the reader read without handing them over (for statistics only):
+   * they are events of the trace, and the last event read may be one of them. Called once, before `finish`.
+   */
+  addSkipped({ count, lastTime }: SkippedEvents): void {
+    if (count === 0) return;
+    const o = this.overview;
+    o.events += count;
+    if (lastTime > o.endNs) {
+      o.endNs = lastTime;
+      this.goroutines.observe(lastTime);
+    }
   }
 
   /**
@@ -155,7 +175,7 @@ export class TraceAnalyzer {
       tasks: this.tasks.stats(),
       regions: this.regions.stats(),
       logs,
-      goroutineGroups: this.goroutines.groupSummaries(),
+      goroutineGroups: this.options.goroutineTimes ? this.goroutines.groupSummaries() : [],
       blocking: this.options.blocking ? this.blocking.profiles() : [],
     };
   }
@@ -328,7 +348,7 @@ export class TraceAnalyzer {
 }
 
 /** The reader's result, as openTraceFile / openTraceBytes return it. */
-export type EventSource = Pick<OpenedTrace, 'goVersion' | 'forEach'>;
+export type EventSource = Pick<OpenedTrace, 'goVersion' | 'forEach'> & Partial<Pick<OpenedTrace, 'skipped'>>;
 
 /**
  * Runs a whole trace through a new analyzer. A TraceError after some complete generations (a
@@ -344,9 +364,11 @@ export async function analyzeEvents(source: EventSource, fileBytes = 0, onPause?
   } catch (error) {
     if (!(error instanceof TraceError)) throw error;
     if (analyzer.generationCount === 0) throw truncatedInFirstGeneration(error);
+    if (source.skipped !== undefined) analyzer.addSkipped(source.skipped());
     analyzer.finish(error);
     return analyzer;
   }
+  if (source.skipped !== undefined) analyzer.addSkipped(source.skipped());
   analyzer.finish();
   return analyzer;
 }
