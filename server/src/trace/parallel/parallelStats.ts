@@ -1,11 +1,12 @@
 // `trace stats` on several threads: the file's generations are cut into contiguous ranges (one per
 // thread, boundaries.ts); the main thread reads the first range, and each other range is read by a
-// worker after a warm-up generation (rangeRead.ts). At the first boundary the main thread compares
-// its reader's state with the state each worker started from (and each worker's end state with the
-// next one's start; orderingState.ts), and checks what each range did with regions and tasks older
-// than its warm-up (rangeMerge.ts checkJoin): when every boundary joins, the ranges' analyses are
-// merged in order and the result is exactly the one-thread result, errors included; when one does
-// not, or a worker fails, the main thread reads on in order as if there were no workers.
+// worker from the ordering state guessed from its first generation (seed.ts, rangeRead.ts). At the
+// first boundary the main thread compares its reader's state with the state each worker started from
+// (and each worker's end state with the next one's start; orderingState.ts), and checks what each range
+// did with regions and tasks older than it (rangeMerge.ts checkJoin): when every boundary joins, the
+// ranges' analyses are merged in order and the result is exactly the one-thread result, errors
+// included; when one does not, or a worker fails, the main thread reads on in order as if there were
+// no workers.
 import { TraceError } from '../event';
 import { openTraceFile } from '../reader';
 import { TraceAnalyzer, STATISTICS_ONLY, truncatedInFirstGeneration } from '../summary/analyzer';
@@ -47,8 +48,8 @@ export async function analyzeInParallel(path: string, threads: number, runRange:
   const analyzer = new TraceAnalyzer(opened.goVersion, starts.size, STATISTICS_ONLY);
   const report: ParallelReport = { ranges: ranges.length, merged: false };
   const results = ranges.slice(1).map((r, i) => runRange({
-    path, warmUpStart: bounds[r.first - 1], start: r.start, end: r.end, generations: (ranges[i + 2]?.first ?? bounds.length - 1) - r.first,
-    last: i === ranges.length - 2, timeBase: Number(opened.timeBase),
+    path, previousStart: bounds[r.first - 1], start: r.start, end: r.end, generations: (ranges[i + 2]?.first ?? bounds.length - 1) - r.first,
+    last: i === ranges.length - 2, timeBase: Number(opened.timeBase), initialGen: starts.firstGen,
   }, workers.signal).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
   let generationEnds = 0;
   let rangeError: TraceError | undefined;
@@ -99,14 +100,17 @@ function joinRanges(mainState: BoundaryState, results: (RangeResult | Error)[]):
   for (const [i, r] of results.entries()) {
     if (r instanceof Error) return `range ${i + 1} failed: ${r.message}`;
     if (before === undefined || r.startState === undefined || r.partial === undefined) return `range ${i + 1} did not reach its start`;
-    const join = joinBoundary(before, r.startState);
+    const join = joinBoundary(before, r.startState, r);
     if (typeof join === 'string') return `${join} at the start of range ${i + 1}`;
     const last = r.error !== undefined || i === results.length - 1;
     const why = checkJoin(r.partial, join, !last);
     if (why !== undefined) return `${why} (range ${i + 1})`;
     joins.push(join);
+    // This error's text describes the ordering's state, which the range only guessed in part.
+    if (r.error !== undefined && r.error.message.includes('failed to advance')) return `range ${i + 1} failed to advance`;
     if (r.error !== undefined) break; // the trace ends at this error: later ranges do not count
-    before = r.endState;
+    // A range that met no GC event leaves the GC state as it found it.
+    before = r.endState === undefined || r.endState.gc !== undefined ? r.endState : { ...r.endState, gc: before.gc };
   }
   return joins;
 }
