@@ -121,6 +121,7 @@ describe('trace stats in parallel equals trace stats on one thread', () => {
       ['the GC state', (r) => { r.startState!.gc = '2 12345'; }, /GC state differs/],
       ['the last time', (r) => { r.startState!.time = r.firstTime[0] + 1; }, /last time differs/],
       ['the generations', (r) => { r.generations.push('1'); }, /sequence number/],
+      ['a choice between two threads holding one proc', (r) => { r.choseByMapOrder = true; }, /two threads holding one proc/],
       ['the range\'s error', (r) => { r.error = { message: 'broken trace: failed to advance: no thread\'s next event can happen', offset: 100 }; }, /failed to advance/],
     ];
     for (const [what, spoil, why] of wrong) {

@@ -177,6 +177,8 @@ export class Ordering {
    */
   private gcSeedPending = false;
   gcSeed: { state: number; seq: I64 } | undefined;
+  /** True once an event's context was picked by the order of mStates (parallel/: a seeded map's order differs). */
+  choseByMapOrder = false;
 
   /**
    * FIFO of events ready to be returned; Advance queues one to three at a time. An event of a kind the
@@ -384,6 +386,8 @@ export class Ordering {
       let found = false;
       for (const [mid, ms] of this.mStates) {
         if (ms.p === pid) {
+          // Two threads holding the proc (a broken trace): which one is taken depends on the map's order.
+          if (found) this.choseByMapOrder = true;
           this.curM = mid;
           this.curP = pid;
           this.curG = ms.g;

@@ -106,8 +106,10 @@ function joinRanges(mainState: BoundaryState, results: (RangeResult | Error)[]):
     const why = checkJoin(r.partial, join, !last);
     if (why !== undefined) return `${why} (range ${i + 1})`;
     joins.push(join);
-    // This error's text describes the ordering's state, which the range only guessed in part.
+    // This error's text describes the ordering's state, which the range only guessed in part; and the
+    // order of the state's maps, which decides between two threads holding one proc, is not the same.
     if (r.error !== undefined && r.error.message.includes('failed to advance')) return `range ${i + 1} failed to advance`;
+    if (r.choseByMapOrder) return `range ${i + 1} chose between two threads holding one proc`;
     if (r.error !== undefined) break; // the trace ends at this error: later ranges do not count
     // A range that met no GC event leaves the GC state as it found it.
     before = r.endState === undefined || r.endState.gc !== undefined ? r.endState : { ...r.endState, gc: before.gc };

@@ -45,6 +45,8 @@ export interface RangeResult {
   /** The numbers of the generations read, and the time of the first event (orderingState.ts joinBoundary). */
   generations: string[];
   firstTime: [number, number];
+  /** Whether the ordering picked an event's context by its map's order, which differs from the reader before (order.ts choseByMapOrder). */
+  choseByMapOrder: boolean;
 }
 
 /** The file's bytes as a range's reader sees them: the header, then [start, end). */
@@ -111,7 +113,7 @@ export async function readRange(task: RangeTask): Promise<RangeResult> {
   const { source, fileOffset, close } = await rangeSource(task.path, task.start, task.end);
   const stop = new AbortController();
   const result: RangeResult = {
-    startState: undefined, endState: undefined, partial: undefined, error: undefined, generations: [], firstTime: [0, 0],
+    startState: undefined, endState: undefined, partial: undefined, error: undefined, generations: [], firstTime: [0, 0], choseByMapOrder: false,
   };
   const opened = await openStream(BatchStream.fromSource(source), {
     timeBase: task.timeBase, signal: stop.signal, logMessages: false, lastTime,
@@ -143,6 +145,7 @@ export async function readRange(task: RangeTask): Promise<RangeResult> {
       throw error;
     }
   }
+  result.choseByMapOrder = opened.boundary().ordering.choseByMapOrder;
   // A generation that ended in an error was ordered in part.
   const current = id(opened.boundary().generation);
   if (current !== '0' && result.generations[result.generations.length - 1] !== current) result.generations.push(current);
