@@ -14,17 +14,39 @@ import type { Ordering } from '../order';
 import { Ev, Go125, GoStatus, NoExperiment, ProcStatus, timedArgCount } from '../spec';
 import { uvarintAt, varintPos, type BatchStream, type EventBatch } from '../wire';
 
+/** The events whose arguments the seed reads. */
+const STATUS_EVENTS = (() => {
+  const kinds = new Uint8Array(256);
+  for (const typ of [Ev.ProcStatus, Ev.GoStatus, Ev.GoStatusStack, Ev.GCMarkAssistActive, Ev.GCSweepActive]) kinds[typ] = 1;
+  return kinds;
+})();
+
 /**
  * Decodes the events of an event batch's bytes in order, handing each one's type, time delta and first
- * three arguments to `visit`; false if a broken event ended the scan (the reader reports it, if reached).
+ * three arguments to `visit`: every event, or only those marked in `only`, the others skipped without
+ * decoding their varints (`others` then says whether one came before). Returns how many were skipped,
+ * or -1 if a broken event ended the scan (the reader reports it, if it gets there).
  */
-function scanEvents(data: Uint8Array, visit: (typ: number, ts: I64, a0: I64, a1: I64, a2: I64) => void): boolean {
+function scanEvents(
+  data: Uint8Array, visit: (typ: number, ts: I64, a0: I64, a1: I64, a2: I64, others: boolean) => void, only?: Uint8Array,
+): number {
   const end = data.length;
   let pos = 0;
+  let skipped = 0;
   while (pos < end) {
     const typ = data[pos];
     const nargs = timedArgCount[typ];
-    if (nargs < 0) return false;
+    if (nargs < 0) return -1;
+    if (only !== undefined && only[typ] === 0) {
+      pos++;
+      for (let i = 0; i <= nargs; i++) {
+        while (pos < end && data[pos] >= 0x80) pos++;
+        pos++;
+      }
+      if (pos > end) return -1;
+      skipped++;
+      continue;
+    }
     varintPos.at = pos + 1;
     const ts = uvarintAt(data, end);
     const a0 = nargs > 0 ? uvarintAt(data, end) : 0;
@@ -35,11 +57,11 @@ function scanEvents(data: Uint8Array, visit: (typ: number, ts: I64, a0: I64, a1:
       const a = uvarintAt(data, end);
       bad ||= a !== a;
     }
-    if (bad) return false;
+    if (bad) return -1;
     pos = varintPos.at;
-    visit(typ, ts, a0, a1, a2);
+    visit(typ, ts, a0, a1, a2, skipped > 0);
   }
-  return true;
+  return skipped;
 }
 
 /** NoThread, NoProc, NoGoroutine. */
@@ -66,7 +88,8 @@ export function seedOrdering(gen: Generation, stream: BatchStream, ordering: Ord
     for (const batch of gen.batches.get(m) ?? []) {
       if (buffer.length < batch.size) buffer = new Uint8Array(batch.size);
       const data = stream.reread(batch, buffer);
-      const complete = scanEvents(data, (typ, _ts, a0, a1, a2) => {
+      const skipped = scanEvents(data, (typ, _ts, a0, a1, a2, others) => {
+        if (others) leading = false;
         if (typ === Ev.ProcStatus) {
           const status = low8(a1);
           if (!procs.has(a0)) procs.set(a0, { status, active: [] });
@@ -81,13 +104,12 @@ export function seedOrdering(gen: Generation, stream: BatchStream, ordering: Ord
           }
         } else if (typ === Ev.GCMarkAssistActive) {
           goroutines.get(a0)?.active.push(typ);
-        } else if (typ === Ev.GCSweepActive) {
-          procs.get(a0)?.active.push(typ);
         } else {
-          leading = false;
+          procs.get(a0)?.active.push(typ); // GCSweepActive
         }
-      });
-      if (!complete) break;
+      }, STATUS_EVENTS);
+      if (skipped < 0) break;
+      if (skipped > 0) leading = false;
     }
     if (thread.g !== NONE || thread.p !== NONE) threads.set(m, thread);
   }
@@ -135,11 +157,11 @@ export async function lastTimeOf(stream: BatchStream, timeBase: number): Promise
     let lo = timeLo.v;
     if (buffer.length < batch.size) buffer = new Uint8Array(batch.size);
     const data = stream.reread(batch, buffer);
-    const complete = scanEvents(data, (_typ, ts) => {
+    const scanned = scanEvents(data, (_typ, ts) => {
       hi = addTime(hi, lo, ticksToNs(gen.freq, typeof ts === 'number' && ts >= 0 ? ts : asUint64(ts)), timeBase);
       lo = timeLo.v;
     });
-    if (!complete) return undefined;
+    if (scanned < 0) return undefined;
     consider(hi, lo);
   }
   gen.fixUpCPUSamples(timeBase);
