@@ -78,10 +78,11 @@ describe('trace stats in parallel equals trace stats on one thread', () => {
     let merged = 0;
     for (const path of fixtureTraces) merged += (await assertExactEverywhere(path)).filter((r) => r.merged).length;
     // Every cut in two of a multi-generation fixture merges where the second range begins with a whole
-    // generation (the rest are single generations: nothing to cut); a range that begins with a truncated
-    // one has no status events to start from, and a middle range that a region or task spans from before
-    // it to after it cannot be joined to the next: those read on in order, with the same result.
-    assert.ok(merged >= 19, `only ${merged} cuts were merged`);
+    // generation (the rest are single generations: nothing to cut), and the cut in three of Go 1.26's,
+    // whose middle range a region and a task span; a range that begins with a truncated generation has
+    // no status events to start from, and before Go 1.26 a middle range's reader does not pause at its
+    // last generation's end (no EndOfGeneration): those read on in order, with the same result.
+    assert.ok(merged >= 20, `only ${merged} cuts were merged`);
   });
 
   it('merges when a region and a task begun before the range end in it', async () => {

@@ -11,6 +11,7 @@
 // merged (rangeMerge.ts).
 import { timeBefore, type I64 } from '../exact';
 import type { ReaderBoundary } from '../reader';
+import type { OlderLeft } from '../summary/rangeMerge';
 
 /** NoGoroutine / NoProc: a thread holding neither is the same as one never seen. */
 const NONE = -1;
@@ -126,4 +127,20 @@ export function joinBoundary(
     join.olderTasks.set(tid, { name, parent });
   }
   return join;
+}
+
+/**
+ * A range's end state with the regions and tasks begun before the range and still open (which its
+ * reader never knew) put back, as the reader before it would have them: under each goroutine's own
+ * regions, and among the active tasks.
+ */
+export function withOlder(state: BoundaryState, older: OlderLeft): BoundaryState {
+  if (older.regions.size === 0 && older.tasks.size === 0) return state;
+  const regions = new Map(state.regions.map(([g, stack]) => [id(g), { g, stack }]));
+  for (const [g, stack] of older.regions) {
+    const own = regions.get(id(g));
+    regions.set(id(g), { g: own?.g ?? g, stack: [...stack, ...own?.stack ?? []] });
+  }
+  const tasks: [I64, string, I64][] = [...state.tasks, ...[...older.tasks].map(([tid, t]): [I64, string, I64] => [tid, t.name, t.parent])];
+  return { ...state, regions: [...regions.values()].map(({ g, stack }): [I64, OrderedRegion[]] => [g, stack]), tasks };
 }

@@ -13,7 +13,7 @@ import { TraceAnalyzer, STATISTICS_ONLY, truncatedInFirstGeneration } from '../s
 import { checkJoin, mergeRange } from '../summary/rangeMerge';
 import { HEADER_BYTES } from '../wire';
 import { cutRanges, generationStarts, type GenerationRange, type GenerationStarts } from './boundaries';
-import { boundaryState, joinBoundary, type BoundaryJoin, type BoundaryState } from './orderingState';
+import { boundaryState, joinBoundary, withOlder, type BoundaryJoin, type BoundaryState } from './orderingState';
 import type { RangeResult, RangeTask } from './rangeRead';
 
 /** Reads one range somewhere (a worker thread; in tests, also this thread); stops when `signal` aborts. */
@@ -102,17 +102,17 @@ function joinRanges(mainState: BoundaryState, results: (RangeResult | Error)[]):
     if (before === undefined || r.startState === undefined || r.partial === undefined) return `range ${i + 1} did not reach its start`;
     const join = joinBoundary(before, r.startState, r);
     if (typeof join === 'string') return `${join} at the start of range ${i + 1}`;
-    const last = r.error !== undefined || i === results.length - 1;
-    const why = checkJoin(r.partial, join, !last);
-    if (why !== undefined) return `${why} (range ${i + 1})`;
+    const older = checkJoin(r.partial, join);
+    if (typeof older === 'string') return `${older} (range ${i + 1})`;
     joins.push(join);
     // This error's text describes the ordering's state, which the range only guessed in part; and the
     // order of the state's maps, which decides between two threads holding one proc, is not the same.
     if (r.error !== undefined && r.error.message.includes('failed to advance')) return `range ${i + 1} failed to advance`;
     if (r.choseByMapOrder) return `range ${i + 1} chose between two threads holding one proc`;
     if (r.error !== undefined) break; // the trace ends at this error: later ranges do not count
-    // A range that met no GC event leaves the GC state as it found it.
-    before = r.endState === undefined || r.endState.gc !== undefined ? r.endState : { ...r.endState, gc: before.gc };
+    // A range that met no GC event leaves the GC state as it found it, and the regions and tasks begun
+    // before it that it did not end are still open.
+    before = r.endState === undefined ? undefined : withOlder(r.endState.gc !== undefined ? r.endState : { ...r.endState, gc: before.gc }, older);
   }
   return joins;
 }
