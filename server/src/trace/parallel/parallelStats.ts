@@ -14,7 +14,7 @@ import { checkJoin, mergeRange } from '../summary/rangeMerge';
 import { HEADER_BYTES } from '../wire';
 import { cutRanges, generationStarts, type GenerationRange, type GenerationStarts } from './boundaries';
 import { boundaryState, joinBoundary, withOlder, type BoundaryJoin, type BoundaryState } from './orderingState';
-import type { RangeResult, RangeTask } from './rangeRead';
+import { RANGE_READ, type RangeResult, type RangeTask } from './rangeRead';
 
 /** Reads one range somewhere (a worker thread; in tests, also this thread); stops when `signal` aborts. */
 export type RangeRunner = (task: RangeTask, signal: AbortSignal) => Promise<RangeResult>;
@@ -43,8 +43,7 @@ export async function analyzeInParallel(path: string, threads: number, runRange:
   const bounds = [HEADER_BYTES, ...starts.starts, starts.size];
   const stop = new AbortController();
   const workers = new AbortController();
-  // The statistics count logs and never read a message (as trace stats on one thread).
-  const opened = await openTraceFile(path, { signal: stop.signal, logMessages: false });
+  const opened = await openTraceFile(path, { signal: stop.signal, ...RANGE_READ });
   const analyzer = new TraceAnalyzer(opened.goVersion, starts.size, STATISTICS_ONLY);
   const report: ParallelReport = { ranges: ranges.length, merged: false };
   const results = ranges.slice(1).map((r, i) => runRange({
@@ -65,8 +64,10 @@ export async function analyzeInParallel(path: string, threads: number, runRange:
         workers.abort();
         return;
       }
+      analyzer.addSkipped(opened.skipped());
       for (const [i, r] of (done as RangeResult[]).slice(0, joins.length).entries()) {
         mergeRange(analyzer, r.partial!, joins[i].olderTasks);
+        analyzer.addSkipped(r.skipped);
         if (r.error !== undefined) {
           rangeError = new TraceError(r.error.message, r.error.offset);
           break;
@@ -80,12 +81,14 @@ export async function analyzeInParallel(path: string, threads: number, runRange:
       workers.abort();
       if (!(error instanceof TraceError)) throw error;
       if (analyzer.generationCount === 0) throw truncatedInFirstGeneration(error);
+      analyzer.addSkipped(opened.skipped());
       analyzer.finish(error);
       return { analyzer, report };
     }
   } finally {
     workers.abort();
   }
+  if (!report.merged) analyzer.addSkipped(opened.skipped());
   analyzer.finish(rangeError);
   return { analyzer, report };
 }

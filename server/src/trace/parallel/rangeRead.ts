@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import { TraceError } from '../event';
 import { asUint64, relTime, timeLo, type I64 } from '../exact';
 import { ticksToNs } from '../generation';
-import { openStream } from '../reader';
+import { openStream, type SkippedEvents } from '../reader';
 import { TraceAnalyzer, STATISTICS_ONLY } from '../summary/analyzer';
 import { RangeLog } from '../summary/rangeLog';
 import { exportRange, type RangePartial } from '../summary/rangeMerge';
@@ -32,6 +32,13 @@ export interface RangeTask {
   timeBase: number;
 }
 
+/**
+ * How every range is read, the main thread's too: as `trace stats` reads on one thread, no log message,
+ * no scheduling of named goroutines and none of the runtime's detail is handed over (the statistics do
+ * not read them; they are counted, TraceAnalyzer.addSkipped).
+ */
+export const RANGE_READ = { logMessages: false, scheduling: false, runtimeDetail: false } as const;
+
 /** A TraceError as plain data, its offset in the whole file. */
 export interface RangeError { message: string; offset: number | undefined }
 
@@ -45,6 +52,8 @@ export interface RangeResult {
   /** The numbers of the generations read, and the time of the first event (orderingState.ts joinBoundary). */
   generations: string[];
   firstTime: [number, number];
+  /** The events read and not handed over, and the last time (OpenedTrace.skipped). */
+  skipped: SkippedEvents;
   /** Whether the ordering picked an event's context by its map's order, which differs from the reader before (order.ts choseByMapOrder). */
   choseByMapOrder: boolean;
 }
@@ -114,9 +123,10 @@ export async function readRange(task: RangeTask): Promise<RangeResult> {
   const stop = new AbortController();
   const result: RangeResult = {
     startState: undefined, endState: undefined, partial: undefined, error: undefined, generations: [], firstTime: [0, 0], choseByMapOrder: false,
+    skipped: { count: 0, lastTime: 0 },
   };
   const opened = await openStream(BatchStream.fromSource(source), {
-    timeBase: task.timeBase, signal: stop.signal, logMessages: false, lastTime,
+    timeBase: task.timeBase, signal: stop.signal, ...RANGE_READ, lastTime,
     seedOrdering: (gen, stream, ordering) => {
       seedOrdering(gen, stream, ordering, task.initialGen);
       result.startState = boundaryState(opened.boundary());
@@ -146,6 +156,7 @@ export async function readRange(task: RangeTask): Promise<RangeResult> {
     }
   }
   result.choseByMapOrder = opened.boundary().ordering.choseByMapOrder;
+  result.skipped = opened.skipped();
   // A generation that ended in an error was ordered in part.
   const current = id(opened.boundary().generation);
   if (current !== '0' && result.generations[result.generations.length - 1] !== current) result.generations.push(current);
