@@ -93,6 +93,10 @@ describe('trace stats in parallel equals trace stats on one thread', () => {
     assert.equal(report?.merged, true, report?.fallback);
     assert.deepEqual(result, await oneThread(path));
     assert.equal((result as { tasks: Record<string, { completeCount: number }> }).tasks['long-running']?.completeCount, 1);
+    // Cut in three, they span the middle range: carried into the join of the last one.
+    const three = await parallel(path, 3, inThread, cutAt(1, 2));
+    assert.equal(three.report?.merged, true, three.report?.fallback);
+    assert.deepEqual(three.result, result);
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'parallel-stats-'));
