@@ -8,7 +8,7 @@ import {
   type EventKind, type ExactFields, type GoState, type ProcState, type ResourceID, type ResourceKind, type Stack, type TraceEvent,
   type Value,
 } from './event';
-import { exactTime, inc, isSafe, low8, num, uint64Text, type I64 } from './exact';
+import { big, exactTime, i64, inc, isSafe, low8, num, uint64Text, type I64 } from './exact';
 import type { Generation } from './generation';
 import {
   Ev, eventName, ExperimentNames, GoStatus, goStatusNames, isExperimentalEvent, ProcStatus, procStatusNames, specs,
@@ -169,7 +169,16 @@ export class Ordering {
   readonly activeTasks = new Map<I64, TaskState>();
   gcSeq: I64 = 0;
   gcState = GC.Undetermined;
-  private initialGen: I64 = 0;
+  /** The first generation's number: its status events make the state (readable for parallel/). */
+  initialGen: I64 = 0;
+  /**
+   * A seeded ordering (parallel/seed.ts) takes the GC state from its first GC event: the GC sequence
+   * number before it and whether a cycle was running; `gcSeed` records what it took.
+   */
+  private gcSeedPending = false;
+  gcSeed: { state: number; seq: I64 } | undefined;
+  /** True once an event's context was picked by the order of mStates (parallel/: a seeded map's order differs). */
+  choseByMapOrder = false;
 
   /**
    * FIFO of events ready to be returned; Advance queues one to three at a time. An event of a kind the
@@ -200,6 +209,36 @@ export class Ordering {
   private curExactTime: bigint | undefined;
   private curTime = 0;
   private curTimeLo = 0;
+
+  /**
+   * Starts from a guessed state instead of an empty one (parallel/seed.ts: a range of generations read
+   * on its own). The guess is the caller's to verify against the real state at the boundary.
+   */
+  seed(initialGen: I64): void {
+    this.initialGen = initialGen;
+    this.gcSeedPending = true;
+  }
+
+  /** A goroutine or proc of a seeded state: its status, `seqGen` 0 (no generation: stale), its active ranges (Active event types). */
+  seedGoroutine(id: I64, status: number, active: readonly number[]): void {
+    const s = new GState(id, status, 0, 0);
+    for (const typ of active) s.inFlight.push({ typ: rangeTypeOf(typ), desc: 0 });
+    this.gStates.set(id, s);
+  }
+
+  seedProc(id: I64, status: number, active: readonly number[]): void {
+    const s = new PState(id, status, 0, 0);
+    for (const typ of active) s.inFlight.push({ typ: rangeTypeOf(typ), desc: 0 });
+    this.pStates.set(id, s);
+  }
+
+  private seedGC(typ: number, seq: I64): void {
+    this.gcSeedPending = false;
+    // The sequence number just before this event's, so that inc(gcSeq) === seq.
+    this.gcSeq = typeof seq === 'number' && seq > -Number.MAX_SAFE_INTEGER ? seq - 1 : i64(BigInt.asIntN(64, big(seq) - 1n));
+    this.gcState = typ === Ev.GCBegin ? GC.NotRunning : GC.Running;
+    this.gcSeed = { state: this.gcState, seq: this.gcSeq };
+  }
 
   /** The next queued event, null for a skipped one (its time in eventTime), undefined if none is queued. */
   next(): TraceEvent | null | undefined {
@@ -347,6 +386,8 @@ export class Ordering {
       let found = false;
       for (const [mid, ms] of this.mStates) {
         if (ms.p === pid) {
+          // Two threads holding the proc (a broken trace): which one is taken depends on the map's order.
+          if (found) this.choseByMapOrder = true;
           this.curM = mid;
           this.curP = pid;
           this.curG = ms.g;
@@ -724,6 +765,7 @@ export class Ordering {
 
   private advanceGCActive(ev: RawEvent, evt: Generation, gen: I64): boolean {
     const seq = ev.a0;
+    if (this.gcSeedPending) this.seedGC(ev.typ, seq);
     if (gen === this.initialGen) {
       if (this.gcState !== GC.Undetermined) throw new TraceError('GCActive in the first generation isn\'t first GC event');
       this.gcSeq = seq;
@@ -741,6 +783,7 @@ export class Ordering {
 
   private advanceGCBegin(ev: RawEvent, evt: Generation): boolean {
     const seq = ev.a0;
+    if (this.gcSeedPending) this.seedGC(ev.typ, seq);
     if (this.gcState === GC.Undetermined) {
       this.gcSeq = seq;
       this.gcState = GC.Running;
@@ -758,6 +801,7 @@ export class Ordering {
 
   private advanceGCEnd(ev: RawEvent, evt: Generation): boolean {
     const seq = ev.a0;
+    if (this.gcSeedPending) this.seedGC(ev.typ, seq);
     if (seq !== inc(this.gcSeq)) return false;
     if (this.gcState === GC.NotRunning) throw new TraceError('encountered GCEnd when GC was not in progress');
     if (this.gcState === GC.Undetermined) throw new TraceError('encountered GCEnd when GC was in an undetermined state');

@@ -57,6 +57,13 @@ export interface ReadOptions {
    * those of the whole trace read in one go. Default: picked from the first generation read.
    */
   timeBase?: number;
+  /**
+   * A range of generations read on its own (parallel/seed.ts): called once its first generation is read,
+   * before any event is ordered, to seed the ordering with the state the reader before it left there.
+   */
+  seedOrdering?: (gen: Generation, stream: BatchStream, ordering: Ordering) => void;
+  /** With seedOrdering: the time of the event before the first one read ([hi, lo], see exact.ts), as the reader before left it. */
+  lastTime?: [number, number];
 }
 
 /** Events read but not handed over (a kind not asked for): how many, and the last one's time if any. */
@@ -71,6 +78,8 @@ export interface ReaderBoundary {
   ordering: Ordering;
   lastTs: number;
   lastTsLo: number;
+  /** The number of the generation last read (0 before the first). */
+  generation: I64;
 }
 
 export interface OpenedTrace {
@@ -316,7 +325,10 @@ class TraceReader {
   /** Events read so far and skipped (of a kind not asked for). */
   skippedEvents = 0;
 
-  constructor(readonly version: number, readonly stream: BatchStream, private readonly want: number) {
+  constructor(
+    readonly version: number, readonly stream: BatchStream, private readonly want: number,
+    private readonly seedOrdering?: ReadOptions['seedOrdering'],
+  ) {
     this.order = new Ordering(want);
   }
 
@@ -324,11 +336,12 @@ class TraceReader {
    * Reads the first generation ahead and picks the time base from it. Until then (and for a trace without
    * generations) the base is 0.
    */
-  async start(timeBase?: number): Promise<void> {
+  async start(timeBase?: number, lastTime?: [number, number]): Promise<void> {
     await this.load();
     if (timeBase !== undefined) {
       this.timeBase = timeBase;
       this.lastTs = -timeBase;
+      if (lastTime !== undefined) [this.lastTs, this.lastTsLo] = lastTime;
       return;
     }
     const first = this.loaded?.gen;
@@ -342,7 +355,7 @@ class TraceReader {
   }
 
   boundary(): ReaderBoundary {
-    return { ordering: this.order, lastTs: this.lastTs, lastTsLo: this.lastTsLo };
+    return { ordering: this.order, lastTs: this.lastTs, lastTsLo: this.lastTsLo, generation: this.gen?.gen ?? 0 };
   }
 
   /** Reads the next generation's batches (the only asynchronous step). */
@@ -538,7 +551,7 @@ class TraceReader {
       return this.syncEvent(undefined, this.lastTs, this.lastTsLo);
     }
     this.gen = gen;
-    this.generations++;
+    if (this.generations++ === 0) this.seedOrdering?.(gen, this.stream, this.order);
     gen.fixUpCPUSamples(this.timeBase);
     this.cpuSamples = gen.cpuSamples;
     this.cpuIdx = 0;
@@ -630,11 +643,11 @@ export async function openStream(stream: BatchStream, options: ReadOptions, clos
     await close();
     throw error;
   }
-  const reader = new TraceReader(version, stream, kindMask(options.kinds) &
-    ~(options.logMessages === false ? KindMask.LogMessage : 0) & ~(options.scheduling === false ? KindMask.Scheduling : 0) &
-    ~(options.runtimeDetail === false ? KindMask.RuntimeDetail : 0));
+  const want = kindMask(options.kinds) & ~(options.logMessages === false ? KindMask.LogMessage : 0) &
+    ~(options.scheduling === false ? KindMask.Scheduling : 0) & ~(options.runtimeDetail === false ? KindMask.RuntimeDetail : 0);
+  const reader = new TraceReader(version, stream, want, options.seedOrdering);
   try {
-    await reader.start(options.timeBase);
+    await reader.start(options.timeBase, options.lastTime);
   } catch (error) {
     await close();
     throw error;

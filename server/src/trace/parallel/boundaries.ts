@@ -3,11 +3,15 @@
 // generations can be read on its own once that state is known (see rangeRead.ts).
 import { open } from 'node:fs/promises';
 import { TraceError } from '../event';
+import type { I64 } from '../exact';
 import { Ev, Go126, NoExperiment } from '../spec';
 import { BatchStream, fileChunkSource, HEADER_BYTES } from '../wire';
 
-/** The trace's size and the offsets where its second, third, … generations begin (batch framing only). */
-export interface GenerationStarts { size: number; version: number; starts: number[] }
+/**
+ * The trace's size and the offsets where its second, third, … generations begin (batch framing only);
+ * `firstGen` is the first generation's number (0 for a trace without batches).
+ */
+export interface GenerationStarts { size: number; version: number; starts: number[]; firstGen: I64 }
 
 /**
  * Scans the batch headers: Go 1.26 ends each generation with an EndOfGeneration batch, earlier
@@ -21,12 +25,14 @@ export async function generationStarts(path: string): Promise<GenerationStarts> 
     const stream = BatchStream.fromSource(fileChunkSource(handle, size));
     const version = await stream.readHeader();
     const starts: number[] = [];
+    let firstGen: I64 = 0;
     let gen: number | bigint | undefined;
     try {
       for (;;) {
         const at = stream.offset;
         const read = await stream.readBatch();
         if (read === null) break;
+        if (firstGen === 0) firstGen = read.gen;
         if (version >= Go126) {
           const { batch } = read;
           if (batch.exp === NoExperiment && batch.data.length > 0 && batch.data[0] === Ev.EndOfGeneration && stream.offset < size) {
@@ -40,7 +46,7 @@ export async function generationStarts(path: string): Promise<GenerationStarts> 
     } catch (error) {
       if (!(error instanceof TraceError)) throw error;
     }
-    return { size, version, starts };
+    return { size, version, starts, firstGen };
   } finally {
     await handle.close();
   }
@@ -49,18 +55,12 @@ export async function generationStarts(path: string): Promise<GenerationStarts> 
 /** A range of whole generations: [start, end) in the file; `first` is the index of its first generation. */
 export interface GenerationRange { first: number; start: number; end: number }
 
-/**
- * Cuts the generations into at most `n` contiguous ranges of about equal bytes. A range after the
- * first also reads the generation before it (to learn the ordering state, rangeRead.ts), which is
- * counted as `warmUpCost` of its bytes, so later ranges get fewer generations of their own.
- */
-export function cutRanges(g: GenerationStarts, n: number, warmUpCost = 0.5): GenerationRange[] {
+/** Cuts the generations into at most `n` contiguous ranges of about equal bytes. */
+export function cutRanges(g: GenerationStarts, n: number): GenerationRange[] {
   const bounds = [HEADER_BYTES, ...g.starts, g.size];
   const gens = bounds.length - 1;
   if (n <= 1 || gens < 2) return [{ first: 0, start: HEADER_BYTES, end: g.size }];
-  // Greedy on the cost of each range: its bytes plus the warm-up generation's share.
-  const total = g.size - HEADER_BYTES + warmUpCost * (g.size - HEADER_BYTES) * ((n - 1) / gens);
-  const goal = total / n;
+  const goal = (g.size - HEADER_BYTES) / n;
   const ranges: GenerationRange[] = [];
   let first = 0;
   while (first < gens) {
@@ -68,10 +68,9 @@ export function cutRanges(g: GenerationStarts, n: number, warmUpCost = 0.5): Gen
       ranges.push({ first, start: bounds[first], end: g.size });
       break;
     }
-    const warm = first === 0 ? 0 : warmUpCost * (bounds[first] - bounds[first - 1]);
     let last = first + 1;
-    while (last < gens && warm + bounds[last] - bounds[first] < goal
-      && Math.abs(warm + bounds[last + 1] - bounds[first] - goal) < Math.abs(warm + bounds[last] - bounds[first] - goal)) last++;
+    while (last < gens && bounds[last] - bounds[first] < goal
+      && Math.abs(bounds[last + 1] - bounds[first] - goal) < Math.abs(bounds[last] - bounds[first] - goal)) last++;
     ranges.push({ first, start: bounds[first], end: bounds[last] });
     first = last;
   }

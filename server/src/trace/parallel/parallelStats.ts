@@ -1,19 +1,20 @@
 // `trace stats` on several threads: the file's generations are cut into contiguous ranges (one per
 // thread, boundaries.ts); the main thread reads the first range, and each other range is read by a
-// worker after a warm-up generation (rangeRead.ts). At the first boundary the main thread compares
-// its reader's state with the state each worker started from (and each worker's end state with the
-// next one's start; orderingState.ts), and checks what each range did with regions and tasks older
-// than its warm-up (rangeMerge.ts checkJoin): when every boundary joins, the ranges' analyses are
-// merged in order and the result is exactly the one-thread result, errors included; when one does
-// not, or a worker fails, the main thread reads on in order as if there were no workers.
+// worker from the ordering state guessed from its first generation (seed.ts, rangeRead.ts). At the
+// first boundary the main thread compares its reader's state with the state each worker started from
+// (and each worker's end state with the next one's start; orderingState.ts), and checks what each range
+// did with regions and tasks older than it (rangeMerge.ts checkJoin): when every boundary joins, the
+// ranges' analyses are merged in order and the result is exactly the one-thread result, errors
+// included; when one does not, or a worker fails, the main thread reads on in order as if there were
+// no workers.
 import { TraceError } from '../event';
 import { openTraceFile } from '../reader';
 import { TraceAnalyzer, STATISTICS_ONLY, truncatedInFirstGeneration } from '../summary/analyzer';
 import { checkJoin, mergeRange } from '../summary/rangeMerge';
 import { HEADER_BYTES } from '../wire';
 import { cutRanges, generationStarts, type GenerationRange, type GenerationStarts } from './boundaries';
-import { boundaryState, joinBoundary, type BoundaryJoin, type BoundaryState } from './orderingState';
-import type { RangeResult, RangeTask } from './rangeRead';
+import { boundaryState, joinBoundary, withOlder, type BoundaryJoin, type BoundaryState } from './orderingState';
+import { RANGE_READ, type RangeResult, type RangeTask } from './rangeRead';
 
 /** Reads one range somewhere (a worker thread; in tests, also this thread); stops when `signal` aborts. */
 export type RangeRunner = (task: RangeTask, signal: AbortSignal) => Promise<RangeResult>;
@@ -42,13 +43,12 @@ export async function analyzeInParallel(path: string, threads: number, runRange:
   const bounds = [HEADER_BYTES, ...starts.starts, starts.size];
   const stop = new AbortController();
   const workers = new AbortController();
-  // The statistics count logs and never read a message (as trace stats on one thread).
-  const opened = await openTraceFile(path, { signal: stop.signal, logMessages: false });
+  const opened = await openTraceFile(path, { signal: stop.signal, ...RANGE_READ });
   const analyzer = new TraceAnalyzer(opened.goVersion, starts.size, STATISTICS_ONLY);
   const report: ParallelReport = { ranges: ranges.length, merged: false };
   const results = ranges.slice(1).map((r, i) => runRange({
-    path, warmUpStart: bounds[r.first - 1], start: r.start, end: r.end, generations: (ranges[i + 2]?.first ?? bounds.length - 1) - r.first,
-    last: i === ranges.length - 2, timeBase: Number(opened.timeBase),
+    path, previousStart: bounds[r.first - 1], start: r.start, end: r.end, generations: (ranges[i + 2]?.first ?? bounds.length - 1) - r.first,
+    last: i === ranges.length - 2, timeBase: Number(opened.timeBase), initialGen: starts.firstGen,
   }, workers.signal).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
   let generationEnds = 0;
   let rangeError: TraceError | undefined;
@@ -64,8 +64,10 @@ export async function analyzeInParallel(path: string, threads: number, runRange:
         workers.abort();
         return;
       }
+      analyzer.addSkipped(opened.skipped());
       for (const [i, r] of (done as RangeResult[]).slice(0, joins.length).entries()) {
         mergeRange(analyzer, r.partial!, joins[i].olderTasks);
+        analyzer.addSkipped(r.skipped);
         if (r.error !== undefined) {
           rangeError = new TraceError(r.error.message, r.error.offset);
           break;
@@ -79,12 +81,14 @@ export async function analyzeInParallel(path: string, threads: number, runRange:
       workers.abort();
       if (!(error instanceof TraceError)) throw error;
       if (analyzer.generationCount === 0) throw truncatedInFirstGeneration(error);
+      analyzer.addSkipped(opened.skipped());
       analyzer.finish(error);
       return { analyzer, report };
     }
   } finally {
     workers.abort();
   }
+  if (!report.merged) analyzer.addSkipped(opened.skipped());
   analyzer.finish(rangeError);
   return { analyzer, report };
 }
@@ -99,14 +103,19 @@ function joinRanges(mainState: BoundaryState, results: (RangeResult | Error)[]):
   for (const [i, r] of results.entries()) {
     if (r instanceof Error) return `range ${i + 1} failed: ${r.message}`;
     if (before === undefined || r.startState === undefined || r.partial === undefined) return `range ${i + 1} did not reach its start`;
-    const join = joinBoundary(before, r.startState);
+    const join = joinBoundary(before, r.startState, r);
     if (typeof join === 'string') return `${join} at the start of range ${i + 1}`;
-    const last = r.error !== undefined || i === results.length - 1;
-    const why = checkJoin(r.partial, join, !last);
-    if (why !== undefined) return `${why} (range ${i + 1})`;
+    const older = checkJoin(r.partial, join);
+    if (typeof older === 'string') return `${older} (range ${i + 1})`;
     joins.push(join);
+    // This error's text describes the ordering's state, which the range only guessed in part; and the
+    // order of the state's maps, which decides between two threads holding one proc, is not the same.
+    if (r.error !== undefined && r.error.message.includes('failed to advance')) return `range ${i + 1} failed to advance`;
+    if (r.choseByMapOrder) return `range ${i + 1} chose between two threads holding one proc`;
     if (r.error !== undefined) break; // the trace ends at this error: later ranges do not count
-    before = r.endState;
+    // A range that met no GC event leaves the GC state as it found it, and the regions and tasks begun
+    // before it that it did not end are still open.
+    before = r.endState === undefined ? undefined : withOlder(r.endState.gc !== undefined ? r.endState : { ...r.endState, gc: before.gc }, older);
   }
   return joins;
 }

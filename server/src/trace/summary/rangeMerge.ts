@@ -73,14 +73,20 @@ export function exportRange(analyzer: TraceAnalyzer, log: RangeLog): RangePartia
   };
 }
 
+/** Regions and tasks begun before a range and still open at its end (by goroutine, bottom first). */
+export interface OlderLeft {
+  regions: Map<number, [task: number, name: string][]>;
+  tasks: Map<number, { name: string; parent: number }>;
+}
+
 /**
  * Whether the range read as the reader before it would have, given what its own reader did not know
  * (`join`): every region it ended below the ones it knew must be the next older one (else Go reports
- * misuse there), and no task it began may have the ID of an older one still active (a conflict). When
- * `more` ranges follow, the older regions and tasks must all have ended within it, since the next
- * range is joined to this one's end. Returns why not, or undefined.
+ * misuse there), and no task it began may have the ID of an older one still active (a conflict).
+ * Returns why not, or the older regions and tasks still open at its end (the next range is joined to
+ * this one's end with them: orderingState.ts withOlder).
  */
-export function checkJoin(part: RangePartial, join: BoundaryJoin, more: boolean): string | undefined {
+export function checkJoin(part: RangePartial, join: BoundaryJoin): string | OlderLeft {
   const left = new Map([...join.older].map(([g, o]) => [g, o.regions.length]));
   const ended = new Map<number, number>();
   const tasksLeft = new Set(join.olderTasks.keys());
@@ -105,8 +111,10 @@ export function checkJoin(part: RangePartial, join: BoundaryJoin, more: boolean)
     left.set(op.g, older.regions.length - 1 - j);
   }
   for (const id of join.olderTasks.keys()) if (id >= part.minTaskBegun) return `a task begun in the range may reuse task ID ${id}`;
-  if (more && ([...left.values()].some((n) => n > 0) || tasksLeft.size > 0)) return 'a region or task begun before a range outlives it';
-  return undefined;
+  const rest: OlderLeft = { regions: new Map(), tasks: new Map() };
+  for (const [g, n] of left) if (n > 0) rest.regions.set(g, join.older.get(g)!.regions.slice(0, n));
+  for (const id of tasksLeft) rest.tasks.set(id, join.olderTasks.get(id)!);
+  return rest;
 }
 
 /** Thrown when the range's state cannot be joined to the one before it (the caller reads it again in order). */
