@@ -133,10 +133,12 @@ export const registerTraceFeatures: RegisterFeature = (connection: Connection, d
       }
       const { captureWindowSeconds } = await settings();
       const captures = captureFindings(current.summary, name, captureWindowSeconds);
-      if (captures.length > 0) {
+      // Only open Go documents can carry them: without one, the parser (web-tree-sitter and its wasm,
+      // several MiB) is not loaded for nothing.
+      const goDocuments = captures.length > 0 ? documents.all().filter((d) => d.languageId === 'go') : [];
+      if (goDocuments.length > 0) {
         const parserReady = await goParser();
-        for (const document of documents.all()) {
-          if (document.languageId !== 'go') continue;
+        for (const document of goDocuments) {
           const tree = parserReady.parse(document.getText());
           if (!tree) continue;
           try {

@@ -69,6 +69,19 @@ test('ID tables: any ID, in any order, duplicates refused, 0 always taken', () =
   const order = Array.from({ length: n }, (_, i) => ((i * 7919) % n) + 1);
   for (const id of order) assert.ok(perm.insert(id, id));
   assert.deepEqual([...perm.entries()].map(([id]) => id), Array.from({ length: n }, (_, i) => i + 1));
+  // The array is kept in chunks of 4,096 IDs: a jump past several chunks (within the slack) and
+  // replacements on both sides of a chunk's edge.
+  const chunked = new IdTable<string>();
+  const jumped = [...Array.from({ length: 9000 }, (_, i) => i + 1), 30_000, 4095, 4096, 4097].filter((id, i, all) => all.indexOf(id) === i);
+  for (const id of jumped) assert.ok(chunked.insert(id, `v${id}`), `insert ${id}`);
+  for (const id of [4095, 4096, 4097, 8192, 30_000]) chunked.replace(id, `r${id}`);
+  assert.equal(chunked.get(4095), 'r4095');
+  assert.equal(chunked.get(4096), 'r4096');
+  assert.equal(chunked.get(8191), 'v8191');
+  assert.equal(chunked.get(29_999), undefined);
+  assert.equal(chunked.get(30_001), undefined);
+  assert.ok(chunked.insert(29_999, 'gap filled') && !chunked.insert(30_000, 'again'));
+  assert.deepEqual([...chunked.entries()].map(([id]) => id), [...Array.from({ length: 9000 }, (_, i) => i + 1), 29_999, 30_000]);
 });
 
 test('string tables: bytes kept until asked for, across blocks, duplicates refused, odd bytes preserved', () => {

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { CodeLensRequest, HoverRequest, type CodeLens, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import {
+  CodeLensRequest, HoverRequest, PublishDiagnosticsNotification, type CodeLens, type Diagnostic, type Hover, type MarkupContent,
+} from 'vscode-languageserver-protocol/node';
 import {
   FOCUS_COMMAND, TraceNotifications, TraceRequests, type FocusTarget, type ResolvedSource, type TraceStatus, type ViewerQueryResult,
 } from '../../common/traceProtocol';
@@ -97,6 +99,23 @@ describe('trace features of the language server', () => {
     assert.ok(coarse.totalLanes > 100);
     const count = (s: typeof fine) => s.lanes.reduce((n, l) => n + l.spans.length, 0);
     assert.ok(count(coarse) < count(fine), `level of detail merges spans (${count(coarse)} vs ${count(fine)})`);
+  });
+
+  test('the first Go document opened after a trace was loaded is linted (web-tree-sitter loads with the first parser, not at start-up)', async () => {
+    // The server starts without web-tree-sitter (parser.ts imports it with the first parser): the
+    // trace above loaded before any Go document; this one is the session's first (the CodeLens test
+    // below parses on the main thread).
+    const twice = join(__dirname, '..', 'fixtures', 'lint', 'end-called-twice', 'twice.go');
+    const file = join(workspace, 'twice.go');
+    copyFileSync(twice, file);
+    const uri = pathToFileURL(file).toString();
+    const published = new Promise<Diagnostic[]>((resolve) => session.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      if (p.uri === uri) resolve(p.diagnostics);
+    }));
+    await session.open(uri, readFileSync(file, 'utf8'));
+    const diagnostics = await published;
+    const wanted = readFileSync(file, 'utf8').split('\n').flatMap((l, i) => (l.includes('// want') ? [i] : []));
+    assert.deepEqual(diagnostics.filter((d) => d.code === 'end-called-twice').map((d) => d.range.start.line), wanted);
   });
 
   test('maps trace locations into a workspace copy by path suffix and notices a changed file', async () => {

@@ -15,3 +15,10 @@ test('sizes in binary units and counts with thousands separators', () => {
   assert.deepEqual([0, 1023, 1536, 5e9].map(formatBytes), ['0 B', '1023 B', '1.5 KiB', '4.66 GiB']);
   assert.equal(formatCount(1234567), '1,234,567');
 });
+
+test('counts grouped by hand read exactly as toLocaleString(\'en-US\') prints them', () => {
+  const values = [0, -0, 1, 7, 12, 999, 1000, -1000, 999_999, 1_000_000, 1234567, -987654321, 406_500, 2 ** 32, Number.MAX_SAFE_INTEGER,
+    -Number.MAX_SAFE_INTEGER, 2 ** 53, 1.5, 1234.5678, -0.25, 1e21, Number.NaN, Number.POSITIVE_INFINITY];
+  for (let digits = 1; digits <= 16; digits++) values.push(Math.floor(Math.random() * 10 ** digits), -Math.floor(Math.random() * 10 ** digits));
+  for (const n of values) assert.equal(formatCount(n), n.toLocaleString('en-US'), String(n));
+});

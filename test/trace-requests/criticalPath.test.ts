@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { NO_ID } from '../../server/src/trace/event';
 import { openTraceFile } from '../../server/src/trace/reader';
 import { analyzeRequests, type RequestAnalyzer } from '../../server/src/trace/requests/analyzer';
 import { PathRecorder } from '../../server/src/trace/requests/criticalPath';
@@ -38,6 +39,20 @@ describe('critical path on requests slow for a known reason', () => {
       assert.equal(path[path.length - 1].endNs, t.endNs, `task ${t.id} path end`);
       for (let i = 1; i < path.length; i++) assert.equal(path[i].startNs, path[i - 1].endNs, `task ${t.id} segment ${i} contiguous`);
     }
+  });
+
+  it('the same paths with goroutine IDs past 2^31 (kept aside from the narrow column, exactly)', async () => {
+    const shift = 2 ** 32;
+    const shiftedWindows = tasks.map((t) => ({ goroutine: t.goroutine + shift, startNs: t.startNs, endNs: t.endNs }));
+    const recorder = new PathRecorder(shiftedWindows);
+    await (await openTraceFile(trace)).forEach((ev) => {
+      if (ev.goroutine !== NO_ID) ev.goroutine += shift;
+      if (ev.kind === 'StateTransition' && ev.resource.kind === 'Goroutine') ev.resource = { ...ev.resource, id: ev.resource.id + shift };
+      recorder.add(ev);
+    });
+    const followed = tasks.filter((t) => t.criticalPath!.some((s) => s.goroutine !== t.goroutine));
+    assert.ok(followed.length > 0, 'some path goes through another goroutine');
+    tasks.forEach((t, i) => assert.deepEqual(recorder.path(shiftedWindows[i]).map((s) => ({ ...s, goroutine: s.goroutine - shift })), t.criticalPath, `task ${t.id}`));
   });
 
   it('a request waiting on a channel: the worker computing (~3ms) on its own goroutine', () => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+import type { Language, Parser } from 'web-tree-sitter';
 
 export type { Node, Parser, Tree } from 'web-tree-sitter';
 
@@ -23,6 +23,12 @@ function defaultGrammarPaths(): { runtime: string; go: string } {
   }
 }
 
+/**
+ * web-tree-sitter is loaded with the first parser, not with the module: the language server's main
+ * thread parses only for the trace features of an open Go document, and evaluating the library costs
+ * it ~1 MiB from start-up on (docs/trace-viewer.md, "Memory over a trace's whole life").
+ */
+let treeSitter: Promise<typeof import('web-tree-sitter')> | undefined;
 // Parser.init instantiates one wasm module per process; languages are cached per file.
 let runtimeReady: Promise<void> | undefined;
 const languages = new Map<string, Promise<Language>>();
@@ -30,6 +36,7 @@ const languages = new Map<string, Promise<Language>>();
 /** A web-tree-sitter parser with the Go grammar set. */
 export async function createGoParser(grammarsDir?: string): Promise<Parser> {
   const paths = grammarsDir === undefined ? defaultGrammarPaths() : { runtime: join(grammarsDir, RUNTIME_WASM), go: join(grammarsDir, GO_WASM) };
+  const { Language, Parser } = await (treeSitter ??= import('web-tree-sitter'));
   runtimeReady ??= Parser.init({ locateFile: () => paths.runtime });
   await runtimeReady;
   let language = languages.get(paths.go);

@@ -13,58 +13,75 @@ import { ByteCursor, readUvarintErrorText, VarintError, type BatchStream, type E
 
 /** How far past its filled part the array of an IdTable may grow for one out-of-order ID. */
 const DENSE_SLACK = 1 << 16;
+/**
+ * IDs per chunk of an IdTable's array (32 KB). A generation's string table holds up to ~400,000 IDs
+ * (log messages); one array grown by copying left ~2× its final size of garbage in the old space at
+ * every generation the reader loads, a spike in the language server's peak (docs/trace-viewer.md).
+ */
+const CHUNK_BITS = 12;
+const CHUNK_IDS = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK_IDS - 1;
 
 /**
  * A table from IDs to values; ID 0 always exists and means "none" (Go's dataTable). The runtime hands out
- * IDs 1, 2, 3… (strings in order, stacks in any order), so small positive IDs index an array, kept at most
- * about twice as long as the values it holds; any other ID (negative, huge, a bigint) goes to a map.
+ * IDs 1, 2, 3… (strings in order, stacks in any order), so small positive IDs index an array in chunks
+ * (grown without copying), kept at most about twice as long as the values it holds; any other ID
+ * (negative, huge, a bigint) goes to a map.
  */
 export class IdTable<T> {
-  private readonly dense: (T | undefined)[] = [undefined];
+  private readonly chunks: (T | undefined)[][] = [];
+  /** One past the last ID the chunks cover. */
+  private denseLength = 1;
   private denseCount = 0;
   private sparse: Map<I64, T> | undefined;
 
   /** False if the ID is taken (0 always is). */
   insert(id: I64, value: T): boolean {
-    const dense = this.dense;
-    if (id === dense.length) {
+    if (id === this.denseLength) {
       if (this.sparse?.has(id)) return false;
-      dense.push(value);
-      this.denseCount++;
+      this.setDense(id, value);
       return true;
     }
     if (id === 0 || this.get(id) !== undefined) return false;
-    if (typeof id === 'number' && id > 0 && id < 2 * this.denseCount + DENSE_SLACK) {
-      // Holes hold undefined explicitly: a gap would turn the array into a slow dictionary.
-      while (dense.length <= id) dense.push(undefined);
-      dense[id] = value;
-      this.denseCount++;
-    } else {
-      (this.sparse ??= new Map()).set(id, value);
-    }
+    if (typeof id === 'number' && id > 0 && id < 2 * this.denseCount + DENSE_SLACK) this.setDense(id, value);
+    else (this.sparse ??= new Map()).set(id, value);
     return true;
   }
 
   /** The value for a non-zero ID, or undefined. */
   get(id: I64): T | undefined {
-    const v = typeof id === 'number' && id >= 0 ? this.dense[id] : undefined;
+    const v = typeof id === 'number' && id >= 0 && id < this.denseLength ? this.chunks[id >>> CHUNK_BITS][id & CHUNK_MASK] : undefined;
     if (v !== undefined || this.sparse === undefined) return v;
     return this.sparse.get(id);
   }
 
   /** Replaces the value of an ID the table holds. */
   replace(id: I64, value: T): void {
-    if (typeof id === 'number' && id >= 0 && this.dense[id] !== undefined) this.dense[id] = value;
-    else this.sparse!.set(id, value);
+    if (typeof id === 'number' && id >= 0 && id < this.denseLength && this.chunks[id >>> CHUNK_BITS][id & CHUNK_MASK] !== undefined) {
+      this.chunks[id >>> CHUNK_BITS][id & CHUNK_MASK] = value;
+    } else this.sparse!.set(id, value);
   }
 
   /** Every entry: the array's in ID order, then the map's in insertion order. */
   *entries(): Iterable<[I64, T]> {
-    for (let id = 1; id < this.dense.length; id++) {
-      const v = this.dense[id];
+    for (let id = 1; id < this.denseLength; id++) {
+      const v = this.chunks[id >>> CHUNK_BITS][id & CHUNK_MASK];
       if (v !== undefined) yield [id, v];
     }
     if (this.sparse !== undefined) yield* this.sparse;
+  }
+
+  /** Stores a small positive ID's value, adding chunks up to it. */
+  private setDense(id: number, value: T): void {
+    while (this.chunks.length <= id >>> CHUNK_BITS) {
+      // Filled with undefined, not holes: a chunk stays a fast array.
+      const chunk: (T | undefined)[] = [];
+      for (let i = 0; i < CHUNK_IDS; i++) chunk.push(undefined);
+      this.chunks.push(chunk);
+    }
+    this.chunks[id >>> CHUNK_BITS][id & CHUNK_MASK] = value;
+    if (id >= this.denseLength) this.denseLength = id + 1;
+    this.denseCount++;
   }
 }
 

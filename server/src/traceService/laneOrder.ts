@@ -2,6 +2,7 @@
 // start function (TimelineQuery.groups): each group a summary lane followed, when expanded, by its
 // goroutines by id. The index numbers lanes in creation order; the viewer scrolls by display
 // position, so queries are translated here. Nothing here is per goroutine but typed arrays.
+import { formatCount } from '../../../common/format';
 import type { PackedLane, TimelineQuery } from '../../../common/traceModel';
 import type { TimelineIndex } from '../trace/summary/timeline';
 import type { ViewerQueryResult } from '../../../common/traceProtocol';
@@ -72,7 +73,7 @@ export class LaneOrder {
       const activity = index.groupActivity(group.id, query.startNs, query.endNs, query.resolutionNs, index.lastTimeNs);
       const name = group.name || '(unknown start function)';
       return {
-        lane: { kind: 'group', id: group.id, label: `${name} · ${group.members.length.toLocaleString('en-US')} goroutines` },
+        lane: { kind: 'group', id: group.id, label: `${name} · ${formatCount(group.members.length)} goroutines` },
         rows: [], spans: [], group: { name: group.name, goroutines: group.members.length, expanded: expanded.has(group.name) }, activity,
       };
     });

@@ -23,21 +23,30 @@ const RUNNABLE = 2;
 const RUNNING = 3;
 const WAITING = 4;
 const SYSCALL = 5;
-/** Transitions per chunk of the recorded columns (grown a chunk at a time, never copied). */
-const CHUNK_BITS = 16;
+/**
+ * Transitions per chunk of the recorded columns (grown a chunk at a time, never copied): 16,384, so
+ * the last chunk's unused part is at most 300 KB (an explanation records 50,000–250,000).
+ */
+const CHUNK_BITS = 14;
 const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+/** In the narrow columns: the value is kept aside (a goroutine ID outside Int32, a reason index past Uint16). */
+const ASIDE_BY = -2147483648;
+const ASIDE_REASON = 0xffff;
 
 /**
- * The recorded transitions in columns, in event order: time, unblocking goroutine, from and to
- * states (4 bits each), reason and site (-1 none), 25 bytes a transition instead of 6 numbers in
- * an array (48); each goroutine lists its own by index (4 bytes more).
+ * The recorded transitions in columns, in event order: time, unblocking goroutine (Int32), from and
+ * to states (4 bits each), reason (Uint16) and site (-1 none), 19 bytes a transition instead of 6
+ * numbers in an array (48); each goroutine lists its own by index (4 bytes more). Values that do not
+ * fit the narrow columns are kept aside in maps, so every value read back is exact.
  */
 class Transitions {
   private readonly times: Float64Array[] = [];
-  private readonly by: Float64Array[] = [];
+  private readonly by: Int32Array[] = [];
   private readonly states: Uint8Array[] = [];
-  private readonly reasons: Int32Array[] = [];
+  private readonly reasons: Uint16Array[] = [];
   private readonly sites: Int32Array[] = [];
+  private readonly asideBy = new Map<number, number>();
+  private readonly asideReasons = new Map<number, number>();
   private count = 0;
 
   push(time: number, from: number, to: number, reason: number, by: number, site: number): number {
@@ -46,25 +55,39 @@ class Transitions {
     if (c === this.times.length) {
       const n = 1 << CHUNK_BITS;
       this.times.push(new Float64Array(n));
-      this.by.push(new Float64Array(n));
+      this.by.push(new Int32Array(n));
       this.states.push(new Uint8Array(n));
-      this.reasons.push(new Int32Array(n));
+      this.reasons.push(new Uint16Array(n));
       this.sites.push(new Int32Array(n));
     }
     const k = i & CHUNK_MASK;
     this.times[c][k] = time;
-    this.by[c][k] = by;
+    if ((by | 0) === by && by !== ASIDE_BY) this.by[c][k] = by;
+    else {
+      this.by[c][k] = ASIDE_BY;
+      this.asideBy.set(i, by);
+    }
     this.states[c][k] = (from << 4) | to;
-    this.reasons[c][k] = reason;
+    if (reason < ASIDE_REASON) this.reasons[c][k] = reason;
+    else {
+      this.reasons[c][k] = ASIDE_REASON;
+      this.asideReasons.set(i, reason);
+    }
     this.sites[c][k] = site;
     return i;
   }
 
   time(i: number): number { return this.times[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
-  byOf(i: number): number { return this.by[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
+  byOf(i: number): number {
+    const by = this.by[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    return by === ASIDE_BY ? this.asideBy.get(i)! : by;
+  }
   from(i: number): number { return this.states[i >>> CHUNK_BITS][i & CHUNK_MASK] >>> 4; }
   to(i: number): number { return this.states[i >>> CHUNK_BITS][i & CHUNK_MASK] & 0xf; }
-  reason(i: number): number { return this.reasons[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
+  reason(i: number): number {
+    const reason = this.reasons[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    return reason === ASIDE_REASON ? this.asideReasons.get(i)! : reason;
+  }
   site(i: number): number { return this.sites[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
 }
 

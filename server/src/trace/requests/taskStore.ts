@@ -687,15 +687,20 @@ function countingOrder(n: number, keyOf: (row: number) => number): Uint32Array |
 function sortByKey(rows: Uint32Array, keys: Float64Array): void {
   const n = rows.length;
   const base = keys.length;
-  // Non-negative integer keys small enough (durations and starts in ns of a trace of hours) pack as they are: no ranks.
-  let max = 0;
-  for (let i = 0; i < n && max >= 0; i++) {
+  // Integer keys spanning little enough (durations; starts, in ns since the machine booted, over a
+  // trace of seconds) pack as their distance from the least: no ranks, no column of sorted keys.
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n && max === max; i++) {
     const k = keys[rows[i]];
-    max = Number.isInteger(k) && k >= 0 ? Math.max(max, k) : -1;
+    if (Number.isSafeInteger(k)) {
+      min = Math.min(min, k);
+      max = Math.max(max, k);
+    } else max = NaN;
   }
-  if (max >= 0 && (max + 1) * base <= Number.MAX_SAFE_INTEGER) {
+  if (n > 0 && (max - min + 1) * base <= Number.MAX_SAFE_INTEGER) {
     const packed = keys.subarray(0, n);
-    for (let i = 0; i < n; i++) packed[i] = keys[rows[i]] * base + rows[i];
+    for (let i = 0; i < n; i++) packed[i] = (keys[rows[i]] - min) * base + rows[i];
     packed.sort();
     for (let i = 0; i < n; i++) rows[i] = packed[i] % base;
     return;
