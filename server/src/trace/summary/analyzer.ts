@@ -115,8 +115,9 @@ export class TraceAnalyzer {
   }
 
   /**
-   * Counts the events the reader read without handing them over (for statistics only):
-   * they are events of the trace, and the last event read may be one of them. Called once, before `finish`.
+   * Counts the events a reader read without handing them over (for statistics only):
+   * they are events of the trace, and the last event read may be one of them. Called once per reader
+   * whose events the analysis took (the parallel path: the main thread's and each merged range's), before `finish`.
    */
   addSkipped({ count, lastTime }: SkippedEvents): void {
     if (count === 0) return;
