@@ -76,10 +76,12 @@ class RowReader {
     return this.last;
   }
   varint(): number {
-    let v = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = this.bytes[this.at++];
-      v += (b & 0x7f) * 2 ** shift;
+    let b = this.bytes[this.at++];
+    if (b < 0x80) return b;
+    let v = b & 0x7f;
+    for (let scale = 0x80; ; scale *= 0x80) {
+      b = this.bytes[this.at++];
+      v += (b & 0x7f) * scale;
       if (b < 0x80) return v;
     }
   }
@@ -205,14 +207,17 @@ function varintBytes(v: number): number {
 
 /** The N slowest rows of each type offered (rows offered in ascending order: among equal durations the first stays). */
 class SlowestPerType {
-  private readonly byType = new Map<number, { rows: number[]; durations: number[] }>();
-  constructor(private readonly n: number) {}
+  private readonly byType: { rows: number[]; durations: number[] }[] = [];
+  /** Per type index, what a duration must exceed to be kept: the Nth slowest's once N are kept (most offers stop here). */
+  private readonly floors: Float64Array;
+  constructor(private readonly n: number, types: number) {
+    this.floors = new Float64Array(types).fill(n > 0 ? -Infinity : Infinity);
+  }
 
   offer(type: number, row: number, duration: number): void {
-    let top = this.byType.get(type);
-    if (top === undefined) this.byType.set(type, (top = { rows: [], durations: [] }));
+    if (!(duration > this.floors[type])) return;
+    const top = (this.byType[type] ??= { rows: [], durations: [] });
     const { rows, durations } = top;
-    if (rows.length === this.n && !(duration > durations[this.n - 1])) return;
     // Slowest first: insert after every duration at least as long.
     let at = durations.length;
     while (at > 0 && durations[at - 1] < duration) at--;
@@ -222,15 +227,17 @@ class SlowestPerType {
       rows.pop();
       durations.pop();
     }
+    if (rows.length === this.n) this.floors[type] = durations[this.n - 1];
   }
 
   /** Leaves only the kept rows marked; returns how many. */
   keepIn(matches: Uint8Array): number {
     matches.fill(0);
     let kept = 0;
-    for (const { rows } of this.byType.values()) {
-      for (const row of rows) matches[row] = 1;
-      kept += rows.length;
+    for (const top of this.byType) {
+      if (top === undefined) continue;
+      for (const row of top.rows) matches[row] = 1;
+      kept += top.rows.length;
     }
     return kept;
   }
@@ -316,6 +323,50 @@ class OffsetColumn<T extends Uint32Array | Uint16Array> extends Chunked<T> {
 
 const u32Column = (bias = 0) => new ExactColumn((n) => new Uint32Array(n), 1, bias);
 const u8Column = (width = 1, bias = 0) => new ExactColumn((n) => new Uint8Array(n), width, bias);
+
+/** What scan keeps of a filter. */
+interface ScanFilter { types: Uint8Array; ended: boolean; unended: boolean; min: number; max: number; ranged: boolean }
+
+/**
+ * The filter's pass over every row (TaskStore.list): unmarks the candidates of other types, states and
+ * durations, counts the durations of the rest (the range aside) into `histogram` when `counting`, and
+ * returns how many stay. Its own function with the same arguments' shapes for every filter, each
+ * comparison made for every row: V8 compiles it once, where the query's own shape or a comparison
+ * not made before deoptimized it (the first filter of a kind took 25–45 ms instead of 3–10 on 406,500 tasks).
+ */
+function scan(
+  matches: Uint8Array, types: ExactColumn<Uint8Array>, durations: ExactColumn<Uint32Array>, wanted: ScanFilter, histogram: DurationHistogram, counting: boolean,
+): number {
+  const { min, max, ranged } = wanted;
+  const typeMask = wanted.types;
+  const keepEnded = wanted.ended ? 1 : 0;
+  const keepUnended = wanted.unended ? 1 : 0;
+  const typeAside = types.aside;
+  const durationAside = durations.aside;
+  const rows = matches.length;
+  let total = 0;
+  for (let c = 0, first = 0; first < rows; c++, first += CHUNK_ROWS) {
+    const rowDurations = durations.chunks[c];
+    const rowTypes = types.chunks[c];
+    const n = Math.min(CHUNK_ROWS, rows - first);
+    for (let i = 0; i < n; i++) {
+      const row = first + i;
+      if (matches[row] === 0) continue;
+      let type = rowTypes[i];
+      if (type === typeAside) type = types.exception(row);
+      let d = rowDurations[i];
+      if (d === durationAside) d = durations.exception(row);
+      const ended = d === d; // not NaN: begun and ended in the trace
+      const wantedRow = typeMask[type] !== 0 && (ended ? keepEnded : keepUnended) !== 0;
+      if (wantedRow && ended && counting) histogram.add(d);
+      const inRange = d >= min && d <= max; // false for NaN
+      const kept = wantedRow && (inRange || !ranged);
+      matches[row] = kept ? 1 : 0;
+      if (kept) total++;
+    }
+  }
+  return total;
+}
 
 export class TaskStore {
   private count = 0;
@@ -408,8 +459,6 @@ export class TaskStore {
   list(query: TaskListQuery): TaskListPage {
     const { filter } = query;
     const types = this.typeMask(filter.types);
-    const sites = filter.site === undefined ? undefined : this.siteMask(filter.site);
-    const logged = filter.log === undefined ? undefined : this.rowsWithLog(filter.log.category, filter.log.message);
     const state = filter.state ?? 'all';
     const min = filter.minDurationNs ?? -Infinity;
     const max = filter.maxDurationNs ?? Infinity;
@@ -418,38 +467,17 @@ export class TaskStore {
     const baseKey = JSON.stringify([filter.types ?? [], filter.site ?? null, filter.log ?? null, state]);
     const histogramCached = this.lastHistogram !== undefined && this.lastHistogram.key === baseKey && this.lastHistogram.version === this.version &&
       this.lastHistogram.logs === this.logCount;
-    const histogram = histogramCached ? undefined : new DurationHistogram();
-    const matches = new Uint8Array(this.count);
-    let total = 0;
-    const slowest = query.slowestPerType === undefined ? undefined : new SlowestPerType(query.slowestPerType);
-    const typeAside = this.types.aside;
-    const durationAside = this.durations.aside;
-    for (let c = 0, first = 0; first < this.count; c++, first += CHUNK_ROWS) {
-      const rowDurations = this.durations.chunks[c];
-      const rowTypes = this.types.chunks[c];
-      const n = Math.min(CHUNK_ROWS, this.count - first);
-      for (let i = 0; i < n; i++) {
-        const row = first + i;
-        let type = rowTypes[i];
-        if (type === typeAside) type = this.types.exception(row);
-        if (types !== undefined && types[type] === 0) continue;
-        if (logged !== undefined && logged[row] === 0) continue;
-        if (sites !== undefined && sites[this.sites.get(row)] !== 1) continue; // NO_SITE lies past the mask
-        let d = rowDurations[i];
-        if (d === durationAside) d = this.durations.exception(row);
-        const ended = d === d; // not NaN: begun and ended in the trace
-        if ((state === 'ended' && !ended) || (state === 'unended' && ended)) continue;
-        if (ended && histogram !== undefined) histogram.add(d);
-        if (ranged && !(d >= min && d <= max)) continue;
-        matches[row] = 1;
-        total++;
-        if (slowest !== undefined && ended) slowest.offer(type, row, d);
-      }
-    }
-    if (slowest !== undefined) total = slowest.keepIn(matches);
+    const histogram = new DurationHistogram();
+    // Candidates (1 each): the rows with the log asked for, or every row, less those of other call
+    // sites; each its own pass, and the rest in one function for every kind of filter (see scan).
+    const matches = filter.log === undefined ? new Uint8Array(this.count).fill(1) : this.rowsWithLog(filter.log.category, filter.log.message).slice();
+    if (filter.site !== undefined) this.dropOtherSites(matches, filter.site);
+    const wanted: ScanFilter = { types, ended: state !== 'unended', unended: state !== 'ended', min, max, ranged };
+    let total = scan(matches, this.types, this.durations, wanted, histogram, !histogramCached);
+    if (query.slowestPerType !== undefined) total = this.keepSlowest(matches, query.slowestPerType);
     const sort = query.sort ?? { key: 'duration', descending: true };
     const rows = this.page(matches, sort.key, sort.descending, query.offset, query.limit);
-    if (histogram !== undefined) this.lastHistogram = { key: baseKey, version: this.version, logs: this.logCount, histogram: histogram.buckets() };
+    if (!histogramCached) this.lastHistogram = { key: baseKey, version: this.version, logs: this.logCount, histogram: histogram.buckets() };
     return { total, offset: query.offset, rows: rows.map((r) => this.record(r)), histogram: this.lastHistogram!.histogram, complete: this.complete };
   }
 
@@ -547,10 +575,10 @@ export class TaskStore {
     return byte < this.idBits.length && (this.idBits[byte] & (1 << (id & 7))) !== 0;
   }
 
-  /** 1 for each type index asked for; undefined for all types. */
-  private typeMask(names: string[] | undefined): Uint8Array | undefined {
-    if (names === undefined || names.length === 0) return undefined;
+  /** 1 for each type index asked for (every type when none is). */
+  private typeMask(names: string[] | undefined): Uint8Array {
     const mask = new Uint8Array(this.typeNames.values.length);
+    if (names === undefined || names.length === 0) return mask.fill(1);
     for (const t of names) {
       const i = this.typeNames.find(t);
       if (i !== undefined) mask[i] = 1;
@@ -558,11 +586,22 @@ export class TaskStore {
     return mask;
   }
 
-  /** 1 for each site index at this file and line. */
-  private siteMask(site: { file: string; line: number }): Uint8Array {
+  /** Unmarks the rows not created at this file and line. */
+  private dropOtherSites(matches: Uint8Array, site: { file: string; line: number }): void {
     const mask = new Uint8Array(this.siteList.length);
     this.siteList.forEach((s, i) => { if (s.file === site.file && s.line === site.line) mask[i] = 1; });
-    return mask;
+    for (let row = 0; row < this.count; row++) if (mask[this.sites.get(row)] !== 1) matches[row] = 0; // NO_SITE lies past the mask
+  }
+
+  /** Leaves the N slowest ended rows of each type marked; returns how many. */
+  private keepSlowest(matches: Uint8Array, n: number): number {
+    const slowest = new SlowestPerType(n, this.typeNames.values.length);
+    for (let row = 0; row < this.count; row++) {
+      if (matches[row] === 0) continue;
+      const d = this.durations.get(row);
+      if (d === d) slowest.offer(this.types.get(row), row, d);
+    }
+    return slowest.keepIn(matches);
   }
 
   /** Rows (1 each) with a log of this category, and of this exact message when given; cached for the next query. */
@@ -591,17 +630,13 @@ export class TaskStore {
     if (limit <= 0) return out;
     const { rows, keyed } = this.order(key);
     let seen = 0;
-    const take = (row: number): boolean => {
-      if (matches[row] === 0) return false;
+    // One loop for both directions (the keyed rows backwards when descending), as for scan.
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i < keyed && descending ? keyed - 1 - i : i];
+      if (matches[row] === 0) continue;
       if (seen++ >= offset) out.push(row);
-      return out.length >= limit;
-    };
-    if (descending) {
-      for (let i = keyed - 1; i >= 0; i--) if (take(rows[i])) return out;
-    } else {
-      for (let i = 0; i < keyed; i++) if (take(rows[i])) return out;
+      if (out.length >= limit) break;
     }
-    for (let i = keyed; i < rows.length; i++) if (take(rows[i])) return out;
     return out;
   }
 
@@ -680,25 +715,35 @@ function countingOrder(n: number, keyOf: (row: number) => number): Uint32Array |
 }
 
 /**
- * Sorts rows (ascending, all below keys.length) by keys[row], ties by row: the keys' order (the row in
- * the low digits) found with the typed array's own numeric sort, far faster than a comparator over
- * 400,000 rows. `keys` is overwritten.
+ * Sorts rows (ascending, all below keys.length) by keys[row], ties by row. Keys already in order
+ * (starts, ids: rows are made as tasks begin) are left as they are; integer keys spanning less than
+ * 2^32 (durations) go through a radix sort; others through the typed array's own numeric sort of the
+ * keys' order with the row in the low digits, far faster than a comparator over 400,000 rows. `keys`
+ * is overwritten.
  */
 function sortByKey(rows: Uint32Array, keys: Float64Array): void {
   const n = rows.length;
   const base = keys.length;
-  // Integer keys spanning little enough (durations; starts, in ns since the machine booted, over a
-  // trace of seconds) pack as their distance from the least: no ranks, no column of sorted keys.
+  let ascending = true;
+  let integers = true;
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < n && max === max; i++) {
+  for (let i = 0; i < n; i++) {
     const k = keys[rows[i]];
+    if (i > 0 && k < keys[rows[i - 1]]) ascending = false;
     if (Number.isSafeInteger(k)) {
-      min = Math.min(min, k);
-      max = Math.max(max, k);
-    } else max = NaN;
+      if (k < min) min = k;
+      if (k > max) max = k;
+    } else integers = false;
   }
-  if (n > 0 && (max - min + 1) * base <= Number.MAX_SAFE_INTEGER) {
+  if (ascending) return;
+  if (integers && max - min < 2 ** 32) {
+    radixSort(rows, keys, min, max - min);
+    return;
+  }
+  // Integer keys spanning little enough (starts in ns since the machine booted, over a trace of
+  // seconds) pack as their distance from the least: no ranks, no column of sorted keys.
+  if (integers && (max - min + 1) * base <= Number.MAX_SAFE_INTEGER) {
     const packed = keys.subarray(0, n);
     for (let i = 0; i < n; i++) packed[i] = (keys[rows[i]] - min) * base + rows[i];
     packed.sort();
@@ -717,6 +762,44 @@ function sortByKey(rows: Uint32Array, keys: Float64Array): void {
   for (let i = 0; i < n; i++) packed[i] = rankOf(ranks, keys[rows[i]]) * base + rows[i];
   packed.sort();
   for (let i = 0; i < n; i++) rows[i] = packed[i] % base;
+}
+
+/** Bits of the key sorted by each pass of radixSort. */
+const RADIX_BITS = 11;
+const RADIX_MASK = (1 << RADIX_BITS) - 1;
+
+/**
+ * sortByKey for integer keys with keys[row] - min below 2^32 (`span` the greatest): a stable
+ * least-significant-digit radix sort, so ties stay by row, in at most three passes of 11 bits. Its
+ * keys take the keys' own buffer (two columns of 4 bytes a row in its 8), and one more column of rows.
+ */
+function radixSort(rows: Uint32Array, keys: Float64Array, min: number, span: number): void {
+  const n = rows.length;
+  let fromKeys = new Uint32Array(keys.buffer, keys.byteOffset, n);
+  // Rows ascend, so keys[rows[i]] lies at byte 8·rows[i] ≥ 8i: past the 4 bytes written at 4i, or read before them.
+  for (let i = 0; i < n; i++) fromKeys[i] = keys[rows[i]] - min;
+  let toKeys = new Uint32Array(keys.buffer, keys.byteOffset + 4 * n, n);
+  let fromRows = rows;
+  let toRows: Uint32Array = new Uint32Array(n);
+  const starts = new Uint32Array(1 << RADIX_BITS);
+  for (let shift = 0; shift < 32 && (shift === 0 || span >>> shift !== 0); shift += RADIX_BITS) {
+    starts.fill(0);
+    for (let i = 0; i < n; i++) starts[(fromKeys[i] >>> shift) & RADIX_MASK]++;
+    for (let digit = 0, at = 0; digit < starts.length; digit++) {
+      const count = starts[digit];
+      starts[digit] = at;
+      at += count;
+    }
+    for (let i = 0; i < n; i++) {
+      const key = fromKeys[i];
+      const at = starts[(key >>> shift) & RADIX_MASK]++;
+      toKeys[at] = key;
+      toRows[at] = fromRows[i];
+    }
+    [fromKeys, toKeys] = [toKeys, fromKeys];
+    [fromRows, toRows] = [toRows, fromRows];
+  }
+  if (fromRows !== rows) rows.set(fromRows);
 }
 
 function rankOf(sorted: Float64Array, value: number): number {
@@ -740,40 +823,50 @@ export function logHistogram(durations: ArrayLike<number>): { boundsNs: number[]
 /** Buckets up to 2^1024 ns (any finite duration). */
 const MAX_BUCKET = 1024 * BUCKETS_PER_OCTAVE;
 const bucketBound = (b: number): number => Math.ceil(2 ** (b / BUCKETS_PER_OCTAVE));
+/** The bounds of the buckets below 2^32 ns, for placing a duration without a logarithm. */
+const BOUNDS_BELOW_2_32 = Float64Array.from({ length: 32 * BUCKETS_PER_OCTAVE + 1 }, (_, b) => bucketBound(b));
+
+/** The bucket of a duration as its logarithm says: within one of its own (floating-point log2 can land a bound's value one off). */
+function estimatedBucket(d: number): number {
+  return Math.min(MAX_BUCKET, Math.floor(Math.log2(Math.max(d, 1)) * BUCKETS_PER_OCTAVE));
+}
+
+/** The bucket whose bounds hold this duration (-1 below 1 ns). */
+function bucketOf(d: number): number {
+  if (d >= 1 && d === d >>> 0) {
+    // Whole nanoseconds below 2^32 (4.3 s): the doubling from the leading bit, then the bounds within it (2^k itself is exact).
+    let b = (31 - Math.clz32(d)) * BUCKETS_PER_OCTAVE;
+    for (let within = 1; within < BUCKETS_PER_OCTAVE && d >= BOUNDS_BELOW_2_32[b + 1]; within++) b++;
+    return b;
+  }
+  const b = estimatedBucket(d);
+  return d >= bucketBound(b + 1) ? b + 1 : d < bucketBound(b) ? b - 1 : b;
+}
 
 /**
- * logHistogram's buckets, counted one duration at a time (no copy of the durations). A duration's
- * bucket is its logarithm's, but floating-point log2 can land a bound's value one bucket off, so
- * the bounds decide: it moves one up or down, unless that would leave the buckets spanned.
+ * logHistogram's buckets, counted one duration at a time (no copy of the durations): each duration in
+ * the bucket whose bounds hold it, the buckets spanning those of the least and greatest durations by
+ * their logarithms (one off at a bound: a duration past them counts in the nearest).
  */
 class DurationHistogram {
-  /** By bucket: durations within its bounds, at or past the next bound, below its own. */
-  private readonly within = new Float64Array(MAX_BUCKET + 1);
-  private readonly above = new Float64Array(MAX_BUCKET + 1);
-  private readonly below = new Float64Array(MAX_BUCKET + 1);
-  private low = Infinity;
-  private high = -Infinity;
+  /** By bucket + 1 (bucketOf is -1 for less than 1 ns, and may be one past MAX_BUCKET). */
+  private readonly counts = new Float64Array(MAX_BUCKET + 3);
+  private least = Infinity;
+  private greatest = -Infinity;
 
   add(d: number): void {
-    const b = Math.min(MAX_BUCKET, Math.floor(Math.log2(Math.max(d, 1)) * BUCKETS_PER_OCTAVE));
-    if (b < this.low) this.low = b;
-    if (b > this.high) this.high = b;
-    if (d >= bucketBound(b + 1)) this.above[b]++;
-    else if (d < bucketBound(b)) this.below[b]++;
-    else this.within[b]++;
+    if (d < this.least) this.least = d;
+    if (d > this.greatest) this.greatest = d;
+    this.counts[bucketOf(d) + 1]++;
   }
 
   buckets(): { boundsNs: number[]; counts: number[] } {
-    const { low, high } = this;
-    if (low > high) return { boundsNs: [], counts: [] };
+    if (!(this.least <= this.greatest)) return { boundsNs: [], counts: [] };
+    const low = estimatedBucket(this.least);
+    const high = estimatedBucket(this.greatest);
     const counts = new Array<number>(high - low + 1).fill(0);
     const boundsNs = Array.from({ length: counts.length + 1 }, (_, i) => bucketBound(low + i));
-    for (let b = low; b <= high; b++) {
-      const i = b - low;
-      counts[i] += this.within[b];
-      counts[i + 1 < counts.length ? i + 1 : i] += this.above[b];
-      counts[i > 0 ? i - 1 : i] += this.below[b];
-    }
+    for (let b = bucketOf(this.least); b <= bucketOf(this.greatest); b++) counts[Math.min(high, Math.max(low, b)) - low] += this.counts[b + 1];
     return { boundsNs, counts };
   }
 }
