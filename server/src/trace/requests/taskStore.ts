@@ -324,6 +324,9 @@ class OffsetColumn<T extends Uint32Array | Uint16Array> extends Chunked<T> {
 const u32Column = (bias = 0) => new ExactColumn((n) => new Uint32Array(n), 1, bias);
 const u8Column = (width = 1, bias = 0) => new ExactColumn((n) => new Uint8Array(n), width, bias);
 
+/** Rows sorted ascending by a key (ties by row), those without it after `keyed`; `rows` undefined when that is row order. */
+interface Order { version: number; rows: Uint32Array | undefined; keyed: number }
+
 /** What scan keeps of a filter. */
 interface ScanFilter { types: Uint8Array; ended: boolean; unended: boolean; min: number; max: number; ranged: boolean }
 
@@ -398,7 +401,7 @@ export class TaskStore {
   private logCount = 0;
   /** Bumped when a sort key may change (a row added or ended), so cached orders are rebuilt. */
   private version = 0;
-  private readonly orders = new Map<TaskSortKey, { version: number; rows: Uint32Array; keyed: number }>();
+  private readonly orders = new Map<TaskSortKey, Order>();
   private logMatch: { key: string; logs: number; rows: Uint8Array } | undefined;
   private lastHistogram: { key: string; version: number; logs: number; histogram: TaskListPage['histogram'] } | undefined;
   /** False while the trace is still loading. */
@@ -411,7 +414,7 @@ export class TaskStore {
     let b = this.idBits.byteLength;
     for (const c of this.columns) b += c.bytes;
     for (const c of this.logs.values()) b += c.bytes;
-    for (const o of this.orders.values()) b += o.rows.byteLength;
+    for (const o of this.orders.values()) b += o.rows?.byteLength ?? 0;
     return b;
   }
 
@@ -615,8 +618,6 @@ export class TaskStore {
     return rows;
   }
 
-  private duration(row: number): number { return this.durations.get(row); }
-
   /** A task's end: its duration when it has a start, else the end itself. */
   private setEnd(row: number, end: number): void {
     const start = this.starts.get(row);
@@ -631,8 +632,9 @@ export class TaskStore {
     const { rows, keyed } = this.order(key);
     let seen = 0;
     // One loop for both directions (the keyed rows backwards when descending), as for scan.
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i < keyed && descending ? keyed - 1 - i : i];
+    for (let i = 0; i < this.count; i++) {
+      const at = i < keyed && descending ? keyed - 1 - i : i;
+      const row = rows === undefined ? at : rows[at];
       if (matches[row] === 0) continue;
       if (seen++ >= offset) out.push(row);
       if (out.length >= limit) break;
@@ -641,7 +643,7 @@ export class TaskStore {
   }
 
   /** Every row sorted ascending by the key (ties by row), rows without it after `keyed`; cached until rows change (see below). */
-  private order(key: TaskSortKey): { rows: Uint32Array; keyed: number } {
+  private order(key: TaskSortKey): Order {
     const cached = this.orders.get(key);
     if (cached !== undefined && cached.version === this.version) return cached;
     const n = this.count;
@@ -664,24 +666,19 @@ export class TaskStore {
   }
 
   /** The order by any key, through a column of the keys (8 bytes a row while sorting). */
-  private orderByKeys(key: TaskSortKey): { version: number; rows: Uint32Array; keyed: number } {
+  private orderByKeys(key: TaskSortKey): Order {
     const n = this.count;
-    const keys = new Float64Array(n);
-    if (key === 'type') {
-      const names = this.typeNames.values;
-      const rank = new Float64Array(names.length);
-      [...names.keys()].sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0)).forEach((t, i) => { rank[t] = i; });
-      for (let row = 0; row < n; row++) keys[row] = rank[this.types.get(row)];
-    } else if (key === 'duration') {
-      for (let row = 0; row < n; row++) keys[row] = this.duration(row);
-    } else if (key === 'goroutines' || key === 'regions' || key === 'logs') {
-      const tally = key === 'goroutines' ? GOROUTINES : key === 'regions' ? REGIONS : LOGS;
-      for (let row = 0; row < n; row++) keys[row] = this.tallies.get(row, tally);
-    } else if (key === 'start') {
-      for (let row = 0; row < n; row++) keys[row] = this.starts.get(row);
-    } else {
-      for (let row = 0; row < n; row++) keys[row] = this.ids.get(row);
+    const keyOf = this.sortKey(key);
+    // Keys already in order with every row keyed (starts and ids: rows are made as tasks begin): no column at all.
+    let inOrder = true;
+    for (let row = 0, last = -Infinity; row < n && inOrder; row++) {
+      const k = keyOf(row);
+      inOrder = k >= last;
+      last = k;
     }
+    if (inOrder) return { version: this.version, rows: undefined, keyed: n };
+    const keys = new Float64Array(n);
+    for (let row = 0; row < n; row++) keys[row] = keyOf(row);
     const rows = new Uint32Array(n);
     let keyed = 0;
     for (let row = 0; row < n; row++) if (keys[row] === keys[row]) rows[keyed++] = row;
@@ -689,6 +686,24 @@ export class TaskStore {
     for (let row = 0; row < n; row++) if (keys[row] !== keys[row]) rows[unkeyed++] = row;
     sortByKey(rows.subarray(0, keyed), keys);
     return { version: this.version, rows, keyed };
+  }
+
+  /** A row's sort key (NaN for none). */
+  private sortKey(key: TaskSortKey): (row: number) => number {
+    switch (key) {
+      case 'type': {
+        const names = this.typeNames.values;
+        const rank = new Float64Array(names.length);
+        [...names.keys()].sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0)).forEach((t, i) => { rank[t] = i; });
+        return (row) => rank[this.types.get(row)];
+      }
+      case 'duration': return (row) => this.durations.get(row);
+      case 'goroutines': return (row) => this.tallies.get(row, GOROUTINES);
+      case 'regions': return (row) => this.tallies.get(row, REGIONS);
+      case 'logs': return (row) => this.tallies.get(row, LOGS);
+      case 'start': return (row) => this.starts.get(row);
+      case 'id': return (row) => this.ids.get(row);
+    }
   }
 }
 
