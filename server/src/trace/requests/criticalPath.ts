@@ -25,46 +25,78 @@ const WAITING = 4;
 const SYSCALL = 5;
 /**
  * Transitions per chunk of the recorded columns (grown a chunk at a time, never copied): 16,384, so
- * the last chunk's unused part is at most 300 KB (an explanation records 50,000–250,000).
+ * the last chunk's unused part is at most 280 KB (an explanation records 50,000–250,000).
  */
 const CHUNK_BITS = 14;
 const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
-/** In the narrow columns: the value is kept aside (a goroutine ID outside Int32, a reason index past Uint16). */
+/** In the narrow columns: the value is kept aside (a goroutine ID outside Int32, a reason or site index past Uint16, a time past its chunk's 4.3 s). */
 const ASIDE_BY = -2147483648;
 const ASIDE_REASON = 0xffff;
+const ASIDE_SITE = 0xffff;
+const ASIDE_TIME = 0xffffffff;
 
 /**
- * The recorded transitions in columns, in event order: time, unblocking goroutine (Int32), from and
- * to states (4 bits each), reason (Uint16), site (-1 none) and the same goroutine's previous
- * transition (-1 none), 23 bytes a transition instead of 6 numbers in an array (48) and a list per
- * goroutine. Values that do not fit the narrow columns are kept aside in maps, so every value read
- * back is exact.
+ * Times recorded in order, in chunks of 4-byte offsets from the chunk's first time (8 bytes a time in
+ * a Float64Array otherwise); a time its chunk's offset cannot hold exactly is kept aside.
+ */
+class TimeColumn {
+  private readonly offsets: Uint32Array[] = [];
+  private readonly bases: number[] = [];
+  private readonly aside = new Map<number, number>();
+
+  /** Sets the time of the next index, `i`. */
+  push(i: number, time: number): void {
+    const c = i >>> CHUNK_BITS;
+    if (c === this.offsets.length) {
+      this.offsets.push(new Uint32Array(1 << CHUNK_BITS));
+      this.bases.push(time);
+    }
+    const offset = time - this.bases[c];
+    if (Number.isInteger(offset) && offset >= 0 && offset < ASIDE_TIME && this.bases[c] + offset === time) this.offsets[c][i & CHUNK_MASK] = offset;
+    else {
+      this.offsets[c][i & CHUNK_MASK] = ASIDE_TIME;
+      this.aside.set(i, time);
+    }
+  }
+
+  get(i: number): number {
+    const offset = this.offsets[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    return offset === ASIDE_TIME ? this.aside.get(i)! : this.bases[i >>> CHUNK_BITS] + offset;
+  }
+}
+
+/**
+ * The recorded transitions in columns, in event order: time (TimeColumn), unblocking goroutine
+ * (Int32), from and to states (4 bits each), reason and site (Uint16 each, the site + 1 so that 0 is
+ * none) and the same goroutine's previous transition (-1 none), 17 bytes a transition instead of 6
+ * numbers in an array (48) and a list per goroutine. Values that do not fit the narrow columns are
+ * kept aside in maps, so every value read back is exact.
  */
 class Transitions {
-  private readonly times: Float64Array[] = [];
+  private readonly times = new TimeColumn();
   private readonly by: Int32Array[] = [];
   private readonly states: Uint8Array[] = [];
   private readonly reasons: Uint16Array[] = [];
-  private readonly sites: Int32Array[] = [];
+  private readonly sites: Uint16Array[] = [];
   private readonly previous: Int32Array[] = [];
   private readonly asideBy = new Map<number, number>();
   private readonly asideReasons = new Map<number, number>();
+  private readonly asideSites = new Map<number, number>();
   private count = 0;
 
   push(time: number, from: number, to: number, reason: number, by: number, site: number, previous: number): number {
     const i = this.count++;
     const c = i >>> CHUNK_BITS;
-    if (c === this.times.length) {
+    if (c === this.by.length) {
       const n = 1 << CHUNK_BITS;
-      this.times.push(new Float64Array(n));
       this.by.push(new Int32Array(n));
       this.states.push(new Uint8Array(n));
       this.reasons.push(new Uint16Array(n));
-      this.sites.push(new Int32Array(n));
+      this.sites.push(new Uint16Array(n));
       this.previous.push(new Int32Array(n));
     }
     const k = i & CHUNK_MASK;
-    this.times[c][k] = time;
+    this.times.push(i, time);
     this.previous[c][k] = previous;
     if ((by | 0) === by && by !== ASIDE_BY) this.by[c][k] = by;
     else {
@@ -77,11 +109,15 @@ class Transitions {
       this.reasons[c][k] = ASIDE_REASON;
       this.asideReasons.set(i, reason);
     }
-    this.sites[c][k] = site;
+    if (site + 1 < ASIDE_SITE) this.sites[c][k] = site + 1;
+    else {
+      this.sites[c][k] = ASIDE_SITE;
+      this.asideSites.set(i, site);
+    }
     return i;
   }
 
-  time(i: number): number { return this.times[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
+  time(i: number): number { return this.times.get(i); }
   byOf(i: number): number {
     const by = this.by[i >>> CHUNK_BITS][i & CHUNK_MASK];
     return by === ASIDE_BY ? this.asideBy.get(i)! : by;
@@ -92,13 +128,16 @@ class Transitions {
     const reason = this.reasons[i >>> CHUNK_BITS][i & CHUNK_MASK];
     return reason === ASIDE_REASON ? this.asideReasons.get(i)! : reason;
   }
-  site(i: number): number { return this.sites[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
+  site(i: number): number {
+    const site = this.sites[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    return site === ASIDE_SITE ? this.asideSites.get(i)! : site - 1;
+  }
   previousOf(i: number): number { return this.previous[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
 }
 
 /** Region begins and ends in columns, in event order: time, region type index (-1 for an end), the same goroutine's previous one. */
 class RegionEvents {
-  private readonly times: Float64Array[] = [];
+  private readonly times = new TimeColumn();
   private readonly types: Int32Array[] = [];
   private readonly previous: Int32Array[] = [];
   private count = 0;
@@ -106,20 +145,19 @@ class RegionEvents {
   push(time: number, type: number, previous: number): number {
     const i = this.count++;
     const c = i >>> CHUNK_BITS;
-    if (c === this.times.length) {
+    if (c === this.types.length) {
       const n = 1 << CHUNK_BITS;
-      this.times.push(new Float64Array(n));
       this.types.push(new Int32Array(n));
       this.previous.push(new Int32Array(n));
     }
     const k = i & CHUNK_MASK;
-    this.times[c][k] = time;
+    this.times.push(i, time);
     this.types[c][k] = type;
     this.previous[c][k] = previous;
     return i;
   }
 
-  time(i: number): number { return this.times[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
+  time(i: number): number { return this.times.get(i); }
   type(i: number): number { return this.types[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
   previousOf(i: number): number { return this.previous[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
 }
