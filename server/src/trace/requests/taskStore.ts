@@ -599,10 +599,22 @@ export class TaskStore {
   /** Leaves the N slowest ended rows of each type marked; returns how many. */
   private keepSlowest(matches: Uint8Array, n: number): number {
     const slowest = new SlowestPerType(n, this.typeNames.values.length);
-    for (let row = 0; row < this.count; row++) {
-      if (matches[row] === 0) continue;
-      const d = this.durations.get(row);
-      if (d === d) slowest.offer(this.types.get(row), row, d);
+    const typeAside = this.types.aside;
+    const durationAside = this.durations.aside;
+    // The columns' chunks directly, as scan reads them.
+    for (let c = 0, first = 0; first < this.count; c++, first += CHUNK_ROWS) {
+      const rowDurations = this.durations.chunks[c];
+      const rowTypes = this.types.chunks[c];
+      const rows = Math.min(CHUNK_ROWS, this.count - first);
+      for (let i = 0; i < rows; i++) {
+        if (matches[first + i] === 0) continue;
+        let d = rowDurations[i];
+        if (d === durationAside) d = this.durations.exception(first + i);
+        if (d !== d) continue;
+        let type = rowTypes[i];
+        if (type === typeAside) type = this.types.exception(first + i);
+        slowest.offer(type, first + i, d);
+      }
     }
     return slowest.keepIn(matches);
   }
