@@ -219,12 +219,13 @@ export class RequestAnalyzer {
     if (task === undefined) return;
     // Every region of the task, for the region holding its tail's time.
     const type = this.types.index(region.type);
-    const sums = task.regionSums.get(type);
-    const mine = new Float64Array(COMPONENTS + 1);
-    mine[0] = region.depth;
-    mine.set(v, 1);
-    if (sums === undefined) task.regionSums.set(type, mine);
-    else addRegionSums(sums, mine);
+    let sums = task.regionSums.get(type);
+    if (sums === undefined) {
+      // One array per region type of the task, not per region (millions in a pass).
+      task.regionSums.set(type, (sums = new Float64Array(COMPONENTS + 1)));
+      sums[0] = region.depth;
+    } else sums[0] = Math.min(sums[0], region.depth);
+    for (let i = 0; i < COMPONENTS; i++) sums[i + 1] += v[i];
     // An outermost region of the task ended before it: its breakdown adds to the task's.
     if (closed.how !== 'end' || !region.outermostInTask) return;
     task.regions++;
