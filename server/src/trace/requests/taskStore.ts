@@ -677,7 +677,10 @@ export class TaskStore {
     return order;
   }
 
-  /** The order by any key, through a column of the keys (8 bytes a row while sorting). */
+  /**
+   * The order by any key (sortKey): none to make when the keys are already in row order; else integer
+   * keys spanning less than 2^32 (durations) by radix, others by the packed sort of a column of keys.
+   */
   private orderByKeys(key: TaskSortKey): Order {
     const n = this.count;
     const keyOf = this.sortKey(key);
@@ -705,7 +708,7 @@ export class TaskStore {
     }
     if (inOrder) return { version: this.version, rows, keyed };
     if (integers && max - min < 2 ** 32) {
-      // Durations: their distance from the least in 4 bytes a row, sorted by radix (12 bytes a row in all while sorting).
+      // Their distance from the least in 4 bytes a row, sorted by radix (12 bytes a row in all while sorting).
       const offsets = new Uint32Array(n);
       for (let row = 0; row < n; row++) {
         const k = keyOf(row);
