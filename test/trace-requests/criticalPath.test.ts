@@ -55,6 +55,19 @@ describe('critical path on requests slow for a known reason', () => {
     tasks.forEach((t, i) => assert.deepEqual(recorder.path(shiftedWindows[i]).map((s) => ({ ...s, goroutine: s.goroutine - shift })), t.criticalPath, `task ${t.id}`));
   });
 
+  it('the same paths with times far apart and not whole (kept aside from the 4-byte offsets, exactly)', async () => {
+    // Every time × 4096 (the fixture's seconds spread past the 4.3 s a chunk's offsets hold), odd ones + 0.5 ns.
+    const spread = (t: number): number => t * 4096 + (t % 2 === 1 ? 0.5 : 0);
+    const spreadWindows = tasks.map((t) => ({ goroutine: t.goroutine, startNs: spread(t.startNs), endNs: spread(t.endNs) }));
+    const recorder = new PathRecorder(spreadWindows);
+    await (await openTraceFile(trace)).forEach((ev) => {
+      ev.time = spread(ev.time);
+      recorder.add(ev);
+    });
+    const back = (t: number): number => Math.floor(t / 4096);
+    tasks.forEach((t, i) => assert.deepEqual(recorder.path(spreadWindows[i]).map((s) => ({ ...s, startNs: back(s.startNs), endNs: back(s.endNs) })), t.criticalPath, `task ${t.id}`));
+  });
+
   it('a request waiting on a channel: the worker computing (~3ms) on its own goroutine', () => {
     for (const t of ofType('chan.request')) {
       const worker = timeWhere(t.criticalPath!, (s) => s.goroutineName === 'main.worker' && s.state === 'running' && s.goroutine !== t.goroutine);

@@ -283,6 +283,52 @@ describe('task store', () => {
     assert.equal(store.list({ filter: { log: { category: 'request' } }, offset: 0, limit: 1 }).total, messages.length);
   });
 
+  it('sorts by duration as a plain sort does, whichever way the keys sort (in order, radix, packed, ranked)', () => {
+    const base = { thread: 0, proc: 0, stack: NO_STACK, parent: NO_TASK, type: 't', goroutine: 1 };
+    let seed = 7;
+    const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const spreads: Record<string, (i: number) => number> = {
+      'in order': (i) => i * 3,
+      'below 2^32, ties': (i) => (i % 3 === 0 ? 12_345_678 : Math.floor(random() * 2 ** 31)),
+      'past 2^32': (i) => (i === 17 ? 2 ** 40 : Math.floor(random() * 1e6)),
+      'not integers': (i) => Math.floor(random() * 1e6) + (i % 4 === 0 ? 0.5 : 0),
+    };
+    for (const [name, durationOf] of Object.entries(spreads)) {
+      const store = new TaskStore();
+      const want: { id: number; d: number }[] = [];
+      for (let id = 1; id <= 3000; id++) {
+        store.add({ ...base, kind: 'TaskBegin', id, time: id * 10 } as TraceEvent);
+        if (id % 11 === 0) continue; // open: listed last
+        const d = durationOf(id);
+        store.add({ ...base, kind: 'TaskEnd', id, time: id * 10 + d } as TraceEvent);
+        want.push({ id, d });
+      }
+      store.finish();
+      want.sort((a, b) => a.d - b.d || a.id - b.id);
+      const page = store.list({ filter: { state: 'ended' }, sort: { key: 'duration', descending: false }, offset: 0, limit: 3000 });
+      assert.deepEqual(page.rows.map((r) => r.id), want.map((w) => w.id), name);
+      const all = store.list({ filter: {}, sort: { key: 'duration', descending: true }, offset: 0, limit: 3000 });
+      assert.deepEqual(all.rows.slice(0, want.length).map((r) => r.id), [...want].sort((a, b) => b.d - a.d || b.id - a.id).map((w) => w.id), `${name}, descending`);
+    }
+  });
+
+  it('counts each duration in the bucket whose bounds hold it, past the first and last in those', () => {
+    // From 8 ns on, where the bounds (ceil(2^(b/4))) are distinct.
+    const durations = [8, 8.5, 11.25, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 0.5, 2 ** 40, 1e15];
+    for (let b = 12; b < 200; b++) {
+      const bound = Math.ceil(2 ** (b / 4));
+      durations.push(bound - 1, bound - 0.5, bound, bound + 1);
+    }
+    for (const set of [durations, durations.filter((d) => d >= 1000 && d < 2 ** 32), durations.filter((d) => d > 2 ** 32)]) {
+      const { boundsNs, counts } = logHistogram(set);
+      const last = counts.length - 1;
+      const plain = new Array<number>(counts.length).fill(0);
+      for (const d of set) plain[Math.min(last, Math.max(0, boundsNs.filter((bound) => bound <= d).length - 1))]++;
+      assert.deepEqual(counts, plain);
+      assert.ok(Math.log2(boundsNs[0]) <= Math.log2(Math.min(...set.map((d) => Math.max(d, 1)))) && boundsNs[last] <= Math.max(...set));
+    }
+  });
+
   it('places durations on log-spaced bounds', () => {
     const h = logHistogram([1000, 1000, 1189, 2000, 1e6]);
     assert.equal(h.counts.reduce((a, b) => a + b, 0), 5);

@@ -52,6 +52,8 @@ export interface ReadOptions {
    * the state it starts from. Times then count from that generation (see OpenedTrace.timeBase).
    */
   fromOffset?: number;
+  /** openTraceFile: bytes read from the file at a time (default 1 MiB); less for a read beside others (its buffer is that and 64 KiB). */
+  chunkBytes?: number;
   /**
    * The time base of the whole trace, for a part of it read on its own (parallel/): times then equal
    * those of the whole trace read in one go. Default: picked from the first generation read.
@@ -675,7 +677,7 @@ export async function openTraceFile(path: string, options: ReadOptions = {}): Pr
   };
   try {
     const { size } = await handle.stat();
-    return await openStream(BatchStream.fromSource(fileChunkSource(handle, size, options.fromOffset)), options, close);
+    return await openStream(BatchStream.fromSource(fileChunkSource(handle, size, options.fromOffset), options.chunkBytes), options, close);
   } catch (error) {
     await close();
     throw error;

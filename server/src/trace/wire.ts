@@ -190,7 +190,7 @@ export function fileChunkSource(handle: FileHandle, size: number, skipTo = HEADE
   };
 }
 
-/** How much is read from a file at a time. */
+/** How much is read from a file at a time (by default). */
 const CHUNK_BYTES = 1 << 20;
 
 /**
@@ -205,7 +205,7 @@ export class BatchStream {
   private base = 0;
   private eof: boolean;
 
-  private constructor(private readonly source: ChunkSource | undefined, bytes: Uint8Array) {
+  private constructor(private readonly source: ChunkSource | undefined, bytes: Uint8Array, private readonly chunkBytes = CHUNK_BYTES) {
     this.buf = bytes;
     this.end = bytes.length;
     this.eof = source === undefined;
@@ -215,8 +215,9 @@ export class BatchStream {
     return new BatchStream(undefined, bytes);
   }
 
-  static fromSource(source: ChunkSource): BatchStream {
-    return new BatchStream(source, new Uint8Array(0));
+  /** `chunkBytes`: read at a time (the buffer holds that and the longest batch). */
+  static fromSource(source: ChunkSource, chunkBytes?: number): BatchStream {
+    return new BatchStream(source, new Uint8Array(0), chunkBytes);
   }
 
   /** Bytes consumed so far (the file offset of the next batch). */
@@ -236,10 +237,10 @@ export class BatchStream {
     if (this.eof || this.source === undefined) return false;
     const keep = this.end - this.pos;
     let next = this.buf;
-    if (next.length >= keep + CHUNK_BYTES) next.copyWithin(0, this.pos, this.end);
+    if (next.length >= keep + this.chunkBytes) next.copyWithin(0, this.pos, this.end);
     else {
       // Room for a chunk behind the longest tail a fill keeps (a batch that straddled the chunk's end).
-      next = new Uint8Array(Math.max(keep, MAX_BATCH_HEADER + 1 + MaxBatchSize) + CHUNK_BYTES);
+      next = new Uint8Array(Math.max(keep, MAX_BATCH_HEADER + 1 + MaxBatchSize) + this.chunkBytes);
       next.set(this.buf.subarray(this.pos, this.end), 0);
     }
     let filled = keep;

@@ -16,6 +16,12 @@ export function queryTurns(): () => Promise<void> | undefined {
   };
 }
 
+/**
+ * Bytes read at a time by these reads, beside the views' data (and each other): a quarter of the
+ * default, 0.75 MiB less for each while it runs, for 400 reads per 100 MB instead of 100.
+ */
+const READ_CHUNK_BYTES = 256 << 10;
+
 /** Go ≥ 1.26 ends each generation with its own batch, so the bytes read after one are exactly where the next begins. */
 const FIRST_SEEKABLE_MINOR = 26;
 
@@ -56,7 +62,7 @@ export class GenerationIndex {
    * and its logs come without their messages (the breakdowns do not read them: no string made for each).
    */
   async open(signal: AbortSignal, fromNs?: number, background = false): Promise<OpenedTrace> {
-    const options: ReadOptions = { signal, logMessages: !background };
+    const options: ReadOptions = { signal, logMessages: !background, chunkBytes: READ_CHUNK_BYTES };
     if (Number(this.loaded.goVersion.split('.')[1]) >= FIRST_SEEKABLE_MINOR && fromNs !== undefined) {
       let i = this.firstNs.length - 1;
       while (i > 0 && !(this.firstNs[i] <= fromNs)) i--;

@@ -36,6 +36,11 @@ export interface RequestAnalyzerOptions {
   onRegion?: (closed: ClosedRegion, breakdown: Float64Array) => void;
   /** Called with each ended task's exact breakdown (BREAKDOWN_COMPONENTS order) as it ends. */
   onTask?: (id: number, breakdown: Float64Array) => void;
+  /**
+   * Only this task instance (an explanation): no other task is followed and nothing is summed per type
+   * or call site, so its read holds the clock alone (onRegion still sees every region).
+   */
+  only?: number;
 }
 
 interface OpenTask {
@@ -133,6 +138,7 @@ export class RequestAnalyzer {
       case 'RegionBegin': this.clock.regionBegin(ev); break;
       case 'RegionEnd': this.clock.regionEnd(ev); break;
       case 'TaskBegin':
+        if (this.options.only !== undefined && ev.id !== this.options.only) break;
         this.openTasks.set(ev.id, {
           type: ev.type, startNs: ev.time, covered: [], breakdown: new Float64Array(COMPONENTS), regions: 0, matched: false, regionSums: new Map(),
           site: this.sites.siteOf(ev.stack),
@@ -204,19 +210,22 @@ export class RequestAnalyzer {
     v[OUTSIDE] = 0;
     this.options.onRegion?.(closed, v);
     const region = closed.region;
-    aggregate(this.regionTypes, region.type).add(stats[TOTAL], v);
-    const site = this.sites.siteOf(region.stack);
-    if (site !== undefined) siteAggregate(this.regionSites, region.type, site).add(stats[TOTAL], v);
+    if (this.options.only === undefined) {
+      aggregate(this.regionTypes, region.type).add(stats[TOTAL], v);
+      const site = this.sites.siteOf(region.stack);
+      if (site !== undefined) siteAggregate(this.regionSites, region.type, site).add(stats[TOTAL], v);
+    }
     const task = region.task === NO_TASK ? undefined : this.openTasks.get(region.task);
     if (task === undefined) return;
     // Every region of the task, for the region holding its tail's time.
     const type = this.types.index(region.type);
-    const sums = task.regionSums.get(type);
-    const mine = new Float64Array(COMPONENTS + 1);
-    mine[0] = region.depth;
-    mine.set(v, 1);
-    if (sums === undefined) task.regionSums.set(type, mine);
-    else addRegionSums(sums, mine);
+    let sums = task.regionSums.get(type);
+    if (sums === undefined) {
+      // One array per region type of the task, not per region (millions in a pass).
+      task.regionSums.set(type, (sums = new Float64Array(COMPONENTS + 1)));
+      sums[0] = region.depth;
+    } else sums[0] = Math.min(sums[0], region.depth);
+    for (let i = 0; i < COMPONENTS; i++) sums[i + 1] += v[i];
     // An outermost region of the task ended before it: its breakdown adds to the task's.
     if (closed.how !== 'end' || !region.outermostInTask) return;
     task.regions++;
@@ -231,6 +240,7 @@ export class RequestAnalyzer {
     const wall = time - task.startNs;
     task.breakdown[OUTSIDE] = wall - coveredNs(task.covered, task.startNs, time);
     this.options.onTask?.(id, task.breakdown);
+    if (this.options.only !== undefined) return;
     aggregate(this.taskTypes, type).add(wall, task.breakdown, task.regionSums); // Go names a task from its end event too
     if (task.site !== undefined) siteAggregate(this.taskSites, type, task.site).add(wall, task.breakdown, task.regionSums);
     const keep = this.options.keep;

@@ -25,43 +25,79 @@ const WAITING = 4;
 const SYSCALL = 5;
 /**
  * Transitions per chunk of the recorded columns (grown a chunk at a time, never copied): 16,384, so
- * the last chunk's unused part is at most 300 KB (an explanation records 50,000–250,000).
+ * the last chunk's unused part is at most 280 KB (an explanation records 50,000–250,000).
  */
 const CHUNK_BITS = 14;
 const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
-/** In the narrow columns: the value is kept aside (a goroutine ID outside Int32, a reason index past Uint16). */
+/** In the narrow columns: the value is kept aside (a goroutine ID outside Int32, a reason or site index past Uint16, a time past its chunk's 4.3 s). */
 const ASIDE_BY = -2147483648;
 const ASIDE_REASON = 0xffff;
+const ASIDE_SITE = 0xffff;
+const ASIDE_TIME = 0xffffffff;
 
 /**
- * The recorded transitions in columns, in event order: time, unblocking goroutine (Int32), from and
- * to states (4 bits each), reason (Uint16) and site (-1 none), 19 bytes a transition instead of 6
- * numbers in an array (48); each goroutine lists its own by index (4 bytes more). Values that do not
- * fit the narrow columns are kept aside in maps, so every value read back is exact.
+ * Times recorded in order, in chunks of 4-byte offsets from the chunk's first time (8 bytes a time in
+ * a Float64Array otherwise); a time its chunk's offset cannot hold exactly is kept aside.
+ */
+class TimeColumn {
+  private readonly offsets: Uint32Array[] = [];
+  private readonly bases: number[] = [];
+  private readonly aside = new Map<number, number>();
+
+  /** Sets the time of the next index, `i`. */
+  push(i: number, time: number): void {
+    const c = i >>> CHUNK_BITS;
+    if (c === this.offsets.length) {
+      this.offsets.push(new Uint32Array(1 << CHUNK_BITS));
+      this.bases.push(time);
+    }
+    const offset = time - this.bases[c];
+    if (Number.isInteger(offset) && offset >= 0 && offset < ASIDE_TIME && this.bases[c] + offset === time) this.offsets[c][i & CHUNK_MASK] = offset;
+    else {
+      this.offsets[c][i & CHUNK_MASK] = ASIDE_TIME;
+      this.aside.set(i, time);
+    }
+  }
+
+  get(i: number): number {
+    const offset = this.offsets[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    return offset === ASIDE_TIME ? this.aside.get(i)! : this.bases[i >>> CHUNK_BITS] + offset;
+  }
+}
+
+/**
+ * The recorded transitions in columns, in event order: time (TimeColumn), unblocking goroutine
+ * (Int32), from and to states (4 bits each), reason and site (Uint16 each, the site + 1 so that 0 is
+ * none) and the same goroutine's previous transition (-1 none), 17 bytes a transition instead of 6
+ * numbers in an array (48) and a list per goroutine. Values that do not fit the narrow columns are
+ * kept aside in maps, so every value read back is exact.
  */
 class Transitions {
-  private readonly times: Float64Array[] = [];
+  private readonly times = new TimeColumn();
   private readonly by: Int32Array[] = [];
   private readonly states: Uint8Array[] = [];
   private readonly reasons: Uint16Array[] = [];
-  private readonly sites: Int32Array[] = [];
+  private readonly sites: Uint16Array[] = [];
+  private readonly previous: Int32Array[] = [];
   private readonly asideBy = new Map<number, number>();
   private readonly asideReasons = new Map<number, number>();
+  private readonly asideSites = new Map<number, number>();
   private count = 0;
 
-  push(time: number, from: number, to: number, reason: number, by: number, site: number): number {
+  push(time: number, from: number, to: number, reason: number, by: number, site: number, previous: number): number {
     const i = this.count++;
     const c = i >>> CHUNK_BITS;
-    if (c === this.times.length) {
+    if (c === this.by.length) {
       const n = 1 << CHUNK_BITS;
-      this.times.push(new Float64Array(n));
       this.by.push(new Int32Array(n));
       this.states.push(new Uint8Array(n));
       this.reasons.push(new Uint16Array(n));
-      this.sites.push(new Int32Array(n));
+      this.sites.push(new Uint16Array(n));
+      this.previous.push(new Int32Array(n));
     }
     const k = i & CHUNK_MASK;
-    this.times[c][k] = time;
+    this.times.push(i, time);
+    this.previous[c][k] = previous;
     if ((by | 0) === by && by !== ASIDE_BY) this.by[c][k] = by;
     else {
       this.by[c][k] = ASIDE_BY;
@@ -73,11 +109,15 @@ class Transitions {
       this.reasons[c][k] = ASIDE_REASON;
       this.asideReasons.set(i, reason);
     }
-    this.sites[c][k] = site;
+    if (site + 1 < ASIDE_SITE) this.sites[c][k] = site + 1;
+    else {
+      this.sites[c][k] = ASIDE_SITE;
+      this.asideSites.set(i, site);
+    }
     return i;
   }
 
-  time(i: number): number { return this.times[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
+  time(i: number): number { return this.times.get(i); }
   byOf(i: number): number {
     const by = this.by[i >>> CHUNK_BITS][i & CHUNK_MASK];
     return by === ASIDE_BY ? this.asideBy.get(i)! : by;
@@ -88,11 +128,51 @@ class Transitions {
     const reason = this.reasons[i >>> CHUNK_BITS][i & CHUNK_MASK];
     return reason === ASIDE_REASON ? this.asideReasons.get(i)! : reason;
   }
-  site(i: number): number { return this.sites[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
+  site(i: number): number {
+    const site = this.sites[i >>> CHUNK_BITS][i & CHUNK_MASK];
+    return site === ASIDE_SITE ? this.asideSites.get(i)! : site - 1;
+  }
+  previousOf(i: number): number { return this.previous[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
 }
 
-/** A goroutine's recorded transitions: indexes into Transitions, in time order. */
-interface GoroutineTransitions { indexes: Int32Array; length: number }
+/** Region begins and ends in columns, in event order: time, region type index (-1 for an end), the same goroutine's previous one. */
+class RegionEvents {
+  private readonly times = new TimeColumn();
+  private readonly types: Int32Array[] = [];
+  private readonly previous: Int32Array[] = [];
+  private count = 0;
+
+  push(time: number, type: number, previous: number): number {
+    const i = this.count++;
+    const c = i >>> CHUNK_BITS;
+    if (c === this.types.length) {
+      const n = 1 << CHUNK_BITS;
+      this.types.push(new Int32Array(n));
+      this.previous.push(new Int32Array(n));
+    }
+    const k = i & CHUNK_MASK;
+    this.times.push(i, time);
+    this.types[c][k] = type;
+    this.previous[c][k] = previous;
+    return i;
+  }
+
+  time(i: number): number { return this.times.get(i); }
+  type(i: number): number { return this.types[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
+  previousOf(i: number): number { return this.previous[i >>> CHUNK_BITS][i & CHUNK_MASK]; }
+}
+
+/** What the recorder keeps per goroutine: its last transition and region event (chains back through the columns), its name. */
+interface RecordedGoroutine { lastTransition: number; lastRegionEvent: number; name: string | undefined }
+
+/** A goroutine's region events as regionAt reads them: times, and the innermost region open after each (-1 none). */
+interface RegionHistory { times: Float64Array; innermost: Int32Array }
+
+/**
+ * Where a walk stands on a goroutine's transitions: `at` the last before the time asked last (-1
+ * none), `next` the one after it (-1 none). A path's walk goes back in time, so it moves back.
+ */
+interface Cursor { at: number; next: number }
 
 /** Waits a goroutine in the trace ends: the walk follows the goroutine that ended them. */
 const FOLLOWED = new Set<BreakdownComponent>(['sync', 'channel', 'otherBlocked']);
@@ -101,16 +181,14 @@ export class PathRecorder {
   private readonly windows: { start: number; end: number }[];
   private window = 0;
   private readonly recordedTransitions = new Transitions();
-  private readonly transitions = new Map<number, GoroutineTransitions>();
-  /** Per goroutine: time, region type index (-1 for an end), flattened. */
-  private readonly regionEvents = new Map<number, number[]>();
-  private readonly innermost = new Map<number, Int32Array>();
+  private readonly regionEvents = new RegionEvents();
+  private readonly goroutines = new Map<number, RecordedGoroutine>();
+  /** Per goroutine on a path, its region events read back (made when a path first needs them). */
+  private readonly regionHistories = new Map<number, RegionHistory>();
   private readonly reasons = new Interner();
   private readonly regionTypes = new Interner();
   private readonly sites: (SourceLocation | undefined)[] = [];
   private readonly siteOfStack = new Map<Stack, number>();
-  /** Entry function of each goroutine, from the root frame of its transition stacks (as Go names goroutines). */
-  private readonly names = new Map<number, string>();
   private recorded = 0;
   /** Set when MAX_RECORDED_TRANSITIONS was reached. */
   truncated = false;
@@ -133,21 +211,14 @@ export class PathRecorder {
         return;
       }
       this.recorded++;
-      const g = ev.resource.id;
-      if (!this.names.has(g) && ev.transitionStack.length > 0) this.names.set(g, ev.transitionStack[ev.transitionStack.length - 1].func);
-      let list = this.transitions.get(g);
-      if (list === undefined) this.transitions.set(g, (list = { indexes: new Int32Array(4), length: 0 }));
-      if (list.length === list.indexes.length) {
-        const grown = new Int32Array(list.length * 2);
-        grown.set(list.indexes);
-        list.indexes = grown;
-      }
-      list.indexes[list.length++] = this.recordedTransitions.push(ev.time, STATES.indexOf(ev.from as GoState), STATES.indexOf(ev.to as GoState),
-        this.reasons.index(ev.reason), ev.goroutine, this.site(ev.stack));
+      const g = this.goroutine(ev.resource.id);
+      // The entry function, from the root frame of its transition stacks (as Go names goroutines).
+      if (g.name === undefined && ev.transitionStack.length > 0) g.name = ev.transitionStack[ev.transitionStack.length - 1].func;
+      g.lastTransition = this.recordedTransitions.push(ev.time, STATES.indexOf(ev.from as GoState), STATES.indexOf(ev.to as GoState),
+        this.reasons.index(ev.reason), ev.goroutine, this.site(ev.stack), g.lastTransition);
     } else if (ev.kind === 'RegionBegin' || ev.kind === 'RegionEnd') {
-      let list = this.regionEvents.get(ev.goroutine);
-      if (list === undefined) this.regionEvents.set(ev.goroutine, (list = []));
-      list.push(ev.time, ev.kind === 'RegionBegin' ? this.regionTypes.index(ev.type) : -1);
+      const g = this.goroutine(ev.goroutine);
+      g.lastRegionEvent = this.regionEvents.push(ev.time, ev.kind === 'RegionBegin' ? this.regionTypes.index(ev.type) : -1, g.lastRegionEvent);
     }
   }
 
@@ -160,6 +231,7 @@ export class PathRecorder {
     const walked: PathSegment[] = [];
     /** Where to resume when the walk reaches the floor: the waiting goroutine and its floor. */
     const resume: { g: number; floor: number }[] = [];
+    const cursors = new Map<number, Cursor>();
     let g = task.goroutine;
     let t = task.endNs;
     let floor = task.startNs;
@@ -172,21 +244,18 @@ export class PathRecorder {
         continue;
       }
       const recorded = this.recordedTransitions;
-      const list = this.transitions.get(g);
-      const i = list === undefined ? -1 : lastBefore(recorded, list, t);
-      if (list === undefined || i < 0) {
-        // No transition of g in the window before t: it stayed in the state its first one leaves.
-        this.push(walked, g, floor, t, list === undefined ? 'unknown' : stateComponent(recorded.from(list.indexes[0]), ''), undefined, undefined);
+      const { at, next } = this.lastBefore(cursors, g, t);
+      if (at < 0) {
+        // No transition of g in the window before t: it stayed in the state its first one (next) leaves.
+        this.push(walked, g, floor, t, next < 0 ? 'unknown' : stateComponent(recorded.from(next), ''), undefined, undefined);
         t = floor;
         continue;
       }
-      const at = list.indexes[i];
       const to = recorded.to(at);
       const reason = this.reasons.values[recorded.reason(at)];
       const start = Math.max(recorded.time(at), floor);
       const state = stateComponent(to, reason);
-      const next = i + 1 < list.length ? list.indexes[i + 1] : undefined;
-      const by = next === undefined ? NO_ID : recorded.byOf(next);
+      const by = next < 0 ? NO_ID : recorded.byOf(next);
       if (to === WAITING && FOLLOWED.has(state) && by !== NO_ID && by !== g) {
         // Blocked until another goroutine let it go: what that goroutine did meanwhile explains the wait.
         resume.push({ g, floor });
@@ -195,7 +264,7 @@ export class PathRecorder {
         continue;
       }
       // Where it ran or blocked: the stack of the transition into a wait, or of the one that ended a run.
-      const siteIndex = to === RUNNING ? (next === undefined ? -1 : recorded.site(next)) : to === WAITING ? recorded.site(at) : -1;
+      const siteIndex = to === RUNNING ? (next < 0 ? -1 : recorded.site(next)) : to === WAITING ? recorded.site(at) : -1;
       this.push(walked, g, start, t, state, to === WAITING ? reason : undefined, this.sites[siteIndex]);
       t = start;
       // Before a goroutine existed, the path runs through the goroutine that created it.
@@ -216,7 +285,7 @@ export class PathRecorder {
       return;
     }
     const segment: PathSegment = { startNs, endNs, goroutine: g, state };
-    const name = this.names.get(g);
+    const name = this.goroutines.get(g)?.name;
     if (name !== undefined) segment.goroutineName = name;
     if (reason !== undefined && reason !== '') segment.reason = reason;
     if (region !== undefined) segment.region = region;
@@ -226,29 +295,60 @@ export class PathRecorder {
 
   /** The innermost region open on g just before `time`, from the recorded begins and ends. */
   private regionAt(g: number, time: number): string | undefined {
-    const list = this.regionEvents.get(g);
-    if (list === undefined) return undefined;
-    let innermost = this.innermost.get(g);
-    if (innermost === undefined) {
-      // After each recorded begin or end, the innermost open region (-1 for none): computed once per goroutine.
-      innermost = new Int32Array(list.length / 2);
-      const stack: number[] = [];
-      for (let i = 0; i < list.length; i += 2) {
-        if (list[i + 1] >= 0) stack.push(list[i + 1]);
-        else stack.pop();
-        innermost[i / 2] = stack.length === 0 ? -1 : stack[stack.length - 1];
-      }
-      this.innermost.set(g, innermost);
-    }
+    const history = this.regionHistory(g);
+    if (history === undefined) return undefined;
+    const { times, innermost } = history;
     let lo = 0;
-    let hi = innermost.length;
+    let hi = times.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (list[mid * 2] < time) lo = mid + 1;
+      if (times[mid] < time) lo = mid + 1;
       else hi = mid;
     }
     const type = lo === 0 ? -1 : innermost[lo - 1];
     return type < 0 ? undefined : this.regionTypes.values[type];
+  }
+
+  /** g's region events in time order, and after each the innermost open region: read back once per goroutine on a path. */
+  private regionHistory(g: number): RegionHistory | undefined {
+    let history = this.regionHistories.get(g);
+    if (history !== undefined) return history;
+    const last = this.goroutines.get(g)?.lastRegionEvent ?? -1;
+    if (last < 0) return undefined;
+    const chain: number[] = [];
+    for (let i = last; i >= 0; i = this.regionEvents.previousOf(i)) chain.push(i);
+    chain.reverse();
+    history = { times: new Float64Array(chain.length), innermost: new Int32Array(chain.length) };
+    const stack: number[] = [];
+    chain.forEach((i, k) => {
+      const type = this.regionEvents.type(i);
+      if (type >= 0) stack.push(type);
+      else stack.pop();
+      history!.times[k] = this.regionEvents.time(i);
+      history!.innermost[k] = stack.length === 0 ? -1 : stack[stack.length - 1];
+    });
+    this.regionHistories.set(g, history);
+    return history;
+  }
+
+  /** g's last recorded transition before `time` and the one after it (see Cursor); times are in event order. */
+  private lastBefore(cursors: Map<number, Cursor>, g: number, time: number): Cursor {
+    let cursor = cursors.get(g);
+    // Asked for a later time than last (not on a walk back): from g's last transition again.
+    if (cursor === undefined || (cursor.next >= 0 && this.recordedTransitions.time(cursor.next) < time)) {
+      cursors.set(g, (cursor = { at: this.goroutines.get(g)?.lastTransition ?? -1, next: -1 }));
+    }
+    while (cursor.at >= 0 && this.recordedTransitions.time(cursor.at) >= time) {
+      cursor.next = cursor.at;
+      cursor.at = this.recordedTransitions.previousOf(cursor.at);
+    }
+    return cursor;
+  }
+
+  private goroutine(id: number): RecordedGoroutine {
+    let g = this.goroutines.get(id);
+    if (g === undefined) this.goroutines.set(id, (g = { lastTransition: -1, lastRegionEvent: -1, name: undefined }));
+    return g;
   }
 
   private inWindow(time: number): boolean {
@@ -265,18 +365,6 @@ export class PathRecorder {
     }
     return i;
   }
-}
-
-/** The index in a goroutine's list of its last transition before `time` (-1 if none): times are in event order. */
-function lastBefore(recorded: Transitions, list: GoroutineTransitions, time: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (recorded.time(list.indexes[mid]) < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
 }
 
 function stateComponent(state: number, reason: string): BreakdownComponent {

@@ -35,6 +35,7 @@ export async function explainTask(open: TraceOpener, task: TaskRecord, children:
   let breakdown: Float64Array | undefined;
   const requests = new RequestAnalyzer({
     keep: { slowest: 0 },
+    only: id,
     onTask: (ended, v) => { if (ended === id) breakdown = Float64Array.from(v); },
     onRegion: (closed, v) => {
       if (closed.region.task !== id) return;
