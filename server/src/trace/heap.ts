@@ -23,3 +23,16 @@ export function keepYoungGenerationSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--no-parallel-scavenge');
 }
+
+/**
+ * `length` undefined values in an array that holds objects from the start. A fresh `[]` holds small
+ * integers until its first object changes its kind, and optimized code that met only changed arrays
+ * is thrown away when a fresh one reaches it (each generation's tables, each series' chunk list): on a
+ * GC-heavy trace the table code was recompiled about six times, once more per thread on several.
+ */
+export function objectArray<T>(length = 0): (T | undefined)[] {
+  const array: (T | undefined)[] = [undefined];
+  array.pop();
+  for (let i = 0; i < length; i++) array.push(undefined);
+  return array;
+}
