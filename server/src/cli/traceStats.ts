@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { TraceError } from '../trace/event';
+import { startMarkingEarly } from '../trace/heap';
 import { analyzeInParallel } from '../trace/parallel/parallelStats';
 import { workerRanges } from '../trace/parallel/workerRanges';
 import { openTraceFile } from '../trace/reader';
@@ -104,6 +105,7 @@ export async function runTraceStats(args: string[]): Promise<number> {
     const fileBytes = statSync(file).size;
     const threads = parsed.threads !== 'auto' ? parsed.threads : fileBytes < AUTO_MIN_BYTES ? 1 : autoThreads(fileBytes, await idleCores());
     if (threads > 1) {
+      startMarkingEarly();
       const parallel = await analyzeInParallel(file, threads, workerRanges(join(__dirname, 'traceRangeWorker.js')), {
         onPause: (a) => progress.update(() => `go-trace-lens: ${file}: ${(a.eventCount / 1e6).toFixed(1)} M events read on the first thread`),
       });
