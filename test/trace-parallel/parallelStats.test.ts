@@ -234,8 +234,10 @@ describe('go-trace-lens trace stats --threads', () => {
 
 describe('--threads auto', () => {
   const MiB = 2 ** 20;
-  it('reads files of 128 MiB or more on the idle cores, up to four, and smaller ones on one thread', () => {
-    assert.equal(autoThreads(100 * MiB, 8), 1);
+  it('reads files of 95 MiB or more on the idle cores, up to four, and smaller ones on one thread', () => {
+    assert.equal(autoThreads(94 * MiB, 8), 1);
+    assert.equal(autoThreads(100e6, 1.9), 2, 'the benchmark\'s 100 MB traces: two threads on two idle cores');
+    assert.equal(autoThreads(100e6, 1), 1, 'a one-core machine');
     assert.equal(autoThreads(500 * MiB, 1.7), 2);
     assert.equal(autoThreads(500 * MiB, 0.8), 1, 'one core busy, the other mostly: no second thread');
     assert.equal(autoThreads(500 * MiB, 0), 1);

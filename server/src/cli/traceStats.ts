@@ -23,11 +23,17 @@ const usage = 'usage: go-trace-lens trace stats FILE [--format text|json|csv] [-
 const FORMATS = ['text', 'json', 'csv'] as const;
 
 /**
- * Below this size `auto` reads on one thread: a second thread's isolate and generation (~40 MB
- * measured on the 100 MB traces) would take the peak over 1.25× the file, and 4–5 generations
- * leave little to split.
+ * Below this size `auto` reads on one thread: two threads peak at 115–118 MB on files of 33–100 MB
+ * (the second isolate and its heap, ~35 MB, cost the same whatever the file), within 1.25× the file
+ * from about 95 MB on; the benchmark's 100 MB traces (100.4–101.7 MB) peak at 1.14–1.17× on two.
  */
-const AUTO_MIN_BYTES = 128 * 2 ** 20;
+const AUTO_MIN_BYTES = 95 * 2 ** 20;
+/**
+ * Below this size several threads start full collections early (heap.ts startMarkingEarly): their
+ * peak is then near 1.25× the file. Above it they stay well within the issue's bound (150–196 MB at
+ * 500 MB on two to four threads), and early marking would cost its 2–6% more CPU time for nothing.
+ */
+const EARLY_MARKING_MAX_BYTES = 256 * 2 ** 20;
 /** Each range holds a generation (~40 MB on the 500 MB traces): four stay within 250 MB. */
 const AUTO_MAX_THREADS = 4;
 
@@ -105,7 +111,7 @@ export async function runTraceStats(args: string[]): Promise<number> {
     const fileBytes = statSync(file).size;
     const threads = parsed.threads !== 'auto' ? parsed.threads : fileBytes < AUTO_MIN_BYTES ? 1 : autoThreads(fileBytes, await idleCores());
     if (threads > 1) {
-      startMarkingEarly();
+      if (fileBytes < EARLY_MARKING_MAX_BYTES) startMarkingEarly();
       const parallel = await analyzeInParallel(file, threads, workerRanges(join(__dirname, 'traceRangeWorker.js')), {
         onPause: (a) => progress.update(() => `go-trace-lens: ${file}: ${(a.eventCount / 1e6).toFixed(1)} M events read on the first thread`),
       });

@@ -1,12 +1,11 @@
 // Worker thread of `trace stats --threads`: reads one range of generations (rangeRead.ts) and posts
 // its result, handing over (not copying) the buffers of its durations. Bundled as dist/traceRangeWorker.js.
 import { parentPort, workerData } from 'node:worker_threads';
-import { keepYoungGenerationSmall, limitHeapGrowth, startMarkingEarly } from '../heap';
+import { keepYoungGenerationSmall, limitHeapGrowth } from '../heap';
 import { readRange, type RangeTask } from './rangeRead';
 
 limitHeapGrowth();
 keepYoungGenerationSmall();
-startMarkingEarly();
 void readRange(workerData as RangeTask).then((result) => {
   const buffers = new Set<ArrayBuffer>();
   for (const dump of [result.partial?.tasks ?? [], result.partial?.regions ?? []]) {
