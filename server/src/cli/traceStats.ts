@@ -11,6 +11,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { TraceError } from '../trace/event';
 import { startMarkingEarly } from '../trace/heap';
+import { largestGeneration, type GenerationStarts } from '../trace/parallel/boundaries';
 import { analyzeInParallel } from '../trace/parallel/parallelStats';
 import { workerRanges } from '../trace/parallel/workerRanges';
 import { openTraceFile } from '../trace/reader';
@@ -29,11 +30,15 @@ const FORMATS = ['text', 'json', 'csv'] as const;
  */
 const AUTO_MIN_BYTES = 95 * 2 ** 20;
 /**
- * Below this size several threads start full collections early (heap.ts startMarkingEarly): their
- * peak is then near 1.25× the file. Above it they stay well within the issue's bound (150–196 MB at
- * 500 MB on two to four threads), and early marking would cost its 2–6% more CPU time for nothing.
+ * Several threads start full collections early (heap.ts startMarkingEarly, 2–6% more CPU time) when
+ * their peak would otherwise come near 1.25× the file: on files under 256 MiB (above, two to four
+ * threads peak at 150–196 MB on 500 MB, far within the issue's 250 MB) whose largest generation holds
+ * at least 8 MiB (each thread holds one; with GC heavy's 1–6 MB generations two threads peak at 1.04×
+ * the 100 MB trace anyway, with the worker pool's and goroutine per request's 13–30 MB at 1.20–1.29×).
  */
-const EARLY_MARKING_MAX_BYTES = 256 * 2 ** 20;
+export function marksEarly(fileBytes: number, starts: GenerationStarts): boolean {
+  return fileBytes < 256 * 2 ** 20 && largestGeneration(starts) >= 8 * 2 ** 20;
+}
 /** Each range holds a generation (~40 MB on the 500 MB traces): four stay within 250 MB. */
 const AUTO_MAX_THREADS = 4;
 
@@ -111,8 +116,8 @@ export async function runTraceStats(args: string[]): Promise<number> {
     const fileBytes = statSync(file).size;
     const threads = parsed.threads !== 'auto' ? parsed.threads : fileBytes < AUTO_MIN_BYTES ? 1 : autoThreads(fileBytes, await idleCores());
     if (threads > 1) {
-      if (fileBytes < EARLY_MARKING_MAX_BYTES) startMarkingEarly();
       const parallel = await analyzeInParallel(file, threads, workerRanges(join(__dirname, 'traceRangeWorker.js')), {
+        beforeReading: (starts) => { if (marksEarly(fileBytes, starts)) startMarkingEarly(); },
         onPause: (a) => progress.update(() => `go-trace-lens: ${file}: ${(a.eventCount / 1e6).toFixed(1)} M events read on the first thread`),
       });
       analyzer = parallel.analyzer;

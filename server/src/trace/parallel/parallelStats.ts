@@ -11,8 +11,7 @@ import { TraceError } from '../event';
 import { openTraceFile } from '../reader';
 import { TraceAnalyzer, STATISTICS_ONLY, truncatedInFirstGeneration } from '../summary/analyzer';
 import { checkJoin, mergeRange } from '../summary/rangeMerge';
-import { HEADER_BYTES } from '../wire';
-import { cutRanges, generationStarts, type GenerationRange, type GenerationStarts } from './boundaries';
+import { cutRanges, generationBounds, generationStarts, type GenerationRange, type GenerationStarts } from './boundaries';
 import { boundaryState, joinBoundary, withOlder, type BoundaryJoin, type BoundaryState } from './orderingState';
 import { RANGE_READ, type RangeResult, type RangeTask } from './rangeRead';
 
@@ -36,11 +35,14 @@ export async function analyzeInParallel(path: string, threads: number, runRange:
   onPause?: (analyzer: TraceAnalyzer) => void;
   /** How to cut the generations into ranges (tests pick each boundary); default cutRanges. */
   cut?: (starts: GenerationStarts, threads: number) => GenerationRange[];
+  /** Called with the ranges once they are known, before any is read (the CLI tunes the heap for them). */
+  beforeReading?: (starts: GenerationStarts, ranges: readonly GenerationRange[]) => void;
 } = {}): Promise<{ analyzer: TraceAnalyzer; report: ParallelReport }> {
-  const { onPause, cut = cutRanges } = options;
+  const { onPause, cut = cutRanges, beforeReading } = options;
   const starts = await generationStarts(path);
   const ranges = cut(starts, threads);
-  const bounds = [HEADER_BYTES, ...starts.starts, starts.size];
+  beforeReading?.(starts, ranges);
+  const bounds = generationBounds(starts);
   const stop = new AbortController();
   const workers = new AbortController();
   const opened = await openTraceFile(path, { signal: stop.signal, ...RANGE_READ });
