@@ -26,7 +26,8 @@ const FORMATS = ['text', 'json', 'csv'] as const;
 /**
  * Below this size `auto` reads on one thread: two threads peak at 115–118 MB on files of 33–100 MB
  * (the second isolate and its heap, ~35 MB, cost the same whatever the file), within 1.25× the file
- * from about 95 MB on; the benchmark's 100 MB traces (100.4–101.7 MB) peak at 1.14–1.17× on two.
+ * from about 95 MB on; the benchmark's 100 MB traces (100.4–101.7 MB) peak at 1.14–1.23× on two
+ * (once 1.31× on busy cores, where `auto` reads on one).
  */
 const AUTO_MIN_BYTES = 95 * 2 ** 20;
 /**

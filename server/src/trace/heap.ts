@@ -24,15 +24,15 @@ export function keepYoungGenerationSmall(): void {
   setFlagsFromString('--no-parallel-scavenge');
 }
 
-/** How much of the room left at the last full collection an isolate's old generation uses before the next one starts. */
+/** The share of the room left at the last full collection that an old generation fills before marking starts. */
 const MARKING_START_PERCENT = 55;
 
 /**
  * Each isolate starts a full collection's marking once its old generation has used MARKING_START_PERCENT
  * of the room V8 left it at the last one (a minimum of 8 MB above what survived), instead of near the
  * end: the collection then ends before the room is used up. For reading on several threads, where every
- * isolate's headroom counts in the process's peak: on the 100 MB traces of two threads, 4–7 MB lower
- * (1–5% more CPU time; docs/trace-engine.md). Process-wide: also the isolates that already run.
+ * isolate's headroom counts in the process's peak: on the 100 MB traces of two threads, 4–9 MB lower
+ * (2–6% more CPU time; docs/trace-engine.md). Process-wide: also the isolates that already run.
  */
 export function startMarkingEarly(): void {
   setFlagsFromString(`--incremental-marking-soft-trigger=${MARKING_START_PERCENT}`);
