@@ -12,7 +12,7 @@
 // smaller busyservice (worker pool) trace: it needs well over 100× the file size in memory.
 //
 // `trace stats` runs as users run it, with `--threads auto` (the cores idle at its start, for files of
-// 128 MiB or more); --threads auto,1,2 runs `trace stats --threads N` for each N in the same
+// 95 MiB or more); --threads auto,1,2 runs `trace stats --threads N` for each N in the same
 // interleaving (a row each in the table), and checks that every N prints the same JSON.
 //
 // Usage: node bench/trace.bench.mjs [--sizes 100,500] [--shapes busyservice,perrequest,gcheavy]

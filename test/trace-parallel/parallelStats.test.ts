@@ -15,7 +15,7 @@ import { analyzeInParallel, type ParallelReport, type RangeRunner } from '../../
 import { readRange, type RangeResult } from '../../server/src/trace/parallel/rangeRead';
 import { boundaryState, type BoundaryState } from '../../server/src/trace/parallel/orderingState';
 import { workerRanges } from '../../server/src/trace/parallel/workerRanges';
-import { autoThreads } from '../../server/src/cli/traceStats';
+import { autoThreads, marksEarly } from '../../server/src/cli/traceStats';
 import { HEADER_BYTES } from '../../server/src/trace/wire';
 // @ts-expect-error: a JavaScript module without declarations
 import { benchTrace } from '../../bench/processes.mjs';
@@ -234,12 +234,24 @@ describe('go-trace-lens trace stats --threads', () => {
 
 describe('--threads auto', () => {
   const MiB = 2 ** 20;
-  it('reads files of 128 MiB or more on the idle cores, up to four, and smaller ones on one thread', () => {
-    assert.equal(autoThreads(100 * MiB, 8), 1);
+  it('reads files of 95 MiB or more on the idle cores, up to four, and smaller ones on one thread', () => {
+    assert.equal(autoThreads(94 * MiB, 8), 1);
+    assert.equal(autoThreads(100e6, 1.9), 2, 'the benchmark\'s 100 MB traces: two threads on two idle cores');
+    assert.equal(autoThreads(100e6, 1), 1, 'a one-core machine');
     assert.equal(autoThreads(500 * MiB, 1.7), 2);
     assert.equal(autoThreads(500 * MiB, 0.8), 1, 'one core busy, the other mostly: no second thread');
     assert.equal(autoThreads(500 * MiB, 0), 1);
     assert.equal(autoThreads(500 * MiB, 15.5), 4);
+  });
+
+  it('starts full collections early on files under 256 MiB with a generation of 8 MiB or more', () => {
+    const starts = (sizes: number[]) => {
+      const bounds = sizes.reduce((acc, s) => [...acc, acc[acc.length - 1] + s], [16]);
+      return { size: bounds[bounds.length - 1], version: 26, starts: bounds.slice(1, -1), firstGen: 1 };
+    };
+    assert.equal(marksEarly(100e6, starts([29e6, 29e6, 30e6, 12e6])), true, 'worker pool, 100 MB');
+    assert.equal(marksEarly(100e6, starts(Array<number>(25).fill(4e6))), false, 'GC heavy, 100 MB: small generations');
+    assert.equal(marksEarly(500e6, starts(Array<number>(20).fill(25e6))), false, '500 MB: far within its bound anyway');
   });
 });
 

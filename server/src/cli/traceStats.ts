@@ -10,6 +10,8 @@ import { statSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { TraceError } from '../trace/event';
+import { startMarkingEarly } from '../trace/heap';
+import { largestGeneration, type GenerationStarts } from '../trace/parallel/boundaries';
 import { analyzeInParallel } from '../trace/parallel/parallelStats';
 import { workerRanges } from '../trace/parallel/workerRanges';
 import { openTraceFile } from '../trace/reader';
@@ -22,11 +24,22 @@ const usage = 'usage: go-trace-lens trace stats FILE [--format text|json|csv] [-
 const FORMATS = ['text', 'json', 'csv'] as const;
 
 /**
- * Below this size `auto` reads on one thread: a second thread's isolate and generation (~40 MB
- * measured on the 100 MB traces) would take the peak over 1.25× the file, and 4–5 generations
- * leave little to split.
+ * Below this size `auto` reads on one thread: two threads peak at 115–118 MB on files of 33–100 MB
+ * (the second isolate and its heap, ~35 MB, cost the same whatever the file), within 1.25× the file
+ * from about 95 MB on; the benchmark's 100 MB traces (100.4–101.7 MB) peak at 1.14–1.23× on two
+ * (once 1.31× on busy cores, where `auto` reads on one).
  */
-const AUTO_MIN_BYTES = 128 * 2 ** 20;
+const AUTO_MIN_BYTES = 95 * 2 ** 20;
+/**
+ * Several threads start full collections early (heap.ts startMarkingEarly, 2–6% more CPU time) when
+ * their peak would otherwise come near 1.25× the file: on files under 256 MiB (above, two to four
+ * threads peak at 150–196 MB on 500 MB, far within the issue's 250 MB) whose largest generation holds
+ * at least 8 MiB (each thread holds one; with GC heavy's 1–6 MB generations two threads peak at 1.04×
+ * the 100 MB trace anyway, with the worker pool's and goroutine per request's 13–30 MB at 1.20–1.29×).
+ */
+export function marksEarly(fileBytes: number, starts: GenerationStarts): boolean {
+  return fileBytes < 256 * 2 ** 20 && largestGeneration(starts) >= 8 * 2 ** 20;
+}
 /** Each range holds a generation (~40 MB on the 500 MB traces): four stay within 250 MB. */
 const AUTO_MAX_THREADS = 4;
 
@@ -105,6 +118,7 @@ export async function runTraceStats(args: string[]): Promise<number> {
     const threads = parsed.threads !== 'auto' ? parsed.threads : fileBytes < AUTO_MIN_BYTES ? 1 : autoThreads(fileBytes, await idleCores());
     if (threads > 1) {
       const parallel = await analyzeInParallel(file, threads, workerRanges(join(__dirname, 'traceRangeWorker.js')), {
+        beforeReading: (starts) => { if (marksEarly(fileBytes, starts)) startMarkingEarly(); },
         onPause: (a) => progress.update(() => `go-trace-lens: ${file}: ${(a.eventCount / 1e6).toFixed(1)} M events read on the first thread`),
       });
       analyzer = parallel.analyzer;

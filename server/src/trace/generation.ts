@@ -7,6 +7,7 @@ import { goSortFunc } from './gosort';
 import {
   Ev, ExperimentNames, Go125, MaxFramesPerStack, MaxStringSize, NoExperiment,
 } from './spec';
+import { objectArray } from './heap';
 import { decodeGoString } from './strings';
 import { asUint64, inc, num, relTime, timeBefore, timeLo, uint64Less, uint64Text, type I64 } from './exact';
 import { ByteCursor, readUvarintErrorText, VarintError, type BatchStream, type EventBatch, type RawBatch } from './wire';
@@ -29,7 +30,7 @@ const CHUNK_MASK = CHUNK_IDS - 1;
  * (negative, huge, a bigint) goes to a map.
  */
 export class IdTable<T> {
-  private readonly chunks: (T | undefined)[][] = [];
+  private readonly chunks = objectArray<(T | undefined)[]>() as (T | undefined)[][];
   /** One past the last ID the chunks cover. */
   private denseLength = 1;
   private denseCount = 0;
@@ -73,12 +74,8 @@ export class IdTable<T> {
 
   /** Stores a small positive ID's value, adding chunks up to it. */
   private setDense(id: number, value: T): void {
-    while (this.chunks.length <= id >>> CHUNK_BITS) {
-      // Filled with undefined, not holes: a chunk stays a fast array.
-      const chunk: (T | undefined)[] = [];
-      for (let i = 0; i < CHUNK_IDS; i++) chunk.push(undefined);
-      this.chunks.push(chunk);
-    }
+    // Filled with undefined, not holes: a chunk stays a fast array.
+    while (this.chunks.length <= id >>> CHUNK_BITS) this.chunks.push(objectArray<T>(CHUNK_IDS));
     this.chunks[id >>> CHUNK_BITS][id & CHUNK_MASK] = value;
     if (id >= this.denseLength) this.denseLength = id + 1;
     this.denseCount++;
@@ -98,7 +95,7 @@ const FIRST_STRING_BLOCK = 1 << 14;
  */
 export class StringTable {
   private readonly entries = new IdTable<number | string>();
-  private readonly blocks: Buffer[] = [];
+  private readonly blocks = objectArray<Buffer>() as Buffer[];
   private used = 0;
 
   /** Copies bytes[start..end) (at most MaxStringSize) as the string of an ID; false if the ID is taken. */
@@ -236,7 +233,7 @@ export class Generation {
   /** Each stack as indexes into rawFrames, which holds each distinct PC's frame record (the first one). */
   private readonly rawStacks = new IdTable<number[]>();
   private readonly pcIndexes = new Map<I64, number>();
-  private rawFrames: RawFrame[] = [];
+  private rawFrames = objectArray<RawFrame>() as RawFrame[];
   /** Resolved stacks, filled by finish(). */
   readonly stacks = new IdTable<Stack>();
   expBatches: Map<number, ExperimentalBatch[]> | undefined;
@@ -414,12 +411,22 @@ export class Generation {
     };
     if (this.freq === 0) fail('no frequency event found');
     if (ver >= Go125 && !this.hasClockSnapshot) fail('no clock snapshot event found');
+    this.resolveStacks(interner, fail);
+    this.pcIndexes.clear();
+    this.rawFrames = objectArray<RawFrame>() as RawFrame[];
+  }
+
+  /**
+   * Apart from finish, so that the code optimized while its loop runs (on-stack replacement) ends with
+   * the loop: code after it, which had never run by then, threw the optimized code away at the end.
+   */
+  private resolveStacks(interner: StackInterner, fail: (message: string) => never): void {
     // validateStackStrings, then resolve each stack to shared frame objects. A PC has one frame record per
     // generation, so each is validated and resolved once, at its first use: a generation's stacks repeat
     // a few hundred PCs, deep recursive ones the same PC many times.
     const rawFrames = this.rawFrames;
-    const resolved = new Array<StackFrame | undefined>(rawFrames.length).fill(undefined);
-    const scratch: StackFrame[] = [];
+    const resolved = objectArray<StackFrame>(rawFrames.length);
+    const scratch = objectArray<StackFrame>() as StackFrame[];
     for (const [id, indexes] of this.rawStacks.entries()) {
       let hash = STACK_HASH_SEED;
       for (let i = 0; i < indexes.length; i++) {
@@ -437,8 +444,6 @@ export class Generation {
       }
       this.stacks.insert(id, interner.stack(hash, scratch, indexes.length));
     }
-    this.pcIndexes.clear();
-    this.rawFrames = [];
   }
 }
 

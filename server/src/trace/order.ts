@@ -120,8 +120,11 @@ class PState extends RangeState {
 export interface MState {
   g: I64;
   p: I64;
-  /** The state of the goroutine this thread last ran, to spare a map lookup; check `alive` and `id`. */
-  gs?: GState;
+  /**
+   * The state of the goroutine this thread last ran, to spare a map lookup; check `alive` and `id`.
+   * Present from the start (undefined), so that every thread's state has one shape.
+   */
+  gs: GState | undefined;
 }
 
 const enum Need { MustNotHave, MayHave, MustHave }
@@ -271,7 +274,7 @@ export class Ordering {
       if (ms === undefined) {
         ms = this.mStates.get(m);
         if (ms === undefined) {
-          ms = { g: No.ID, p: No.ID };
+          ms = { g: No.ID, p: No.ID, gs: undefined };
           this.mStates.set(m, ms);
         }
         ev.ms = ms;
@@ -501,7 +504,7 @@ export class Ordering {
           if (ms.g !== gid) throw new TraceError(`inconsistent thread for syscalling goroutine ${gid}: thread has goroutine ${ms.g}`);
           this.curG = ms.g;
         } else {
-          this.mStates.set(mid, { g: gid, p: No.ID });
+          this.mStates.set(mid, { g: gid, p: No.ID, gs: undefined });
         }
         this.curM = mid;
       }

@@ -52,12 +52,23 @@ export async function generationStarts(path: string): Promise<GenerationStarts> 
   }
 }
 
+/** Where each generation begins in the file, then the file's end. */
+export function generationBounds(g: GenerationStarts): number[] {
+  return [HEADER_BYTES, ...g.starts, g.size];
+}
+
+/** The bytes of the largest generation: what each thread reading the trace holds at a time. */
+export function largestGeneration(g: GenerationStarts): number {
+  const bounds = generationBounds(g);
+  return Math.max(...bounds.slice(1).map((end, i) => end - bounds[i]));
+}
+
 /** A range of whole generations: [start, end) in the file; `first` is the index of its first generation. */
 export interface GenerationRange { first: number; start: number; end: number }
 
 /** Cuts the generations into at most `n` contiguous ranges of about equal bytes. */
 export function cutRanges(g: GenerationStarts, n: number): GenerationRange[] {
-  const bounds = [HEADER_BYTES, ...g.starts, g.size];
+  const bounds = generationBounds(g);
   const gens = bounds.length - 1;
   if (n <= 1 || gens < 2) return [{ first: 0, start: HEADER_BYTES, end: g.size }];
   const goal = (g.size - HEADER_BYTES) / n;

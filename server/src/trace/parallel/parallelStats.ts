@@ -11,13 +11,26 @@ import { TraceError } from '../event';
 import { openTraceFile } from '../reader';
 import { TraceAnalyzer, STATISTICS_ONLY, truncatedInFirstGeneration } from '../summary/analyzer';
 import { checkJoin, mergeRange } from '../summary/rangeMerge';
-import { HEADER_BYTES } from '../wire';
-import { cutRanges, generationStarts, type GenerationRange, type GenerationStarts } from './boundaries';
+import { cutRanges, generationBounds, generationStarts, type GenerationRange, type GenerationStarts } from './boundaries';
 import { boundaryState, joinBoundary, withOlder, type BoundaryJoin, type BoundaryState } from './orderingState';
 import { RANGE_READ, type RangeResult, type RangeTask } from './rangeRead';
 
-/** Reads one range somewhere (a worker thread; in tests, also this thread); stops when `signal` aborts. */
-export type RangeRunner = (task: RangeTask, signal: AbortSignal) => Promise<RangeResult>;
+/**
+ * Reads one range somewhere (a worker thread; in tests, also this thread); stops when `signal` aborts.
+ * `prepare`, if any, is told how many ranges may come before the file is scanned for them (workers
+ * start meanwhile); what it returns stops those prepared and not used.
+ */
+export type RangeRunner = ((task: RangeTask, signal: AbortSignal) => Promise<RangeResult>) & {
+  prepare?: (count: number) => () => void;
+};
+
+export interface ParallelOptions {
+  onPause?: (analyzer: TraceAnalyzer) => void;
+  /** How to cut the generations into ranges (tests pick each boundary); default cutRanges. */
+  cut?: (starts: GenerationStarts, threads: number) => GenerationRange[];
+  /** Called with the ranges once they are known, before any is read (the CLI tunes the heap for them). */
+  beforeReading?: (starts: GenerationStarts, ranges: readonly GenerationRange[]) => void;
+}
 
 export interface ParallelReport {
   /** Ranges read (1: the file was read in order on this thread). */
@@ -32,15 +45,25 @@ export interface ParallelReport {
  * The statistics-only analysis of a trace file on up to `threads` threads (goroutine groups are not
  * merged: only what `trace stats` reports is exact). `onPause` runs as the main thread's reader pauses.
  */
-export async function analyzeInParallel(path: string, threads: number, runRange: RangeRunner, options: {
-  onPause?: (analyzer: TraceAnalyzer) => void;
-  /** How to cut the generations into ranges (tests pick each boundary); default cutRanges. */
-  cut?: (starts: GenerationStarts, threads: number) => GenerationRange[];
-} = {}): Promise<{ analyzer: TraceAnalyzer; report: ParallelReport }> {
-  const { onPause, cut = cutRanges } = options;
+export async function analyzeInParallel(
+  path: string, threads: number, runRange: RangeRunner, options: ParallelOptions = {},
+): Promise<{ analyzer: TraceAnalyzer; report: ParallelReport }> {
+  const stopUnused = runRange.prepare?.(threads - 1) ?? (() => undefined);
+  try {
+    return await analyzeRanges(path, threads, runRange, options, stopUnused);
+  } finally {
+    stopUnused();
+  }
+}
+
+async function analyzeRanges(
+  path: string, threads: number, runRange: RangeRunner, options: ParallelOptions, stopUnused: () => void,
+): Promise<{ analyzer: TraceAnalyzer; report: ParallelReport }> {
+  const { onPause, cut = cutRanges, beforeReading } = options;
   const starts = await generationStarts(path);
   const ranges = cut(starts, threads);
-  const bounds = [HEADER_BYTES, ...starts.starts, starts.size];
+  beforeReading?.(starts, ranges);
+  const bounds = generationBounds(starts);
   const stop = new AbortController();
   const workers = new AbortController();
   const opened = await openTraceFile(path, { signal: stop.signal, ...RANGE_READ });
@@ -50,6 +73,7 @@ export async function analyzeInParallel(path: string, threads: number, runRange:
     path, previousStart: bounds[r.first - 1], start: r.start, end: r.end, generations: (ranges[i + 2]?.first ?? bounds.length - 1) - r.first,
     last: i === ranges.length - 2, timeBase: Number(opened.timeBase), initialGen: starts.firstGen,
   }, workers.signal).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+  stopUnused();
   let generationEnds = 0;
   let rangeError: TraceError | undefined;
   try {

@@ -10,7 +10,7 @@
 // difference makes it read on in order, so the result never depends on it.
 import { addTime, asUint64, low8, relTime, timeBefore, timeLo, type I64 } from '../exact';
 import { Generation, ticksToNs } from '../generation';
-import type { Ordering } from '../order';
+import type { MState, Ordering } from '../order';
 import { Ev, Go125, GoStatus, NoExperiment, ProcStatus, timedArgCount } from '../spec';
 import { uvarintAt, varintPos, type BatchStream, type EventBatch } from '../wire';
 
@@ -77,12 +77,12 @@ export function seedOrdering(gen: Generation, stream: BatchStream, ordering: Ord
   ordering.seed(initialGen);
   const goroutines = new Map<I64, Seeded>();
   const procs = new Map<I64, Seeded>();
-  const threads = new Map<I64, { g: I64; p: I64 }>();
+  const threads = new Map<I64, MState>();
   /** Goroutines in a syscall on a thread other than the one writing their status, by thread. */
   const inSyscall = new Map<I64, I64>();
   let buffer = new Uint8Array(0);
   for (const m of gen.batchMs) {
-    const thread = { g: NONE as I64, p: NONE as I64 };
+    const thread: MState = { g: NONE, p: NONE, gs: undefined };
     // Only the statuses a thread's events begin with say what it held at the boundary.
     let leading = m !== NONE;
     for (const batch of gen.batches.get(m) ?? []) {
@@ -115,7 +115,7 @@ export function seedOrdering(gen: Generation, stream: BatchStream, ordering: Ord
   }
   for (const [m, g] of inSyscall) {
     const thread = threads.get(m);
-    if (thread === undefined) threads.set(m, { g, p: NONE });
+    if (thread === undefined) threads.set(m, { g, p: NONE, gs: undefined });
     else if (thread.g === NONE) thread.g = g;
   }
   for (const [id, s] of goroutines) ordering.seedGoroutine(id, s.status, s.active);

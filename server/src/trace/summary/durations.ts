@@ -3,6 +3,7 @@
 // size: 2 bytes for whole nanoseconds below 65.5 µs (most task and region durations), 4 below 4.3 s,
 // and 8 for any other value. Percentiles are found by counting (linear time), not by sorting.
 import type { LatencyStats } from '../../../../common/traceModel';
+import { objectArray } from '../heap';
 
 /** Values per storage chunk: series grow by whole chunks, so growing never copies a big array. */
 const CHUNK = 8192;
@@ -11,7 +12,7 @@ type Chunk = Uint16Array | Uint32Array | Float64Array;
 
 /** Values in chunks of one kind; the last chunk grows by doubling up to CHUNK. */
 class ChunkList<T extends Chunk> {
-  private readonly full: T[] = [];
+  private readonly full = objectArray<T>() as T[];
   private last: T | undefined;
   private lastLength = 0;
 
