@@ -217,7 +217,7 @@ export class TraceAnalyzer {
         this.goroutines.transition(ev);
         if (ev.resource.kind === 'Goroutine') {
           if (this.options.blocking || this.options.timeline) {
-            const slot = this.slots.slotOf(ev.resource.id);
+            const slot = this.slotOf(ev.resource.id);
             if (this.options.blocking) this.blocking.transition(ev, slot); // go tool trace's profiles see same-state transitions too
             if (ev.from !== ev.to && this.options.timeline) this.lanes.transition(slot, ev);
           }
@@ -291,6 +291,16 @@ export class TraceAnalyzer {
     if (this.options.timeline) this.timeline.add(0, 1, 'stw', open.start, ev.time, ev.name);
   }
 
+  /** The goroutine's slot, given on first use; kept on its record too, where the tracker has just looked it up. */
+  private slotOf(goroutine: number): number {
+    let slot = this.goroutines.tagOf(goroutine);
+    if (slot < 0) {
+      slot = this.slots.slotOf(goroutine);
+      this.goroutines.setTag(goroutine, slot);
+    }
+    return slot;
+  }
+
   private goroutineReleased(goroutine: number, firstRunNs: number): void {
     const slot = this.slots.find(goroutine);
     if (this.options.blocking) this.blocking.released(goroutine, slot, firstRunNs);
@@ -312,7 +322,7 @@ export class TraceAnalyzer {
       this.regions.count(region.type, region.site, durationNs);
     }
     if (this.options.timeline) {
-      this.timeline.add(this.lanes.laneOf(this.slots.slotOf(goroutine), goroutine), 1 + region.depth, 'region',
+      this.timeline.add(this.lanes.laneOf(this.slotOf(goroutine), goroutine), 1 + region.depth, 'region',
         region.startNs ?? this.overview.startNs, endNs ?? this.overview.endNs, region.type);
     }
   }

@@ -39,6 +39,8 @@ class ProfileBuilder {
   /** Intervals of goroutines that had not run yet: they count only if the goroutine never runs. */
   private readonly beforeFirstRun = new Map<number, { stack: Stack; duration: number }[]>();
   readonly byStack = new Map<string, Accumulator>();
+  /** The accumulator of each stack object seen: one lookup per wait instead of the key's and then the key's entry. */
+  private readonly ofStack = new WeakMap<Stack, Accumulator>();
 
   constructor(readonly kind: ProfileKind, private readonly keyOf: (stack: Stack) => string, private readonly firstRunOf: FirstRunOf) {}
 
@@ -72,9 +74,13 @@ class ProfileBuilder {
 
   private record(stack: Stack, duration: number): void {
     if (duration <= 0) return; // Go records only positive overlaps
-    const key = this.keyOf(stack);
-    let acc = this.byStack.get(key);
-    if (acc === undefined) this.byStack.set(key, (acc = { stack, totalNs: 0, count: 0 }));
+    let acc = this.ofStack.get(stack);
+    if (acc === undefined) {
+      const key = this.keyOf(stack);
+      acc = this.byStack.get(key);
+      if (acc === undefined) this.byStack.set(key, (acc = { stack, totalNs: 0, count: 0 }));
+      this.ofStack.set(stack, acc);
+    }
     acc.stack = stack; // Go shows the latest stack with these PCs
     acc.totalNs += duration;
     acc.count++;

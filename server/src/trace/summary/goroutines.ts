@@ -89,6 +89,8 @@ class GoroutineState {
   regionCount = 0;
   lastBlockReason = '';
   activeRegions: OpenRegion[] = [];
+  /** The caller's number for this goroutine (GoroutineTracker.tagOf), -1 until set. */
+  tag = -1;
 
   constructor(readonly id: number, private readonly times: GoroutineTimes, readonly base: number, creationNs: number) {
     const v = times.values;
@@ -312,6 +314,19 @@ export class GoroutineTracker {
   }
 
   nameOf(goroutine: number): string { return this.get(goroutine)?.name ?? ''; }
+
+  /**
+   * A number the caller keeps on a goroutine's record while it has one (the analyzer's GoroutineSlots
+   * slot), -1 when not set or without a record: the record was just looked up for the same event, so
+   * this saves the caller a map lookup of its own.
+   */
+  tagOf(goroutine: number): number { return this.get(goroutine)?.tag ?? -1; }
+
+  /** Sets tagOf's number, if the goroutine has a record. */
+  setTag(goroutine: number, tag: number): void {
+    const g = this.get(goroutine);
+    if (g !== undefined) g.tag = tag;
+  }
 
   /** When the goroutine first ran, UNSET if it has not (Go's StartTime). */
   firstRunOf(goroutine: number): number { return this.get(goroutine)?.startNs ?? UNSET; }
