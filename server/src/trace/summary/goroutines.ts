@@ -50,7 +50,7 @@ export interface GoroutineListener {
 }
 
 /** A goroutine's times, in its slot of GoroutineTimes. */
-const enum T { Creation, Start, End, Exec, SchedWait, Syscall, SyscallBlock, Total, LastStart, LastRunnable, LastBlock, LastSyscall, LastSyscallBlock, Count }
+const enum T { Creation, Start, End, Exec, SchedWait, Syscall, SyscallBlock, Total, LastStart, LastRunnable, LastBlock, LastSyscall, LastSyscallBlock, FirstBlocked, Count }
 
 /**
  * The times of the goroutines with a record, T.Count doubles per slot in one array, so that a record holds
@@ -84,8 +84,13 @@ class GoroutineTimes {
 class GoroutineState {
   name = '';
   createdAt: SourceLocation | undefined = undefined;
-  /** Made on the first wait: many goroutines never block. */
-  blockByReason: Map<string, number> | undefined = undefined;
+  /**
+   * Blocked time by reason: the first reason's in the times (T.FirstBlocked; most goroutines wait for
+   * one reason), the others in a map made for a second reason. A map per goroutine cost more (per
+   * request, one made, promoted and collected), as did its two lookups per wait.
+   */
+  private firstBlockReason: string | undefined = undefined;
+  private otherBlockByReason: Map<string, number> | undefined = undefined;
   regionCount = 0;
   lastBlockReason = '';
   activeRegions: OpenRegion[] = [];
@@ -100,6 +105,34 @@ class GoroutineState {
     // Pending state, as Go's goroutineSummary (where 0 means unset: Go's times are never 0, ours,
     // rebased on the trace's time base, can be).
     v[base + T.LastStart] = v[base + T.LastRunnable] = v[base + T.LastBlock] = v[base + T.LastSyscall] = v[base + T.LastSyscallBlock] = UNSET;
+    v[base + T.FirstBlocked] = 0;
+  }
+
+  /** Adds blocked time for a reason (Go's BlockTimeByReason[reason] += ns). */
+  addBlocked(reason: string, ns: number): void {
+    if (this.firstBlockReason === reason) {
+      this.times.values[this.base + T.FirstBlocked] += ns;
+    } else if (this.firstBlockReason === undefined) {
+      this.firstBlockReason = reason;
+      this.times.values[this.base + T.FirstBlocked] = ns;
+    } else {
+      addTo((this.otherBlockByReason ??= new Map()), reason, ns);
+    }
+  }
+
+  /** Adds each reason's blocked time to `into`, reasons in the order they first came. */
+  addBlockedTo(into: Map<string, number>): void {
+    if (this.firstBlockReason === undefined) return;
+    addTo(into, this.firstBlockReason, this.times.values[this.base + T.FirstBlocked]);
+    if (this.otherBlockByReason !== undefined) for (const [reason, ns] of this.otherBlockByReason) addTo(into, reason, ns);
+  }
+
+  /** `sum` plus the blocked time of each reason, added in order. */
+  plusBlocked(sum: number): number {
+    if (this.firstBlockReason === undefined) return sum;
+    sum += this.times.values[this.base + T.FirstBlocked];
+    if (this.otherBlockByReason !== undefined) for (const ns of this.otherBlockByReason.values()) sum += ns;
+    return sum;
   }
 
   get creationNs(): number { return this.times.values[this.base + T.Creation]; }
@@ -178,7 +211,7 @@ class GroupTotals {
     this.syscallBlockNs += s.syscallBlockNs;
     this.unknownNs += unknownNs(g, s);
     this.regionCount += g.regionCount;
-    if (g.blockByReason !== undefined) for (const [reason, ns] of g.blockByReason) addTo(this.blockByReason, reason, ns);
+    g.addBlockedTo(this.blockByReason);
     if (s.pendingBlockNs !== UNSET) addTo(this.blockByReason, g.lastBlockReason, s.pendingBlockNs);
   }
 
@@ -373,7 +406,8 @@ export class GoroutineTracker {
 
   private summaryOf(g: GoroutineState): GoroutineSummary {
     const s = this.snapshot(g, this.lastTs);
-    const blockByReason = new Map(g.blockByReason);
+    const blockByReason = new Map<string, number>();
+    g.addBlockedTo(blockByReason);
     if (s.pendingBlockNs !== UNSET) addTo(blockByReason, g.lastBlockReason, s.pendingBlockNs);
     const { blockedNs, blockedByReasonNs } = classified(blockByReason, s.syscallBlockNs);
     return {
@@ -469,7 +503,7 @@ export class GoroutineTracker {
         g = this.newGoroutine(id, this.syncTs);
         const stateTime = ev.time - this.syncTs;
         if (to === 'Running') g.execNs += stateTime;
-        else if (to === 'Waiting') addTo((g.blockByReason ??= new Map()), ev.reason, stateTime);
+        else if (to === 'Waiting') g.addBlocked(ev.reason, stateTime);
         else if (to === 'Runnable') g.schedWaitNs += stateTime;
         else if (to === 'Syscall') {
           if (ev.proc === NO_ID) g.syscallBlockNs += stateTime;
@@ -495,7 +529,7 @@ export class GoroutineTracker {
       case 'Waiting':
         g = this.goroutineOf(id, ev.time);
         if (g.lastBlock !== UNSET) {
-          addTo((g.blockByReason ??= new Map()), g.lastBlockReason, ev.time - g.lastBlock);
+          g.addBlocked(g.lastBlockReason, ev.time - g.lastBlock);
           g.lastBlock = UNSET;
         }
         break;
@@ -567,7 +601,7 @@ export class GoroutineTracker {
 
   /**
    * Go's snapshotStat: stats with the pending intervals counted up to `at`, in an object reused by the
-   * next call. Blocked time by reason is g.blockByReason plus pendingBlockNs for g.lastBlockReason.
+   * next call. Blocked time by reason is g's (addBlockedTo) plus pendingBlockNs for g.lastBlockReason.
    */
   private snapshot(g: GoroutineState, at: number): Readonly<Snapshot> {
     const s = this.snapshotScratch;
@@ -594,7 +628,7 @@ export class GoroutineTracker {
     g.execNs = s.execNs;
     g.schedWaitNs = s.schedWaitNs;
     g.syscallNs = s.syscallNs;
-    if (s.pendingBlockNs !== UNSET) addTo((g.blockByReason ??= new Map()), g.lastBlockReason, s.pendingBlockNs);
+    if (s.pendingBlockNs !== UNSET) g.addBlocked(g.lastBlockReason, s.pendingBlockNs);
     if (trigger !== undefined && this.rangeLog?.exited(g.id, trigger, g.name, g.activeRegions)) {
       // Its name and the regions begun before the range are known only when the ranges are merged.
     } else if (!isSystemGoroutine(g.name)) {
@@ -612,7 +646,7 @@ export class GoroutineTracker {
 /** Go's UnknownTime: what a snapshot's times and blocked times leave of its total. */
 function unknownNs(g: GoroutineState, s: Readonly<Snapshot>): number {
   let accounted = s.execNs + s.schedWaitNs + s.syscallNs + s.syscallBlockNs;
-  if (g.blockByReason !== undefined) for (const ns of g.blockByReason.values()) accounted += ns;
+  accounted = g.plusBlocked(accounted);
   if (s.pendingBlockNs !== UNSET) accounted += s.pendingBlockNs;
   return accounted < s.totalNs ? s.totalNs - accounted : 0;
 }
