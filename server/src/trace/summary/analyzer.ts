@@ -109,11 +109,6 @@ export class TraceAnalyzer {
     this.goroutines.continueMidTrace(log);
   }
 
-  /** Feeds the next event, in the reader's order. */
-  add(ev: TraceEvent): void {
-    this.event(ev);
-  }
-
   /**
    * Counts the events a reader read without handing them over (for statistics only):
    * they are events of the trace, and the last event read may be one of them. Called once per reader
@@ -192,7 +187,8 @@ export class TraceAnalyzer {
     return this.regions.instances(q.type, q.site, q.limit ?? 100);
   }
 
-  private event(ev: TraceEvent): void {
+  /** Feeds the next event, in the reader's order. */
+  add(ev: TraceEvent): void {
     // Fields common to all kinds are read once: events of different kinds have different shapes.
     const kind = ev.kind;
     const time = ev.time;
