@@ -209,18 +209,21 @@ export class TraceAnalyzer {
         this.generationStarting = true;
         this.goroutines.sync(time);
         break;
-      case 'StateTransition':
-        this.goroutines.transition(ev);
-        if (ev.resource.kind === 'Goroutine') {
+      case 'StateTransition': {
+        const resource = ev.resource;
+        if (resource.kind === 'Goroutine') {
+          this.goroutines.goroutineTransition(ev);
           if (this.options.blocking || this.options.timeline) {
-            const slot = this.slotOf(ev.resource.id);
+            const slot = this.slotOf(resource.id);
             if (this.options.blocking) this.blocking.transition(ev, slot); // go tool trace's profiles see same-state transitions too
             if (ev.from !== ev.to && this.options.timeline) this.lanes.transition(slot, ev);
           }
-        } else if (ev.resource.kind === 'Proc') {
-          this.sawProc(ev.resource.id);
+        } else if (resource.kind === 'Proc') {
+          this.goroutines.procTransition(ev);
+          this.sawProc(resource.id);
         }
         break;
+      }
       case 'RegionBegin': {
         this.goroutines.regionBegin(ev);
         const top = this.goroutines.topRegion(ev.goroutine);

@@ -305,9 +305,9 @@ export class GoroutineTracker {
     this.syncTs = time;
   }
 
-  transition(ev: StateTransitionEvent): void {
-    if (ev.resource.kind === 'Goroutine') this.goroutineTransition(ev);
-    else if (ev.resource.kind === 'Proc' && ev.from !== ev.to && ev.to === 'Idle') this.procIdle(ev.resource.id, ev.time);
+  /** A proc's state transition (the analyzer sorts transitions by resource: goroutineTransition takes the goroutines'). */
+  procTransition(ev: StateTransitionEvent): void {
+    if (ev.from !== ev.to && ev.to === 'Idle') this.procIdle(ev.resource.id, ev.time);
   }
 
   regionBegin(ev: RegionEvent): void {
@@ -492,7 +492,8 @@ export class GoroutineTracker {
     return this.newGoroutine(id, time);
   }
 
-  private goroutineTransition(ev: StateTransitionEvent): void {
+  /** A goroutine's state transition. */
+  goroutineTransition(ev: StateTransitionEvent): void {
     const id = ev.resource.id;
     const from = ev.from as GoState;
     const to = ev.to as GoState;
