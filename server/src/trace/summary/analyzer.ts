@@ -224,12 +224,7 @@ export class TraceAnalyzer {
         }
         break;
       }
-      case 'RegionBegin': {
-        this.goroutines.regionBegin(ev);
-        const top = this.goroutines.topRegion(ev.goroutine);
-        if (top !== undefined) top.site = this.sites.siteOf(ev.stack);
-        break;
-      }
+      case 'RegionBegin': this.goroutines.regionBegin(ev, this.sites.siteOf(ev.stack)); break;
       case 'RegionEnd': this.goroutines.regionEnd(ev); break;
       case 'TaskBegin': this.taskBegin(ev.id, ev.parent, ev.type, time, this.sites.siteOf(ev.stack)); break;
       case 'TaskEnd': this.taskEnd(ev.id, ev.parent, ev.type, time, ev.goroutine); break;

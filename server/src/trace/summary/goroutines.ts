@@ -310,18 +310,19 @@ export class GoroutineTracker {
     if (ev.from !== ev.to && ev.to === 'Idle') this.procIdle(ev.resource.id, ev.time);
   }
 
-  regionBegin(ev: RegionEvent): void {
+  /** A region begins on its goroutine; `site` is its call site (the analyzer's, from the event's stack). */
+  regionBegin(ev: RegionEvent, site: SourceLocation | undefined): void {
     const g = this.goroutineOf(ev.goroutine, ev.time);
     const depth = g.activeRegions.length - (g.activeRegions[0]?.synthetic ? 1 : 0);
     const region = this.spareRegions.pop();
     if (region === undefined) {
-      g.activeRegions.push({ type: ev.type, task: ev.task, startNs: ev.time, site: undefined, depth, synthetic: false });
+      g.activeRegions.push({ type: ev.type, task: ev.task, startNs: ev.time, site, depth, synthetic: false });
       return;
     }
     region.type = ev.type;
     region.task = ev.task;
     region.startNs = ev.time;
-    region.site = undefined;
+    region.site = site;
     region.depth = depth;
     region.synthetic = false;
     g.activeRegions.push(region);
@@ -338,12 +339,6 @@ export class GoroutineTracker {
     g.regionCount++;
     this.listener.regionClosed(region, g.id, ev.time, 'end');
     if (this.spareRegions.length < MAX_SPARE_REGIONS) this.spareRegions.push(region);
-  }
-
-  /** The innermost open region of a goroutine (its site is filled in by the analyzer). */
-  topRegion(goroutine: number): OpenRegion | undefined {
-    const regions = this.get(goroutine)?.activeRegions;
-    return regions === undefined ? undefined : regions[regions.length - 1];
   }
 
   nameOf(goroutine: number): string { return this.get(goroutine)?.name ?? ''; }
