@@ -44,12 +44,17 @@ export class GenerationIndex {
     this.offsets.push(this.nextOffset);
     this.firstNs.push(NaN);
     this.nextOffset = bytesRead;
+    this.wantsTime = true;
   }
 
-  /** Every event of the load, in order. */
+  /** Whether the next event's time is wanted (the first of a generation): the load need not read every event's time. */
+  wantsTime = false;
+
+  /** The load's next event, in order (its time is read only when wantsTime). */
   event(time: number): void {
     const last = this.firstNs.length - 1;
     if (last >= 0 && Number.isNaN(this.firstNs[last])) this.firstNs[last] = time;
+    this.wantsTime = false;
   }
 
   /** Generations indexed so far (the last one may still be loading). */

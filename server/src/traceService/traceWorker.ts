@@ -107,7 +107,11 @@ async function load(): Promise<void> {
     // A cancel stops the reader at its next pause (its signal), and the catch below reports it.
     // Queries (the Tasks view's first page) are answered during the load too, not only between generations.
     const turns = queryTurns();
-    await trace.forEach((ev) => { loading.add(ev); tasks.add(ev); generations.event(ev.time); }, () => {
+    await trace.forEach((ev) => {
+      loading.add(ev);
+      tasks.add(ev);
+      if (generations.wantsTime) generations.event(ev.time);
+    }, () => {
       const began = Date.now();
       if (began < nextSummary) return turns();
       send({ type: 'status', phase: 'loading', progress: progressOf(loading), summary: loading.summary() });

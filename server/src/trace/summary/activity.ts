@@ -23,6 +23,10 @@ export class GroupActivity {
   private buckets = 0;
   private readonly counts = [0, 0, 0];
   private last = NaN;
+  /** The bucket reached last and its bounds: most changes fall in it, found without a division. */
+  private current = -1;
+  private currentStart = 0;
+  private currentEnd = -Infinity;
 
   /** A goroutine of the group left state `from` (undefined: none counted) for `to` at `time`. */
   change(time: number, from: ActivityState | undefined, to: ActivityState | undefined): void {
@@ -70,7 +74,8 @@ export class GroupActivity {
     }
     let t = this.last;
     if (!(time > t)) return;
-    const [running, runnable, blocked] = this.counts;
+    const counts = this.counts;
+    const running = counts[0], runnable = counts[1], blocked = counts[2];
     this.last = time;
     if (running === 0 && runnable === 0 && blocked === 0) {
       this.reach(time);
@@ -78,8 +83,7 @@ export class GroupActivity {
     }
     while (t < time) {
       const b = this.reach(t);
-      const bucketEnd = this.origin + (b + 1) * this.widthNs;
-      const dt = Math.min(time, bucketEnd) - t;
+      const dt = Math.min(time, this.currentEnd) - t;
       this.sums[3 * b] += running * dt;
       this.sums[3 * b + 1] += runnable * dt;
       this.sums[3 * b + 2] += blocked * dt;
@@ -89,6 +93,7 @@ export class GroupActivity {
 
   /** The bucket of time `t`, made to exist (wider buckets once there would be too many). */
   private reach(t: number): number {
+    if (t < this.currentEnd && t >= this.currentStart) return this.current;
     let b = Math.floor((t - this.origin) / this.widthNs);
     while (b >= MAX_BUCKETS) {
       this.coarsen();
@@ -102,6 +107,9 @@ export class GroupActivity {
       }
       this.buckets = b + 1;
     }
+    this.current = b;
+    this.currentStart = this.origin + b * this.widthNs;
+    this.currentEnd = this.currentStart + this.widthNs;
     return b;
   }
 
@@ -121,5 +129,6 @@ export class GroupActivity {
     this.buckets = buckets;
     this.widthNs = width;
     this.origin = origin;
+    this.currentEnd = -Infinity;
   }
 }

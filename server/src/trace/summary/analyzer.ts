@@ -109,11 +109,6 @@ export class TraceAnalyzer {
     this.goroutines.continueMidTrace(log);
   }
 
-  /** Feeds the next event, in the reader's order. */
-  add(ev: TraceEvent): void {
-    this.event(ev);
-  }
-
   /**
    * Counts the events a reader read without handing them over (for statistics only):
    * they are events of the trace, and the last event read may be one of them. Called once per reader
@@ -192,7 +187,8 @@ export class TraceAnalyzer {
     return this.regions.instances(q.type, q.site, q.limit ?? 100);
   }
 
-  private event(ev: TraceEvent): void {
+  /** Feeds the next event, in the reader's order. */
+  add(ev: TraceEvent): void {
     // Fields common to all kinds are read once: events of different kinds have different shapes.
     const kind = ev.kind;
     const time = ev.time;
@@ -213,24 +209,22 @@ export class TraceAnalyzer {
         this.generationStarting = true;
         this.goroutines.sync(time);
         break;
-      case 'StateTransition':
-        this.goroutines.transition(ev);
-        if (ev.resource.kind === 'Goroutine') {
+      case 'StateTransition': {
+        const resource = ev.resource;
+        if (resource.kind === 'Goroutine') {
+          this.goroutines.goroutineTransition(ev);
           if (this.options.blocking || this.options.timeline) {
-            const slot = this.slots.slotOf(ev.resource.id);
+            const slot = this.slotOf(resource.id);
             if (this.options.blocking) this.blocking.transition(ev, slot); // go tool trace's profiles see same-state transitions too
             if (ev.from !== ev.to && this.options.timeline) this.lanes.transition(slot, ev);
           }
-        } else if (ev.resource.kind === 'Proc') {
-          this.sawProc(ev.resource.id);
+        } else if (resource.kind === 'Proc') {
+          this.goroutines.procTransition(ev);
+          this.sawProc(resource.id);
         }
         break;
-      case 'RegionBegin': {
-        this.goroutines.regionBegin(ev);
-        const top = this.goroutines.topRegion(ev.goroutine);
-        if (top !== undefined) top.site = this.sites.siteOf(ev.stack);
-        break;
       }
+      case 'RegionBegin': this.goroutines.regionBegin(ev, this.sites.siteOf(ev.stack)); break;
       case 'RegionEnd': this.goroutines.regionEnd(ev); break;
       case 'TaskBegin': this.taskBegin(ev.id, ev.parent, ev.type, time, this.sites.siteOf(ev.stack)); break;
       case 'TaskEnd': this.taskEnd(ev.id, ev.parent, ev.type, time, ev.goroutine); break;
@@ -291,6 +285,16 @@ export class TraceAnalyzer {
     if (this.options.timeline) this.timeline.add(0, 1, 'stw', open.start, ev.time, ev.name);
   }
 
+  /** The goroutine's slot, given on first use; kept on its record too, where the tracker has just looked it up. */
+  private slotOf(goroutine: number): number {
+    let slot = this.goroutines.tagOf(goroutine);
+    if (slot < 0) {
+      slot = this.slots.slotOf(goroutine);
+      this.goroutines.setTag(goroutine, slot);
+    }
+    return slot;
+  }
+
   private goroutineReleased(goroutine: number, firstRunNs: number): void {
     const slot = this.slots.find(goroutine);
     if (this.options.blocking) this.blocking.released(goroutine, slot, firstRunNs);
@@ -312,7 +316,7 @@ export class TraceAnalyzer {
       this.regions.count(region.type, region.site, durationNs);
     }
     if (this.options.timeline) {
-      this.timeline.add(this.lanes.laneOf(this.slots.slotOf(goroutine), goroutine), 1 + region.depth, 'region',
+      this.timeline.add(this.lanes.laneOf(this.slotOf(goroutine), goroutine), 1 + region.depth, 'region',
         region.startNs ?? this.overview.startNs, endNs ?? this.overview.endNs, region.type);
     }
   }

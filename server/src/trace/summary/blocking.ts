@@ -22,6 +22,11 @@ const PROFILE_KINDS: readonly ProfileKind[] = [
   { reason: 'sched', state: 'Runnable', tracks: () => true },
 ];
 const KINDS = PROFILE_KINDS.length;
+/** The bits of the kinds whose state is `state`. */
+const kindsIn = (state: GoState) => PROFILE_KINDS.reduce((bits, kind, i) => (kind.state === state ? bits | (1 << i) : bits), 0);
+const WAITING_KINDS = kindsIn('Waiting');
+const SYSCALL_KINDS = kindsIn('Syscall');
+const RUNNABLE_KINDS = kindsIn('Runnable');
 
 /** Stacks listed per profile, those with the most blocked time (BlockingProfile.stacks counts them all). */
 export const MAX_PROFILE_ENTRIES = 200;
@@ -39,6 +44,8 @@ class ProfileBuilder {
   /** Intervals of goroutines that had not run yet: they count only if the goroutine never runs. */
   private readonly beforeFirstRun = new Map<number, { stack: Stack; duration: number }[]>();
   readonly byStack = new Map<string, Accumulator>();
+  /** The accumulator of each stack object seen: one lookup per wait instead of the key's and then the key's entry. */
+  private readonly ofStack = new WeakMap<Stack, Accumulator>();
 
   constructor(readonly kind: ProfileKind, private readonly keyOf: (stack: Stack) => string, private readonly firstRunOf: FirstRunOf) {}
 
@@ -72,9 +79,13 @@ class ProfileBuilder {
 
   private record(stack: Stack, duration: number): void {
     if (duration <= 0) return; // Go records only positive overlaps
-    const key = this.keyOf(stack);
-    let acc = this.byStack.get(key);
-    if (acc === undefined) this.byStack.set(key, (acc = { stack, totalNs: 0, count: 0 }));
+    let acc = this.ofStack.get(stack);
+    if (acc === undefined) {
+      const key = this.keyOf(stack);
+      acc = this.byStack.get(key);
+      if (acc === undefined) this.byStack.set(key, (acc = { stack, totalNs: 0, count: 0 }));
+      this.ofStack.set(stack, acc);
+    }
     acc.stack = stack; // Go shows the latest stack with these PCs
     acc.totalNs += duration;
     acc.count++;
@@ -118,7 +129,17 @@ export class BlockingProfiles {
       this.enteredAt = grownTo(this.enteredAt, KINDS * this.entered.length, (n) => new Float64Array(n));
     }
     const was = this.entered[slot];
-    const now = this.bitsFor(ev.to, ev.reason);
+    // The kinds of the new state, and of those the ones that track its reason (one string switch per transition).
+    let inState: number, byReason: Map<string, number>;
+    switch (ev.to) {
+      case 'Waiting': inState = WAITING_KINDS; byReason = this.waitingBits; break;
+      case 'Runnable': inState = RUNNABLE_KINDS; byReason = this.runnableBits; break;
+      case 'Syscall': inState = SYSCALL_KINDS; byReason = this.syscallBits; break;
+      default:
+        if (was === 0) return;
+        inState = 0; byReason = this.runnableBits;
+    }
+    const now = inState === 0 ? 0 : this.bitsFor(byReason, inState, ev.reason);
     if (was === 0 && now === 0) return;
     for (let i = 0; i < KINDS; i++) {
       const bit = 1 << i;
@@ -128,15 +149,13 @@ export class BlockingProfiles {
           this.enteredAt[at] = ev.time;
           this.enteredWith[at] = ev.stack;
         }
-      } else if (ev.to !== PROFILE_KINDS[i].state) {
+      } else if ((inState & bit) === 0) {
         this.builders[i].left(ev.resource.id, this.enteredAt[at], this.enteredWith[at]!, ev.time);
         this.enteredWith[at] = undefined;
       }
     }
     // A kind stays entered while the goroutine stays in its state (whatever the new reason).
-    let bits = 0;
-    for (let i = 0; i < KINDS; i++) if (((was | now) & (1 << i)) !== 0 && ev.to === PROFILE_KINDS[i].state) bits |= 1 << i;
-    this.entered[slot] = bits;
+    this.entered[slot] = (was | now) & inState;
   }
 
   /** The goroutine exited and its record is released (GoroutineListener.goroutineReleased); its slot is reset. */
@@ -148,14 +167,12 @@ export class BlockingProfiles {
     for (const builder of this.builders) builder.released(id, firstRunNs);
   }
 
-  private bitsFor(state: string, reason: string): number {
-    // Keyed by the reason alone, per state: a key joining both cost a new string per transition.
-    const byReason = state === 'Waiting' ? this.waitingBits : state === 'Runnable' ? this.runnableBits : state === 'Syscall' ? this.syscallBits : undefined;
-    if (byReason === undefined) return 0;
+  /** Of the kinds `inState` (a state's), those that track `reason`; `byReason` is that state's map, keyed by the reason alone. */
+  private bitsFor(byReason: Map<string, number>, inState: number, reason: string): number {
     let bits = byReason.get(reason);
     if (bits === undefined) {
       bits = 0;
-      for (let i = 0; i < KINDS; i++) if (PROFILE_KINDS[i].state === state && PROFILE_KINDS[i].tracks(reason)) bits |= 1 << i;
+      for (let i = 0; i < KINDS; i++) if ((inState & (1 << i)) !== 0 && PROFILE_KINDS[i].tracks(reason)) bits |= 1 << i;
       byReason.set(reason, bits);
     }
     return bits;

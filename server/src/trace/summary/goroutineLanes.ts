@@ -7,7 +7,18 @@ import { grownTo } from './goroutineSlots';
 import type { TimelineIndex } from './timeline';
 
 /** How a group's summary lane counts goroutine states (others, as NotExist, are not counted). */
-const ACTIVITY_STATES: Partial<Record<string, ActivityState>> = { Running: RUNNING, Syscall: RUNNING, Runnable: RUNNABLE, Waiting: BLOCKED };
+function activityState(state: string): ActivityState | undefined {
+  // A switch, not a keyed lookup: it runs on every transition.
+  switch (state) {
+    case 'Running': case 'Syscall': return RUNNING;
+    case 'Runnable': return RUNNABLE;
+    case 'Waiting': return BLOCKED;
+    default: return undefined;
+  }
+}
+
+/** Procs numbered below this have their lane in an array (GOMAXPROCS is at most a few hundred in practice). */
+const MAX_INDEXED_PROC = 4096;
 
 export class GoroutineLanes {
   // Per slot; 0 is "none" in each, so a reset slot is all zeros.
@@ -20,14 +31,19 @@ export class GoroutineLanes {
   /** The proc it runs on + 1, and since when. */
   private procPlus1 = new Float64Array(64);
   private runningSince = new Float64Array(64);
-  /** Timeline lane of each proc. */
-  private readonly procLanes = new Map<number, number>();
+  /** Timeline lane + 1 of each proc below MAX_INDEXED_PROC (the runtime numbers them from 0); others (a hostile trace's) in the map. */
+  private procLanePlus1 = new Int32Array(64);
+  private readonly otherProcLanes = new Map<number, number>();
   /** Label ids of "Waiting (reason)", built once per reason. */
   private readonly waitingLabels = new Map<string, number>();
-  private readonly fixedLabels: Record<string, number>;
+  private readonly runningLabel: number;
+  private readonly runnableLabel: number;
+  private readonly syscallLabel: number;
 
   constructor(private readonly timeline: TimelineIndex, private readonly nameOf: (goroutine: number) => string) {
-    this.fixedLabels = { Running: timeline.labelId('Running'), Runnable: timeline.labelId('Runnable'), Syscall: timeline.labelId('Syscall') };
+    this.runningLabel = timeline.labelId('Running');
+    this.runnableLabel = timeline.labelId('Runnable');
+    this.syscallLabel = timeline.labelId('Syscall');
   }
 
   /** The timeline lane of goroutine `g` in `slot`, made on first use, named once its start function is known. */
@@ -56,7 +72,7 @@ export class GoroutineLanes {
     if (label >= 0) this.timeline.addLabelled(lane, 0, 'state', this.stateStart[slot], time, label);
     this.stateLabelPlus1[slot] = this.stateLabel(ev.to, ev.reason) + 1;
     this.stateStart[slot] = time;
-    this.timeline.goroutineState(lane, time, ACTIVITY_STATES[ev.to]);
+    this.timeline.goroutineState(lane, time, activityState(ev.to));
     const proc = this.procPlus1[slot] - 1;
     if (proc !== NO_ID) {
       this.procSpan(proc, lane, this.runningSince[slot], time);
@@ -92,14 +108,34 @@ export class GoroutineLanes {
   }
 
   private procSpan(proc: number, goroutineLane: number, start: number, end: number): void {
-    let lane = this.procLanes.get(proc);
-    if (lane === undefined) this.procLanes.set(proc, (lane = this.timeline.lane('proc', proc, `P${proc}`)));
-    this.timeline.addRunning(lane, start, end, goroutineLane);
+    this.timeline.addRunning(this.procLane(proc), start, end, goroutineLane);
+  }
+
+  /** The timeline lane of a proc: indexed, not a map lookup, for every run of a goroutine. */
+  private procLane(proc: number): number {
+    if (!(Number.isInteger(proc) && proc >= 0 && proc < MAX_INDEXED_PROC)) {
+      let lane = this.otherProcLanes.get(proc);
+      if (lane === undefined) this.otherProcLanes.set(proc, (lane = this.timeline.lane('proc', proc, `P${proc}`)));
+      return lane;
+    }
+    if (proc >= this.procLanePlus1.length) this.procLanePlus1 = grownTo(this.procLanePlus1, proc + 1, (n) => new Int32Array(n));
+    let lane = this.procLanePlus1[proc] - 1;
+    if (lane < 0) {
+      lane = this.timeline.lane('proc', proc, `P${proc}`);
+      this.procLanePlus1[proc] = lane + 1;
+    }
+    return lane;
   }
 
   /** The label id of a state's span; -1 for states without one (NotExist, Undetermined). */
   private stateLabel(state: string, reason: string): number {
-    if (state !== 'Waiting') return this.fixedLabels[state] ?? -1;
+    switch (state) {
+      case 'Running': return this.runningLabel;
+      case 'Runnable': return this.runnableLabel;
+      case 'Syscall': return this.syscallLabel;
+      case 'Waiting': break;
+      default: return -1;
+    }
     let label = this.waitingLabels.get(reason);
     if (label === undefined) this.waitingLabels.set(reason, (label = this.timeline.labelId(reason === '' ? 'Waiting' : `Waiting (${reason})`)));
     return label;

@@ -50,7 +50,7 @@ export interface GoroutineListener {
 }
 
 /** A goroutine's times, in its slot of GoroutineTimes. */
-const enum T { Creation, Start, End, Exec, SchedWait, Syscall, SyscallBlock, Total, LastStart, LastRunnable, LastBlock, LastSyscall, LastSyscallBlock, Count }
+const enum T { Creation, Start, End, Exec, SchedWait, Syscall, SyscallBlock, Total, LastStart, LastRunnable, LastBlock, LastSyscall, LastSyscallBlock, FirstBlocked, Count }
 
 /**
  * The times of the goroutines with a record, T.Count doubles per slot in one array, so that a record holds
@@ -84,11 +84,18 @@ class GoroutineTimes {
 class GoroutineState {
   name = '';
   createdAt: SourceLocation | undefined = undefined;
-  /** Made on the first wait: many goroutines never block. */
-  blockByReason: Map<string, number> | undefined = undefined;
+  /**
+   * Blocked time by reason: the first reason's in the times (T.FirstBlocked; most goroutines wait for
+   * one reason), the others in a map made for a second reason. A map per goroutine cost more (per
+   * request, one made, promoted and collected), as did its two lookups per wait.
+   */
+  private firstBlockReason: string | undefined = undefined;
+  private otherBlockByReason: Map<string, number> | undefined = undefined;
   regionCount = 0;
   lastBlockReason = '';
   activeRegions: OpenRegion[] = [];
+  /** The caller's number for this goroutine (GoroutineTracker.tagOf), -1 until set. */
+  tag = -1;
 
   constructor(readonly id: number, private readonly times: GoroutineTimes, readonly base: number, creationNs: number) {
     const v = times.values;
@@ -98,6 +105,34 @@ class GoroutineState {
     // Pending state, as Go's goroutineSummary (where 0 means unset: Go's times are never 0, ours,
     // rebased on the trace's time base, can be).
     v[base + T.LastStart] = v[base + T.LastRunnable] = v[base + T.LastBlock] = v[base + T.LastSyscall] = v[base + T.LastSyscallBlock] = UNSET;
+    v[base + T.FirstBlocked] = 0;
+  }
+
+  /** Adds blocked time for a reason (Go's BlockTimeByReason[reason] += ns). */
+  addBlocked(reason: string, ns: number): void {
+    if (this.firstBlockReason === reason) {
+      this.times.values[this.base + T.FirstBlocked] += ns;
+    } else if (this.firstBlockReason === undefined) {
+      this.firstBlockReason = reason;
+      this.times.values[this.base + T.FirstBlocked] = ns;
+    } else {
+      addTo((this.otherBlockByReason ??= new Map()), reason, ns);
+    }
+  }
+
+  /** Adds each reason's blocked time to `into`, reasons in the order they first came. */
+  addBlockedTo(into: Map<string, number>): void {
+    if (this.firstBlockReason === undefined) return;
+    addTo(into, this.firstBlockReason, this.times.values[this.base + T.FirstBlocked]);
+    if (this.otherBlockByReason !== undefined) for (const [reason, ns] of this.otherBlockByReason) addTo(into, reason, ns);
+  }
+
+  /** `sum` plus the blocked time of each reason, added in order. */
+  plusBlocked(sum: number): number {
+    if (this.firstBlockReason === undefined) return sum;
+    sum += this.times.values[this.base + T.FirstBlocked];
+    if (this.otherBlockByReason !== undefined) for (const ns of this.otherBlockByReason.values()) sum += ns;
+    return sum;
   }
 
   get creationNs(): number { return this.times.values[this.base + T.Creation]; }
@@ -176,7 +211,7 @@ class GroupTotals {
     this.syscallBlockNs += s.syscallBlockNs;
     this.unknownNs += unknownNs(g, s);
     this.regionCount += g.regionCount;
-    if (g.blockByReason !== undefined) for (const [reason, ns] of g.blockByReason) addTo(this.blockByReason, reason, ns);
+    g.addBlockedTo(this.blockByReason);
     if (s.pendingBlockNs !== UNSET) addTo(this.blockByReason, g.lastBlockReason, s.pendingBlockNs);
   }
 
@@ -270,23 +305,24 @@ export class GoroutineTracker {
     this.syncTs = time;
   }
 
-  transition(ev: StateTransitionEvent): void {
-    if (ev.resource.kind === 'Goroutine') this.goroutineTransition(ev);
-    else if (ev.resource.kind === 'Proc' && ev.from !== ev.to && ev.to === 'Idle') this.procIdle(ev.resource.id, ev.time);
+  /** A proc's state transition (the analyzer sorts transitions by resource: goroutineTransition takes the goroutines'). */
+  procTransition(ev: StateTransitionEvent): void {
+    if (ev.from !== ev.to && ev.to === 'Idle') this.procIdle(ev.resource.id, ev.time);
   }
 
-  regionBegin(ev: RegionEvent): void {
+  /** A region begins on its goroutine; `site` is its call site (the analyzer's, from the event's stack). */
+  regionBegin(ev: RegionEvent, site: SourceLocation | undefined): void {
     const g = this.goroutineOf(ev.goroutine, ev.time);
     const depth = g.activeRegions.length - (g.activeRegions[0]?.synthetic ? 1 : 0);
     const region = this.spareRegions.pop();
     if (region === undefined) {
-      g.activeRegions.push({ type: ev.type, task: ev.task, startNs: ev.time, site: undefined, depth, synthetic: false });
+      g.activeRegions.push({ type: ev.type, task: ev.task, startNs: ev.time, site, depth, synthetic: false });
       return;
     }
     region.type = ev.type;
     region.task = ev.task;
     region.startNs = ev.time;
-    region.site = undefined;
+    region.site = site;
     region.depth = depth;
     region.synthetic = false;
     g.activeRegions.push(region);
@@ -305,13 +341,20 @@ export class GoroutineTracker {
     if (this.spareRegions.length < MAX_SPARE_REGIONS) this.spareRegions.push(region);
   }
 
-  /** The innermost open region of a goroutine (its site is filled in by the analyzer). */
-  topRegion(goroutine: number): OpenRegion | undefined {
-    const regions = this.get(goroutine)?.activeRegions;
-    return regions === undefined ? undefined : regions[regions.length - 1];
-  }
-
   nameOf(goroutine: number): string { return this.get(goroutine)?.name ?? ''; }
+
+  /**
+   * A number the caller keeps on a goroutine's record while it has one (the analyzer's GoroutineSlots
+   * slot), -1 when not set or without a record: the record was just looked up for the same event, so
+   * this saves the caller a map lookup of its own.
+   */
+  tagOf(goroutine: number): number { return this.get(goroutine)?.tag ?? -1; }
+
+  /** Sets tagOf's number, if the goroutine has a record. */
+  setTag(goroutine: number, tag: number): void {
+    const g = this.get(goroutine);
+    if (g !== undefined) g.tag = tag;
+  }
 
   /** When the goroutine first ran, UNSET if it has not (Go's StartTime). */
   firstRunOf(goroutine: number): number { return this.get(goroutine)?.startNs ?? UNSET; }
@@ -358,7 +401,8 @@ export class GoroutineTracker {
 
   private summaryOf(g: GoroutineState): GoroutineSummary {
     const s = this.snapshot(g, this.lastTs);
-    const blockByReason = new Map(g.blockByReason);
+    const blockByReason = new Map<string, number>();
+    g.addBlockedTo(blockByReason);
     if (s.pendingBlockNs !== UNSET) addTo(blockByReason, g.lastBlockReason, s.pendingBlockNs);
     const { blockedNs, blockedByReasonNs } = classified(blockByReason, s.syscallBlockNs);
     return {
@@ -443,7 +487,8 @@ export class GoroutineTracker {
     return this.newGoroutine(id, time);
   }
 
-  private goroutineTransition(ev: StateTransitionEvent): void {
+  /** A goroutine's state transition. */
+  goroutineTransition(ev: StateTransitionEvent): void {
     const id = ev.resource.id;
     const from = ev.from as GoState;
     const to = ev.to as GoState;
@@ -454,7 +499,7 @@ export class GoroutineTracker {
         g = this.newGoroutine(id, this.syncTs);
         const stateTime = ev.time - this.syncTs;
         if (to === 'Running') g.execNs += stateTime;
-        else if (to === 'Waiting') addTo((g.blockByReason ??= new Map()), ev.reason, stateTime);
+        else if (to === 'Waiting') g.addBlocked(ev.reason, stateTime);
         else if (to === 'Runnable') g.schedWaitNs += stateTime;
         else if (to === 'Syscall') {
           if (ev.proc === NO_ID) g.syscallBlockNs += stateTime;
@@ -480,7 +525,7 @@ export class GoroutineTracker {
       case 'Waiting':
         g = this.goroutineOf(id, ev.time);
         if (g.lastBlock !== UNSET) {
-          addTo((g.blockByReason ??= new Map()), g.lastBlockReason, ev.time - g.lastBlock);
+          g.addBlocked(g.lastBlockReason, ev.time - g.lastBlock);
           g.lastBlock = UNSET;
         }
         break;
@@ -552,7 +597,7 @@ export class GoroutineTracker {
 
   /**
    * Go's snapshotStat: stats with the pending intervals counted up to `at`, in an object reused by the
-   * next call. Blocked time by reason is g.blockByReason plus pendingBlockNs for g.lastBlockReason.
+   * next call. Blocked time by reason is g's (addBlockedTo) plus pendingBlockNs for g.lastBlockReason.
    */
   private snapshot(g: GoroutineState, at: number): Readonly<Snapshot> {
     const s = this.snapshotScratch;
@@ -579,7 +624,7 @@ export class GoroutineTracker {
     g.execNs = s.execNs;
     g.schedWaitNs = s.schedWaitNs;
     g.syscallNs = s.syscallNs;
-    if (s.pendingBlockNs !== UNSET) addTo((g.blockByReason ??= new Map()), g.lastBlockReason, s.pendingBlockNs);
+    if (s.pendingBlockNs !== UNSET) g.addBlocked(g.lastBlockReason, s.pendingBlockNs);
     if (trigger !== undefined && this.rangeLog?.exited(g.id, trigger, g.name, g.activeRegions)) {
       // Its name and the regions begun before the range are known only when the ranges are merged.
     } else if (!isSystemGoroutine(g.name)) {
@@ -597,7 +642,7 @@ export class GoroutineTracker {
 /** Go's UnknownTime: what a snapshot's times and blocked times leave of its total. */
 function unknownNs(g: GoroutineState, s: Readonly<Snapshot>): number {
   let accounted = s.execNs + s.schedWaitNs + s.syscallNs + s.syscallBlockNs;
-  if (g.blockByReason !== undefined) for (const ns of g.blockByReason.values()) accounted += ns;
+  accounted = g.plusBlocked(accounted);
   if (s.pendingBlockNs !== UNSET) accounted += s.pendingBlockNs;
   return accounted < s.totalNs ? s.totalNs - accounted : 0;
 }

@@ -465,11 +465,14 @@ export class TimelineIndex {
   private readonly smallLane = emptySmallLane(SMALL_LANE_SPANS);
   /** Where a finished lane's id and label are read (a query reads them while it reads spans into smallLane). */
   private readonly laneHeader = emptySmallLane(0);
-  /** Activity per group, keyed by the label id of the start function (NONE: goroutines not named yet). */
-  private readonly activities = new Map<number, GroupActivity>();
+  /** Activity per group, at the label id of the start function + 1 (0: goroutines not named yet). An array: looked up per transition. */
+  private readonly activities: (GroupActivity | undefined)[] = [];
   private latest = 0;
-  /** Tracks of the lanes that have them (every lane but small goroutine lanes). */
-  private readonly tracksOf = new Map<number, Track[]>();
+  /**
+   * Per live slot, the tracks of its lane if it has them (every lane but small goroutine lanes, which
+   * keep their slot while they have tracks): indexed, not a map, since every span looks them up.
+   */
+  private readonly slotTracks: (Track[] | undefined)[] = [];
   private small = new SmallSpans();
   private readonly byKind: Record<IndexedKind, Map<number, number>> = { goroutine: new Map(), proc: new Map(), gc: new Map() };
   private readonly labelIds = new Map<string, number>();
@@ -539,12 +542,15 @@ export class TimelineIndex {
 
   /** Running/runnable/blocked averages of a group's goroutines in a window, counted up to `untilNs`. */
   groupActivity(group: number, startNs: number, endNs: number, resolutionNs: number, untilNs: number): ActivitySeries | undefined {
-    return this.activities.get(group)?.series(startNs, endNs, resolutionNs, untilNs);
+    return this.activities[group + 1]?.series(startNs, endNs, resolutionNs, untilNs);
   }
 
   private activityOf(group: number): GroupActivity {
-    let activity = this.activities.get(group);
-    if (activity === undefined) this.activities.set(group, (activity = new GroupActivity()));
+    let activity = this.activities[group + 1];
+    if (activity === undefined) {
+      while (this.activities.length <= group + 1) this.activities.push(undefined);
+      this.activities[group + 1] = activity = new GroupActivity();
+    }
     return activity;
   }
 
@@ -570,7 +576,7 @@ export class TimelineIndex {
   addLabelled(lane: number, row: number, category: SpanCategory, startNs: number, endNs: number, label: number): void {
     if (endNs > this.latest) this.latest = endNs;
     if (this.floor < MAX_FLOOR && this.stored.spans >= freezeThreshold(this.spanBudget, this.floor)) this.floor++;
-    const tracks = this.tracksOf.get(lane);
+    let tracks = this.tracksOf(lane);
     if (tracks === undefined) {
       const slot = this.liveSlot(lane);
       // Left-out spans count too: a long-lived goroutine that starts past the budget still gets tracks.
@@ -578,9 +584,9 @@ export class TimelineIndex {
         this.addSmall(slot, row, startNs, endNs, label);
         return;
       }
-      this.promote(lane, slot);
+      tracks = this.promote(slot);
     }
-    this.track(lane, row, category).add(startNs, endNs, label, this.floor);
+    this.track(tracks, row, category).add(startNs, endNs, label, this.floor);
   }
 
   /**
@@ -589,7 +595,7 @@ export class TimelineIndex {
    */
   addRunning(procLane: number, startNs: number, endNs: number, goroutineLane: number): void {
     if (this.floor < MAX_FLOOR && this.stored.spans >= freezeThreshold(this.spanBudget, this.floor)) this.floor++;
-    this.track(procLane, 0, 'state').add(startNs, endNs, LANE_LABEL - goroutineLane, this.floor);
+    this.track(this.tracksOf(procLane)!, 0, 'state').add(startNs, endNs, LANE_LABEL - goroutineLane, this.floor);
   }
 
   /**
@@ -598,7 +604,7 @@ export class TimelineIndex {
    */
   finishGoroutine(lane: number): void {
     const ref = this.laneRefs[lane];
-    if (ref >= 0 || this.tracksOf.has(lane)) return;
+    if (ref >= 0 || this.slotTracks[-1 - ref] !== undefined) return;
     const slot = -1 - ref;
     const written = this.records.write(this.gather(slot, this.smallLane));
     if (written < 0) return;
@@ -610,7 +616,7 @@ export class TimelineIndex {
 
   /** Stores every pending merge and every small lane as a record; call once the trace is read. */
   finish(): void {
-    for (const tracks of this.tracksOf.values()) for (const track of tracks) track.finish();
+    for (const tracks of this.slotTracks) for (const track of tracks ?? []) track.finish();
     for (let lane = 0; lane < this.laneCount; lane++) if (this.laneRefs[lane] < 0) this.finishGoroutine(lane);
     // The store held only lanes being written: it grew to the most in flight at once, and is now empty.
     this.small = new SmallSpans();
@@ -660,8 +666,8 @@ export class TimelineIndex {
   /** Typed-array bytes held by all levels, the small lanes' store and records, and the lane columns. */
   bytes(): number {
     let total = this.small.bytes() + this.records.bytes() + this.laneRefs.byteLength + this.liveKinds.length * LIVE_BYTES;
-    for (const activity of this.activities.values()) total += activity.bytes();
-    for (const tracks of this.tracksOf.values()) for (const track of tracks) total += track.bytes();
+    for (const activity of this.activities) total += activity?.bytes() ?? 0;
+    for (const tracks of this.slotTracks) for (const track of tracks ?? []) total += track.bytes();
     return total;
   }
 
@@ -675,7 +681,7 @@ export class TimelineIndex {
     this.liveLabels[slot] = label;
     this.goroutineNamed[slot] = goroutineNamed;
     // Only goroutine lanes start small: procs and the GC lane live as long as the trace.
-    if (kind !== 'goroutine') this.tracksOf.set(i, []);
+    if (kind !== 'goroutine') this.slotTracks[slot] = [];
     return i;
   }
 
@@ -688,6 +694,8 @@ export class TimelineIndex {
     }
     this.smallHead[slot] = this.smallTail[slot] = NONE;
     this.smallTotal[slot] = 0;
+    if (slot === this.slotTracks.length) this.slotTracks.push(undefined);
+    else this.slotTracks[slot] = undefined;
     this.activityState[slot] = NONE;
     this.activityGroup[slot] = NONE;
     return slot;
@@ -762,24 +770,32 @@ export class TimelineIndex {
   }
 
   /** Moves a small lane's spans into tracks (in order per row), then its left-out spans as one. */
-  private promote(lane: number, slot: number): void {
-    this.tracksOf.set(lane, []);
+  private promote(slot: number): Track[] {
+    const tracks: Track[] = [];
+    this.slotTracks[slot] = tracks;
     const { starts, labels, rows, next } = this.small;
     for (let i = this.smallHead[slot]; i !== NONE; i = next[i]) {
       if (rows[i] === LEFT_OUT) {
-        this.track(lane, 0, 'state').add(starts[i], this.small.endOf(i), MIXED, this.floor, labels[i]);
+        this.track(tracks, 0, 'state').add(starts[i], this.small.endOf(i), MIXED, this.floor, labels[i]);
         continue;
       }
       this.stored.spans--;
-      this.track(lane, rows[i], rows[i] === 0 ? 'state' : 'region').add(starts[i], this.small.endOf(i), labels[i], this.floor);
+      this.track(tracks, rows[i], rows[i] === 0 ? 'state' : 'region').add(starts[i], this.small.endOf(i), labels[i], this.floor);
     }
     this.small.release(this.smallHead[slot], this.smallTail[slot]);
     this.smallHead[slot] = this.smallTail[slot] = NONE;
     this.smallTotal[slot] = 0;
+    return tracks;
   }
 
-  private track(lane: number, row: number, category: SpanCategory): Track {
-    const tracks = this.tracksOf.get(lane)!;
+  /** A lane's tracks; undefined for a small goroutine lane. */
+  private tracksOf(lane: number): Track[] | undefined {
+    const ref = this.laneRefs[lane];
+    return ref < 0 ? this.slotTracks[-1 - ref] : undefined;
+  }
+
+  /** The track of a row among a lane's tracks, made on first use. */
+  private track(tracks: Track[], row: number, category: SpanCategory): Track {
     let track = tracks.length > row && tracks[row].row === row ? tracks[row] : tracks.find((t) => t.row === row);
     if (track === undefined) {
       track = new Track(row, category, this.stored);
@@ -826,7 +842,7 @@ export class TimelineIndex {
       if (!(index >= 0 && index < this.laneCount)) continue;
       const spans: number[] = [];
       const sinkFor = (row: number) => new GroupMerger(resolution, (start, end, count, label) => spans.push(start - originNs, end - originNs, count, sliceLabel(label), row));
-      const tracks = this.tracksOf.get(index);
+      const tracks = this.tracksOf(index);
       let rows: PackedLane['rows'];
       if (tracks !== undefined) {
         rows = tracks.map((track, row) => {
