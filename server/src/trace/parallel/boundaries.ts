@@ -5,7 +5,7 @@ import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { I64 } from '../exact';
 import { Ev, Go126, MaxBatchSize, NoExperiment } from '../spec';
-import { ByteCursor, HEADER_BYTES, parseHeader } from '../wire';
+import { ByteCursor, HEADER_BYTES, NoThread, parseHeader } from '../wire';
 
 /**
  * The trace's size and the offsets where its second, third, … generations begin (batch framing only);
@@ -16,16 +16,16 @@ export interface GenerationStarts { size: number; version: number; starts: numbe
 /** The longest batch header (BatchStream's framing) and the first byte of the batch's data. */
 const HEADER_AND_FIRST_BYTE = 2 + 4 * 10 + 1;
 
-/** A batch's framing: its generation, where it ends, and its data's first byte (-1 if none). */
-interface BatchFrame { gen: I64; end: number; first: number; exp: number }
+/** A batch's framing: its generation, thread and time, where its data lies and the data's first byte (-1 if none). */
+export interface BatchFrame { gen: I64; m: I64; time: I64; exp: number; dataAt: number; size: number; first: number }
 
 /**
  * The framing of the batch at `bytes[0]` (its header and first data byte, file offset `at`), as
  * BatchStream.readBatch frames it; undefined where it would fail or end the stream.
  */
-function batchFrame(bytes: Uint8Array, at: number, size: number): BatchFrame | undefined {
+function batchFrame(bytes: Uint8Array, at: number, fileEnd: number): BatchFrame | undefined {
   const typ = bytes[0];
-  if (typ === Ev.EndOfGeneration) return { gen: 0, end: at + 1, first: typ, exp: NoExperiment };
+  if (typ === Ev.EndOfGeneration) return { gen: 0, m: NoThread, time: 0, exp: NoExperiment, dataAt: at, size: 1, first: typ };
   if (typ !== Ev.EventBatch && typ !== Ev.ExperimentalBatch) return undefined;
   const cur = new ByteCursor(bytes, 1, bytes.length);
   let exp = NoExperiment;
@@ -34,20 +34,33 @@ function batchFrame(bytes: Uint8Array, at: number, size: number): BatchFrame | u
     exp = bytes[cur.pos++];
   }
   const gen = cur.uvarint();
-  cur.uvarint();
-  cur.uvarint();
-  const length = cur.uvarint();
-  if (cur.failed || typeof length !== 'number' || length < 0 || length > MaxBatchSize) return undefined;
-  const end = at + cur.pos + length;
-  if (end > size) return undefined;
-  return { gen, end, first: length > 0 ? bytes[cur.pos] : -1, exp };
+  const m = cur.uvarint();
+  const time = cur.uvarint();
+  const size = cur.uvarint();
+  if (cur.failed || typeof size !== 'number' || size < 0 || size > MaxBatchSize || at + cur.pos + size > fileEnd) return undefined;
+  return { gen, m, time, exp, dataAt: at + cur.pos, size, first: size > 0 ? bytes[cur.pos] : -1 };
 }
 
 /**
- * Scans the batch headers, reading each one's few bytes (not the batches: a 100 MB trace in a few
- * milliseconds): Go 1.26 ends each generation with an EndOfGeneration batch, earlier versions start one
- * with the first batch of a new generation number. A damaged tail ends the scan: the starts found before
- * it are still good places to cut.
+ * Visits the batches of the file's bytes [from, to), reading each one's header and first byte only (a
+ * 100 MB trace in a few milliseconds). Returns false if a broken batch (or the end of `to` inside one)
+ * stopped it: BatchStream.readBatch would have failed there.
+ */
+export function scanBatches(fd: number, from: number, to: number, visit: (frame: BatchFrame, at: number) => void): boolean {
+  const bytes = new Uint8Array(HEADER_AND_FIRST_BYTE);
+  for (let at = from; at < to;) {
+    const frame = batchFrame(bytes.subarray(0, readSync(fd, bytes, 0, Math.min(bytes.length, to - at), at)), at, to);
+    if (frame === undefined) return false;
+    visit(frame, at);
+    at = frame.dataAt + frame.size;
+  }
+  return true;
+}
+
+/**
+ * Scans the batch headers: Go 1.26 ends each generation with an EndOfGeneration batch, earlier
+ * versions start one with the first batch of a new generation number. A damaged tail ends the scan:
+ * the starts found before it are still good places to cut.
  */
 export async function generationStarts(path: string): Promise<GenerationStarts> {
   const handle = await open(path, 'r');
@@ -58,19 +71,16 @@ export async function generationStarts(path: string): Promise<GenerationStarts> 
     const starts: number[] = [];
     let firstGen: I64 = 0;
     let gen: I64 | undefined;
-    const bytes = new Uint8Array(HEADER_AND_FIRST_BYTE);
-    for (let at = HEADER_BYTES; at < size;) {
-      const frame = batchFrame(bytes.subarray(0, readSync(handle.fd, bytes, 0, bytes.length, at)), at, size);
-      if (frame === undefined) break;
+    scanBatches(handle.fd, HEADER_BYTES, size, (frame, at) => {
       if (firstGen === 0) firstGen = frame.gen;
+      const end = frame.dataAt + frame.size;
       if (version >= Go126) {
-        if (frame.exp === NoExperiment && frame.first === Ev.EndOfGeneration && frame.end < size) starts.push(frame.end);
+        if (frame.exp === NoExperiment && frame.first === Ev.EndOfGeneration && end < size) starts.push(end);
       } else {
         if (gen !== undefined && frame.gen !== gen) starts.push(at);
         gen = frame.gen;
       }
-      at = frame.end;
-    }
+    });
     return { size, version, starts, firstGen };
   } finally {
     await handle.close();
