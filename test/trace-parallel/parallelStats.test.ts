@@ -43,6 +43,11 @@ async function parallel(path: string, threads: number, runRange: RangeRunner, cu
   }
 }
 
+/** Until the runner's workers have loaded, and a turn of the event loop later, when the ranges have been cut. */
+function untilCut(runner: RangeRunner): Promise<void> {
+  return runner.loaded!().then(() => new Promise((resolve) => setImmediate(resolve)));
+}
+
 /** Ranges that start at the given generations. */
 function cutAt(...firsts: number[]): (s: GenerationStarts) => GenerationRange[] {
   return (s) => {
@@ -183,9 +188,10 @@ describe('trace stats in parallel equals trace stats on one thread', () => {
     const runner = workerRanges(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true });
     for (const name of ['generations-go1.26.trace', 'generations-go1.22.trace', 'generations-go1.25-cut-boundary.trace']) {
       const path = join(fixtures, name);
-      // The ranges are cut once the worker has loaded: the main thread waits for it at its first pause
-      // (else it reads such a small file to its end first).
-      const { analyzer, report } = await analyzeInParallel(path, 2, runner, { onPause: () => runner.loaded!() });
+      // The ranges are cut once the worker has loaded: the main thread waits for that at its first pause
+      // (else it reads such a small file to its end first), and they are cut as if from the start
+      // (else the main thread, which would have read so much meanwhile, keeps the whole file).
+      const { analyzer, report } = await analyzeInParallel(path, 2, runner, { onPause: () => untilCut(runner), cut: (s, n) => cutRanges(s, n) });
       assert.deepEqual(statsJson(analyzer.summary()), await oneThread(path), name);
       assert.equal(report.ranges, 2, name);
       assert.equal(report.merged, true, `${name}: ${report.fallback}`);
@@ -195,7 +201,7 @@ describe('trace stats in parallel equals trace stats on one thread', () => {
   it('reads on in order, saying why, when a worker cannot load; and alone when it reads the file to its end first', async () => {
     const path = join(fixtures, 'generations-go1.26.trace');
     const missing = workerRanges(join(dir, 'no-such-worker.js'));
-    const failed = await analyzeInParallel(path, 2, missing, { onPause: () => missing.loaded!() });
+    const failed = await analyzeInParallel(path, 2, missing, { onPause: () => untilCut(missing), cut: (s, n) => cutRanges(s, n) });
     assert.deepEqual(statsJson(failed.analyzer.summary()), await oneThread(path));
     assert.equal(failed.report.merged, false);
     assert.match(failed.report.fallback ?? '', /^range 1 failed: /);

@@ -71,24 +71,33 @@ async function analyzeRanges(
   path: string, threads: number, runRange: RangeRunner, options: ParallelOptions, stopUnused: () => void,
 ): Promise<{ analyzer: TraceAnalyzer; report: ParallelReport }> {
   const { onPause, cut = cutRanges, beforeReading } = options;
+  /** About when the workers began to load (analyzeInParallel prepares them first). */
+  const loadStart = performance.now();
   const starts = await generationStarts(path);
   const bounds = generationBounds(starts);
   const stop = new AbortController();
   const workers = new AbortController();
+  const readingSince = performance.now();
   const opened = await openTraceFile(path, { signal: stop.signal, ...RANGE_READ });
   const analyzer = new TraceAnalyzer(opened.goVersion, starts.size, STATISTICS_ONLY);
   const report: ParallelReport = { ranges: 1, merged: false };
-  /** The generations the main thread has read to their end. */
+  /** The generations the main thread has read to their end, and when it ended the last one. */
   let generationEnds = 0;
+  let lastEndAt = readingSince;
   let reading = true;
   /** Undefined until cut; then the first one is the main thread's. */
   let ranges: GenerationRange[] | undefined;
   let results: Promise<RangeResult | Error>[] = [];
   const cutAndStart = (n: number): void => {
     if (!reading) return;
-    // The main thread finishes the generation it reads (about half of it is left).
+    // The main thread finishes the generation it reads (about half of it is left). A worker reads its
+    // range's first generation's tables (on code not yet optimized) about as long as it took to load:
+    // the main thread reads on meanwhile, at the pace of the generations it has ended (balance only;
+    // the result does not depend on where the ranges are cut).
     const g = Math.min(generationEnds, bounds.length - 2);
-    ranges = n > 1 ? cut(starts, n, (bounds[g] + bounds[g + 1]) / 2, generationEnds + 1) : [{ first: 0, start: bounds[0], end: starts.size }];
+    let at = (bounds[g] + bounds[g + 1]) / 2;
+    if (generationEnds > 0) at += ((bounds[generationEnds] - bounds[0]) / (lastEndAt - readingSince)) * (performance.now() - loadStart);
+    ranges = n > 1 ? cut(starts, n, Math.min(at, starts.size), generationEnds + 1) : [{ first: 0, start: bounds[0], end: starts.size }];
     if (ranges.length > 1) {
       beforeReading?.(starts, ranges);
       results = ranges.slice(1).map((r, i) => runRange({
@@ -107,6 +116,7 @@ async function analyzeRanges(
       await onPause?.(analyzer);
       if (!generationEnd) return;
       generationEnds++;
+      lastEndAt = performance.now();
       if (ranges === undefined || ranges.length < 2 || generationEnds !== ranges[1].first) return;
       const state = boundaryState(opened.boundary());
       const done = await Promise.all(results);
