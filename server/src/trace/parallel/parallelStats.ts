@@ -28,6 +28,9 @@ export type RangeRunner = ((task: RangeTask, signal: AbortSignal) => Promise<Ran
   loaded?: () => Promise<void>;
 };
 
+/** How long a worker takes from its range to reading it at full speed, about (see analyzeRanges). */
+const WORKER_SETUP_MS = 150;
+
 export interface ParallelOptions {
   /** Runs as the main thread's reader pauses; a promise it returns is awaited. */
   onPause?: (analyzer: TraceAnalyzer) => void | Promise<void>;
@@ -71,8 +74,6 @@ async function analyzeRanges(
   path: string, threads: number, runRange: RangeRunner, options: ParallelOptions, stopUnused: () => void,
 ): Promise<{ analyzer: TraceAnalyzer; report: ParallelReport }> {
   const { onPause, cut = cutRanges, beforeReading } = options;
-  /** About when the workers began to load (analyzeInParallel prepares them first). */
-  const loadStart = performance.now();
   const starts = await generationStarts(path);
   const bounds = generationBounds(starts);
   const stop = new AbortController();
@@ -90,13 +91,16 @@ async function analyzeRanges(
   let results: Promise<RangeResult | Error>[] = [];
   const cutAndStart = (n: number): void => {
     if (!reading) return;
-    // The main thread finishes the generation it reads (about half of it is left). A worker reads its
-    // range's first generation's tables (on code not yet optimized) about as long as it took to load:
-    // the main thread reads on meanwhile, at the pace of the generations it has ended (balance only;
-    // the result does not depend on where the ranges are cut).
+    // Where the main thread reads: at the pace of the generations it has ended, else about the middle
+    // of its first. A worker then reads its range's first generation's tables on code not yet optimized
+    // (95–200 ms measured, also on busy cores, where the workers load several times slower): the main
+    // thread reads on meanwhile. Balance only: the result does not depend on where the ranges are cut.
     const g = Math.min(generationEnds, bounds.length - 2);
     let at = (bounds[g] + bounds[g + 1]) / 2;
-    if (generationEnds > 0) at += ((bounds[generationEnds] - bounds[0]) / (lastEndAt - readingSince)) * (performance.now() - loadStart);
+    if (generationEnds > 0) {
+      const pace = (bounds[generationEnds] - bounds[0]) / (lastEndAt - readingSince);
+      at = Math.min(bounds[g] + pace * (performance.now() - lastEndAt), bounds[g + 1]) + pace * WORKER_SETUP_MS;
+    }
     ranges = n > 1 ? cut(starts, n, Math.min(at, starts.size), generationEnds + 1) : [{ first: 0, start: bounds[0], end: starts.size }];
     if (ranges.length > 1) {
       beforeReading?.(starts, ranges);
@@ -110,10 +114,16 @@ async function analyzeRanges(
   };
   if (options.threads === undefined && runRange.loaded === undefined) cutAndStart(threads);
   else void Promise.all([options.threads ?? threads, runRange.loaded?.()]).then(([n]) => cutAndStart(Math.min(n, threads)));
+  /**
+   * Until the ranges are cut, each pause lets the event loop turn: a worker's message that it has loaded
+   * (and `auto`'s timer) would otherwise wait for the next generation's reads, a second into a large one.
+   */
+  const untilCut = (): Promise<void> | undefined => (ranges === undefined ? new Promise((resolve) => setImmediate(resolve)) : undefined);
   let rangeError: TraceError | undefined;
   try {
     await opened.forEach((ev) => analyzer.add(ev), async (generationEnd) => {
       await onPause?.(analyzer);
+      await untilCut();
       if (!generationEnd) return;
       generationEnds++;
       lastEndAt = performance.now();
