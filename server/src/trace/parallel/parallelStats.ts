@@ -42,8 +42,8 @@ export interface ParallelOptions {
   cut?: (starts: GenerationStarts, threads: number, at: number, from: number) => GenerationRange[];
   /** The threads to read on, at most `threads`, when known only later (`--threads auto` watches the cores meanwhile). */
   threads?: Promise<number>;
-  /** Called with the ranges once they are known, before any is read (the CLI tunes the heap for them). */
-  beforeReading?: (starts: GenerationStarts, ranges: readonly GenerationRange[]) => void;
+  /** Called once the generations are known, before any is read (the CLI tunes the heap for several threads). */
+  beforeReading?: (starts: GenerationStarts) => void;
 }
 
 export interface ParallelReport {
@@ -76,6 +76,7 @@ async function analyzeRanges(
   const { onPause, cut = cutRanges, beforeReading } = options;
   const starts = await generationStarts(path);
   const bounds = generationBounds(starts);
+  beforeReading?.(starts);
   const stop = new AbortController();
   const workers = new AbortController();
   const readingSince = performance.now();
@@ -103,7 +104,6 @@ async function analyzeRanges(
     }
     ranges = n > 1 ? cut(starts, n, Math.min(at, starts.size), generationEnds + 1) : [{ first: 0, start: bounds[0], end: starts.size }];
     if (ranges.length > 1) {
-      beforeReading?.(starts, ranges);
       results = ranges.slice(1).map((r, i) => runRange({
         path, previousStart: bounds[r.first - 1], start: r.start, end: r.end, generations: (ranges![i + 2]?.first ?? bounds.length - 1) - r.first,
         last: i === ranges!.length - 2, timeBase: Number(opened.timeBase), initialGen: starts.firstGen,
