@@ -43,6 +43,11 @@ async function parallel(path: string, threads: number, runRange: RangeRunner, cu
   }
 }
 
+/** Until the runner's workers have loaded, and a turn of the event loop later, when the ranges have been cut. */
+function untilCut(runner: RangeRunner): Promise<void> {
+  return runner.loaded!().then(() => new Promise((resolve) => setImmediate(resolve)));
+}
+
 /** Ranges that start at the given generations. */
 function cutAt(...firsts: number[]): (s: GenerationStarts) => GenerationRange[] {
   return (s) => {
@@ -183,11 +188,30 @@ describe('trace stats in parallel equals trace stats on one thread', () => {
     const runner = workerRanges(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true });
     for (const name of ['generations-go1.26.trace', 'generations-go1.22.trace', 'generations-go1.25-cut-boundary.trace']) {
       const path = join(fixtures, name);
-      const { result, report } = await parallel(path, 2, runner);
-      assert.deepEqual(result, await oneThread(path), name);
-      assert.equal(report?.ranges, 2, name);
-      assert.equal(report?.merged, true, `${name}: ${report?.fallback}`);
+      // The ranges are cut once the worker has loaded: the main thread waits for that at its first pause
+      // (else it reads such a small file to its end first), and they are cut as if from the start
+      // (else the main thread, which would have read so much meanwhile, keeps the whole file).
+      const { analyzer, report } = await analyzeInParallel(path, 2, runner, { onPause: () => untilCut(runner), cut: (s, n) => cutRanges(s, n) });
+      assert.deepEqual(statsJson(analyzer.summary()), await oneThread(path), name);
+      assert.equal(report.ranges, 2, name);
+      assert.equal(report.merged, true, `${name}: ${report.fallback}`);
     }
+  });
+
+  it('reads on in order, saying why, when a worker cannot load; and alone when it reads the file to its end first', async () => {
+    const path = join(fixtures, 'generations-go1.26.trace');
+    const missing = workerRanges(join(dir, 'no-such-worker.js'));
+    const failed = await analyzeInParallel(path, 2, missing, { onPause: () => untilCut(missing), cut: (s, n) => cutRanges(s, n) });
+    assert.deepEqual(statsJson(failed.analyzer.summary()), await oneThread(path));
+    assert.equal(failed.report.merged, false);
+    assert.match(failed.report.fallback ?? '', /^range 1 failed: /);
+    // A worker that takes longer to load than the file takes to read is not waited for.
+    const slow = workerRanges('setTimeout(() => require("node:worker_threads").parentPort.postMessage("loaded"), 60000)', { eval: true });
+    const started = Date.now();
+    const alone = await analyzeInParallel(path, 2, slow);
+    assert.deepEqual(statsJson(alone.analyzer.summary()), await oneThread(path));
+    assert.deepEqual(alone.report, { ranges: 1, merged: false });
+    assert.ok(Date.now() - started < 30000);
   });
 
   it('on multi-generation traces of the benchmark shapes (worker pool, goroutine per request, GC heavy), cut as --threads 2 (and 3) cut them', async () => {
@@ -216,11 +240,11 @@ describe('go-trace-lens trace stats --threads', () => {
     const one = run(path, '--json', '--no-breakdowns');
     assert.equal(one.status, 0, one.stderr);
     // From the TypeScript source there is no bundled worker beside it: the range fails, and the
-    // main thread reads on in order, saying so.
+    // main thread reads on in order, saying so (unless it read this small file to its end first).
     const two = run(path, '--json', '--threads', '2');
     assert.equal(two.status, 0, two.stderr);
     assert.equal(two.stdout, one.stdout);
-    assert.match(two.stderr, /read on one thread after all \(range 1 failed/);
+    assert.match(two.stderr, /^$|^go-trace-lens: note: .*: read on one thread after all \(range 1 failed/);
     const auto = run(path, '--json', '--no-breakdowns', '--threads', 'auto');
     assert.equal(auto.status, 0, auto.stderr);
     assert.equal(auto.stdout, one.stdout);
@@ -267,5 +291,15 @@ describe('cutting generations into ranges', () => {
     }
     assert.deepEqual(cutRanges(starts, 2).map((r) => r.first), [0, 5]);
     assert.deepEqual(cutRanges({ size: 500, version: 26, starts: [], firstGen: 1 }, 4).length, 1);
+  });
+
+  it('cut once the first range\'s reader is under way, share what is left to read from there', () => {
+    const starts = { size: 1016, version: 26, starts: [116, 216, 316, 416, 516, 616, 716, 816, 916], firstGen: 1 };
+    // The main thread in the middle of the third generation: 750 bytes left, 375 each.
+    assert.deepEqual(cutRanges(starts, 2, 266, 3).map((r) => r.first), [0, 6]);
+    assert.deepEqual(cutRanges(starts, 3, 266, 3).map((r) => r.first), [0, 5, 7]);
+    // Never before `from`, where the main thread may already read.
+    assert.deepEqual(cutRanges(starts, 2, 16, 7).map((r) => r.first), [0, 7]);
+    assert.equal(cutRanges(starts, 2, 966, 10).length, 1, 'in the last generation: nothing left to cut');
   });
 });

@@ -3,7 +3,7 @@
 // breakdown and tail explanation unless --no-breakdowns (they take an execution clock in the same
 // read, about twice the CPU time). --threads N reads ranges of generations on N threads
 // (trace/parallel/), with the same statistics and no breakdowns; `auto`, the default, takes the cores
-// idle right now for large files (autoThreads).
+// other processes leave idle right now for large files (autoThreads), watched while reading starts.
 // Exit codes: 0 done (also for a truncated trace, with a warning), 2 usage error, unreadable or
 // invalid trace.
 import { statSync } from 'node:fs';
@@ -57,17 +57,21 @@ export function autoThreads(fileBytes: number, idleCores: number): number {
 }
 
 /**
- * Cores idle right now, from the machine's CPU times over IDLE_SAMPLE_MS (the load average would
- * also count what ran a minute ago, such as the run before this one), at most the cores this
- * process may use.
+ * The cores other processes leave idle: from the machine's CPU times over `ms` (the load average would
+ * also count what ran a minute ago, such as the run before this one), less this process's own (it
+ * starts reading and its workers load meanwhile), at most the cores this process may use.
  */
-async function idleCores(): Promise<number> {
+export async function idleCores(ms = IDLE_SAMPLE_MS): Promise<number> {
   const idleAndTotal = () => cpus().reduce(([idle, total], { times: t }) => [idle + t.idle, total + t.user + t.nice + t.sys + t.irq + t.idle], [0, 0]);
   const [idle0, total0] = idleAndTotal();
-  await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_MS));
+  const own0 = process.cpuUsage();
+  await new Promise((resolve) => setTimeout(resolve, ms));
   const [idle1, total1] = idleAndTotal();
-  const idleFraction = total1 > total0 ? (idle1 - idle0) / (total1 - total0) : 0;
-  return Math.min(availableParallelism(), idleFraction * cpus().length);
+  const own = process.cpuUsage(own0);
+  const total = total1 - total0;
+  if (total <= 0) return 0;
+  const othersBusy = Math.max(0, total - (idle1 - idle0) - (own.user + own.system) / 1000);
+  return Math.min(availableParallelism(), (1 - othersBusy / total) * cpus().length);
 }
 
 /** The file and format, or undefined for a usage error. */
@@ -115,9 +119,12 @@ export async function runTraceStats(args: string[]): Promise<number> {
   const requests = breakdowns ? new RequestAnalyzer({ keep: { slowest: 0 } }) : undefined;
   try {
     const fileBytes = statSync(file).size;
-    const threads = parsed.threads !== 'auto' ? parsed.threads : fileBytes < AUTO_MIN_BYTES ? 1 : autoThreads(fileBytes, await idleCores());
+    const auto = parsed.threads === 'auto';
+    // `auto` starts as if on the most threads it may take and cuts the ranges once it has watched the cores.
+    const threads = !auto ? parsed.threads as number : fileBytes < AUTO_MIN_BYTES ? 1 : Math.min(AUTO_MAX_THREADS, availableParallelism());
     if (threads > 1) {
       const parallel = await analyzeInParallel(file, threads, workerRanges(join(__dirname, 'traceRangeWorker.js')), {
+        threads: auto ? idleCores().then((idle) => autoThreads(fileBytes, idle)) : undefined,
         beforeReading: (starts) => { if (marksEarly(fileBytes, starts)) startMarkingEarly(); },
         onPause: (a) => progress.update(() => `go-trace-lens: ${file}: ${(a.eventCount / 1e6).toFixed(1)} M events read on the first thread`),
       });

@@ -12,7 +12,7 @@ import { openStream, type SkippedEvents } from '../reader';
 import { TraceAnalyzer, STATISTICS_ONLY } from '../summary/analyzer';
 import { RangeLog } from '../summary/rangeLog';
 import { exportRange, type RangePartial } from '../summary/rangeMerge';
-import { BatchStream, HEADER_BYTES } from '../wire';
+import { BatchStream, HEADER_BYTES, parseHeader } from '../wire';
 import { boundaryState, id, type BoundaryState } from './orderingState';
 import { lastTimeOf, seedOrdering } from './seed';
 
@@ -105,14 +105,16 @@ function inFile(error: TraceError, fileOffset: (at: number) => number): RangeErr
 
 /** The latest time of the generation before the range (seed.ts lastTimeOf); undefined if it cannot tell. */
 async function lastTimeBefore(task: RangeTask): Promise<[number, number] | undefined> {
-  const { source, close } = await rangeSource(task.path, task.previousStart, task.start);
+  const handle = await open(task.path, 'r');
   try {
-    return await lastTimeOf(BatchStream.fromSource(source), task.timeBase);
+    const header = new Uint8Array(HEADER_BYTES);
+    const version = parseHeader(header.subarray(0, readSync(handle.fd, header, 0, HEADER_BYTES, 0)));
+    return lastTimeOf(handle.fd, task.previousStart, task.start, version, task.timeBase);
   } catch (error) {
     if (error instanceof TraceError) return undefined;
     throw error;
   } finally {
-    await close();
+    await handle.close();
   }
 }
 

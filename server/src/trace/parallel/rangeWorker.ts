@@ -1,6 +1,6 @@
-// Worker thread of `trace stats --threads`: reads the range of generations it is sent (rangeRead.ts)
-// and posts its result, handing over (not copying) the buffers of its durations. Bundled as
-// dist/traceRangeWorker.js.
+// Worker thread of `trace stats --threads`: says it has loaded, reads the range of generations it is
+// sent (rangeRead.ts) and posts its result, handing over (not copying) the buffers of its durations.
+// Bundled as dist/traceRangeWorker.js.
 import { parentPort } from 'node:worker_threads';
 import { keepYoungGenerationSmall, limitHeapGrowth } from '../heap';
 import { readRange, type RangeTask } from './rangeRead';
@@ -14,3 +14,4 @@ parentPort!.once('message', (task: RangeTask) => void readRange(task).then((resu
   }
   parentPort!.postMessage(result, [...buffers]);
 }));
+parentPort!.postMessage('loaded');

@@ -8,11 +8,13 @@
 // (lastTimeOf: each thread's last batch and the CPU samples). It is only a guess: the main
 // thread compares it with the real state at the boundary (orderingState.ts joinBoundary), and any
 // difference makes it read on in order, so the result never depends on it.
+import { readSync } from 'node:fs';
 import { addTime, asUint64, low8, relTime, timeBefore, timeLo, type I64 } from '../exact';
 import { Generation, ticksToNs } from '../generation';
 import type { MState, Ordering } from '../order';
 import { Ev, Go125, GoStatus, NoExperiment, ProcStatus, timedArgCount } from '../spec';
-import { uvarintAt, varintPos, type BatchStream, type EventBatch } from '../wire';
+import { BatchStream, uvarintAt, varintPos } from '../wire';
+import { scanBatches, type BatchFrame } from './boundaries';
 
 /** The events whose arguments the seed reads. */
 const STATUS_EVENTS = (() => {
@@ -123,29 +125,40 @@ export function seedOrdering(gen: Generation, stream: BatchStream, ordering: Ord
   for (const [m, thread] of threads) ordering.mStates.set(m, thread);
 }
 
-/**
- * The time of the latest event of a generation (relative to timeBase, [hi, lo] as in exact.ts): what
- * the reader's last time is after it unless its last events had to be moved. `stream` holds just that
- * generation; only each thread's last batch is decoded. Undefined if it cannot tell.
- */
-export async function lastTimeOf(stream: BatchStream, timeBase: number): Promise<[number, number] | undefined> {
-  const version = await stream.readHeader();
-  const gen = new Generation();
-  // Kept without their bytes (read again at the end): a copy of every batch would be garbage outside
-  // the heap, which V8 collects late.
-  const lastBatch = new Map<I64, EventBatch>();
-  for (;;) {
-    const read = await stream.readBatch();
-    if (read === null) break;
-    const { batch } = read;
-    const first = batch.data.length > 0 && batch.exp === NoExperiment ? batch.data[0] : -1;
-    if (first === Ev.CPUSamples || (first === Ev.Frequency && version < Go125) || (first === Ev.Sync && version >= Go125)) {
-      gen.processBatch(batch, version, stream);
-    } else if (batch.exp === NoExperiment && first >= 0 && first !== Ev.Strings && first !== Ev.Stacks && first !== Ev.EndOfGeneration) {
-      lastBatch.set(batch.m, stream.eventBatch(batch));
-    }
+/** Reads `target.length` bytes at `at`; false if the file ends before. */
+function readFully(fd: number, target: Uint8Array, at: number): boolean {
+  let filled = 0;
+  while (filled < target.length) {
+    const n = readSync(fd, target, filled, target.length - filled, at + filled);
+    if (n === 0) return false;
+    filled += n;
   }
-  if (gen.freq === 0) return undefined;
+  return true;
+}
+
+/**
+ * The time of the latest event of a generation, the file's bytes [from, to) (relative to timeBase,
+ * [hi, lo] as in exact.ts): what the reader's last time is after it unless its last events had to be
+ * moved. Only the batch headers are read (boundaries.ts scanBatches), then each thread's last batch,
+ * the CPU samples and the frequency. Undefined if it cannot tell; throws TraceError for a broken batch.
+ */
+export function lastTimeOf(fd: number, from: number, to: number, version: number, timeBase: number): [number, number] | undefined {
+  const gen = new Generation();
+  /** processBatch's stream: it keeps no bytes of these batches. */
+  const stream = BatchStream.fromBytes(new Uint8Array(0));
+  const lastBatch = new Map<I64, BatchFrame>();
+  let complete = true;
+  const framed = scanBatches(fd, from, to, (frame) => {
+    const first = frame.exp === NoExperiment ? frame.first : -1;
+    if (first === Ev.CPUSamples || (first === Ev.Frequency && version < Go125) || (first === Ev.Sync && version >= Go125)) {
+      const data = new Uint8Array(frame.size);
+      complete &&= readFully(fd, data, frame.dataAt);
+      if (complete) gen.processBatch({ m: frame.m, time: frame.time, data, exp: frame.exp, offset: frame.dataAt }, version, stream);
+    } else if (frame.exp === NoExperiment && first >= 0 && first !== Ev.Strings && first !== Ev.Stacks && first !== Ev.EndOfGeneration) {
+      lastBatch.set(frame.m, frame);
+    }
+  });
+  if (!framed || !complete || gen.freq === 0) return undefined;
   let latest: [number, number] | undefined;
   const consider = (hi: number, lo: number): void => {
     if (latest === undefined || timeBefore(latest[0], latest[1], hi, lo)) latest = [hi, lo];
@@ -156,7 +169,8 @@ export async function lastTimeOf(stream: BatchStream, timeBase: number): Promise
     let hi = relTime(ticksToNs(gen.freq, asUint64(batch.time)), timeBase);
     let lo = timeLo.v;
     if (buffer.length < batch.size) buffer = new Uint8Array(batch.size);
-    const data = stream.reread(batch, buffer);
+    const data = buffer.subarray(0, batch.size);
+    if (!readFully(fd, data, batch.dataAt)) return undefined;
     const scanned = scanEvents(data, (_typ, ts) => {
       hi = addTime(hi, lo, ticksToNs(gen.freq, typeof ts === 'number' && ts >= 0 ? ts : asUint64(ts)), timeBase);
       lo = timeLo.v;

@@ -26,6 +26,11 @@ export class AnnotationStats<T extends Timed = Timed> {
     this.siteEntry(type, site).series.record(durationNs);
   }
 
+  /** The duration series of a type's site, made if new: for adding many durations at once (rangeMerge.ts). */
+  durations(type: string, site: SourceLocation | undefined): DurationSeries {
+    return this.siteEntry(type, site).series;
+  }
+
   private siteEntry(type: string, site: SourceLocation | undefined): SiteEntry<T> {
     let entry = this.types.get(type);
     if (entry === undefined) this.types.set(type, (entry = { sites: new Map() }));

@@ -10,6 +10,7 @@
 import type { SourceLocation, TraceOverview } from '../../../../common/traceModel';
 import type { BoundaryJoin } from '../parallel/orderingState';
 import type { TraceAnalyzer } from './analyzer';
+import type { AnnotationStats } from './annotationStats';
 import { isSystemGoroutine, type OpenRegion } from './goroutines';
 import type { FirstStw, LoggedRegion, RangeLog, RangeOp } from './rangeLog';
 
@@ -210,12 +211,14 @@ export function mergeRange(analyzer: TraceAnalyzer, part: RangePartial, olderTas
   for (const [id, t] of part.openTasks) openTasks.set(id, { parent: t.parent, type: t.type, startNs: t.startNs, site: site(t.site) });
 }
 
-function mergeSeries(stats: { count(type: string, site: SourceLocation | undefined, durationNs: number | undefined): void }, dump: SeriesDump, site: (s: SourceLocation | undefined) => SourceLocation | undefined): void {
+function mergeSeries(stats: Pick<AnnotationStats, 'durations'>, dump: SeriesDump, site: (s: SourceLocation | undefined) => SourceLocation | undefined): void {
   for (const [type, sites] of dump) {
     for (const [s, chunks, incomplete] of sites) {
-      const interned = site(s);
-      for (const chunk of chunks) for (let i = 0; i < chunk.length; i++) stats.count(type, interned, chunk[i]);
-      for (let i = 0; i < incomplete; i++) stats.count(type, interned, undefined);
+      // As many count() calls would: no entry for a site without an instance.
+      if (incomplete === 0 && chunks.every((c) => c.length === 0)) continue;
+      const series = stats.durations(type, site(s));
+      for (const chunk of chunks) for (let i = 0; i < chunk.length; i++) series.add(chunk[i]);
+      series.incomplete += incomplete;
     }
   }
 }
