@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { openTraceFile } from '../../server/src/trace/reader';
 import type { Stack, TraceEvent } from '../../server/src/trace/event';
 import { readInBatches } from '../../server/src/traceService/batchedRead';
-import { BatchReader, batchBuffers } from '../../server/src/traceService/eventBatches';
+import { BatchReader } from '../../server/src/traceService/eventBatches';
 import type { FromReader, ToReader } from '../../server/src/traceService/traceWorkerProtocol';
 import { fixturesDir, goldenCases, testsuiteDir } from '../trace-conformance/goldens';
 
@@ -48,8 +48,7 @@ function batched(path: string): Promise<Read> {
     port2.on('message', (message: FromReader) => {
       if (message.type === 'batch') {
         reader.read(message.batch, (ev) => { read.events.push(text(ev)); read.stacks.push(ev.stack); });
-        const columns = { kind: message.batch.kind, numbers: message.batch.numbers, ids: message.batch.ids };
-        port2.postMessage({ type: 'analysed', columns } satisfies ToReader, batchBuffers(columns));
+        port2.postMessage({ type: 'analysed', slot: message.batch.slot } satisfies ToReader);
       } else if (message.type === 'done' || message.type === 'error') {
         if (message.type === 'error') read.error = message.message;
         port2.close();

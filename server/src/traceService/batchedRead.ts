@@ -26,17 +26,16 @@ export async function readInBatches(path: string, port: MessagePort): Promise<vo
   port.on('message', (message: ToReader) => {
     if (message.type === 'cancel') { stop(); return; }
     if (message.type !== 'analysed') return;
-    writer.giveBack(message.columns);
+    writer.giveBack(message.slot);
     inFlight--;
     analysed?.();
   });
   port.on('close', stop);
-  const send = (message: FromReader, transfer: ArrayBuffer[] = []): void => { if (!abort.signal.aborted) port.postMessage(message, transfer); };
+  const send = (message: FromReader): void => { if (!abort.signal.aborted) port.postMessage(message); };
   const flush = (): void => {
     if (writer.size === 0) return;
-    const { batch, transfer } = writer.take();
     inFlight++;
-    send({ type: 'batch', batch }, transfer);
+    send({ type: 'batch', batch: writer.take() });
   };
   const turns = queryTurns();
   try {

@@ -41,11 +41,9 @@ const RESOURCE_CODE = new Map(RESOURCES.map((r, i) => [r, i]));
 /** One batch of events in the order read, with the table entries first used in it. */
 export interface EventBatch {
   count: number;
-  kind: Uint8Array;
-  /** time, thread, proc, goroutine, a, b per event (a: resource id, task id or a region's/log's task; b: a task's parent). */
-  numbers: Float64Array;
-  /** stack, string (reason, type or category), transition stack, state codes per event. */
-  ids: Int32Array;
+  /** The shared columns this batch is in (announced by the batch that first uses them). */
+  slot: number;
+  newSlot?: BatchColumns;
   /** Log messages in order (unique enough not to intern). */
   messages: string[];
   /** Range attributes in order, each as its name's string id and its value (an event's count is in its ids). */
@@ -58,12 +56,24 @@ export interface EventBatch {
   newStacks: number[][];
 }
 
-/** A batch's typed-array columns, handed back and forth. */
-export type BatchColumns = Pick<EventBatch, 'kind' | 'numbers' | 'ids'>;
+/**
+ * A batch's columns, in memory both threads share (transferring buffers instead made every batch
+ * new external memory for the analysing thread's heap, and it ran full collections for it).
+ */
+export interface BatchColumns {
+  kind: Uint8Array;
+  /** time, thread, proc, goroutine, a, b per event (a: resource id, task id or a region's/log's task; b: a task's parent). */
+  numbers: Float64Array;
+  /** stack, string (reason, type or category), transition stack, state codes per event. */
+  ids: Int32Array;
+}
 
-/** The buffers of a batch's columns, to transfer with it. */
-export function batchBuffers(columns: BatchColumns): ArrayBuffer[] {
-  return [columns.kind.buffer, columns.numbers.buffer, columns.ids.buffer] as ArrayBuffer[];
+function sharedColumns(capacity: number): BatchColumns {
+  return {
+    kind: new Uint8Array(new SharedArrayBuffer(capacity)),
+    numbers: new Float64Array(new SharedArrayBuffer(capacity * NUMBERS * 8)),
+    ids: new Int32Array(new SharedArrayBuffer(capacity * IDS * 4)),
+  };
 }
 
 const NUMBERS = 6;
@@ -74,11 +84,15 @@ export class BatchWriter {
   private readonly strings = new Map<string, number>();
   private readonly frames = new Map<StackFrame, number>();
   private readonly stacks = new Map<Stack, number>([[NO_STACK, 0]]);
+  private readonly slots: BatchColumns[] = [];
+  /** Slots the analysing side is done with. */
+  private readonly free: number[] = [];
+  private slot = 0;
+  private announced = false;
   private kind: Uint8Array;
   private numbers: Float64Array;
   private ids: Int32Array;
   private count = 0;
-  private readonly spare: BatchColumns[] = [];
   private messages: string[] = [];
   private attributes: number[] = [];
   private cloned: EventBatch['cloned'] = [];
@@ -87,9 +101,8 @@ export class BatchWriter {
   private newStacks: number[][] = [];
 
   constructor(private readonly capacity: number) {
-    this.kind = new Uint8Array(capacity);
-    this.numbers = new Float64Array(capacity * NUMBERS);
-    this.ids = new Int32Array(capacity * IDS);
+    this.slots.push(sharedColumns(capacity));
+    ({ kind: this.kind, numbers: this.numbers, ids: this.ids } = this.slots[0]);
   }
 
   get size(): number { return this.count; }
@@ -148,17 +161,17 @@ export class BatchWriter {
     }
   }
 
-  /** The batch so far, with its buffers to transfer; the writer goes on in buffers given back, or new ones. */
-  take(): { batch: EventBatch; transfer: ArrayBuffer[] } {
-    const count = this.count;
+  /** The batch so far; the writer goes on in a free slot (a new one when the analysing side holds them all). */
+  take(): EventBatch {
     const batch: EventBatch = {
-      count, kind: this.kind, numbers: this.numbers, ids: this.ids, messages: this.messages, attributes: this.attributes, cloned: this.cloned,
+      slot: this.slot, newSlot: this.announced ? undefined : this.slots[this.slot], count: this.count,
+      messages: this.messages, attributes: this.attributes, cloned: this.cloned,
       newStrings: this.newStrings, newFrames: this.newFrames, newStacks: this.newStacks,
     };
-    const spare = this.spare.pop();
-    this.kind = spare?.kind ?? new Uint8Array(this.capacity);
-    this.numbers = spare?.numbers ?? new Float64Array(this.capacity * NUMBERS);
-    this.ids = spare?.ids ?? new Int32Array(this.capacity * IDS);
+    const next = this.free.pop();
+    this.announced = next !== undefined;
+    this.slot = next ?? this.slots.push(sharedColumns(this.capacity)) - 1;
+    ({ kind: this.kind, numbers: this.numbers, ids: this.ids } = this.slots[this.slot]);
     this.count = 0;
     this.messages = [];
     this.attributes = [];
@@ -166,12 +179,12 @@ export class BatchWriter {
     this.newStrings = [];
     this.newFrames = [];
     this.newStacks = [];
-    return { batch, transfer: batchBuffers(batch) };
+    return batch;
   }
 
-  /** A batch's columns back from the analysing side, to fill again (no new buffers for every batch). */
-  giveBack(columns: BatchColumns): void {
-    if (columns.kind.length === this.capacity) this.spare.push(columns);
+  /** A slot the analysing side is done with, to fill again. */
+  giveBack(slot: number): void {
+    this.free.push(slot);
   }
 
   private stringId(s: string): number {
@@ -219,6 +232,7 @@ export class BatchReader {
   private readonly strings: string[] = [];
   private readonly frames: StackFrame[] = [];
   private readonly stacks: Stack[] = [NO_STACK];
+  private readonly slots: BatchColumns[] = [];
   private readonly transition: StateTransitionEvent = {
     kind: 'StateTransition', time: 0, thread: 0, proc: 0, goroutine: 0, stack: NO_STACK,
     resource: { kind: 'None', id: 0 }, from: 'Undetermined', to: 'Undetermined', reason: '', transitionStack: NO_STACK,
@@ -237,7 +251,9 @@ export class BatchReader {
     for (const s of batch.newStrings) this.strings.push(s);
     for (const f of batch.newFrames) this.frames.push(f);
     for (const ids of batch.newStacks) this.stacks.push(ids.map((id) => this.frames[id]));
-    const { kind, numbers, ids, messages, attributes, cloned, count } = batch;
+    if (batch.newSlot) this.slots[batch.slot] = batch.newSlot;
+    const { kind, numbers, ids } = this.slots[batch.slot];
+    const { messages, attributes, cloned, count } = batch;
     let nextAttribute = 0;
     const strings = this.strings;
     const stacks = this.stacks;

@@ -10,7 +10,7 @@ import { openTraceFile } from '../trace/reader';
 import { TraceAnalyzer, truncatedInFirstGeneration } from '../trace/summary/analyzer';
 import { analyzeRequests } from '../trace/requests/analyzer';
 import { TaskStore } from '../trace/requests/taskStore';
-import { BatchReader, batchBuffers } from './eventBatches';
+import { BatchReader } from './eventBatches';
 import { GenerationIndex, queryTurns } from './generationIndex';
 import type { TailExplanation } from '../../../common/requestModel';
 import type { LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
@@ -165,8 +165,7 @@ function readThere(port: MessagePort, handlers: LoadHandlers): Promise<void> {
           case 'batch': {
             const { batch } = message;
             batches.read(batch, handlers.event);
-            const columns = { kind: batch.kind, numbers: batch.numbers, ids: batch.ids };
-            port.postMessage({ type: 'analysed', columns } satisfies ToReader, batchBuffers(columns));
+            port.postMessage({ type: 'analysed', slot: batch.slot } satisfies ToReader);
             handlers.pause();
             break;
           }

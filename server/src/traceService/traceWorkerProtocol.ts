@@ -4,7 +4,7 @@ import type { TraceComparison } from '../../../common/traceComparison';
 import type { TraceSummary } from '../../../common/traceModel';
 import type { MessagePort } from 'node:worker_threads';
 import type { LoadPhase, LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
-import type { BatchColumns, EventBatch } from './eventBatches';
+import type { EventBatch } from './eventBatches';
 
 export interface WorkerInput {
   path: string;
@@ -30,8 +30,8 @@ export type FromReader =
   | { type: 'done' }
   | { type: 'error'; message: string; traceError: boolean };
 
-/** To the reading thread: read for this load; a batch analysed, its columns given back to fill again (it may send another); the load cancelled. */
-export type ToReader = { type: 'read' } | { type: 'analysed'; columns: BatchColumns } | { type: 'cancel' };
+/** To the reading thread: read for this load; a batch analysed, its slot free to fill again (it may send another); the load cancelled. */
+export type ToReader = { type: 'read' } | { type: 'analysed'; slot: number } | { type: 'cancel' };
 
 /** What a comparison worker (compareWorker.ts) compares: file paths, old then new. */
 export interface CompareWorkerInput { oldPath: string; newPath: string }
