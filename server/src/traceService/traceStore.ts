@@ -2,11 +2,10 @@
 // holding the reader and the analyzer; the main thread keeps only the
 // latest status (with its summary) for CodeLens, hovers and diagnostics.
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker } from 'node:worker_threads';
-import { readInBatches } from './batchedRead';
+import { Worker } from 'node:worker_threads';
 import type { TraceBreakdowns } from '../../../common/requestModel';
 import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
-import type { FromWorker, ToReader, ToWorker, WorkerInput } from './traceWorkerProtocol';
+import type { FromWorker, ToWorker, WorkerInput } from './traceWorkerProtocol';
 
 /** Heap of one trace's worker; the 500 MB benchmark trace needs well under this. */
 const WORKER_HEAP_MB = 4096;
@@ -34,12 +33,8 @@ export class TraceStore {
     } catch {
       throw new Error(`not a file URI: ${uri}`);
     }
-    // When the worker asks (two idle cores), this thread reads while it analyses (batchedRead.ts).
-    const channel = new MessageChannel();
-    channel.port1.once('message', (message: ToReader) => { if (message.type === 'read') void readInBatches(path, channel.port1); });
-    const workerData: WorkerInput = { path, batches: channel.port2 };
     // The heap limit keeps a runaway trace to its own worker: past it the worker dies with an error, the server lives on.
-    const worker = new Worker(this.workerScript, { workerData, transferList: [channel.port2], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const worker = new Worker(this.workerScript, { workerData: { path } satisfies WorkerInput, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     const trace: LoadedTrace = {
       status: { traceId, uri, phase: 'loading', progress: { bytesRead: 0, totalBytes: 0, generations: 0, events: 0 } },
       openedAt: ++this.opened,
