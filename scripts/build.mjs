@@ -49,7 +49,6 @@ const targets = [
   { ...common, entryPoints: ['server/src/lintService/lintWorker.ts'], outfile: 'dist/lintWorker.js', platform: 'node', format: 'cjs', target: 'node20', ...importMetaUrlShim, banner: { js: importMetaUrlBanner } },
   { ...common, entryPoints: ['client/src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['server/src/traceService/traceWorker.ts'], outfile: 'dist/traceWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
-  { ...common, entryPoints: ['server/src/traceService/traceReaderWorker.ts'], outfile: 'dist/traceReaderWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['server/src/traceService/compareWorker.ts'], outfile: 'dist/compareWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['server/src/trace/parallel/rangeWorker.ts'], outfile: 'dist/traceRangeWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['client/src/webview/compare.ts'], outfile: 'dist/compareView.js', platform: 'browser', format: 'iife', target: 'es2022' },
