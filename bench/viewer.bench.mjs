@@ -9,7 +9,7 @@
 // in the same run and interleaved run by run, Go 1.26's reader reading every event (with the light
 // aggregation of bench/go/tracestats: Go's plain read). Targets: the complete load ≤ 1.5× Go's
 // plain read and the server's peak RSS ≤ 1.5× the file, over all three moments. The load is what
-// the user waits for, and it reads and analyses on two threads when a core is idle, so the load
+// the user waits for, so the load
 // ratio is judged by median wall time when the machine was quiet during every run of the shape
 // (the CPU seconds other processes used meanwhile, from the machine's CPU times, under a quarter
 // of a core; each run prints them with the load average), and by CPU seconds otherwise, where wall

@@ -178,16 +178,26 @@ export function fileChunkSource(handle: FileHandle, size: number, skipTo = HEADE
       position += bytesRead;
       return bytesRead;
     },
-    readAt(target, at) {
-      let filled = 0;
-      while (filled < target.length) {
-        const n = readSync(handle.fd, target, filled, target.length - filled, filePosition(at + filled));
-        if (n === 0) break;
-        filled += n;
-      }
-      return filled;
-    },
+    // Batches lie after the header, so a batch's bytes are contiguous in the file.
+    readAt: (target, at) => readFullyAt(handle.fd, target, filePosition(at)),
   };
+}
+
+/** Reads target.length bytes of a file at `position`, synchronously; returns the count read (less at its end). */
+export function readFullyAt(fd: number, target: Uint8Array, position: number): number {
+  let filled = 0;
+  while (filled < target.length) {
+    const n = readSync(fd, target, filled, target.length - filled, position + filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled;
+}
+
+/** The trace's version from its header (parseHeader), read from the start of the file. */
+export function readVersion(fd: number): number {
+  const header = new Uint8Array(HEADER_BYTES);
+  return parseHeader(header.subarray(0, readSync(fd, header, 0, HEADER_BYTES, 0)));
 }
 
 /** How much is read from a file at a time (by default). */

@@ -5,7 +5,7 @@ import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { I64 } from '../exact';
 import { Ev, Go126, MaxBatchSize, NoExperiment } from '../spec';
-import { ByteCursor, HEADER_BYTES, NoThread, parseHeader } from '../wire';
+import { ByteCursor, HEADER_BYTES, NoThread, readVersion } from '../wire';
 
 /**
  * The trace's size and the offsets where its second, third, … generations begin (batch framing only);
@@ -66,8 +66,7 @@ export async function generationStarts(path: string): Promise<GenerationStarts> 
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
-    const header = new Uint8Array(HEADER_BYTES);
-    const version = parseHeader(header.subarray(0, readSync(handle.fd, header, 0, HEADER_BYTES, 0)));
+    const version = readVersion(handle.fd);
     const starts: number[] = [];
     let firstGen: I64 = 0;
     let gen: I64 | undefined;

@@ -12,7 +12,7 @@ import { openStream, type SkippedEvents } from '../reader';
 import { TraceAnalyzer, STATISTICS_ONLY } from '../summary/analyzer';
 import { RangeLog } from '../summary/rangeLog';
 import { exportRange, type RangePartial } from '../summary/rangeMerge';
-import { BatchStream, HEADER_BYTES, parseHeader } from '../wire';
+import { BatchStream, HEADER_BYTES, readFullyAt, readVersion } from '../wire';
 import { boundaryState, id, type BoundaryState } from './orderingState';
 import { lastTimeOf, seedOrdering } from './seed';
 
@@ -81,16 +81,7 @@ async function rangeSource(path: string, start: number, end: number) {
       pos += bytesRead;
       return bytesRead;
     },
-    readAt(target: Uint8Array, at: number): number {
-      let filled = 0;
-      const length = Math.min(target.length, size - at);
-      while (filled < length) {
-        const n = readSync(handle.fd, target, filled, length - filled, fileOffset(at) + filled);
-        if (n === 0) break;
-        filled += n;
-      }
-      return filled;
-    },
+    readAt: (target: Uint8Array, at: number): number => readFullyAt(handle.fd, target.subarray(0, Math.max(0, size - at)), fileOffset(at)),
   };
   return { source, fileOffset, close: () => handle.close() };
 }
@@ -107,9 +98,7 @@ function inFile(error: TraceError, fileOffset: (at: number) => number): RangeErr
 async function lastTimeBefore(task: RangeTask): Promise<[number, number] | undefined> {
   const handle = await open(task.path, 'r');
   try {
-    const header = new Uint8Array(HEADER_BYTES);
-    const version = parseHeader(header.subarray(0, readSync(handle.fd, header, 0, HEADER_BYTES, 0)));
-    return lastTimeOf(handle.fd, task.previousStart, task.start, version, task.timeBase);
+    return lastTimeOf(handle.fd, task.previousStart, task.start, readVersion(handle.fd), task.timeBase);
   } catch (error) {
     if (error instanceof TraceError) return undefined;
     throw error;

@@ -8,12 +8,11 @@
 // (lastTimeOf: each thread's last batch and the CPU samples). It is only a guess: the main
 // thread compares it with the real state at the boundary (orderingState.ts joinBoundary), and any
 // difference makes it read on in order, so the result never depends on it.
-import { readSync } from 'node:fs';
 import { addTime, asUint64, low8, relTime, timeBefore, timeLo, type I64 } from '../exact';
 import { Generation, ticksToNs } from '../generation';
 import type { MState, Ordering } from '../order';
 import { Ev, Go125, GoStatus, NoExperiment, ProcStatus, timedArgCount } from '../spec';
-import { BatchStream, uvarintAt, varintPos } from '../wire';
+import { BatchStream, readFullyAt, uvarintAt, varintPos } from '../wire';
 import { scanBatches, type BatchFrame } from './boundaries';
 
 /** The events whose arguments the seed reads. */
@@ -125,17 +124,6 @@ export function seedOrdering(gen: Generation, stream: BatchStream, ordering: Ord
   for (const [m, thread] of threads) ordering.mStates.set(m, thread);
 }
 
-/** Reads `target.length` bytes at `at`; false if the file ends before. */
-function readFully(fd: number, target: Uint8Array, at: number): boolean {
-  let filled = 0;
-  while (filled < target.length) {
-    const n = readSync(fd, target, filled, target.length - filled, at + filled);
-    if (n === 0) return false;
-    filled += n;
-  }
-  return true;
-}
-
 /**
  * The time of the latest event of a generation, the file's bytes [from, to) (relative to timeBase,
  * [hi, lo] as in exact.ts): what the reader's last time is after it unless its last events had to be
@@ -152,7 +140,7 @@ export function lastTimeOf(fd: number, from: number, to: number, version: number
     const first = frame.exp === NoExperiment ? frame.first : -1;
     if (first === Ev.CPUSamples || (first === Ev.Frequency && version < Go125) || (first === Ev.Sync && version >= Go125)) {
       const data = new Uint8Array(frame.size);
-      complete &&= readFully(fd, data, frame.dataAt);
+      complete &&= readFullyAt(fd, data, frame.dataAt) === data.length;
       if (complete) gen.processBatch({ m: frame.m, time: frame.time, data, exp: frame.exp, offset: frame.dataAt }, version, stream);
     } else if (frame.exp === NoExperiment && first >= 0 && first !== Ev.Strings && first !== Ev.Stacks && first !== Ev.EndOfGeneration) {
       lastBatch.set(frame.m, frame);
@@ -170,7 +158,7 @@ export function lastTimeOf(fd: number, from: number, to: number, version: number
     let lo = timeLo.v;
     if (buffer.length < batch.size) buffer = new Uint8Array(batch.size);
     const data = buffer.subarray(0, batch.size);
-    if (!readFully(fd, data, batch.dataAt)) return undefined;
+    if (readFullyAt(fd, data, batch.dataAt) !== data.length) return undefined;
     const scanned = scanEvents(data, (_typ, ts) => {
       hi = addTime(hi, lo, ticksToNs(gen.freq, typeof ts === 'number' && ts >= 0 ? ts : asUint64(ts)), timeBase);
       lo = timeLo.v;
