@@ -42,8 +42,9 @@ export interface ReadOptions {
   scheduling?: boolean;
   /**
    * The runtime's detail is handed over (default true): GC sweeps and mark assists (ranges), the heap goal
-   * and GOMAXPROCS changes (metrics). Without, they are read, ordered and validated but not handed over (see
-   * OpenedTrace.skipped): for consumers that count only GC cycles, stop-the-world pauses and the heap's peak.
+   * and GOMAXPROCS changes (metrics), and every heap size (HeapAlloc). Without, they are read, ordered and
+   * validated but not handed over (see OpenedTrace.skipped), except a heap size above every one before it:
+   * for consumers that count only GC cycles, stop-the-world pauses and the heap's peak.
    */
   runtimeDetail?: boolean;
   /**
