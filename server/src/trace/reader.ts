@@ -483,6 +483,7 @@ class TraceReader {
     if (!this.tryAdvance(0)) {
       // Rare: try the other threads in time order. A sorted array is still a valid heap.
       goSortFunc(frontier, compareCursors);
+      this.rival = undefined;
       let success = false;
       for (let i = 1; i < frontier.length; i++) {
         if (this.tryAdvance(i)) { success = true; break; }
@@ -506,9 +507,34 @@ class TraceReader {
       if (error instanceof TraceError && error.offset === undefined) throw new TraceError(error.message, bc.evOffset);
       throw error;
     }
-    if (bc.nextEvent(gen.freq)) heapUpdate(this.frontier, i);
-    else heapRemove(this.frontier, i);
+    if (!bc.nextEvent(gen.freq)) {
+      heapRemove(this.frontier, i);
+      this.rival = undefined;
+    } else if (i !== 0 || !this.staysFirst(bc)) {
+      heapUpdate(this.frontier, i);
+      this.rival = undefined;
+    }
     return true;
+  }
+
+  /**
+   * The earlier of the first cursor's two children in the frontier, which the first is compared with when
+   * it moves on; kept while only the first cursor moves on and stays first (undefined: not known).
+   */
+  private rival: BatchCursor | undefined;
+
+  /**
+   * Whether the first cursor, having read its next event, stays first: Go's sift-down moves it only below
+   * a child that is strictly earlier. One comparison, while one thread's events come in a row.
+   */
+  private staysFirst(first: BatchCursor): boolean {
+    let rival = this.rival;
+    if (rival === undefined) {
+      const heap = this.frontier;
+      if (heap.length < 2) return true;
+      rival = this.rival = heap.length > 2 && before(heap[2], heap[1]) ? heap[2] : heap[1];
+    }
+    return !before(rival, first);
   }
 
   /** Reports a generation's error after its Sync; Go's bare io.EOF ends the trace instead. */
@@ -563,6 +589,7 @@ class TraceReader {
       if (!bc.nextEvent(gen.freq)) continue;
       heapInsert(this.frontier, bc);
     }
+    this.rival = undefined;
     const time = relTime(ticksToNs(gen.freq, asUint64(gen.minTs)), this.timeBase);
     return this.syncEvent(gen, time, timeLo.v);
   }
