@@ -210,8 +210,7 @@ export class Ordering {
   private curM: I64 = 0;
   private curP: I64 = 0;
   private curG: I64 = 0;
-  /** The exact time of the event being advanced when its number is rounded (see exact.ts), else undefined. */
-  private curExactTime: bigint | undefined;
+  /** The time of the event being advanced (curTime + curTimeLo, see exact.ts). */
   private curTime = 0;
   private curTimeLo = 0;
 
@@ -262,7 +261,6 @@ export class Ordering {
    */
   advance(ev: RawEvent, evt: Generation, m: I64, gen: I64): boolean {
     if (this.initialGen === 0) this.initialGen = gen;
-    this.curExactTime = isSafe(ev.time) ? undefined : exactTime(ev.time, ev.timeLo);
     this.curTime = ev.time;
     this.curTimeLo = ev.timeLo;
     let ms: MState | undefined;
@@ -939,7 +937,7 @@ export class Ordering {
 
   /** Queues an event; `exact` holds Go's exact values of its kind's own fields when they are rounded. */
   private push(ev: TraceEvent, exact?: ExactFields): void {
-    if (exact !== undefined || this.curExactTime !== undefined ||
+    if (exact !== undefined || !isSafe(this.curTime) ||
         typeof this.curM !== 'number' || typeof this.curP !== 'number' || typeof this.curG !== 'number') {
       this.addExact(ev, exact);
     }
@@ -949,7 +947,7 @@ export class Ordering {
   /** Records Go's exact values of the fields whose numbers are rounded (hostile traces only). */
   private addExact(ev: TraceEvent, fields: ExactFields | undefined): void {
     const exact: ExactFields = { ...fields };
-    if (this.curExactTime !== undefined) exact.time = this.curExactTime;
+    if (!isSafe(this.curTime)) exact.time = exactTime(this.curTime, this.curTimeLo);
     if (typeof this.curM === 'bigint') exact.thread = this.curM;
     if (typeof this.curP === 'bigint') exact.proc = this.curP;
     if (typeof this.curG === 'bigint') exact.goroutine = this.curG;
