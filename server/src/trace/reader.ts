@@ -173,11 +173,16 @@ class BatchCursor implements RawEvent {
       throw new TraceError(`found event without a timestamp: type=${typ}`, this.evOffset);
     }
     this.typ = typ;
-    varintPos.at = start + 1;
-    const ts = uvarintAt(data, end);
-    if (ts !== ts) {
-      this.evOffset = this.offset + start;
-      throw new TraceError('found invalid uvarint for timestamp', this.evOffset);
+    // A one-byte delta (most) without the general decoder; past the end the byte reads as undefined.
+    let ts: I64 = data[start + 1];
+    if (ts < 0x80) varintPos.at = start + 2;
+    else {
+      varintPos.at = start + 1;
+      ts = uvarintAt(data, end);
+      if (ts !== ts) {
+        this.evOffset = this.offset + start;
+        throw new TraceError('found invalid uvarint for timestamp', this.evOffset);
+      }
     }
     // Unused argument slots keep stale values, as in Go; nothing reads them. A bad varint reads as NaN.
     let bad = false;
