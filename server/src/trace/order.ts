@@ -40,13 +40,16 @@ const procStateNames: readonly ProcState[] = ['Undetermined', 'NotExist', 'Runni
 const goStatusToState = [GoState_.Undetermined, GoState_.Runnable, GoState_.Running, GoState_.Syscall, GoState_.Waiting];
 const procStatusToState = [ProcState_.Undetermined, ProcState_.Running, ProcState_.Idle, ProcState_.Running, ProcState_.Idle];
 
-interface RangeType { typ: number; desc: I64 }
-
 class RangeState {
-  inFlight: RangeType[] = [];
+  /**
+   * The ranges in flight as pairs: the type of the event that began it, then its description (a string ID).
+   * No object per range: a GC-heavy trace begins a sweep or a mark assist every 30 events.
+   */
+  readonly inFlight: I64[] = [];
 
   hasRange(typ: number, desc: I64): boolean {
-    for (const r of this.inFlight) if (r.typ === typ && r.desc === desc) return true;
+    const f = this.inFlight;
+    for (let i = 0; i < f.length; i += 2) if (f[i] === typ && f[i + 1] === desc) return true;
     return false;
   }
 
@@ -54,13 +57,13 @@ class RangeState {
     if (this.hasRange(typ, desc)) {
       throw new TraceError(`discovered event already in-flight for when starting event ${specs[typ].name}`);
     }
-    this.inFlight.push({ typ, desc });
+    this.inFlight.push(typ, desc);
   }
 
   activeRange(typ: number, isInitialGen: boolean): void {
     if (isInitialGen) {
       if (this.hasRange(typ, 0)) throw new TraceError(`found named active range already in first gen: {${typ} 0}`);
-      this.inFlight.push({ typ, desc: 0 });
+      this.inFlight.push(typ, 0);
     } else if (!this.hasRange(typ, 0)) {
       throw new TraceError(`resource is missing active range: ${specs[typ].name}`);
     }
@@ -69,11 +72,18 @@ class RangeState {
   /** Ends the range begun by the start event of `typ`; returns its description string ID. */
   endRange(typ: number): I64 {
     const st = specs[typ].startEv;
-    const idx = this.inFlight.findIndex((r) => r.typ === st);
-    if (idx < 0) throw new TraceError(`tried to end event ${specs[st].name}, but not in-flight`);
-    const desc = this.inFlight[idx].desc;
-    this.inFlight[idx] = this.inFlight[this.inFlight.length - 1];
-    this.inFlight.pop();
+    const f = this.inFlight;
+    let i = 0;
+    while (i < f.length && f[i] !== st) i += 2;
+    if (i >= f.length) throw new TraceError(`tried to end event ${specs[st].name}, but not in-flight`);
+    const desc = f[i + 1];
+    // The last pair takes its place, as Go's slice does.
+    const lastDesc = f.pop()!;
+    const lastTyp = f.pop()!;
+    if (i < f.length) {
+      f[i] = lastTyp;
+      f[i + 1] = lastDesc;
+    }
     return desc;
   }
 }
@@ -223,13 +233,13 @@ export class Ordering {
   /** A goroutine or proc of a seeded state: its status, `seqGen` 0 (no generation: stale), its active ranges (Active event types). */
   seedGoroutine(id: I64, status: number, active: readonly number[]): void {
     const s = new GState(id, status, 0, 0);
-    for (const typ of active) s.inFlight.push({ typ: rangeTypeOf(typ), desc: 0 });
+    for (const typ of active) s.inFlight.push(rangeTypeOf(typ), 0);
     this.gStates.set(id, s);
   }
 
   seedProc(id: I64, status: number, active: readonly number[]): void {
     const s = new PState(id, status, 0, 0);
-    for (const typ of active) s.inFlight.push({ typ: rangeTypeOf(typ), desc: 0 });
+    for (const typ of active) s.inFlight.push(rangeTypeOf(typ), 0);
     this.pStates.set(id, s);
   }
 
