@@ -161,18 +161,27 @@ test('scheduling false skips a named goroutine\'s scheduling, counts it, and the
   assert.deepEqual(await stats(foreverThenUnblocked, false), once);
 });
 
-test('runtimeDetail false skips sweeps, mark assists, the heap goal and GOMAXPROCS, and counts them', async () => {
+test('runtimeDetail false skips sweeps, mark assists, the heap goal, GOMAXPROCS and heap sizes below the peak, and counts them', async () => {
   const trace = 'test/fixtures/traces/gc-go1.26.trace';
   const all: TraceEvent[] = [];
   await (await openTraceFile(trace)).forEach((e) => all.push(e));
   const opened = await openTraceFile(trace, { runtimeDetail: false });
   const rest: TraceEvent[] = [];
   await opened.forEach((e) => rest.push(e));
+  // A heap size is kept only when it is above every one before it: the peak is what the statistics read.
+  let peak = -1n;
+  const belowPeak = new Set<TraceEvent>();
+  for (const e of all) {
+    if (e.kind !== 'Metric' || e.name !== '/memory/classes/heap/objects:bytes' || e.value.kind !== 'Uint64') continue;
+    if (e.value.value <= peak) belowPeak.add(e);
+    else peak = e.value.value;
+  }
   const detail = (e: TraceEvent) => (e.kind === 'RangeBegin' || e.kind === 'RangeActive' || e.kind === 'RangeEnd'
     ? e.name === 'GC incremental sweep' || e.name === 'GC mark assist'
-    : e.kind === 'Metric' && (e.name === '/gc/heap/goal:bytes' || e.name === '/sched/gomaxprocs:threads'));
+    : e.kind === 'Metric' && (e.name === '/gc/heap/goal:bytes' || e.name === '/sched/gomaxprocs:threads' || belowPeak.has(e)));
   const skipped = all.filter(detail);
   assert.ok(skipped.some((e) => e.kind === 'RangeEnd') && skipped.some((e) => e.kind === 'Metric') && all.some((e) => e.kind === 'Metric' && !detail(e)) && all.some((e) => e.kind === 'RangeBegin' && !detail(e)));
+  assert.ok(belowPeak.size > 0, 'the fixture has heap sizes below an earlier one');
   assert.deepEqual(rest.map((e) => formatEvent(e)), all.filter((e) => !detail(e)).map((e) => formatEvent(e)));
   assert.equal(opened.skipped().count, skipped.length);
 });

@@ -8,7 +8,7 @@ import {
   type EventKind, type ExactFields, type GoState, type ProcState, type ResourceID, type ResourceKind, type Stack, type TraceEvent,
   type Value,
 } from './event';
-import { big, exactTime, i64, inc, isSafe, low8, num, uint64Text, type I64 } from './exact';
+import { asUint64, big, exactTime, i64, inc, isSafe, low8, num, uint64Text, type I64 } from './exact';
 import type { Generation } from './generation';
 import {
   Ev, eventName, ExperimentNames, GoStatus, goStatusNames, isExperimentalEvent, ProcStatus, procStatusNames, specs,
@@ -40,13 +40,16 @@ const procStateNames: readonly ProcState[] = ['Undetermined', 'NotExist', 'Runni
 const goStatusToState = [GoState_.Undetermined, GoState_.Runnable, GoState_.Running, GoState_.Syscall, GoState_.Waiting];
 const procStatusToState = [ProcState_.Undetermined, ProcState_.Running, ProcState_.Idle, ProcState_.Running, ProcState_.Idle];
 
-interface RangeType { typ: number; desc: I64 }
-
 class RangeState {
-  inFlight: RangeType[] = [];
+  /**
+   * The ranges in flight as pairs: the type of the event that began it, then its description (a string ID).
+   * No object per range: a GC-heavy trace begins a sweep or a mark assist every 30 events.
+   */
+  readonly inFlight: I64[] = [];
 
   hasRange(typ: number, desc: I64): boolean {
-    for (const r of this.inFlight) if (r.typ === typ && r.desc === desc) return true;
+    const f = this.inFlight;
+    for (let i = 0; i < f.length; i += 2) if (f[i] === typ && f[i + 1] === desc) return true;
     return false;
   }
 
@@ -54,13 +57,13 @@ class RangeState {
     if (this.hasRange(typ, desc)) {
       throw new TraceError(`discovered event already in-flight for when starting event ${specs[typ].name}`);
     }
-    this.inFlight.push({ typ, desc });
+    this.inFlight.push(typ, desc);
   }
 
   activeRange(typ: number, isInitialGen: boolean): void {
     if (isInitialGen) {
       if (this.hasRange(typ, 0)) throw new TraceError(`found named active range already in first gen: {${typ} 0}`);
-      this.inFlight.push({ typ, desc: 0 });
+      this.inFlight.push(typ, 0);
     } else if (!this.hasRange(typ, 0)) {
       throw new TraceError(`resource is missing active range: ${specs[typ].name}`);
     }
@@ -69,11 +72,18 @@ class RangeState {
   /** Ends the range begun by the start event of `typ`; returns its description string ID. */
   endRange(typ: number): I64 {
     const st = specs[typ].startEv;
-    const idx = this.inFlight.findIndex((r) => r.typ === st);
-    if (idx < 0) throw new TraceError(`tried to end event ${specs[st].name}, but not in-flight`);
-    const desc = this.inFlight[idx].desc;
-    this.inFlight[idx] = this.inFlight[this.inFlight.length - 1];
-    this.inFlight.pop();
+    const f = this.inFlight;
+    let i = 0;
+    while (i < f.length && f[i] !== st) i += 2;
+    if (i >= f.length) throw new TraceError(`tried to end event ${specs[st].name}, but not in-flight`);
+    const desc = f[i + 1];
+    // The last pair takes its place, as Go's slice does.
+    const lastDesc = f.pop()!;
+    const lastTyp = f.pop()!;
+    if (i < f.length) {
+      f[i] = lastTyp;
+      f[i + 1] = lastDesc;
+    }
     return desc;
   }
 }
@@ -182,6 +192,8 @@ export class Ordering {
   gcSeed: { state: number; seq: I64 } | undefined;
   /** True once an event's context was picked by the order of mStates (parallel/: a seeded map's order differs). */
   choseByMapOrder = false;
+  /** The largest HeapAlloc handed over (without KindMask.RuntimeDetail, only larger ones are). */
+  private heapPeak = -1;
 
   /**
    * FIFO of events ready to be returned; Advance queues one to three at a time. An event of a kind the
@@ -189,9 +201,6 @@ export class Ordering {
    * validation and timestamps, but no object is built for it.
    */
   private readonly queue: (TraceEvent | null | undefined)[] = [];
-  /** The time of each queued event (time + lo, see exact.ts), built or skipped. */
-  private queuedTimes = new Float64Array(8);
-  private queuedLos = new Float64Array(8);
   private head = 0;
   private tail = 0;
   /**
@@ -208,8 +217,7 @@ export class Ordering {
   private curM: I64 = 0;
   private curP: I64 = 0;
   private curG: I64 = 0;
-  /** The exact time of the event being advanced when its number is rounded (see exact.ts), else undefined. */
-  private curExactTime: bigint | undefined;
+  /** The time of the event being advanced (curTime + curTimeLo, see exact.ts). */
   private curTime = 0;
   private curTimeLo = 0;
 
@@ -225,13 +233,13 @@ export class Ordering {
   /** A goroutine or proc of a seeded state: its status, `seqGen` 0 (no generation: stale), its active ranges (Active event types). */
   seedGoroutine(id: I64, status: number, active: readonly number[]): void {
     const s = new GState(id, status, 0, 0);
-    for (const typ of active) s.inFlight.push({ typ: rangeTypeOf(typ), desc: 0 });
+    for (const typ of active) s.inFlight.push(rangeTypeOf(typ), 0);
     this.gStates.set(id, s);
   }
 
   seedProc(id: I64, status: number, active: readonly number[]): void {
     const s = new PState(id, status, 0, 0);
-    for (const typ of active) s.inFlight.push({ typ: rangeTypeOf(typ), desc: 0 });
+    for (const typ of active) s.inFlight.push(rangeTypeOf(typ), 0);
     this.pStates.set(id, s);
   }
 
@@ -243,12 +251,15 @@ export class Ordering {
     this.gcSeed = { state: this.gcState, seq: this.gcSeq };
   }
 
-  /** The next queued event, null for a skipped one (its time in eventTime), undefined if none is queued. */
+  /**
+   * The next queued event, null for a skipped one (its time in eventTime), undefined if none is queued.
+   * The queue is emptied before the next advance, so every queued event has the time of the one advanced.
+   */
   next(): TraceEvent | null | undefined {
     if (this.head === this.tail) return undefined;
     const ev = this.queue[this.head];
-    this.eventTime = this.queuedTimes[this.head];
-    this.eventTimeLo = this.queuedLos[this.head];
+    this.eventTime = this.curTime;
+    this.eventTimeLo = this.curTimeLo;
     this.queue[this.head++] = undefined;
     if (this.head === this.tail) { this.head = 0; this.tail = 0; }
     return ev;
@@ -260,7 +271,6 @@ export class Ordering {
    */
   advance(ev: RawEvent, evt: Generation, m: I64, gen: I64): boolean {
     if (this.initialGen === 0) this.initialGen = gen;
-    this.curExactTime = isSafe(ev.time) ? undefined : exactTime(ev.time, ev.timeLo);
     this.curTime = ev.time;
     this.curTimeLo = ev.timeLo;
     let ms: MState | undefined;
@@ -399,7 +409,7 @@ export class Ordering {
       }
       if (!found) throw new TraceError(`failed to find sched context for proc ${pid} that's about to be stolen`);
     }
-    this.procTransition(evt, ev.time, NO_STACK, s, procStateNames[oldState], procStateNames[procStatusToState[reported]]);
+    this.procTransition(evt, NO_STACK, s, procStateNames[oldState], procStateNames[procStatusToState[reported]]);
     return true;
   }
 
@@ -414,7 +424,7 @@ export class Ordering {
     state.seqGen = gen;
     state.seq = ev.a1;
     this.newP = pid;
-    this.procTransition(evt, ev.time, NO_STACK, state, 'Idle', 'Running');
+    this.procTransition(evt, NO_STACK, state, 'Idle', 'Running');
     return true;
   }
 
@@ -427,7 +437,7 @@ export class Ordering {
     validateCtx(this.curM, this.curP, this.curG, Need.MustHave, Need.MustHave, Need.MayHave);
     state.status = ProcStatus.Idle;
     this.newP = No.ID;
-    this.procTransition(evt, ev.time, NO_STACK, state, 'Running', 'Idle');
+    this.procTransition(evt, NO_STACK, state, 'Running', 'Idle');
     return true;
   }
 
@@ -445,7 +455,7 @@ export class Ordering {
     state.seq = ev.a1;
     // A steal out of a lost syscall state reads as Idle->Idle.
     if (oldStatus === ProcStatus.SyscallAbandoned) {
-      this.procTransition(evt, ev.time, NO_STACK, state, 'Idle', 'Idle');
+      this.procTransition(evt, NO_STACK, state, 'Idle', 'Idle');
       return true;
     }
     const mid = ev.a2;
@@ -454,14 +464,14 @@ export class Ordering {
         throw new TraceError(`tried to self-steal proc ${pid} (thread ${mid}), but got proc ${this.curP} instead`);
       }
       this.newP = No.ID;
-      this.procTransition(evt, ev.time, NO_STACK, state, 'Running', 'Idle');
+      this.procTransition(evt, NO_STACK, state, 'Running', 'Idle');
       return true;
     }
     const mState = this.mStates.get(mid);
     if (mState === undefined) throw new TraceError(`stole proc from non-existent thread ${mid}`);
     if (mState.p !== pid) throw new TraceError(`tried to steal proc ${pid} from thread ${mid}, but got proc ${mState.p} instead`);
     mState.p = No.ID;
-    this.procTransition(evt, ev.time, NO_STACK, state, 'Running', 'Idle');
+    this.procTransition(evt, NO_STACK, state, 'Running', 'Idle');
     return true;
   }
 
@@ -510,7 +520,7 @@ export class Ordering {
       }
     }
     const stack = ev.typ === Ev.GoStatusStack ? this.stackArg(evt, ev.a3, ev.typ) : NO_STACK;
-    this.goTransition(evt, ev.time, stack, s, goStateNames[oldState], goStateNames[goStatusToState[status]], '', stack);
+    this.goTransition(evt, stack, s, goStateNames[oldState], goStateNames[goStatusToState[status]], '', stack);
     return true;
   }
 
@@ -528,7 +538,7 @@ export class Ordering {
     const stack = this.stackArg(evt, ev.a2, ev.typ);
     // The new goroutine's starting stack, present even when its ID is 0 (Go keeps the table handle).
     const startStack = ev.a1 === 0 ? PRESENT_EMPTY_STACK : this.stackArg(evt, ev.a1, ev.typ);
-    this.goTransition(evt, ev.time, stack, created, 'NotExist', blocked ? 'Waiting' : 'Runnable', '', startStack);
+    this.goTransition(evt, stack, created, 'NotExist', blocked ? 'Waiting' : 'Runnable', '', startStack);
     return true;
   }
 
@@ -540,7 +550,7 @@ export class Ordering {
     this.newG = No.ID;
     if (ev.typ === Ev.GoDestroy) {
       this.deleteG(state);
-      this.goTransition(evt, ev.time, NO_STACK, state, 'Running', 'NotExist', '', NO_STACK);
+      this.goTransition(evt, NO_STACK, state, 'Running', 'NotExist', '', NO_STACK);
     } else {
       // GoStop and GoBlock: the reason and the stack of the goroutine itself.
       const stack = this.stackArg(evt, ev.a1, ev.typ);
@@ -548,8 +558,8 @@ export class Ordering {
       const to = ev.typ === Ev.GoStop ? 'Runnable' : 'Waiting';
       state.status = ev.typ === Ev.GoStop ? GoStatus.Runnable : GoStatus.Waiting;
       const forever = ev.typ === Ev.GoBlock && reason === 'forever';
-      if (!forever && !this.scheduling(state)) { this.skip(ev.time); return true; }
-      this.goTransition(evt, ev.time, stack, state, 'Running', to, reason, stack);
+      if (!forever && !this.scheduling(state)) { this.skip(); return true; }
+      this.goTransition(evt, stack, state, 'Running', to, reason, stack);
       // Go's goroutine analysis ends a goroutine that waits forever: what follows is as if it were new.
       if (forever) state.named = false;
     }
@@ -566,8 +576,8 @@ export class Ordering {
     state.seq = ev.a1;
     this.newG = gid;
     if (this.curMs !== undefined) this.curMs.gs = state;
-    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
-    this.goTransition(evt, ev.time, NO_STACK, state, 'Runnable', 'Running', '', NO_STACK);
+    if (!this.scheduling(state)) { this.skip(); return true; }
+    this.goTransition(evt, NO_STACK, state, 'Runnable', 'Running', '', NO_STACK);
     return true;
   }
 
@@ -579,8 +589,8 @@ export class Ordering {
     state.seqGen = gen;
     state.seq = ev.a1;
     const stack = this.stackArg(evt, ev.a2, ev.typ);
-    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
-    this.goTransition(evt, ev.time, stack, state, 'Waiting', 'Runnable', '', NO_STACK);
+    if (!this.scheduling(state)) { this.skip(); return true; }
+    this.goTransition(evt, stack, state, 'Waiting', 'Runnable', '', NO_STACK);
     return true;
   }
 
@@ -595,13 +605,13 @@ export class Ordering {
       return false;
     }
     // Unblock the next goroutine, block or destroy this one, start the next.
-    this.goTransition(evt, ev.time, NO_STACK, nextGState, 'Waiting', 'Runnable', '', NO_STACK);
+    this.goTransition(evt, NO_STACK, nextGState, 'Waiting', 'Runnable', '', NO_STACK);
     if (ev.typ === Ev.GoSwitch) {
       curGState.status = GoStatus.Waiting;
-      this.goTransition(evt, ev.time, NO_STACK, curGState, 'Running', 'Waiting', '', NO_STACK);
+      this.goTransition(evt, NO_STACK, curGState, 'Running', 'Waiting', '', NO_STACK);
     } else {
       this.deleteG(curGState);
-      this.goTransition(evt, ev.time, NO_STACK, curGState, 'Running', 'NotExist', '', NO_STACK);
+      this.goTransition(evt, NO_STACK, curGState, 'Running', 'NotExist', '', NO_STACK);
     }
     nextGState.status = GoStatus.Running;
     nextGState.seqGen = gen;
@@ -609,7 +619,7 @@ export class Ordering {
     this.newG = nextg;
     if (this.curMs !== undefined) this.curMs.gs = nextGState;
     this.curG = No.ID;
-    this.goTransition(evt, ev.time, NO_STACK, nextGState, 'Runnable', 'Running', '', NO_STACK);
+    this.goTransition(evt, NO_STACK, nextGState, 'Runnable', 'Running', '', NO_STACK);
     return true;
   }
 
@@ -629,8 +639,8 @@ export class Ordering {
     pState.seqGen = gen;
     pState.seq = ev.a0;
     const stack = this.stackArg(evt, ev.a1, ev.typ);
-    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
-    this.goTransition(evt, ev.time, stack, state, 'Running', 'Syscall', '', stack);
+    if (!this.scheduling(state)) { this.skip(); return true; }
+    this.goTransition(evt, stack, state, 'Running', 'Syscall', '', stack);
     return true;
   }
 
@@ -646,8 +656,8 @@ export class Ordering {
       throw new TraceError(`expected proc ${this.curP} in state Syscall, but got ${procStatusNames[pState.status]} instead`);
     }
     pState.status = ProcStatus.Running;
-    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
-    this.goTransition(evt, ev.time, NO_STACK, state, 'Syscall', 'Running', '', NO_STACK);
+    if (!this.scheduling(state)) { this.skip(); return true; }
+    this.goTransition(evt, NO_STACK, state, 'Syscall', 'Running', '', NO_STACK);
     return true;
   }
 
@@ -664,8 +674,8 @@ export class Ordering {
     if (state.status !== GoStatus.Syscall) throw new TraceError(`${eventName(ev.typ)} event for goroutine that's not Running`);
     this.newG = No.ID;
     state.status = GoStatus.Runnable;
-    if (!this.scheduling(state)) { this.skip(ev.time); return true; }
-    this.goTransition(evt, ev.time, NO_STACK, state, 'Syscall', 'Runnable', '', NO_STACK);
+    if (!this.scheduling(state)) { this.skip(); return true; }
+    this.goTransition(evt, NO_STACK, state, 'Syscall', 'Runnable', '', NO_STACK);
     return true;
   }
 
@@ -676,7 +686,7 @@ export class Ordering {
     const created = new GState(newgid, GoStatus.Syscall, gen, 0);
     this.gStates.set(newgid, created);
     this.newG = newgid;
-    this.goTransition(evt, ev.time, NO_STACK, created, 'NotExist', 'Syscall', '', NO_STACK);
+    this.goTransition(evt, NO_STACK, created, 'NotExist', 'Syscall', '', NO_STACK);
     return true;
   }
 
@@ -696,9 +706,9 @@ export class Ordering {
       }
       pState.status = ProcStatus.SyscallAbandoned;
       this.newP = No.ID;
-      this.procTransition(evt, ev.time, NO_STACK, pState, 'Running', 'Idle');
+      this.procTransition(evt, NO_STACK, pState, 'Running', 'Idle');
     }
-    this.goTransition(evt, ev.time, NO_STACK, state, 'Syscall', 'NotExist', '', NO_STACK);
+    this.goTransition(evt, NO_STACK, state, 'Syscall', 'NotExist', '', NO_STACK);
     return true;
   }
 
@@ -712,7 +722,7 @@ export class Ordering {
     this.activeTasks.set(id, { name, parent });
     validateUserGo(this.curM, this.curP, this.curG);
     const stack = this.stackArg(evt, ev.a3, ev.typ);
-    if (!(this.want & KindMask.Task)) { this.skip(ev.time); return true; }
+    if (!(this.want & KindMask.Task)) { this.skip(); return true; }
     this.push({
       kind: 'TaskBegin', time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
       id: num(id), parent: num(parent), type: name,
@@ -727,7 +737,7 @@ export class Ordering {
     if (task !== undefined) this.activeTasks.delete(id);
     validateUserGo(this.curM, this.curP, this.curG);
     const stack = this.stackArg(evt, ev.a1, ev.typ);
-    if (!(this.want & KindMask.Task)) { this.skip(ev.time); return true; }
+    if (!(this.want & KindMask.Task)) { this.skip(); return true; }
     const parent = task?.parent ?? No.ID;
     this.push({
       kind: 'TaskEnd', time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
@@ -758,7 +768,7 @@ export class Ordering {
       gState.regionNames.pop();
     }
     const stack = this.stackArg(evt, ev.a2, ev.typ);
-    if (!(this.want & KindMask.Region)) { this.skip(ev.time); return true; }
+    if (!(this.want & KindMask.Region)) { this.skip(); return true; }
     this.push({
       kind: begin ? 'RegionBegin' : 'RegionEnd', time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG),
       stack, task: num(task), type: name,
@@ -820,14 +830,14 @@ export class Ordering {
     const { time } = ev;
     if (ev.typ === Ev.ProcsChange) {
       const stack = this.stackArg(evt, ev.a1, ev.typ);
-      if (!(this.want & KindMask.Metric) || !(this.want & KindMask.RuntimeDetail)) { this.skip(time); return true; }
+      if (!(this.want & KindMask.Metric) || !(this.want & KindMask.RuntimeDetail)) { this.skip(); return true; }
       this.push({
         kind: 'Metric', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
         name: '/sched/gomaxprocs:threads', value: u64(ev.a0),
       });
     } else if (ev.typ === Ev.GoLabel) {
       const label = this.stringArg(evt, ev.a0, ev.typ);
-      if (!(this.want & KindMask.Label)) { this.skip(time); return true; }
+      if (!(this.want & KindMask.Label)) { this.skip(); return true; }
       this.push({
         kind: 'Label', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: NO_STACK,
         label, resource: resourceOf('Goroutine', this.curG),
@@ -836,7 +846,7 @@ export class Ordering {
       const stack = this.stackArg(evt, ev.a3, ev.typ);
       const category = this.stringArg(evt, ev.a1, ev.typ);
       const message = this.want & KindMask.LogMessage ? this.stringArg(evt, ev.a2, ev.typ, false) : this.checkString(evt, ev.a2, ev.typ);
-      if (!(this.want & KindMask.Log)) { this.skip(time); return true; }
+      if (!(this.want & KindMask.Log)) { this.skip(); return true; }
       this.push({
         kind: 'Log', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack, task: num(ev.a0), category, message,
       }, exactTask(ev.a0));
@@ -846,7 +856,13 @@ export class Ordering {
 
   private advanceHeapMetric(ev: RawEvent, _evt: Generation): boolean {
     validateCtx(this.curM, this.curP, this.curG, Need.MustHave, Need.MustHave, Need.MayHave);
-    if (!(this.want & KindMask.Metric) || (ev.typ === Ev.HeapGoal && !(this.want & KindMask.RuntimeDetail))) { this.skip(ev.time); return true; }
+    if (!(this.want & KindMask.Metric) || (ev.typ === Ev.HeapGoal && !(this.want & KindMask.RuntimeDetail))) { this.skip(); return true; }
+    if (!(this.want & KindMask.RuntimeDetail)) {
+      // Only the heap's peak: a size no larger than every one before it is skipped (9% of a GC-heavy trace's events).
+      const bytes = asUint64(ev.a0);
+      if (bytes <= this.heapPeak) { this.skip(); return true; }
+      this.heapPeak = bytes;
+    }
     this.push({
       kind: 'Metric', time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: NO_STACK,
       name: ev.typ === Ev.HeapAlloc ? '/memory/classes/heap/objects:bytes' : '/gc/heap/goal:bytes', value: u64(ev.a0),
@@ -918,7 +934,7 @@ export class Ordering {
 
   private advanceAllocFree(ev: RawEvent, _evt: Generation): boolean {
     validateCtx(this.curM, this.curP, this.curG, Need.MustHave, Need.MayHave, Need.MayHave);
-    if (!(this.want & KindMask.Experimental)) { this.skip(ev.time); return true; }
+    if (!(this.want & KindMask.Experimental)) { this.skip(); return true; }
     const spec = specs[ev.typ];
     const argNames = spec.args.slice(1);
     const raw = [ev.a0, ev.a1, ev.a2, ev.a3];
@@ -931,40 +947,26 @@ export class Ordering {
 
   /** Queues an event; `exact` holds Go's exact values of its kind's own fields when they are rounded. */
   private push(ev: TraceEvent, exact?: ExactFields): void {
-    if (exact !== undefined || this.curExactTime !== undefined ||
+    if (exact !== undefined || !isSafe(this.curTime) ||
         typeof this.curM !== 'number' || typeof this.curP !== 'number' || typeof this.curG !== 'number') {
       this.addExact(ev, exact);
     }
-    this.enqueue(ev, this.curTime);
+    this.queue[this.tail++] = ev;
   }
 
   /** Records Go's exact values of the fields whose numbers are rounded (hostile traces only). */
   private addExact(ev: TraceEvent, fields: ExactFields | undefined): void {
     const exact: ExactFields = { ...fields };
-    if (this.curExactTime !== undefined) exact.time = this.curExactTime;
+    if (!isSafe(this.curTime)) exact.time = exactTime(this.curTime, this.curTimeLo);
     if (typeof this.curM === 'bigint') exact.thread = this.curM;
     if (typeof this.curP === 'bigint') exact.proc = this.curP;
     if (typeof this.curG === 'bigint') exact.goroutine = this.curG;
     if (Object.keys(exact).length > 0) ev.exact = exact;
   }
 
-  /** Queues a skipped event of the event being advanced (its time: time + curTimeLo). */
-  private skip(time: number): void {
-    this.enqueue(null, time);
-  }
-
-  private enqueue(ev: TraceEvent | null, time: number): void {
-    if (this.tail === this.queuedTimes.length) {
-      const grown = new Float64Array(this.queuedTimes.length * 2);
-      grown.set(this.queuedTimes);
-      this.queuedTimes = grown;
-      const grownLos = new Float64Array(grown.length);
-      grownLos.set(this.queuedLos);
-      this.queuedLos = grownLos;
-    }
-    this.queuedTimes[this.tail] = time;
-    this.queuedLos[this.tail] = this.curTimeLo;
-    this.queue[this.tail++] = ev;
+  /** Queues a skipped event of the event being advanced. */
+  private skip(): void {
+    this.queue[this.tail++] = null;
   }
 
   // Event construction. Every stack and string ID an event's spec names is checked here, as Go's Reader does
@@ -1001,28 +1003,28 @@ export class Ordering {
   }
 
   private goTransition(
-    _evt: Generation, time: number, stack: Stack, who: GState, from: GoState, to: GoState, reason: string, transitionStack: Stack,
+    _evt: Generation, stack: Stack, who: GState, from: GoState, to: GoState, reason: string, transitionStack: Stack,
   ): void {
-    if (!(this.want & KindMask.StateTransition)) { this.skip(time); return; }
+    if (!(this.want & KindMask.StateTransition)) { this.skip(); return; }
     if (!(this.want & KindMask.Scheduling) && from !== to && transitionStack.length > 0 && transitionStack[transitionStack.length - 1].func !== '') {
       who.named = true;
     }
     this.push({
-      kind: 'StateTransition', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
+      kind: 'StateTransition', time: this.curTime, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
       resource: who.resource, from, to, reason, transitionStack,
     });
   }
 
-  private procTransition(_evt: Generation, time: number, stack: Stack, who: PState, from: ProcState, to: ProcState): void {
-    if (!(this.want & KindMask.StateTransition)) { this.skip(time); return; }
+  private procTransition(_evt: Generation, stack: Stack, who: PState, from: ProcState, to: ProcState): void {
+    if (!(this.want & KindMask.StateTransition)) { this.skip(); return; }
     this.push({
-      kind: 'StateTransition', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
+      kind: 'StateTransition', time: this.curTime, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
       resource: who.resource, from, to, reason: '', transitionStack: NO_STACK,
     });
   }
 
   private gcRange(_evt: Generation, ev: RawEvent, kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', stack: Stack): void {
-    if (!(this.want & KindMask.Range)) { this.skip(ev.time); return; }
+    if (!(this.want & KindMask.Range)) { this.skip(); return; }
     this.push({
       kind, time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
       name: 'GC concurrent mark phase', scope: NONE_SCOPE, attributes: EMPTY_ATTRIBUTES,
@@ -1030,7 +1032,7 @@ export class Ordering {
   }
 
   private sweepRange(ev: RawEvent, kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', pid: I64, stack: Stack, swept: boolean): void {
-    if (!(this.want & KindMask.Range) || !(this.want & KindMask.RuntimeDetail)) { this.skip(ev.time); return; }
+    if (!(this.want & KindMask.Range) || !(this.want & KindMask.RuntimeDetail)) { this.skip(); return; }
     const attributes = swept
       ? [{ name: 'bytes swept', value: u64(ev.a0) }, { name: 'bytes reclaimed', value: u64(ev.a1) }]
       : EMPTY_ATTRIBUTES;
@@ -1043,7 +1045,7 @@ export class Ordering {
   private goRange(
     _evt: Generation, ev: RawEvent, kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', name: string, gid: I64, stack: Stack,
   ): void {
-    if (!(this.want & KindMask.Range) || (name === MARK_ASSIST && !(this.want & KindMask.RuntimeDetail))) { this.skip(ev.time); return; }
+    if (!(this.want & KindMask.Range) || (name === MARK_ASSIST && !(this.want & KindMask.RuntimeDetail))) { this.skip(); return; }
     this.push({
       kind, time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack,
       name, scope: resourceOf('Goroutine', gid), attributes: EMPTY_ATTRIBUTES,
@@ -1075,7 +1077,8 @@ export const enum KindMask {
   Scheduling = 2048,
   /**
    * Not a kind: the runtime's detail (GC sweeps and mark assists as ranges, the heap goal and GOMAXPROCS as
-   * metrics; see ReadOptions.runtimeDetail) are events of their kinds (else skipped).
+   * metrics, every heap size; see ReadOptions.runtimeDetail) are events of their kinds (else skipped, and a
+   * heap size only handed over when it is above every one before it).
    */
   RuntimeDetail = 4096,
   All = 8191,

@@ -42,8 +42,9 @@ export interface ReadOptions {
   scheduling?: boolean;
   /**
    * The runtime's detail is handed over (default true): GC sweeps and mark assists (ranges), the heap goal
-   * and GOMAXPROCS changes (metrics). Without, they are read, ordered and validated but not handed over (see
-   * OpenedTrace.skipped): for consumers that count only GC cycles, stop-the-world pauses and the heap's peak.
+   * and GOMAXPROCS changes (metrics), and every heap size (HeapAlloc). Without, they are read, ordered and
+   * validated but not handed over (see OpenedTrace.skipped), except a heap size above every one before it:
+   * for consumers that count only GC cycles, stop-the-world pauses and the heap's peak.
    */
   runtimeDetail?: boolean;
   /**
@@ -172,11 +173,16 @@ class BatchCursor implements RawEvent {
       throw new TraceError(`found event without a timestamp: type=${typ}`, this.evOffset);
     }
     this.typ = typ;
-    varintPos.at = start + 1;
-    const ts = uvarintAt(data, end);
-    if (ts !== ts) {
-      this.evOffset = this.offset + start;
-      throw new TraceError('found invalid uvarint for timestamp', this.evOffset);
+    // A one-byte delta (most) without the general decoder; past the end the byte reads as undefined.
+    let ts: I64 = data[start + 1];
+    if (ts < 0x80) varintPos.at = start + 2;
+    else {
+      varintPos.at = start + 1;
+      ts = uvarintAt(data, end);
+      if (ts !== ts) {
+        this.evOffset = this.offset + start;
+        throw new TraceError('found invalid uvarint for timestamp', this.evOffset);
+      }
     }
     // Unused argument slots keep stale values, as in Go; nothing reads them. A bad varint reads as NaN.
     let bad = false;
@@ -482,6 +488,7 @@ class TraceReader {
     if (!this.tryAdvance(0)) {
       // Rare: try the other threads in time order. A sorted array is still a valid heap.
       goSortFunc(frontier, compareCursors);
+      this.rival = undefined;
       let success = false;
       for (let i = 1; i < frontier.length; i++) {
         if (this.tryAdvance(i)) { success = true; break; }
@@ -505,9 +512,34 @@ class TraceReader {
       if (error instanceof TraceError && error.offset === undefined) throw new TraceError(error.message, bc.evOffset);
       throw error;
     }
-    if (bc.nextEvent(gen.freq)) heapUpdate(this.frontier, i);
-    else heapRemove(this.frontier, i);
+    if (!bc.nextEvent(gen.freq)) {
+      heapRemove(this.frontier, i);
+      this.rival = undefined;
+    } else if (i !== 0 || !this.staysFirst(bc)) {
+      heapUpdate(this.frontier, i);
+      this.rival = undefined;
+    }
     return true;
+  }
+
+  /**
+   * The earlier of the first cursor's two children in the frontier, which the first is compared with when
+   * it moves on; kept while only the first cursor moves on and stays first (undefined: not known).
+   */
+  private rival: BatchCursor | undefined;
+
+  /**
+   * Whether the first cursor, having read its next event, stays first: Go's sift-down moves it only below
+   * a child that is strictly earlier. One comparison, while one thread's events come in a row.
+   */
+  private staysFirst(first: BatchCursor): boolean {
+    let rival = this.rival;
+    if (rival === undefined) {
+      const heap = this.frontier;
+      if (heap.length < 2) return true;
+      rival = this.rival = heap.length > 2 && before(heap[2], heap[1]) ? heap[2] : heap[1];
+    }
+    return !before(rival, first);
   }
 
   /** Reports a generation's error after its Sync; Go's bare io.EOF ends the trace instead. */
@@ -562,6 +594,7 @@ class TraceReader {
       if (!bc.nextEvent(gen.freq)) continue;
       heapInsert(this.frontier, bc);
     }
+    this.rival = undefined;
     const time = relTime(ticksToNs(gen.freq, asUint64(gen.minTs)), this.timeBase);
     return this.syncEvent(gen, time, timeLo.v);
   }

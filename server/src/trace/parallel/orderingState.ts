@@ -54,7 +54,7 @@ export function boundaryState(b: ReaderBoundary, time = b.lastTs, timeLo = b.las
   const state: BoundaryState = { key: undefined, gc: `${o.gcState} ${id(o.gcSeq)}`, time, timeLo, seqGens: [], regions: [], tasks: [] };
   const parts: string[] = [`init ${id(o.initialGen)}`];
   const seqGens = new Set<string>();
-  const ranges = (inFlight: { typ: number; desc: I64 }[]) => inFlight.map((r) => `${r.typ}:${id(r.desc)}`).join(',');
+  const ranges = (inFlight: readonly I64[]) => inFlight.filter((_, i) => i % 2 === 0).map((typ, i) => `${typ}:${id(inFlight[2 * i + 1])}`).join(',');
   for (const [gid, s] of byId(o.gStates)) {
     parts.push(`g ${id(gid)} ${s.status} [${ranges(s.inFlight)}]`);
     seqGens.add(id(s.seqGen));
