@@ -8,6 +8,7 @@ import { SiteResolver } from '../summary/sites';
 import type { SourceLocation } from '../../../../common/traceModel';
 import type { TaskListPage, TaskListQuery, TaskRow, TaskSortKey } from '../../../../common/taskModel';
 import { Interner } from './columns';
+import { putUint } from '../summary/varints';
 
 const NO_SITE = -1;
 /** Go's trace.BackgroundTask id. */
@@ -52,11 +53,7 @@ class RowStream {
 
   pushVarint(v: number): void {
     this.reserve(8);
-    while (v >= 0x80) {
-      this.bytes[this.length++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.bytes[this.length++] = v;
+    this.length = putUint(this.bytes, this.length, v);
   }
 
   reserve(n: number): void {
