@@ -245,7 +245,7 @@ type NarrowArray = Float64Array | Uint32Array | Uint16Array | Uint8Array;
 /** A column of `width` numbers per row in fixed-size chunks; hot loops walk `chunks` directly. */
 class Chunked<T extends NarrowArray> {
   readonly chunks: T[] = [];
-  constructor(private readonly make: (length: number) => T, private readonly width = 1) {}
+  constructor(private readonly make: (length: number) => T, protected readonly width = 1) {}
   /** Makes room for this row. */
   reserve(row: number): void {
     while (this.chunks.length <= row >>> CHUNK_BITS) this.chunks.push(this.make(CHUNK_ROWS * this.width));
@@ -281,6 +281,18 @@ class ExactColumn<T extends Uint32Array | Uint16Array | Uint8Array> extends Chun
       this.exceptions.set(key, value);
       super.set(row, this.aside, i);
     }
+  }
+  /**
+   * Adds 1 to a row's value: in place while it stays below `aside` (every region and log of a task
+   * counts one, so this reads its own column's chunk rather than through get/set, whose element
+   * reads see every column's kind of array).
+   */
+  increment(row: number, i = 0): void {
+    const chunk = this.chunks[row >>> CHUNK_BITS];
+    const at = (row & CHUNK_MASK) * this.width + i;
+    const v = chunk[at];
+    if (v + 1 < this.aside) chunk[at] = v + 1;
+    else this.set(row, this.get(row, i) + 1, i);
   }
   /** The value of a row whose stored number is `aside`. */
   exception(row: number, i = 0): number { return this.exceptions.get(row * 4 + i)!; }
@@ -542,7 +554,7 @@ export class TaskStore {
   private touch(id: number, goroutine: number, tally: number): OpenTask | undefined {
     const task = this.openTask(id, goroutine);
     if (task === undefined) return undefined;
-    this.tallies.set(task.row, this.tallies.get(task.row, tally) + 1, tally);
+    this.tallies.increment(task.row, tally);
     if (!task.goroutines.includes(goroutine)) {
       task.goroutines.push(goroutine);
       this.tallies.set(task.row, task.goroutines.length, GOROUTINES);
