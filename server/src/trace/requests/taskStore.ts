@@ -3,7 +3,7 @@
 // stream of rows and texts for a category with many messages), so that the Tasks view's list can be filtered, sorted and paged over hundreds of thousands of
 // tasks in a few milliseconds. It is one more consumer of the reader's events and answers while the
 // trace is still loading (rows appear at TaskBegin; `complete` once finished).
-import { NO_TASK, type TraceEvent } from '../event';
+import { NO_TASK, type LogEvent, type RegionEvent, type TaskEvent, type TraceEvent } from '../event';
 import { SiteResolver } from '../summary/sites';
 import type { SourceLocation } from '../../../../common/traceModel';
 import type { TaskListPage, TaskListQuery, TaskRow, TaskSortKey } from '../../../../common/taskModel';
@@ -427,38 +427,49 @@ export class TaskStore {
     return b;
   }
 
+  /** Feeds an event (those of tasks, regions and logs count; the rest are ignored). */
   add(ev: TraceEvent): void {
     switch (ev.kind) {
-      case 'TaskBegin': {
-        const row = this.newRow(ev.id, ev.parent, ev.type, ev.goroutine, ev.time);
-        const site = this.resolver.siteOf(ev.stack);
-        if (site !== undefined) this.sites.set(row, this.siteIndex(site));
-        this.open.set(ev.id, { row, goroutines: [] });
-        break;
-      }
-      case 'TaskEnd': {
-        const task = this.openTask(ev.id, ev.goroutine);
-        if (task === undefined) break;
-        this.open.delete(ev.id);
-        this.setEnd(task.row, ev.time);
-        this.goroutineOf.set(task.row, ev.goroutine);
-        if (ev.parent !== NO_TASK) this.parents.set(task.row, ev.parent);
-        this.types.set(task.row, this.typeNames.index(ev.type)); // Go names a task from its end event too
-        this.version++;
-        break;
-      }
-      case 'RegionBegin': this.touch(ev.task, ev.goroutine, REGIONS); break;
-      case 'Log': {
-        const task = this.touch(ev.task, ev.goroutine, LOGS);
-        if (task === undefined) break;
-        let category = this.logs.get(ev.category);
-        if (category === undefined) this.logs.set(ev.category, (category = new CategoryLogs()));
-        category.add(task.row, ev.message);
-        this.logCount++;
-        break;
-      }
+      case 'TaskBegin': this.taskBegin(ev, this.resolver.siteOf(ev.stack)); break;
+      case 'TaskEnd': this.taskEnd(ev); break;
+      case 'RegionBegin': this.regionBegin(ev); break;
+      case 'Log': this.log(ev); break;
       default:
     }
+  }
+
+  // The events of each kind, for a caller that has dispatched them already (TraceAnalyzer.forwardAnnotations).
+
+  /** A task begins; `site` is its call site as a SiteResolver found it (one resolver for every event of a store). */
+  taskBegin(ev: TaskEvent, site: SourceLocation | undefined): void {
+    const row = this.newRow(ev.id, ev.parent, ev.type, ev.goroutine, ev.time);
+    if (site !== undefined) this.sites.set(row, this.siteIndex(site));
+    this.open.set(ev.id, { row, goroutines: [] });
+  }
+
+  taskEnd(ev: TaskEvent): void {
+    const task = this.openTask(ev.id, ev.goroutine);
+    if (task === undefined) return;
+    this.open.delete(ev.id);
+    this.setEnd(task.row, ev.time);
+    this.goroutineOf.set(task.row, ev.goroutine);
+    if (ev.parent !== NO_TASK) this.parents.set(task.row, ev.parent);
+    this.types.set(task.row, this.typeNames.index(ev.type)); // Go names a task from its end event too
+    this.version++;
+  }
+
+  /** A region begins (its end changes nothing here). */
+  regionBegin(ev: RegionEvent): void {
+    this.touch(ev.task, ev.goroutine, REGIONS);
+  }
+
+  log(ev: LogEvent): void {
+    const task = this.touch(ev.task, ev.goroutine, LOGS);
+    if (task === undefined) return;
+    let category = this.logs.get(ev.category);
+    if (category === undefined) this.logs.set(ev.category, (category = new CategoryLogs()));
+    category.add(task.row, ev.message);
+    this.logCount++;
   }
 
   finish(): void {
