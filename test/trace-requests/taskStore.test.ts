@@ -113,8 +113,14 @@ describe('task store', () => {
       // store lists those, plus tasks only mentioned by a region or log (begun before the capture, not ended in it).
       const opened = await openTraceFile(file);
       const summary = new TraceAnalyzer(opened.goVersion, 0);
+      // The trace worker's store is fed by the analyzer's dispatch: it must hold what one fed every event holds.
+      const forwarded = new TaskStore();
+      summary.forwardAnnotations(forwarded);
       await opened.forEach((ev) => summary.add(ev)).catch((error: Error) => summary.finish(error));
       summary.finish();
+      forwarded.finish();
+      const everyRow = { filter: {}, offset: 0, limit: store.size + 1 };
+      assert.deepEqual(forwarded.list(everyRow), store.list(everyRow), `${f}: the store fed by the analyzer`);
       const onlyMentioned = plain.filter((t) => t.start === undefined && t.end === undefined).length;
       assert.equal(store.size, summary.summary().tasks.reduce((n, t) => n + t.count, 0) + onlyMentioned, `${f}: rows against the summary's task count`);
       const types = [...new Set(plain.map((t) => t.type))].sort();

@@ -45,7 +45,7 @@ function answer(query: ViewerQuery): unknown {
   return answerer.answer(query);
 }
 
-/** The Tasks view's store: one more consumer of the events, answering while the trace loads. */
+/** The Tasks view's store, fed by the analyzer (forwardAnnotations): answers while the trace loads. */
 const tasks = new TaskStore();
 /** Where the trace's generations begin, for reading it again (explanations, breakdowns). */
 const generations = new GenerationIndex(path);
@@ -102,6 +102,7 @@ async function load(): Promise<void> {
     });
     generations.loaded = { goVersion: trace.goVersion, timeBase: trace.timeBase };
     const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes);
+    loading.forwardAnnotations(tasks);
     analyzer = loading;
     answerer = new QueryAnswerer(loading, { store: tasks, open: (signal, fromNs) => generations.open(signal, fromNs), tails: () => tails });
     // A cancel stops the reader at its next pause (its signal), and the catch below reports it.
@@ -109,7 +110,6 @@ async function load(): Promise<void> {
     const turns = queryTurns();
     await trace.forEach((ev) => {
       loading.add(ev);
-      tasks.add(ev);
       if (generations.wantsTime) generations.event(ev.time);
     }, () => {
       const began = Date.now();

@@ -3,11 +3,12 @@
 // stream of rows and texts for a category with many messages), so that the Tasks view's list can be filtered, sorted and paged over hundreds of thousands of
 // tasks in a few milliseconds. It is one more consumer of the reader's events and answers while the
 // trace is still loading (rows appear at TaskBegin; `complete` once finished).
-import { NO_TASK, type TraceEvent } from '../event';
+import { NO_TASK, type LogEvent, type RegionEvent, type TaskEvent, type TraceEvent } from '../event';
 import { SiteResolver } from '../summary/sites';
 import type { SourceLocation } from '../../../../common/traceModel';
 import type { TaskListPage, TaskListQuery, TaskRow, TaskSortKey } from '../../../../common/taskModel';
 import { Interner } from './columns';
+import { putUint } from '../summary/varints';
 
 const NO_SITE = -1;
 /** Go's trace.BackgroundTask id. */
@@ -52,11 +53,7 @@ class RowStream {
 
   pushVarint(v: number): void {
     this.reserve(8);
-    while (v >= 0x80) {
-      this.bytes[this.length++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.bytes[this.length++] = v;
+    this.length = putUint(this.bytes, this.length, v);
   }
 
   reserve(n: number): void {
@@ -248,7 +245,7 @@ type NarrowArray = Float64Array | Uint32Array | Uint16Array | Uint8Array;
 /** A column of `width` numbers per row in fixed-size chunks; hot loops walk `chunks` directly. */
 class Chunked<T extends NarrowArray> {
   readonly chunks: T[] = [];
-  constructor(private readonly make: (length: number) => T, private readonly width = 1) {}
+  constructor(private readonly make: (length: number) => T, protected readonly width = 1) {}
   /** Makes room for this row. */
   reserve(row: number): void {
     while (this.chunks.length <= row >>> CHUNK_BITS) this.chunks.push(this.make(CHUNK_ROWS * this.width));
@@ -284,6 +281,18 @@ class ExactColumn<T extends Uint32Array | Uint16Array | Uint8Array> extends Chun
       this.exceptions.set(key, value);
       super.set(row, this.aside, i);
     }
+  }
+  /**
+   * Adds 1 to a row's value: in place while it stays below `aside` (every region and log of a task
+   * counts one, so this reads its own column's chunk rather than through get/set, whose element
+   * reads see every column's kind of array).
+   */
+  increment(row: number, i = 0): void {
+    const chunk = this.chunks[row >>> CHUNK_BITS];
+    const at = (row & CHUNK_MASK) * this.width + i;
+    const v = chunk[at];
+    if (v + 1 < this.aside) chunk[at] = v + 1;
+    else this.set(row, this.get(row, i) + 1, i);
   }
   /** The value of a row whose stored number is `aside`. */
   exception(row: number, i = 0): number { return this.exceptions.get(row * 4 + i)!; }
@@ -418,38 +427,49 @@ export class TaskStore {
     return b;
   }
 
+  /** Feeds an event (those of tasks, regions and logs count; the rest are ignored). */
   add(ev: TraceEvent): void {
     switch (ev.kind) {
-      case 'TaskBegin': {
-        const row = this.newRow(ev.id, ev.parent, ev.type, ev.goroutine, ev.time);
-        const site = this.resolver.siteOf(ev.stack);
-        if (site !== undefined) this.sites.set(row, this.siteIndex(site));
-        this.open.set(ev.id, { row, goroutines: [] });
-        break;
-      }
-      case 'TaskEnd': {
-        const task = this.openTask(ev.id, ev.goroutine);
-        if (task === undefined) break;
-        this.open.delete(ev.id);
-        this.setEnd(task.row, ev.time);
-        this.goroutineOf.set(task.row, ev.goroutine);
-        if (ev.parent !== NO_TASK) this.parents.set(task.row, ev.parent);
-        this.types.set(task.row, this.typeNames.index(ev.type)); // Go names a task from its end event too
-        this.version++;
-        break;
-      }
-      case 'RegionBegin': this.touch(ev.task, ev.goroutine, REGIONS); break;
-      case 'Log': {
-        const task = this.touch(ev.task, ev.goroutine, LOGS);
-        if (task === undefined) break;
-        let category = this.logs.get(ev.category);
-        if (category === undefined) this.logs.set(ev.category, (category = new CategoryLogs()));
-        category.add(task.row, ev.message);
-        this.logCount++;
-        break;
-      }
+      case 'TaskBegin': this.taskBegin(ev, this.resolver.siteOf(ev.stack)); break;
+      case 'TaskEnd': this.taskEnd(ev); break;
+      case 'RegionBegin': this.regionBegin(ev); break;
+      case 'Log': this.log(ev); break;
       default:
     }
+  }
+
+  // The events of each kind, for a caller that has dispatched them already (TraceAnalyzer.forwardAnnotations).
+
+  /** A task begins; `site` is its call site as a SiteResolver found it (one resolver for every event of a store). */
+  taskBegin(ev: TaskEvent, site: SourceLocation | undefined): void {
+    const row = this.newRow(ev.id, ev.parent, ev.type, ev.goroutine, ev.time);
+    if (site !== undefined) this.sites.set(row, this.siteIndex(site));
+    this.open.set(ev.id, { row, goroutines: [] });
+  }
+
+  taskEnd(ev: TaskEvent): void {
+    const task = this.openTask(ev.id, ev.goroutine);
+    if (task === undefined) return;
+    this.open.delete(ev.id);
+    this.setEnd(task.row, ev.time);
+    this.goroutineOf.set(task.row, ev.goroutine);
+    if (ev.parent !== NO_TASK) this.parents.set(task.row, ev.parent);
+    this.types.set(task.row, this.typeNames.index(ev.type)); // Go names a task from its end event too
+    this.version++;
+  }
+
+  /** A region begins (its end changes nothing here). */
+  regionBegin(ev: RegionEvent): void {
+    this.touch(ev.task, ev.goroutine, REGIONS);
+  }
+
+  log(ev: LogEvent): void {
+    const task = this.touch(ev.task, ev.goroutine, LOGS);
+    if (task === undefined) return;
+    let category = this.logs.get(ev.category);
+    if (category === undefined) this.logs.set(ev.category, (category = new CategoryLogs()));
+    category.add(task.row, ev.message);
+    this.logCount++;
   }
 
   finish(): void {
@@ -545,7 +565,7 @@ export class TaskStore {
   private touch(id: number, goroutine: number, tally: number): OpenTask | undefined {
     const task = this.openTask(id, goroutine);
     if (task === undefined) return undefined;
-    this.tallies.set(task.row, this.tallies.get(task.row, tally) + 1, tally);
+    this.tallies.increment(task.row, tally);
     if (!task.goroutines.includes(goroutine)) {
       task.goroutines.push(goroutine);
       this.tallies.set(task.row, task.goroutines.length, GOROUTINES);

@@ -12,14 +12,15 @@ import { locationOf } from './sites';
 interface ProfileKind {
   reason: BlockReason;
   state: GoState;
-  tracks(waitReason: string): boolean;
+  /** Which wait reasons the kind counts; every reason when absent. */
+  tracks?: (waitReason: string) => boolean;
 }
 
 const PROFILE_KINDS: readonly ProfileKind[] = [
   { reason: 'sync', state: 'Waiting', tracks: (r) => classifyWaitReason(r) === 'sync' },
   { reason: 'net', state: 'Waiting', tracks: (r) => r === 'network' },
-  { reason: 'syscall', state: 'Syscall', tracks: () => true },
-  { reason: 'sched', state: 'Runnable', tracks: () => true },
+  { reason: 'syscall', state: 'Syscall' },
+  { reason: 'sched', state: 'Runnable' },
 ];
 const KINDS = PROFILE_KINDS.length;
 /** The bits of the kinds whose state is `state`. */
@@ -27,6 +28,8 @@ const kindsIn = (state: GoState) => PROFILE_KINDS.reduce((bits, kind, i) => (kin
 const WAITING_KINDS = kindsIn('Waiting');
 const SYSCALL_KINDS = kindsIn('Syscall');
 const RUNNABLE_KINDS = kindsIn('Runnable');
+/** The kinds that count some wait reasons only: a state without any needs no lookup by reason. */
+const BY_REASON_KINDS = PROFILE_KINDS.reduce((bits, kind, i) => (kind.tracks !== undefined ? bits | (1 << i) : bits), 0);
 
 /** Stacks listed per profile, those with the most blocked time (BlockingProfile.stacks counts them all). */
 export const MAX_PROFILE_ENTRIES = 200;
@@ -63,6 +66,7 @@ class ProfileBuilder {
 
   /** A goroutine's record is released: its held intervals are settled now, as finish would. */
   released(id: number, firstRunNs: number): void {
+    if (this.beforeFirstRun.size === 0) return; // the usual case: few goroutines leave a profiled state before they first run
     const held = this.beforeFirstRun.get(id);
     if (held === undefined) return;
     this.beforeFirstRun.delete(id);
@@ -139,7 +143,7 @@ export class BlockingProfiles {
         if (was === 0) return;
         inState = 0; byReason = this.runnableBits;
     }
-    const now = inState === 0 ? 0 : this.bitsFor(byReason, inState, ev.reason);
+    const now = (inState & BY_REASON_KINDS) === 0 ? inState : this.bitsFor(byReason, inState, ev.reason);
     if (was === 0 && now === 0) return;
     for (let i = 0; i < KINDS; i++) {
       const bit = 1 << i;
@@ -172,7 +176,7 @@ export class BlockingProfiles {
     let bits = byReason.get(reason);
     if (bits === undefined) {
       bits = 0;
-      for (let i = 0; i < KINDS; i++) if ((inState & (1 << i)) !== 0 && PROFILE_KINDS[i].tracks(reason)) bits |= 1 << i;
+      for (let i = 0; i < KINDS; i++) if ((inState & (1 << i)) !== 0 && (PROFILE_KINDS[i].tracks?.(reason) ?? true)) bits |= 1 << i;
       byReason.set(reason, bits);
     }
     return bits;
