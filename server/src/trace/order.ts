@@ -273,26 +273,14 @@ export class Ordering {
     if (this.initialGen === 0) this.initialGen = gen;
     this.curTime = ev.time;
     this.curTimeLo = ev.timeLo;
-    let ms: MState | undefined;
+    let ms = ev.ms;
+    if (ms === undefined && m !== No.ID) ms = this.threadState(ev, m);
     this.curM = m;
-    this.curMs = undefined;
-    if (m === No.ID) {
-      this.curP = No.ID;
-      this.curG = No.ID;
-    } else {
-      ms = ev.ms;
-      if (ms === undefined) {
-        ms = this.mStates.get(m);
-        if (ms === undefined) {
-          ms = { g: No.ID, p: No.ID, gs: undefined };
-          this.mStates.set(m, ms);
-        }
-        ev.ms = ms;
-      }
-      this.curMs = ms;
-      this.curP = ms.p;
-      this.curG = ms.g;
-    }
+    this.curMs = ms;
+    // The same stores with or without a thread: an event without one (rare) would otherwise first reach
+    // stores of its own in optimized code, which V8 then throws away (with the reader's that inline it).
+    this.curP = ms === undefined ? No.ID : ms.p;
+    this.curG = ms === undefined ? No.ID : ms.g;
     // Handlers return the thread's new (P, G) through newP/newG.
     this.newP = this.curP;
     this.newG = this.curG;
@@ -302,6 +290,17 @@ export class Ordering {
       ms.g = this.newG;
     }
     return true;
+  }
+
+  /** Thread m's state, made on its first event, and cached in its cursor. */
+  private threadState(ev: RawEvent, m: I64): MState {
+    let ms = this.mStates.get(m);
+    if (ms === undefined) {
+      ms = { g: No.ID, p: No.ID, gs: undefined };
+      this.mStates.set(m, ms);
+    }
+    ev.ms = ms;
+    return ms;
   }
 
   private newP: I64 = 0;

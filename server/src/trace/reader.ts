@@ -237,7 +237,7 @@ class BatchCursor implements RawEvent {
 // The frontier min-heap on the time of each cursor's next event, exactly as Go's (ties decide the order).
 
 function before(a: BatchCursor, b: BatchCursor): boolean {
-  return a.time < b.time || (a.time === b.time && a.timeLo < b.timeLo);
+  return timeBefore(a.time, a.timeLo, b.time, b.timeLo);
 }
 
 // Both sifts move a hole instead of swapping at each level; ties resolve exactly as Go's swaps do.
@@ -537,7 +537,10 @@ class TraceReader {
     if (rival === undefined) {
       const heap = this.frontier;
       if (heap.length < 2) return true;
-      rival = this.rival = heap.length > 2 && before(heap[2], heap[1]) ? heap[2] : heap[1];
+      // One load for either child count: a frontier's first third cursor would otherwise throw the optimized code away.
+      const left = heap[1];
+      const right = heap[heap.length > 2 ? 2 : 1];
+      rival = this.rival = before(right, left) ? right : left;
     }
     return !before(rival, first);
   }
