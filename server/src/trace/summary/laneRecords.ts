@@ -83,8 +83,11 @@ export class LaneRecords {
       this.used = 0;
     }
     const ref = (this.pages.length - 1) * PAGE_BYTES + this.used;
-    this.pages[this.pages.length - 1].set(this.scratch.subarray(0, this.at), this.used);
-    this.used += this.at;
+    // A loop, not set(subarray(…)): records are tens of bytes, and a subarray is an object per lane.
+    const page = this.pages[this.pages.length - 1];
+    const { scratch, at } = this;
+    for (let k = 0, to = this.used; k < at; k++, to++) page[to] = scratch[k];
+    this.used += at;
     return ref;
   }
 

@@ -49,7 +49,8 @@ function joinsGroup(groupStart: number, groupEnd: number, start: number, end: nu
   return groupEnd - groupStart < width && end - start < width && start - groupEnd < width;
 }
 
-type Emit = (start: number, end: number, count: number, label: number) => void;
+/** Where merged spans go: the level above (SpanLevel) or a query's answer. */
+interface SpanSink { push(start: number, end: number, count: number, label: number): void }
 
 /** Greedy merging by joinsGroup of spans that come in time order; emits each group once complete. */
 class GroupMerger {
@@ -59,7 +60,8 @@ class GroupMerger {
   private gCount = 0;
   private gLabel = 0;
 
-  constructor(readonly widthNs: number, private readonly emit: Emit) {}
+  /** The sink is an object, not a closure: a stored level's merge passes every span of the level below. */
+  constructor(readonly widthNs: number, private readonly sink: SpanSink) {}
 
   add(start: number, end: number, count: number, label: number): void {
     if (this.open) {
@@ -82,7 +84,7 @@ class GroupMerger {
   close(): void {
     if (!this.open) return;
     this.open = false;
-    this.emit(this.gStart, this.gEnd, this.gCount, this.gLabel);
+    this.sink.push(this.gStart, this.gEnd, this.gCount, this.gLabel);
   }
 
   /** The group still open, for queries made while loading. */
@@ -160,7 +162,7 @@ const decoded = {
  * start as an offset from the previous start in its block, its end from its start (exact, see
  * varints.ts), then its label (zigzag, times two, plus 1 when a merged count follows) and that count.
  */
-class SpanLevel {
+class SpanLevel implements SpanSink {
   private bytes = new Uint8Array(64);
   private used = 0;
   private view = new DataView(this.bytes.buffer);
@@ -175,7 +177,7 @@ class SpanLevel {
 
   /** `widthNs` is the widest merge this level makes (0 for exact spans); `stored` counts spans of all levels. */
   constructor(readonly widthNs: number, private readonly stored: { spans: number }) {
-    this.incoming = new GroupMerger(widthNs, (start, end, count, label) => this.push(start, end, count, label));
+    this.incoming = new GroupMerger(widthNs, this);
   }
 
   /** Appends a span to this level's storage and feeds the level above. */
@@ -481,10 +483,18 @@ export class TimelineIndex {
   private readonly stored = { spans: 0 };
   /** How many levels are frozen in every track (see SPAN_BUDGET). */
   private floor = 0;
+  /** Stored spans at which the next level freezes (checked on every span). */
+  private nextFreeze: number;
 
   /** `spanBudget` (default SPAN_BUDGET) sets when levels freeze; smaller values are for tests. */
   constructor(private readonly spanBudget = SPAN_BUDGET) {
+    this.nextFreeze = freezeThreshold(spanBudget, 0);
     this.lane('gc', 0, 'GC');
+  }
+
+  private raiseFloor(): void {
+    this.floor++;
+    this.nextFreeze = this.floor < MAX_FLOOR ? freezeThreshold(this.spanBudget, this.floor) : Infinity;
   }
 
   /** The lane number of a goroutine, proc or the GC lane with this id, created on first use. */
@@ -575,7 +585,7 @@ export class TimelineIndex {
   /** add with the label's id (labelId), for callers that add many spans of a few labels. */
   addLabelled(lane: number, row: number, category: SpanCategory, startNs: number, endNs: number, label: number): void {
     if (endNs > this.latest) this.latest = endNs;
-    if (this.floor < MAX_FLOOR && this.stored.spans >= freezeThreshold(this.spanBudget, this.floor)) this.floor++;
+    if (this.stored.spans >= this.nextFreeze) this.raiseFloor();
     let tracks = this.tracksOf(lane);
     if (tracks === undefined) {
       const slot = this.liveSlot(lane);
@@ -594,7 +604,7 @@ export class TimelineIndex {
    * is looked up when queried: interning "G<id> <function>" would grow the label table with every goroutine).
    */
   addRunning(procLane: number, startNs: number, endNs: number, goroutineLane: number): void {
-    if (this.floor < MAX_FLOOR && this.stored.spans >= freezeThreshold(this.spanBudget, this.floor)) this.floor++;
+    if (this.stored.spans >= this.nextFreeze) this.raiseFloor();
     this.track(this.tracksOf(procLane)!, 0, 'state').add(startNs, endNs, LANE_LABEL - goroutineLane, this.floor);
   }
 
@@ -844,7 +854,9 @@ export class TimelineIndex {
     for (const index of wanted) {
       if (!(index >= 0 && index < this.laneCount)) continue;
       const spans: number[] = [];
-      const sinkFor = (row: number) => new GroupMerger(resolution, (start, end, count, label) => spans.push(start - originNs, end - originNs, count, sliceLabel(label), row));
+      const sinkFor = (row: number) => new GroupMerger(resolution, {
+        push: (start, end, count, label) => spans.push(start - originNs, end - originNs, count, sliceLabel(label), row),
+      });
       const tracks = this.tracksOf(index);
       let rows: PackedLane['rows'];
       if (tracks !== undefined) {

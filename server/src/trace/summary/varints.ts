@@ -13,22 +13,23 @@ export const unzigzag = (z: number): number => (z % 2 === 0 ? z / 2 : -(z + 1) /
 
 /** Writes `v` (an integer in [0, 2^53)) at `at`; returns where the next byte goes. */
 export function putUint(bytes: Uint8Array, at: number, v: number): number {
-  // Most values are below 2^31: integer operations for them, since a double's modulo is a call
-  // (values past 2^31, as the first time of a block, would make every byte take that path).
+  // Integer operations only, since a double's modulo is a call: a value past 2^31 (as the first
+  // time of a block or of a lane record) is split once into its low 28 bits (four bytes, each with
+  // more to follow) and the rest (below 2^25).
+  let x: number;
   if (v < 0x8000_0000) {
-    let x = v | 0;
-    while (x >= 0x80) {
-      bytes[at++] = (x & 0x7f) | 0x80;
-      x >>>= 7;
-    }
-    bytes[at++] = x;
-    return at;
+    x = v | 0;
+  } else {
+    const high = Math.floor(v / 0x1000_0000);
+    let low = (v - high * 0x1000_0000) | 0;
+    for (let k = 0; k < 4; k++, low >>>= 7) bytes[at++] = (low & 0x7f) | 0x80;
+    x = high | 0;
   }
-  while (v >= 0x80) {
-    bytes[at++] = (v % 0x80) | 0x80;
-    v = Math.floor(v / 0x80);
+  while (x >= 0x80) {
+    bytes[at++] = (x & 0x7f) | 0x80;
+    x >>>= 7;
   }
-  bytes[at++] = v;
+  bytes[at++] = x;
   return at;
 }
 
