@@ -53,13 +53,25 @@ const machineBusySeconds = () => cpus().reduce((sum, { times: t }) => sum + t.us
  */
 const QUIET_OTHERS_CORES = 0.25;
 
+/**
+ * Starts watching the machine around a run; `end(cpu, seconds)`, given the run's own CPU seconds and
+ * its wall time, says how busy the rest of the machine was meanwhile.
+ */
+function watchMachine() {
+  const loadBefore = loadavg()[0];
+  const busyBefore = machineBusySeconds();
+  return (cpu, seconds) => {
+    const others = machineBusySeconds() - busyBefore - cpu;
+    return { loadBefore, others, quiet: others < QUIET_OTHERS_CORES * seconds };
+  };
+}
+
 /** A language server with one trace loaded through it; resolves when loading finished. */
 async function loadThroughServer(path) {
   const { child, connection, stop } = await startLanguageServer(repoRoot);
   const idleRss = peakRssBytes(child.pid);
   const idleCpu = cpuSeconds(child.pid);
-  const loadBefore = loadavg()[0];
-  const busyBefore = machineBusySeconds();
+  const machine = watchMachine();
   const started = performance.now();
   let firstViewMs;
   let firstViewEvents;
@@ -79,14 +91,14 @@ async function loadThroughServer(path) {
   const status = await final;
   const completeMs = performance.now() - started;
   const cpu = cpuSeconds(child.pid) - idleCpu;
-  const others = machineBusySeconds() - busyBefore - cpu;
+  const around = machine(cpu, completeMs / 1000);
   if (status.phase !== 'done') {
     await stop();
     throw new Error(`loading ${path} ended with ${status.phase}: ${status.error}`);
   }
   return {
     connection, status, firstViewMs, firstViewEvents, completeMs, cpu, peakRss: peakRssBytes(child.pid), idleRss, stop, breakdowns, pid: child.pid,
-    loadBefore, others, quiet: others < QUIET_OTHERS_CORES * completeMs / 1000,
+    ...around,
   };
 }
 
@@ -139,14 +151,12 @@ const TARGET_RSS_RATIO = 1.5;
 
 /** Go's plain read: its reader over every event, with bench/go/tracestats' light aggregation. */
 async function goPlainRead(tracestats, path) {
-  const loadBefore = loadavg()[0];
-  const busyBefore = machineBusySeconds();
+  const machine = watchMachine();
   const run = await measure(tracestats, [path]);
   if (run.status !== 0) throw new Error(`Go's reader failed on ${path}: ${run.stderr}`);
-  const others = machineBusySeconds() - busyBefore - run.cpuSeconds;
   return {
     ms: run.seconds * 1000, cpu: run.cpuSeconds, peakRss: run.peakRss, events: JSON.parse(run.stdout).events,
-    loadBefore, others, quiet: others < QUIET_OTHERS_CORES * run.seconds,
+    ...machine(run.cpuSeconds, run.seconds),
   };
 }
 
