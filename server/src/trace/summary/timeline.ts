@@ -809,7 +809,9 @@ export class TimelineIndex {
     if (tracks.length > row && tracks[row].row === row) return tracks[row];
     // A loop, not find(row => …): a closure over `row` made V8 allocate its context on every call (~9 M spans, 0.3 GB).
     let track: Track | undefined;
-    for (const t of tracks) if (t.row === row) track = t;
+    for (const t of tracks) {
+      if (t.row === row) { track = t; break; }
+    }
     if (track === undefined) {
       track = new Track(row, category, this.stored);
       tracks.push(track);
