@@ -17,8 +17,9 @@ export class TraceSession {
 
   private constructor(readonly child: ChildProcess, readonly connection: ProtocolConnection) {}
 
-  static async start(workspaceFolder: string, settings: { lint?: object; trace?: object } = {}): Promise<TraceSession> {
-    const child = spawn(process.execPath, ['dist/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** env: added to the server's environment. */
+  static async start(workspaceFolder: string, settings: { lint?: object; trace?: object } = {}, env: Record<string, string> = {}): Promise<TraceSession> {
+    const child = spawn(process.execPath, ['dist/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const session = new TraceSession(child, connection);
     child.stderr!.on('data', (chunk: Buffer) => session.stderr.push(chunk.toString()));

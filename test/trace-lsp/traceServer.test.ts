@@ -165,6 +165,43 @@ describe('trace features of the language server', () => {
     assert.equal(await query('demo', { kind: 'taskExplanation', id: 123456789 }), null);
   });
 
+  test('with the timeline and the task store built on the main thread (as for large traces), every query answers as from the worker', async () => {
+    const onMain = await TraceSession.start(workspace, {}, { GO_TRACE_LENS_INDEXES: 'main' });
+    try {
+      const cut = join(workspace, 'service-cut-main.trace');
+      const whole = readFileSync(join(FIXTURES, 'service.trace'));
+      writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.9)));
+      for (const [traceId, file] of [['main-demo', join(FIXTURES, 'demo.trace')], ['main-cut', cut]] as const) {
+        const ours = await open(traceId, file);
+        await onMain.connection.sendRequest(TraceRequests.open.method, { uri: pathToFileURL(file).toString(), traceId });
+        const theirs = await until(() => onMain.statuses.find((s) => s.traceId === traceId && s.phase !== 'loading'), `${traceId} on the main thread`);
+        assert.equal(theirs.phase, ours.phase, theirs.error);
+        const ask = <K extends keyof ViewerQueryResult>(q: { kind: K } & Record<string, unknown>) =>
+          onMain.connection.sendRequest(TraceRequests.query.method, { traceId, query: q }) as Promise<ViewerQueryResult[K]>;
+        const { startNs, endNs } = ours.summary!.overview;
+        for (const timeline of [
+          { startNs, endNs, resolutionNs: (endNs - startNs) / 800, lanes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
+          { startNs, endNs, resolutionNs: (endNs - startNs) / 800, groups: { expanded: [] } },
+          { startNs: (startNs + endNs) / 2, endNs, resolutionNs: 1, lanes: [0, 1, 2, 20, 30] },
+        ]) {
+          assert.deepEqual(await ask({ kind: 'timeline', query: timeline }), await query(traceId, { kind: 'timeline', query: timeline }), `${traceId}: timeline`);
+        }
+        const page = { filter: { state: 'ended' }, offset: 0, limit: 10 };
+        const tasks = await ask({ kind: 'taskList', query: page });
+        assert.ok(tasks.total > 0 && tasks.complete);
+        assert.deepEqual(tasks, await query(traceId, { kind: 'taskList', query: page }), `${traceId}: tasks`);
+        const explained = await ask({ kind: 'taskExplanation', id: tasks.rows[0].id });
+        assert.deepEqual(explained, await query(traceId, { kind: 'taskExplanation', id: tasks.rows[0].id }), `${traceId}: explanation`);
+        assert.equal(explained?.task.id, tasks.rows[0].id);
+        assert.equal(await ask({ kind: 'taskExplanation', id: 123456789 }), null);
+        // The later tests speak of the trace opened first.
+        await session.connection.sendNotification(TraceNotifications.close.method, { traceId });
+      }
+    } finally {
+      await onMain.stop();
+    }
+  });
+
   test('CodeLens and hover on annotation calls show the open trace’s numbers', async () => {
     const uri = pathToFileURL(mainGo).toString();
     const text = readFileSync(mainGo, 'utf8');

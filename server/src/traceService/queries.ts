@@ -1,9 +1,10 @@
 // Answers the viewer's queries from an analyzer: shared by the trace worker
 // and the browser tests' stand-in host.
 import type { TraceAnalyzer } from '../trace/summary/analyzer';
-import type { TaskStore } from '../trace/requests/taskStore';
+import type { TaskRecord, TaskStore } from '../trace/requests/taskStore';
 import { explainTask, MAX_LISTED, type TraceOpener } from '../trace/requests/taskExplainer';
 import type { TailExplanation } from '../../../common/requestModel';
+import type { TaskExplanation } from '../../../common/taskModel';
 import type { ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
 import { LaneOrder } from './laneOrder';
 
@@ -28,12 +29,17 @@ export class QueryAnswerer {
       case 'timeline': return this.lanes.refresh(this.analyzer.timeline).query(this.analyzer.timeline, query.query);
       case 'taskList': return this.taskSource().store.list(query.query);
       case 'taskExplanation': {
-        const { store, open } = this.taskSource();
+        const { store } = this.taskSource();
         const task = store.find(query.id);
         if (task === undefined) return Promise.resolve(null);
-        return explainTask(open, task, store.children(task.id, MAX_LISTED + 1), this.tasks?.tails?.()?.get(task.type));
+        return this.explain(task, store.children(task.id, MAX_LISTED + 1));
       }
     }
+  }
+
+  /** Explains a task (of this store or another's: the main thread's, when it holds the tasks). */
+  explain(task: TaskRecord, children: readonly TaskRecord[]): Promise<TaskExplanation> {
+    return explainTask(this.taskSource().open, task, children, this.tasks?.tails?.()?.get(task.type));
   }
 
   private taskSource(): TaskSource {

@@ -1,11 +1,22 @@
 // The traces loaded in the language server: one worker thread per trace,
-// holding the reader and the analyzer; the main thread keeps only the
-// latest status (with its summary) for CodeLens, hovers and diagnostics.
+// holding the reader and the analyzer; the main thread keeps the latest
+// status (with its summary) for CodeLens, hovers and diagnostics, and builds
+// the timeline and the Tasks view's store of large traces (replayedIndex.ts).
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TraceBreakdowns } from '../../../common/requestModel';
 import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
+import { ReplayedIndex, replayWanted, type IndexPlacement } from './replayedIndex';
 import type { FromWorker, ToWorker, WorkerInput } from './traceWorkerProtocol';
+
+/**
+ * Where the viewer's indexes are built (replayedIndex.ts): 'auto' unless the environment says
+ * otherwise, for the tests and benchmarks that compare both.
+ */
+function indexPlacement(): IndexPlacement {
+  const placement = process.env.GO_TRACE_LENS_INDEXES;
+  return placement === 'main' || placement === 'worker' ? placement : 'auto';
+}
 
 /** Heap of one trace's worker; the 500 MB benchmark trace needs well under this. */
 const WORKER_HEAP_MB = 4096;
@@ -17,8 +28,19 @@ export interface LoadedTrace {
   breakdowns?: TraceBreakdowns;
 }
 
+/** The queries answered by a ReplayedIndex. */
+const INDEX_QUERIES: ReadonlySet<ViewerQuery['kind']> = new Set(['timeline', 'taskList', 'taskExplanation']);
+
+interface TraceEntry {
+  trace: LoadedTrace;
+  worker: Worker;
+  pending: Map<number, (m: FromWorker & { type: 'result' }) => void>;
+  /** The timeline and the Tasks view's store, when built on this thread. */
+  indexes?: ReplayedIndex;
+}
+
 export class TraceStore {
-  private readonly traces = new Map<string, { trace: LoadedTrace; worker: Worker; pending: Map<number, (m: FromWorker & { type: 'result' }) => void> }>();
+  private readonly traces = new Map<string, TraceEntry>();
   private nextQuery = 1;
   private opened = 0;
 
@@ -34,20 +56,23 @@ export class TraceStore {
       throw new Error(`not a file URI: ${uri}`);
     }
     // The heap limit keeps a runaway trace to its own worker: past it the worker dies with an error, the server lives on.
-    const worker = new Worker(this.workerScript, { workerData: { path } satisfies WorkerInput, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const indexes = replayWanted(indexPlacement(), path) ? new ReplayedIndex() : undefined;
+    const workerData: WorkerInput = { path, indexRing: indexes?.ring };
+    const worker = new Worker(this.workerScript, { workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     const trace: LoadedTrace = {
       status: { traceId, uri, phase: 'loading', progress: { bytesRead: 0, totalBytes: 0, generations: 0, events: 0 } },
       openedAt: ++this.opened,
     };
     const pending = new Map<number, (m: FromWorker & { type: 'result' }) => void>();
-    this.traces.set(traceId, { trace, worker, pending });
+    this.traces.set(traceId, { trace, worker, pending, indexes });
     const update = (next: Partial<TraceStatus>): void => {
       if (this.traces.get(traceId)?.worker !== worker) return;
       trace.status = { ...trace.status, ...next };
       this.onStatus(trace.status);
     };
     worker.on('message', (message: FromWorker) => {
-      if (message.type === 'status') update({ phase: message.phase, progress: message.progress, summary: message.summary ?? trace.status.summary, error: message.error });
+      if (message.type === 'index') indexes?.replay(message);
+      else if (message.type === 'status') update({ phase: message.phase, progress: message.progress, summary: message.summary ?? trace.status.summary, error: message.error });
       else if (message.type === 'breakdowns') {
         if (this.traces.get(traceId)?.worker !== worker) return;
         trace.breakdowns = message.breakdowns;
@@ -90,14 +115,39 @@ export class TraceStore {
   query<Q extends ViewerQuery>(traceId: string, query: Q): Promise<ViewerQueryResult[Q['kind']]> {
     const entry = this.traces.get(traceId);
     if (!entry) return Promise.reject(new Error('this trace is not open'));
+    const { indexes } = entry;
+    if (indexes !== undefined && INDEX_QUERIES.has(query.kind)) {
+      try {
+        return Promise.resolve(this.fromIndexes(indexes, entry, query) as Promise<ViewerQueryResult[Q['kind']]>);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.ask(entry, (id) => ({ type: 'query', id, query })) as Promise<ViewerQueryResult[Q['kind']]>;
+  }
+
+  /** The queries of the indexes built on this thread; an explanation still reads the trace in the worker. */
+  private fromIndexes(indexes: ReplayedIndex, entry: TraceEntry, query: ViewerQuery): unknown {
+    switch (query.kind) {
+      case 'timeline': return indexes.timelineQuery(query.query);
+      case 'taskList': return indexes.taskList(query.query);
+      case 'taskExplanation': {
+        const found = indexes.taskToExplain(query.id);
+        return found === undefined ? null : this.ask(entry, (id) => ({ type: 'explain', id, ...found }));
+      }
+      default: throw new Error(`not a query of the indexes: ${query.kind}`);
+    }
+  }
+
+  private ask(entry: TraceEntry, message: (id: number) => ToWorker): Promise<unknown> {
     const id = this.nextQuery++;
     return new Promise((resolve, reject) => {
-      entry.pending.set(id, (message) => {
+      entry.pending.set(id, (answer) => {
         entry.pending.delete(id);
-        if (message.error !== undefined) reject(new Error(message.error));
-        else resolve(message.result as ViewerQueryResult[Q['kind']]);
+        if (answer.error !== undefined) reject(new Error(answer.error));
+        else resolve(answer.result);
       });
-      entry.worker.postMessage({ type: 'query', id, query } satisfies ToWorker);
+      entry.worker.postMessage(message(id));
     });
   }
 

@@ -6,9 +6,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { TraceError, type ReadProgress } from '../trace/event';
 import { keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
 import { openTraceFile } from '../trace/reader';
+import { indexRecorders } from '../trace/recorded/indexRecorders';
 import { TraceAnalyzer, truncatedInFirstGeneration } from '../trace/summary/analyzer';
 import { analyzeRequests } from '../trace/requests/analyzer';
-import { TaskStore } from '../trace/requests/taskStore';
+import { TaskStore, type TaskRecord } from '../trace/requests/taskStore';
 import { GenerationIndex, queryTurns } from './generationIndex';
 import type { TailExplanation } from '../../../common/requestModel';
 import type { LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
@@ -30,15 +31,22 @@ const SUMMARY_ELAPSED_FRACTION = 0.25;
 
 const port = parentPort;
 if (!port) throw new Error('trace worker started outside a worker thread');
+const send = (message: FromWorker): void => port.postMessage(message);
 limitHeapGrowth();
 keepYoungGenerationSmall();
-const { path } = workerData as WorkerInput;
+const { path, indexRing } = workerData as WorkerInput;
+/** With a ring, the writes to the timeline and the Tasks view's store go to the main thread, which builds them (replayedIndex.ts). */
+const recorders = indexRing && indexRecorders(indexRing, (batch) => send({ type: 'index', ...batch }));
 const abort = new AbortController();
 const progress: LoadProgress = { bytesRead: 0, totalBytes: 0, generations: 0, events: 0 };
 let analyzer: TraceAnalyzer | undefined;
 let answerer: QueryAnswerer | undefined;
 
-const send = (message: FromWorker): void => port.postMessage(message);
+/** Explains a task of the main thread's store (its indexes are there: replayedIndex.ts). */
+function explain(task: TaskRecord, children: TaskRecord[]): Promise<unknown> {
+  if (!answerer) throw new Error('the trace has no events yet');
+  return answerer.explain(task, children);
+}
 
 function answer(query: ViewerQuery): unknown {
   if (!answerer) throw new Error('the trace has no events yet');
@@ -77,7 +85,7 @@ port.on('message', (message: ToWorker) => {
   const fail = (error: unknown) => send({ type: 'result', id: message.id, error: error instanceof Error ? error.message : String(error) });
   try {
     // Explaining a task reads the trace again: answered when that read is done.
-    Promise.resolve(answer(message.query)).then((result) => send({ type: 'result', id: message.id, result }), fail);
+    Promise.resolve(message.type === 'explain' ? explain(message.task, message.children) : answer(message.query)).then((result) => send({ type: 'result', id: message.id, result }), fail);
   } catch (error) {
     fail(error);
   }
@@ -101,8 +109,8 @@ async function load(): Promise<void> {
       onProgress: (p: ReadProgress) => { progress.bytesRead = p.bytesRead; progress.totalBytes = p.totalBytes; generations.generationRead(p.bytesRead); },
     });
     generations.loaded = { goVersion: trace.goVersion, timeBase: trace.timeBase };
-    const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes);
-    loading.forwardAnnotations(tasks);
+    const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes, { timelineWriter: recorders?.timeline });
+    loading.forwardAnnotations(recorders?.tasks ?? tasks);
     analyzer = loading;
     answerer = new QueryAnswerer(loading, { store: tasks, open: (signal, fromNs) => generations.open(signal, fromNs), tails: () => tails });
     // A cancel stops the reader at its next pause (its signal), and the catch below reports it.
@@ -112,6 +120,9 @@ async function load(): Promise<void> {
       loading.add(ev);
       if (generations.wantsTime) generations.event(ev.time);
     }, () => {
+      // The main thread's queries see the trace read so far.
+      recorders?.timeline.flush();
+      recorders?.tasks.flush();
       const began = Date.now();
       if (began < nextSummary) return turns();
       send({ type: 'status', phase: 'loading', progress: progressOf(loading), summary: loading.summary() });
@@ -120,7 +131,7 @@ async function load(): Promise<void> {
       return turns();
     });
     loading.finish();
-    tasks.finish();
+    (recorders?.tasks ?? tasks).finish();
     send({ type: 'status', phase: 'done', progress: progressOf(loading), summary: loading.summary() });
     void breakdownPass();
   } catch (error) {
@@ -129,7 +140,7 @@ async function load(): Promise<void> {
     // Stopped by the user: keep what was read. Failed: keep every complete generation, as Go does, and say why the rest is missing.
     if (analyzer && (cancelled ? analyzer.eventCount > 0 : analyzer.generationCount > 0)) {
       analyzer.finish(cancelled ? undefined : failure);
-      tasks.finish();
+      (recorders?.tasks ?? tasks).finish();
       send({ type: 'status', phase: cancelled ? 'cancelled' : 'error', progress: progressOf(analyzer), summary: analyzer.summary(), error: cancelled ? undefined : failure.message });
     } else {
       const message = failure instanceof TraceError && analyzer ? truncatedInFirstGeneration(failure).message : failure.message;

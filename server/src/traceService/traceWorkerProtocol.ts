@@ -3,16 +3,27 @@ import type { TraceBreakdowns } from '../../../common/requestModel';
 import type { TraceComparison } from '../../../common/traceComparison';
 import type { TraceSummary } from '../../../common/traceModel';
 import type { LoadPhase, LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
+import type { TaskRecord } from '../trace/requests/taskStore';
+import type { IndexBatch } from '../trace/recorded/indexRecorders';
 
-export interface WorkerInput { path: string }
+/**
+ * indexRing: when set, the analyzer records the writes to the timeline and the Tasks view's store in
+ * this ring (trace/recorded/) and posts them to the main thread, which builds those indexes
+ * (replayedIndex.ts) on its idle core, and answers their queries.
+ */
+export interface WorkerInput { path: string; indexRing?: SharedArrayBuffer }
 
 export type ToWorker =
   | { type: 'query'; id: number; query: ViewerQuery }
+  /** Explain a task of the main thread's store (ReplayedIndex.taskToExplain): answered as a taskExplanation query. */
+  | { type: 'explain'; id: number; task: TaskRecord; children: TaskRecord[] }
   | { type: 'cancel' };
 
 export type FromWorker =
   | { type: 'status'; phase: LoadPhase; progress: LoadProgress; summary?: TraceSummary; error?: string }
   | { type: 'result'; id: number; result?: unknown; error?: string }
+  /** A batch of writes to one of the indexes, in the ring of WorkerInput.indexRing. */
+  | ({ type: 'index' } & IndexBatch)
   /** Once loaded, the latency breakdowns per type and call site, from a second read of the trace (absent when it failed). */
   | { type: 'breakdowns'; breakdowns?: TraceBreakdowns };
 
@@ -22,3 +33,4 @@ export interface CompareWorkerInput { oldPath: string; newPath: string }
 export type FromCompareWorker =
   | { type: 'done'; comparison: TraceComparison }
   | { type: 'error'; error: string };
+

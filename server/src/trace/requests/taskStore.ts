@@ -380,6 +380,9 @@ function scan(
   return total;
 }
 
+/** What the store reads of a task's begin or end event. */
+export type TaskFields = Pick<TaskEvent, 'id' | 'parent' | 'type' | 'goroutine' | 'time'>;
+
 export class TaskStore {
   private count = 0;
   private readonly ids = new OffsetColumn((n) => new Uint16Array(n));
@@ -441,13 +444,13 @@ export class TaskStore {
   // The events of each kind, for a caller that has dispatched them already (TraceAnalyzer.forwardAnnotations).
 
   /** A task begins; `site` is its call site as a SiteResolver found it (one resolver for every event of a store). */
-  taskBegin(ev: TaskEvent, site: SourceLocation | undefined): void {
+  taskBegin(ev: TaskFields, site: SourceLocation | undefined): void {
     const row = this.newRow(ev.id, ev.parent, ev.type, ev.goroutine, ev.time);
     if (site !== undefined) this.sites.set(row, this.siteIndex(site));
     this.open.set(ev.id, { row, goroutines: [] });
   }
 
-  taskEnd(ev: TaskEvent): void {
+  taskEnd(ev: TaskFields): void {
     const task = this.openTask(ev.id, ev.goroutine);
     if (task === undefined) return;
     this.open.delete(ev.id);
@@ -459,11 +462,11 @@ export class TaskStore {
   }
 
   /** A region begins (its end changes nothing here). */
-  regionBegin(ev: RegionEvent): void {
+  regionBegin(ev: Pick<RegionEvent, 'task' | 'goroutine'>): void {
     this.touch(ev.task, ev.goroutine, REGIONS);
   }
 
-  log(ev: LogEvent): void {
+  log(ev: Pick<LogEvent, 'task' | 'goroutine' | 'category' | 'message'>): void {
     const task = this.touch(ev.task, ev.goroutine, LOGS);
     if (task === undefined) return;
     let category = this.logs.get(ev.category);

@@ -20,6 +20,7 @@ import { SiteResolver } from './sites';
 import { GoroutineLanes } from './goroutineLanes';
 import { GoroutineSlots } from './goroutineSlots';
 import { TimelineIndex } from './timeline';
+import type { TimelineWriter } from '../recorded/timelineRecorder';
 
 /** Parts of the analysis a caller can skip (`trace stats` needs none of them). */
 export interface AnalyzerOptions {
@@ -35,6 +36,11 @@ export interface AnalyzerOptions {
    * runtimeDetail false; see `addSkipped`).
    */
   goroutineTimes?: boolean;
+  /**
+   * Where the timeline is written (default: `timeline`, the analyzer's own index, which then stays
+   * empty): a TimelineRecorder, to build the index on another thread.
+   */
+  timelineWriter?: TimelineWriter;
 }
 
 /** The options of `trace stats`: statistics, nothing to browse. */
@@ -96,7 +102,9 @@ export class TraceAnalyzer {
   private rangeLog: RangeLog | undefined;
   private annotations: AnnotationListener | undefined;
 
-  private readonly options: Required<AnalyzerOptions>;
+  private readonly options: Required<Omit<AnalyzerOptions, 'timelineWriter'>>;
+  /** Where timeline spans go: `timeline`, or the writer of the options. */
+  private readonly timelineOut: TimelineWriter;
 
   constructor(goVersion: string, fileBytes = 0, options: AnalyzerOptions = {}) {
     this.options = { timeline: true, blocking: true, instances: true, goroutineTimes: true, ...options };
@@ -109,7 +117,8 @@ export class TraceAnalyzer {
       goroutineReleased: (g, firstRun) => this.goroutineReleased(g, firstRun),
     }, this.options.instances);
     this.blocking = new BlockingProfiles((g) => this.goroutines.firstRunOf(g));
-    this.lanes = new GoroutineLanes(this.timeline, (g) => this.goroutines.nameOf(g));
+    this.timelineOut = options.timelineWriter ?? this.timeline;
+    this.lanes = new GoroutineLanes(this.timelineOut, (g) => this.goroutines.nameOf(g));
   }
 
   /**
@@ -156,10 +165,10 @@ export class TraceAnalyzer {
     this.openTasks.clear();
     for (const [, slot] of this.slots.entries()) this.lanes.finish(slot, end);
     if (this.options.timeline) {
-      for (const open of this.openStw.values()) this.timeline.add(0, 1, 'stw', open.start, end, open.label);
-      if (this.gcOpenSince !== undefined) this.timeline.add(0, 0, 'gc', this.gcOpenSince, end, 'GC');
+      for (const open of this.openStw.values()) this.timelineOut.add(0, 1, 'stw', open.start, end, open.label);
+      if (this.gcOpenSince !== undefined) this.timelineOut.add(0, 0, 'gc', this.gcOpenSince, end, 'GC');
     }
-    this.timeline.finish();
+    this.timelineOut.finish();
   }
 
   get isFinished(): boolean { return this.finished; }
@@ -284,7 +293,7 @@ export class TraceAnalyzer {
     if (ev.name === GC_MARK_RANGE) {
       this.rangeLog?.gcMark(ev.kind);
       if (ev.kind === 'RangeEnd') {
-        if (this.gcOpenSince !== undefined && this.options.timeline) this.timeline.add(0, 0, 'gc', this.gcOpenSince, ev.time, 'GC');
+        if (this.gcOpenSince !== undefined && this.options.timeline) this.timelineOut.add(0, 0, 'gc', this.gcOpenSince, ev.time, 'GC');
         this.gcOpenSince = undefined;
       } else if (this.gcOpenSince === undefined) {
         this.overview.gcCount++;
@@ -313,7 +322,7 @@ export class TraceAnalyzer {
     this.overview.stwCount++;
     this.overview.stwPauseNs += pause;
     if (ev.name.includes('GC')) this.overview.gcPauseNs += pause;
-    if (this.options.timeline) this.timeline.add(0, 1, 'stw', open.start, ev.time, ev.name);
+    if (this.options.timeline) this.timelineOut.add(0, 1, 'stw', open.start, ev.time, ev.name);
   }
 
   /** The goroutine's slot, given on first use; kept on its record too, where the tracker has just looked it up. */
@@ -347,7 +356,7 @@ export class TraceAnalyzer {
       this.regions.count(region.type, region.site, durationNs);
     }
     if (this.options.timeline) {
-      this.timeline.add(this.lanes.laneOf(this.slotOf(goroutine), goroutine), 1 + region.depth, 'region',
+      this.timelineOut.add(this.lanes.laneOf(this.slotOf(goroutine), goroutine), 1 + region.depth, 'region',
         region.startNs ?? this.overview.startNs, endNs ?? this.overview.endNs, region.type);
     }
   }

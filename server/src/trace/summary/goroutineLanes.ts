@@ -4,7 +4,7 @@
 import { NO_ID, type StateTransitionEvent } from '../event';
 import { BLOCKED, RUNNABLE, RUNNING, type ActivityState } from './activity';
 import { grownTo } from './goroutineSlots';
-import type { TimelineIndex } from './timeline';
+import type { TimelineWriter } from '../recorded/timelineRecorder';
 
 /** How a group's summary lane counts goroutine states (others, as NotExist, are not counted). */
 function activityState(state: string): ActivityState | undefined {
@@ -40,7 +40,7 @@ export class GoroutineLanes {
   private readonly runnableLabel: number;
   private readonly syscallLabel: number;
 
-  constructor(private readonly timeline: TimelineIndex, private readonly nameOf: (goroutine: number) => string) {
+  constructor(private readonly timeline: TimelineWriter, private readonly nameOf: (goroutine: number) => string) {
     this.runningLabel = timeline.labelId('Running');
     this.runnableLabel = timeline.labelId('Runnable');
     this.syscallLabel = timeline.labelId('Syscall');

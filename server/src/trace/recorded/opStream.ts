@@ -1,0 +1,62 @@
+// Writes recorded as a stream of numbers, so that a consumer on another thread (the viewer's index
+// worker) replays them while the trace worker goes on with the next events. The numbers go in
+// float64 buffers that the other side hands back once replayed (batchRing.ts), the strings beside them.
+
+/** A batch of recorded writes: values[0, length) and the strings its ops refer to, in order of use. */
+export interface RecordedBatch { values: Float64Array; length: number; strings: string[] }
+
+/** Where full batches go, and where an empty buffer to go on with comes from. */
+export interface BatchChannel {
+  send(batch: RecordedBatch): void;
+  /** An empty buffer (one sent earlier, once replayed): may wait for the consumer to catch up. */
+  nextBuffer(): Float64Array;
+}
+
+/**
+ * The buffer handling of a recorder. Subclasses call room() before writing an op (and the strings
+ * it refers to, so that they go in the same batch), then write values[length++].
+ */
+export abstract class OpRecorder {
+  protected values: Float64Array;
+  protected length = 0;
+  protected strings: string[] = [];
+
+  /** maxOp: the most values one op writes. */
+  constructor(private readonly channel: BatchChannel, private readonly maxOp: number) {
+    this.values = channel.nextBuffer();
+  }
+
+  /** Sends what was recorded so far, if anything. */
+  flush(): void {
+    if (this.length === 0) return;
+    this.channel.send({ values: this.values, length: this.length, strings: this.strings });
+    this.values = this.channel.nextBuffer();
+    this.length = 0;
+    this.strings = [];
+  }
+
+  /** Room for the longest op, sending the batch when full. */
+  protected room(): void {
+    if (this.length + this.maxOp > this.values.length) this.flush();
+  }
+
+  protected op1(op: number, operand: number): void {
+    this.room();
+    this.values[this.length++] = op;
+    this.values[this.length++] = operand;
+  }
+}
+
+/** Strings numbered in order of first use on both sides: the recorder's ids are the replayer's. */
+export class StringIds {
+  private readonly ids = new Map<string, number>();
+
+  /** The id of `s`, or -1 - the new id when it is new (the caller records it). */
+  idOrNew(s: string): number {
+    const id = this.ids.get(s);
+    if (id !== undefined) return id;
+    const fresh = this.ids.size;
+    this.ids.set(s, fresh);
+    return -1 - fresh;
+  }
+}

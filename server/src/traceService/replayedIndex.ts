@@ -1,0 +1,91 @@
+// The viewer's indexes of a large trace — the timeline and the Tasks view's store — built on the
+// language server's main thread from the trace worker's recorded writes (trace/recorded/). The
+// worker's load is the viewer's bottleneck and the main thread idles through it: replaying there
+// takes the indexes' cost (about a third of the load on goroutine-per-request traces) off the
+// worker, without the memory of another isolate (~10 MB). A batch is a millisecond or two of work,
+// so the server's other requests wait no longer than that.
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { TaskListPage, TaskListQuery } from '../../../common/taskModel';
+import type { TimelineQuery } from '../../../common/traceModel';
+import type { ViewerQueryResult } from '../../../common/traceProtocol';
+import { BatchConsumer, newBatchRing } from '../trace/recorded/batchRing';
+import type { IndexBatch } from '../trace/recorded/indexRecorders';
+import { TaskReplay } from '../trace/recorded/taskRecorder';
+import { replayTimeline } from '../trace/recorded/timelineRecorder';
+import { MAX_LISTED } from '../trace/requests/taskExplainer';
+import { TaskStore, type TaskRecord } from '../trace/requests/taskStore';
+import { TimelineIndex } from '../trace/summary/timeline';
+import { LaneOrder } from './laneOrder';
+
+/**
+ * From this size on ('auto'), the indexes are built on the main thread: below it the whole load
+ * takes about a second on one thread, and batches crossing threads are not worth it.
+ */
+export const REPLAY_MIN_BYTES = 16 * 2 ** 20;
+
+/** Where a trace's indexes are built: 'auto' by its size and the machine's cores. */
+export type IndexPlacement = 'auto' | 'main' | 'worker';
+
+export function replayWanted(placement: IndexPlacement, path: string): boolean {
+  if (placement !== 'auto') return placement === 'main';
+  try {
+    return availableParallelism() >= 2 && statSync(path).size >= REPLAY_MIN_BYTES;
+  } catch {
+    return false; // the worker says what is wrong with the file
+  }
+}
+
+export class ReplayedIndex {
+  /** The ring the worker records into (WorkerInput.indexRing). */
+  readonly ring: SharedArrayBuffer;
+  private readonly batches: BatchConsumer;
+  private readonly timeline = new TimelineIndex();
+  private readonly labelNames: string[] = [];
+  private readonly lanes = new LaneOrder();
+  private readonly tasks = new TaskStore();
+  private readonly taskReplay = new TaskReplay(this.tasks);
+  private failure: string | undefined;
+
+  /** slotValues: the ring's batch size (newBatchRing). */
+  constructor(slotValues?: number) {
+    this.ring = newBatchRing(slotValues);
+    this.batches = new BatchConsumer(this.ring);
+  }
+
+  /** Replays a posted batch and frees its slot; a failure stops the worker's load at its next batch. */
+  replay(posted: IndexBatch): void {
+    try {
+      if (this.failure !== undefined) return;
+      const batch = this.batches.batch(posted);
+      if (posted.index === 'timeline') replayTimeline(batch, this.timeline, this.labelNames);
+      else this.taskReplay.replay(batch);
+    } catch (error) {
+      this.failure = `the ${posted.index} index failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.batches.fail();
+    } finally {
+      this.batches.release(posted.slot);
+    }
+  }
+
+  timelineQuery(query: TimelineQuery): ViewerQueryResult['timeline'] {
+    this.check();
+    return this.lanes.refresh(this.timeline).query(this.timeline, query);
+  }
+
+  taskList(query: TaskListQuery): TaskListPage {
+    this.check();
+    return this.tasks.list(query);
+  }
+
+  /** A task and its first children (as many as an explanation lists), for the worker to explain. */
+  taskToExplain(id: number): { task: TaskRecord; children: TaskRecord[] } | undefined {
+    this.check();
+    const task = this.tasks.find(id);
+    return task && { task, children: this.tasks.children(id, MAX_LISTED + 1) };
+  }
+
+  private check(): void {
+    if (this.failure !== undefined) throw new Error(this.failure);
+  }
+}

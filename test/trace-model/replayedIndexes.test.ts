@@ -1,0 +1,89 @@
+// The viewer's indexes built on the language server's main thread from recorded writes
+// (trace/recorded/, traceService/replayedIndex.ts) answer every timeline and Tasks view query as
+// the indexes the trace worker builds itself. Batches are tiny here, so that they end after every
+// kind of op and the ring's slots are reused many times.
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { TaskListQuery } from '../../common/taskModel';
+import type { TimelineQuery } from '../../common/traceModel';
+import { openTraceFile } from '../../server/src/trace/reader';
+import { indexRecorders } from '../../server/src/trace/recorded/indexRecorders';
+import { MAX_LISTED } from '../../server/src/trace/requests/taskExplainer';
+import { TaskStore } from '../../server/src/trace/requests/taskStore';
+import { TraceAnalyzer, type AnalyzerOptions, type AnnotationListener } from '../../server/src/trace/summary/analyzer';
+import { QueryAnswerer } from '../../server/src/traceService/queries';
+import { ReplayedIndex } from '../../server/src/traceService/replayedIndex';
+
+const dir = join(__dirname, '..', 'fixtures', 'traces');
+const fixtures = readdirSync(dir).filter((f) => /^(annotations|perrequest|busyservice|whyslow|gc|blocking|generations|cpusamples)-go1\.2\d\.trace$/.test(f));
+
+/** Reads `file` into an analyzer with these options and annotation listener, as the trace worker does. */
+async function analyze(file: string, options: AnalyzerOptions, annotations: AnnotationListener & { finish(): void }): Promise<TraceAnalyzer> {
+  const trace = await openTraceFile(file);
+  const analyzer = new TraceAnalyzer(trace.goVersion, 0, options);
+  analyzer.forwardAnnotations(annotations);
+  await trace.forEach((ev) => analyzer.add(ev)).catch((error: Error) => analyzer.finish(error));
+  analyzer.finish();
+  annotations.finish();
+  return analyzer;
+}
+
+describe('indexes replayed on the main thread', () => {
+  it('answer timeline and task queries as the worker\'s own indexes, on every fixture trace', async () => {
+    assert.ok(fixtures.length >= 20, fixtures.join());
+    let tasksCompared = 0;
+    for (const f of fixtures) {
+      const file = join(dir, f);
+      const store = new TaskStore();
+      const own = new QueryAnswerer(await analyze(file, {}, store), { store, open: (signal) => openTraceFile(file, { signal }) });
+      // 64 values a batch: the longest op takes 7, so batches end at every op, strings included.
+      const replayed = new ReplayedIndex(64);
+      const recorders = indexRecorders(replayed.ring, (batch) => replayed.replay(batch));
+      const recording = await analyze(file, { timelineWriter: recorders.timeline }, recorders.tasks);
+      assert.equal(recording.timeline.lanesCount, 1, `${f}: the analyzer's own index stays empty (only the GC lane)`);
+
+      const { startNs, endNs } = recording.summary().overview;
+      const span = endNs - startNs;
+      const queries: TimelineQuery[] = [
+        { startNs, endNs, resolutionNs: span / 1000 },
+        { startNs, endNs, resolutionNs: span / 1000, groups: { expanded: [] } },
+        { startNs, endNs, resolutionNs: span / 500, groups: { expanded: ['main.serve', 'main.worker', ''] }, lanes: [0, 1, 2, 3, 4, 5, 6, 7] },
+        { startNs: startNs + span / 3, endNs: startNs + span / 3 + span / 16, resolutionNs: 1 },
+        { startNs, endNs, resolutionNs: 1, lanes: [0, 2, 5, 9, 40, 41, 42] },
+      ];
+      for (const query of queries) {
+        assert.deepEqual(replayed.timelineQuery(query), own.answer({ kind: 'timeline', query }), `${f}: timeline ${JSON.stringify(query)}`);
+      }
+
+      const taskQueries: TaskListQuery[] = [
+        { filter: {}, offset: 0, limit: store.size + 1 },
+        { filter: { state: 'ended' }, sort: { key: 'goroutines', descending: true }, offset: 2, limit: 20 },
+        { filter: { log: { category: 'request' } }, sort: { key: 'logs', descending: false }, offset: 0, limit: 50, slowestPerType: 2 },
+      ];
+      for (const query of taskQueries) {
+        assert.deepEqual(replayed.taskList(query), own.answer({ kind: 'taskList', query }), `${f}: task list ${JSON.stringify(query)}`);
+      }
+      for (const row of store.list({ filter: {}, offset: 0, limit: 5 }).rows) {
+        const task = store.find(row.id)!;
+        assert.deepEqual(replayed.taskToExplain(row.id), { task, children: store.children(row.id, MAX_LISTED + 1) }, `${f}: task ${row.id} to explain`);
+        tasksCompared++;
+      }
+      assert.equal(replayed.taskToExplain(-42), undefined);
+    }
+    assert.ok(tasksCompared > 50, `${tasksCompared} tasks compared`);
+  });
+
+  it('stops the recording side with the failure when a batch cannot be replayed', () => {
+    const replayed = new ReplayedIndex(64);
+    const recorders = indexRecorders(replayed.ring, (batch) => replayed.replay(batch));
+    recorders.timeline.goroutineLane(7);
+    recorders.timeline.flush();
+    // A second recorder into the same index numbers its first goroutine lane 1 too: the index made it 2.
+    const diverging = indexRecorders(replayed.ring, (batch) => replayed.replay(batch));
+    diverging.timeline.goroutineLane(8);
+    assert.throws(() => diverging.timeline.flush(), /index thread failed/);
+    assert.throws(() => replayed.timelineQuery({ startNs: 0, endNs: 1, resolutionNs: 1 }), /the timeline index failed: timeline replay: lane 2 where the recorder numbered 1/);
+  });
+});
