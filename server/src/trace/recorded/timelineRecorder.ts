@@ -9,7 +9,8 @@ import { OpRecorder, StringIds, type BatchChannel, type RecordedBatch } from './
 
 /** What the analyzer writes to the timeline: the index itself, or a recorder replayed elsewhere. */
 export type TimelineWriter = Pick<TimelineIndex,
-  'lane' | 'goroutineLane' | 'goroutineState' | 'nameGoroutine' | 'add' | 'addLabelled' | 'addRunning' | 'finishGoroutine' | 'finish' | 'labelId'>;
+  'lane' | 'goroutineLane' | 'goroutineState' | 'goroutineTransition' | 'nameGoroutine' | 'add' | 'addLabelled' | 'addRunning' | 'finishGoroutine' |
+  'finish' | 'labelId'>;
 
 type IndexedKind = Parameters<TimelineIndex['lane']>[0];
 
@@ -26,8 +27,9 @@ const OP_SPAN = 5; // lane, row, category, start, end, label
 const OP_RUNNING = 6; // proc lane, start, end, goroutine lane
 const OP_FINISH_GOROUTINE = 7; // lane
 const OP_FINISH = 8;
-/** The longest op (OP_SPAN). */
-const MAX_OP = 7;
+const OP_TRANSITION = 9; // lane, time, label (-1: none), state start, state (-1: none), proc lane (-1: none), run start
+/** The longest op (OP_TRANSITION). */
+const MAX_OP = 8;
 
 export class TimelineRecorder extends OpRecorder implements TimelineWriter {
   private readonly labelIds = new StringIds();
@@ -79,6 +81,14 @@ export class TimelineRecorder extends OpRecorder implements TimelineWriter {
     const v = this.values;
     let i = this.length;
     v[i++] = OP_STATE; v[i++] = lane; v[i++] = time; v[i++] = state ?? -1;
+    this.length = i;
+  }
+
+  goroutineTransition(lane: number, time: number, label: number, stateStart: number, state: ActivityState | undefined, procLane: number, runStart: number): void {
+    this.room();
+    const v = this.values;
+    let i = this.length;
+    v[i++] = OP_TRANSITION; v[i++] = lane; v[i++] = time; v[i++] = label; v[i++] = stateStart; v[i++] = state ?? -1; v[i++] = procLane; v[i++] = runStart;
     this.length = i;
   }
 
@@ -163,6 +173,10 @@ export function replayTimeline(batch: RecordedBatch, index: TimelineIndex, label
       case OP_FINISH_GOROUTINE:
         index.finishGoroutine(v[i + 1]);
         i += 2;
+        break;
+      case OP_TRANSITION:
+        index.goroutineTransition(v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5] < 0 ? undefined : v[i + 5] as ActivityState, v[i + 6], v[i + 7]);
+        i += 8;
         break;
       case OP_FINISH:
         index.finish();

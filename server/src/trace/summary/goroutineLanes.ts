@@ -68,16 +68,13 @@ export class GoroutineLanes {
   transition(slot: number, ev: StateTransitionEvent): void {
     const lane = this.laneOf(slot, ev.resource.id);
     const time = ev.time;
-    const label = this.stateLabelPlus1[slot] - 1;
-    if (label >= 0) this.timeline.addLabelled(lane, 0, 'state', this.stateStart[slot], time, label);
-    this.stateLabelPlus1[slot] = this.stateLabel(ev.to, ev.reason) + 1;
-    this.stateStart[slot] = time;
-    this.timeline.goroutineState(lane, time, activityState(ev.to));
+    const next = this.stateLabel(ev.to, ev.reason); // labels and lanes are numbered in order of first use
     const proc = this.procPlus1[slot] - 1;
-    if (proc !== NO_ID) {
-      this.procSpan(proc, lane, this.runningSince[slot], time);
-      this.procPlus1[slot] = 0;
-    }
+    this.timeline.goroutineTransition(lane, time, this.stateLabelPlus1[slot] - 1, this.stateStart[slot], activityState(ev.to),
+      proc === NO_ID ? -1 : this.procLane(proc), this.runningSince[slot]);
+    this.stateLabelPlus1[slot] = next + 1;
+    this.stateStart[slot] = time;
+    this.procPlus1[slot] = 0;
     if (ev.to === 'Running' && ev.proc !== NO_ID) {
       this.procPlus1[slot] = ev.proc + 1;
       this.runningSince[slot] = time;

@@ -600,6 +600,17 @@ export class TimelineIndex {
   }
 
   /**
+   * A goroutine's transition at `time` in one call (it is most of the timeline's writes): the state
+   * span that ends (label -1: none), the state it enters for its group's summary lane, and its run
+   * on a proc that ends (procLane -1: none).
+   */
+  goroutineTransition(lane: number, time: number, label: number, stateStart: number, state: ActivityState | undefined, procLane: number, runStart: number): void {
+    if (label >= 0) this.addLabelled(lane, 0, 'state', stateStart, time, label);
+    this.goroutineState(lane, time, state);
+    if (procLane >= 0) this.addRunning(procLane, runStart, time, lane);
+  }
+
+  /**
    * A proc lane's span of a goroutine running on it, labelled as that goroutine's lane (its label
    * is looked up when queried: interning "G<id> <function>" would grow the label table with every goroutine).
    */
