@@ -110,7 +110,7 @@ async function load(): Promise<void> {
     });
     generations.loaded = { goVersion: trace.goVersion, timeBase: trace.timeBase };
     const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes, { timelineWriter: recorders?.timeline });
-    loading.forwardAnnotations(process.env.GTL_TL_ONLY ? tasks : recorders?.tasks ?? tasks);
+    loading.forwardAnnotations(recorders?.tasks ?? tasks);
     analyzer = loading;
     answerer = new QueryAnswerer(loading, { store: tasks, open: (signal, fromNs) => generations.open(signal, fromNs), tails: () => tails });
     // A cancel stops the reader at its next pause (its signal), and the catch below reports it.
@@ -131,7 +131,7 @@ async function load(): Promise<void> {
       return turns();
     });
     loading.finish();
-    (recorders?.tasks ?? tasks).finish(); tasks.finish();
+    (recorders?.tasks ?? tasks).finish();
     send({ type: 'status', phase: 'done', progress: progressOf(loading), summary: loading.summary() });
     void breakdownPass();
   } catch (error) {
