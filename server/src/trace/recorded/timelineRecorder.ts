@@ -4,13 +4,8 @@
 // The recorder numbers lanes and labels exactly as TimelineIndex does (in order of first use), so
 // the analyzer's lane numbers are the index's; replayTimeline() checks it.
 import type { ActivityState } from '../summary/activity';
-import type { SpanCategory, TimelineIndex } from '../summary/timeline';
+import type { SpanCategory, TimelineIndex, TimelineWriter } from '../summary/timeline';
 import { OpRecorder, StringIds, type BatchChannel, type RecordedBatch } from './opStream';
-
-/** What the analyzer writes to the timeline: the index itself, or a recorder replayed elsewhere. */
-export type TimelineWriter = Pick<TimelineIndex,
-  'lane' | 'goroutineLane' | 'goroutineState' | 'goroutineTransition' | 'nameGoroutine' | 'add' | 'addLabelled' | 'addRunning' | 'finishGoroutine' |
-  'finish' | 'labelId'>;
 
 type IndexedKind = Parameters<TimelineIndex['lane']>[0];
 

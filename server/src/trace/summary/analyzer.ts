@@ -19,8 +19,7 @@ import type { RangeLog } from './rangeLog';
 import { SiteResolver } from './sites';
 import { GoroutineLanes } from './goroutineLanes';
 import { GoroutineSlots } from './goroutineSlots';
-import { TimelineIndex } from './timeline';
-import type { TimelineWriter } from '../recorded/timelineRecorder';
+import { TimelineIndex, type TimelineWriter } from './timeline';
 
 /** Parts of the analysis a caller can skip (`trace stats` needs none of them). */
 export interface AnalyzerOptions {

@@ -4,7 +4,7 @@
 import { NO_ID, type StateTransitionEvent } from '../event';
 import { BLOCKED, RUNNABLE, RUNNING, type ActivityState } from './activity';
 import { grownTo } from './goroutineSlots';
-import type { TimelineWriter } from '../recorded/timelineRecorder';
+import type { TimelineWriter } from './timeline';
 
 /** How a group's summary lane counts goroutine states (others, as NotExist, are not counted). */
 function activityState(state: string): ActivityState | undefined {

@@ -429,6 +429,11 @@ const NONE = -1;
 /** Bytes of the columns per live slot. */
 const LIVE_BYTES = 24;
 
+/** What the analyzer writes to the timeline: the index itself, or a recorder replayed elsewhere (trace/recorded/timelineRecorder.ts). */
+export type TimelineWriter = Pick<TimelineIndex,
+  'lane' | 'goroutineLane' | 'goroutineState' | 'goroutineTransition' | 'nameGoroutine' | 'add' | 'addLabelled' | 'addRunning' | 'finishGoroutine' |
+  'finish' | 'labelId'>;
+
 /**
  * Lanes are numbered in creation order; TimelineQuery.lanes lists lane numbers (indices into
  * lanes()). Lane 0 is always the GC lane.
