@@ -1,5 +1,5 @@
 // The buffers of recorded batches, shared between the thread that records (the trace worker) and the
-// one that replays (the index worker): a fixed set of slots in one SharedArrayBuffer, so nothing is
+// one that replays (the language server's main thread): a fixed set of slots in one SharedArrayBuffer, so nothing is
 // allocated or copied per batch and the memory in flight is bounded. The recording side waits
 // (Atomics.wait) when every slot is in use: the replaying side is behind, and must catch up.
 import type { BatchChannel, RecordedBatch } from './opStream';

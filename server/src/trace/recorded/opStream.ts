@@ -1,6 +1,7 @@
-// Writes recorded as a stream of numbers, so that a consumer on another thread (the viewer's index
-// worker) replays them while the trace worker goes on with the next events. The numbers go in
-// float64 buffers that the other side hands back once replayed (batchRing.ts), the strings beside them.
+// Writes recorded as a stream of numbers, so that another thread (the language server's main
+// thread, traceService/replayedIndex.ts) replays them while the trace worker goes on with the next
+// events. The numbers go in float64 buffers that the other side frees once replayed (batchRing.ts),
+// the strings beside them.
 
 /** A batch of recorded writes: values[0, length) and the strings its ops refer to, in order of use. */
 export interface RecordedBatch { values: Float64Array; length: number; strings: string[] }
@@ -44,6 +45,20 @@ export abstract class OpRecorder {
     this.room();
     this.values[this.length++] = op;
     this.values[this.length++] = operand;
+  }
+
+  /**
+   * The id of `s` in `ids`; a string not seen before is recorded as `op` with its new id, the string
+   * beside it (the replayer numbers it the same, in order of first use).
+   */
+  protected stringId(ids: StringIds, s: string, op: number): number {
+    const id = ids.idOrNew(s);
+    if (id >= 0) return id;
+    this.room(); // before the string, so that both go in the same batch
+    this.strings.push(s);
+    this.values[this.length++] = op;
+    this.values[this.length++] = -1 - id;
+    return -1 - id;
   }
 }
 

@@ -1,6 +1,6 @@
 // The Tasks view's store fed from another thread: the analyzer hands tasks, region begins and logs
 // to a TaskRecorder (AnnotationListener), whose batches the language server's main thread replays
-// into its TaskStore (traceService/mainThreadIndex.ts), as the timeline's (timelineRecorder.ts).
+// into its TaskStore (traceService/replayedIndex.ts), as the timeline's (timelineRecorder.ts).
 import type { SourceLocation } from '../../../../common/traceModel';
 import type { LogEvent, RegionEvent, TaskEvent } from '../event';
 import type { TaskFields, TaskStore } from '../requests/taskStore';
@@ -29,7 +29,7 @@ export class TaskRecorder extends OpRecorder implements AnnotationListener {
   }
 
   taskBegin(ev: TaskEvent, site: SourceLocation | undefined): void {
-    const type = this.stringId(ev.type);
+    const type = this.stringId(this.stringIds, ev.type, OP_STRING);
     const siteId = site === undefined ? NO_SITE : this.siteId(site);
     this.room();
     const v = this.values;
@@ -39,7 +39,7 @@ export class TaskRecorder extends OpRecorder implements AnnotationListener {
   }
 
   taskEnd(ev: TaskEvent): void {
-    const type = this.stringId(ev.type);
+    const type = this.stringId(this.stringIds, ev.type, OP_STRING);
     this.room();
     const v = this.values;
     let i = this.length;
@@ -56,7 +56,7 @@ export class TaskRecorder extends OpRecorder implements AnnotationListener {
   }
 
   log(ev: LogEvent): void {
-    const category = this.stringId(ev.category);
+    const category = this.stringId(this.stringIds, ev.category, OP_STRING);
     this.room();
     this.strings.push(ev.message);
     const v = this.values;
@@ -70,16 +70,6 @@ export class TaskRecorder extends OpRecorder implements AnnotationListener {
     this.room();
     this.values[this.length++] = OP_FINISH;
     this.flush();
-  }
-
-  private stringId(s: string): number {
-    const id = this.stringIds.idOrNew(s);
-    if (id >= 0) return id;
-    this.room();
-    this.strings.push(s);
-    this.values[this.length++] = OP_STRING;
-    this.values[this.length++] = -1 - id;
-    return -1 - id;
   }
 
   private siteId(site: SourceLocation): number {

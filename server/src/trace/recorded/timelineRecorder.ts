@@ -1,6 +1,7 @@
-// The timeline's writes as a stream of numbers, so that its index is built on another thread
-// (traceService/indexWorker.ts) while the analyzer goes on with the next events: the index costs
-// about as much CPU as the statistics, and the trace worker is the viewer load's bottleneck.
+// The timeline's writes as a stream of numbers, so that its index is built on another thread (the
+// language server's main thread, traceService/replayedIndex.ts) while the analyzer goes on with the
+// next events: the index costs about as much CPU as the statistics, and the trace worker is the
+// viewer load's bottleneck.
 // The recorder numbers lanes and labels exactly as TimelineIndex does (in order of first use), so
 // the analyzer's lane numbers are the index's; replayTimeline() checks it.
 import type { ActivityState } from '../summary/activity';
@@ -16,13 +17,12 @@ const CATEGORIES: SpanCategory[] = ['state', 'region', 'gc', 'stw'];
 const OP_LABEL = 0; // (the next of the batch's new labels)
 const OP_LANE = 1; // lane, kind, id, label
 const OP_GOROUTINE_LANE = 2; // lane, goroutine id
-const OP_STATE = 3; // lane, time, state (-1: none)
+const OP_TRANSITION = 3; // lane, time, label (-1: none), state start, state (-1: none), proc lane (-1: none), run start
 const OP_NAME = 4; // lane, label
 const OP_SPAN = 5; // lane, row, category, start, end, label
 const OP_RUNNING = 6; // proc lane, start, end, goroutine lane
 const OP_FINISH_GOROUTINE = 7; // lane
 const OP_FINISH = 8;
-const OP_TRANSITION = 9; // lane, time, label (-1: none), state start, state (-1: none), proc lane (-1: none), run start
 /** The longest op (OP_TRANSITION). */
 const MAX_OP = 8;
 
@@ -37,13 +37,7 @@ export class TimelineRecorder extends OpRecorder implements TimelineWriter {
   }
 
   labelId(label: string): number {
-    const id = this.labelIds.idOrNew(label);
-    if (id >= 0) return id;
-    this.room(); // before the string, so that both go in the same batch
-    this.strings.push(label);
-    this.values[this.length++] = OP_LABEL;
-    this.values[this.length++] = -1 - id;
-    return -1 - id;
+    return this.stringId(this.labelIds, label, OP_LABEL);
   }
 
   lane(kind: IndexedKind, id: number, label: string): number {
@@ -69,14 +63,6 @@ export class TimelineRecorder extends OpRecorder implements TimelineWriter {
     this.values[this.length++] = lane;
     this.values[this.length++] = id;
     return lane;
-  }
-
-  goroutineState(lane: number, time: number, state: ActivityState | undefined): void {
-    this.room();
-    const v = this.values;
-    let i = this.length;
-    v[i++] = OP_STATE; v[i++] = lane; v[i++] = time; v[i++] = state ?? -1;
-    this.length = i;
   }
 
   goroutineTransition(lane: number, time: number, label: number, stateStart: number, state: ActivityState | undefined, procLane: number, runStart: number): void {
@@ -148,10 +134,6 @@ export function replayTimeline(batch: RecordedBatch, index: TimelineIndex, label
       case OP_GOROUTINE_LANE:
         expectSame('lane', index.goroutineLane(v[i + 2]), v[i + 1]);
         i += 3;
-        break;
-      case OP_STATE:
-        index.goroutineState(v[i + 1], v[i + 2], v[i + 3] < 0 ? undefined : v[i + 3] as ActivityState);
-        i += 4;
         break;
       case OP_NAME:
         index.nameGoroutine(v[i + 1], labelNames[v[i + 2]]);

@@ -431,7 +431,7 @@ const LIVE_BYTES = 24;
 
 /** What the analyzer writes to the timeline: the index itself, or a recorder replayed elsewhere (trace/recorded/timelineRecorder.ts). */
 export type TimelineWriter = Pick<TimelineIndex,
-  'lane' | 'goroutineLane' | 'goroutineState' | 'goroutineTransition' | 'nameGoroutine' | 'add' | 'addLabelled' | 'addRunning' | 'finishGoroutine' |
+  'lane' | 'goroutineLane' | 'goroutineTransition' | 'nameGoroutine' | 'add' | 'addLabelled' | 'addRunning' | 'finishGoroutine' |
   'finish' | 'labelId'>;
 
 /**
