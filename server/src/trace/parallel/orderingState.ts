@@ -54,7 +54,12 @@ export function boundaryState(b: ReaderBoundary, time = b.lastTs, timeLo = b.las
   const state: BoundaryState = { key: undefined, gc: `${o.gcState} ${id(o.gcSeq)}`, time, timeLo, seqGens: [], regions: [], tasks: [] };
   const parts: string[] = [`init ${id(o.initialGen)}`];
   const seqGens = new Set<string>();
-  const ranges = (inFlight: readonly I64[]) => inFlight.filter((_, i) => i % 2 === 0).map((typ, i) => `${typ}:${id(inFlight[2 * i + 1])}`).join(',');
+  // In-flight ranges are (type, description) pairs.
+  const ranges = (inFlight: readonly I64[]) => {
+    const pairs: string[] = [];
+    for (let i = 0; i < inFlight.length; i += 2) pairs.push(`${inFlight[i]}:${id(inFlight[i + 1])}`);
+    return pairs.join(',');
+  };
   for (const [gid, s] of byId(o.gStates)) {
     parts.push(`g ${id(gid)} ${s.status} [${ranges(s.inFlight)}]`);
     seqGens.add(id(s.seqGen));
