@@ -2,7 +2,7 @@
 // and the browser tests' stand-in host.
 import type { TraceAnalyzer } from '../trace/summary/analyzer';
 import type { TaskRecord, TaskStore } from '../trace/requests/taskStore';
-import { explainTask, MAX_LISTED, type TraceOpener } from '../trace/requests/taskExplainer';
+import { explainTask, taskToExplain, type TraceOpener } from '../trace/requests/taskExplainer';
 import type { TailExplanation } from '../../../common/requestModel';
 import type { TaskExplanation } from '../../../common/taskModel';
 import type { ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
@@ -29,10 +29,8 @@ export class QueryAnswerer {
       case 'timeline': return this.lanes.refresh(this.analyzer.timeline).query(this.analyzer.timeline, query.query);
       case 'taskList': return this.taskSource().store.list(query.query);
       case 'taskExplanation': {
-        const { store } = this.taskSource();
-        const task = store.find(query.id);
-        if (task === undefined) return Promise.resolve(null);
-        return this.explain(task, store.children(task.id, MAX_LISTED + 1));
+        const found = taskToExplain(this.taskSource().store, query.id);
+        return found === undefined ? Promise.resolve(null) : this.explain(found.task, found.children);
       }
     }
   }

@@ -13,8 +13,8 @@ import { BatchConsumer, newBatchRing } from '../trace/recorded/batchRing';
 import type { IndexBatch } from '../trace/recorded/indexRecorders';
 import { TaskReplay } from '../trace/recorded/taskRecorder';
 import { replayTimeline } from '../trace/recorded/timelineRecorder';
-import { MAX_LISTED } from '../trace/requests/taskExplainer';
-import { TaskStore, type TaskRecord } from '../trace/requests/taskStore';
+import { taskToExplain, type TaskToExplain } from '../trace/requests/taskExplainer';
+import { TaskStore } from '../trace/requests/taskStore';
 import { TimelineIndex } from '../trace/summary/timeline';
 import { LaneOrder } from './laneOrder';
 
@@ -41,7 +41,6 @@ export class ReplayedIndex {
   readonly ring: SharedArrayBuffer;
   private readonly batches: BatchConsumer;
   private readonly timeline = new TimelineIndex();
-  private readonly labelNames: string[] = [];
   private readonly lanes = new LaneOrder();
   private readonly tasks = new TaskStore();
   private readonly taskReplay = new TaskReplay(this.tasks);
@@ -58,7 +57,7 @@ export class ReplayedIndex {
     try {
       if (this.failure !== undefined) return;
       const batch = this.batches.batch(posted);
-      if (posted.index === 'timeline') replayTimeline(batch, this.timeline, this.labelNames);
+      if (posted.index === 'timeline') replayTimeline(batch, this.timeline);
       else this.taskReplay.replay(batch);
     } catch (error) {
       this.failure = `the ${posted.index} index failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -79,10 +78,9 @@ export class ReplayedIndex {
   }
 
   /** A task and its first children (as many as an explanation lists), for the worker to explain. */
-  taskToExplain(id: number): { task: TaskRecord; children: TaskRecord[] } | undefined {
+  taskToExplain(id: number): TaskToExplain | undefined {
     this.check();
-    const task = this.tasks.find(id);
-    return task && { task, children: this.tasks.children(id, MAX_LISTED + 1) };
+    return taskToExplain(this.tasks, id);
   }
 
   private check(): void {

@@ -114,21 +114,18 @@ export class TimelineRecorder extends OpRecorder implements TimelineWriter {
 }
 
 /** Applies a recorded batch to the index, in order; throws if the index numbers a lane or label otherwise. */
-export function replayTimeline(batch: RecordedBatch, index: TimelineIndex, labelNames: string[]): void {
+export function replayTimeline(batch: RecordedBatch, index: TimelineIndex): void {
   const v = batch.values;
   let nextString = 0;
   let i = 0;
   while (i < batch.length) {
     switch (v[i]) {
-      case OP_LABEL: {
-        const name = batch.strings[nextString++];
-        expectSame('label', index.labelId(name), v[i + 1]);
-        labelNames.push(name);
+      case OP_LABEL:
+        expectSame('label', index.labelId(batch.strings[nextString++]), v[i + 1]);
         i += 2;
         break;
-      }
       case OP_LANE:
-        expectSame('lane', index.lane(KINDS[v[i + 2]], v[i + 3], labelNames[v[i + 4]]), v[i + 1]);
+        expectSame('lane', index.lane(KINDS[v[i + 2]], v[i + 3], index.labelName(v[i + 4])), v[i + 1]);
         i += 5;
         break;
       case OP_GOROUTINE_LANE:
@@ -136,7 +133,7 @@ export function replayTimeline(batch: RecordedBatch, index: TimelineIndex, label
         i += 3;
         break;
       case OP_NAME:
-        index.nameGoroutine(v[i + 1], labelNames[v[i + 2]]);
+        index.nameGoroutine(v[i + 1], index.labelName(v[i + 2]));
         i += 3;
         break;
       case OP_SPAN:

@@ -10,7 +10,7 @@ import type { ExplainedRegion, TaskExplanation } from '../../../../common/taskMo
 import type { BreakdownComponent, PathSegment, TailExplanation } from '../../../../common/requestModel';
 import { RequestAnalyzer, toBreakdown } from './analyzer';
 import { PathRecorder } from './criticalPath';
-import type { TaskRecord } from './taskStore';
+import type { TaskRecord, TaskStore } from './taskStore';
 
 /** Regions and logs listed per explanation; `allListed` says when there were more. */
 export const MAX_LISTED = 1000;
@@ -22,6 +22,14 @@ export const MAX_LISTED = 1000;
 export type TraceOpener = (signal: AbortSignal, fromNs?: number) => Promise<OpenedTrace>;
 
 /** `children`: the store's instances with this task as parent (at most MAX_LISTED + 1, to tell whether all are listed). */
+/** A task of a store and its first children, as many as an explanation lists (and one more, to say there are more). */
+export interface TaskToExplain { task: TaskRecord; children: TaskRecord[] }
+
+export function taskToExplain(store: TaskStore, id: number): TaskToExplain | undefined {
+  const task = store.find(id);
+  return task && { task, children: store.children(task.id, MAX_LISTED + 1) };
+}
+
 export async function explainTask(open: TraceOpener, task: TaskRecord, children: readonly TaskRecord[], tail?: TailExplanation): Promise<TaskExplanation> {
   const { id, startNs, endNs } = task;
   const ended = startNs !== undefined && endNs !== undefined;

@@ -555,6 +555,9 @@ export class TimelineIndex {
   /** The start function of a group ("" for goroutines not named). */
   groupName(group: number): string { return group === NONE ? '' : this.labelNames[group]; }
 
+  /** The label with this id (labelId). */
+  labelName(id: number): string { return this.labelNames[id]; }
+
   /** Running/runnable/blocked averages of a group's goroutines in a window, counted up to `untilNs`. */
   groupActivity(group: number, startNs: number, endNs: number, resolutionNs: number, untilNs: number): ActivitySeries | undefined {
     return this.activities[group + 1]?.series(startNs, endNs, resolutionNs, untilNs);
