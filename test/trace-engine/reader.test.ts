@@ -3,7 +3,7 @@
 // progress, the kinds filter and exact times on machines with a long uptime.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceError, type TraceEvent } from '../../server/src/trace/event';
@@ -246,6 +246,27 @@ test('times stay exact on a machine up for 200 days (beyond 2^53 ns)', async () 
   const lastEvent = (BigInt(start) + 5001n + (1n + 1n + 1n + 2n + 3n + 1n + 1n + 5n + 1n + 2n)) * 64n;
   assert.equal(lines.at(-1), `M=-1 P=-1 G=-1 Sync Time=${lastEvent + 1n} N=3`);
   assert.ok(lastEvent + 1n > 2n ** 53n);
+});
+
+test('without log messages, strings left in the file give every fixture the same events and errors as its bytes', async () => {
+  const dir = 'test/fixtures/traces';
+  const read = async (open: () => Promise<Awaited<ReturnType<typeof openTraceFile>>>) => {
+    const lines: string[] = [];
+    try {
+      await (await open()).forEach((e) => lines.push(formatEvent(e)));
+      return { lines };
+    } catch (error) {
+      return { lines, error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+  const files = readdirSync(dir).filter((f) => f.endsWith('.trace'));
+  assert.ok(files.length >= 40);
+  for (const file of files) {
+    const path = join(dir, file);
+    const fromFile = await read(() => openTraceFile(path, { logMessages: false }));
+    const fromBytes = await read(() => openTraceBytes(readFileSync(path), { logMessages: false }));
+    assert.deepEqual(fromFile, fromBytes, file);
+  }
 });
 
 test('a file read from disk gives the same events as its bytes, and one that shrinks while read fails clearly', async () => {

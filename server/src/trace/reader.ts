@@ -681,6 +681,8 @@ export async function openStream(stream: BatchStream, options: ReadOptions, clos
     await close();
     throw error;
   }
+  // Without log messages, the strings a reader decodes are names: the rest can stay in the file.
+  if (options.logMessages === false) stream.leaveStringsInFile();
   const want = kindMask(options.kinds) & ~(options.logMessages === false ? KindMask.LogMessage : 0) &
     ~(options.scheduling === false ? KindMask.Scheduling : 0) & ~(options.runtimeDetail === false ? KindMask.RuntimeDetail : 0);
   const reader = new TraceReader(version, stream, want, options.seedOrdering);

@@ -214,6 +214,7 @@ export class BatchStream {
   /** File offset of buf[0]. */
   private base = 0;
   private eof: boolean;
+  private leaveStrings = false;
 
   private constructor(private readonly source: ChunkSource | undefined, bytes: Uint8Array, private readonly chunkBytes = CHUNK_BYTES) {
     this.buf = bytes;
@@ -288,12 +289,27 @@ export class BatchStream {
    * whatever parse error the new bytes cause.
    */
   reread(batch: EventBatch, target: Uint8Array): Uint8Array {
-    if (batch.data !== undefined) return batch.data;
-    const data = target.subarray(0, batch.size);
-    if (this.source!.readAt(data, batch.offset) !== batch.size) {
-      throw new TraceError('the trace file got shorter while it was being read', batch.offset);
+    return batch.data ?? this.bytesAt(batch.offset, target.subarray(0, batch.size));
+  }
+
+  /** Reads target.length bytes at a stream position again (see reread). */
+  bytesAt(position: number, target: Uint8Array): Uint8Array {
+    if (this.source!.readAt(target, position) !== target.length) {
+      throw new TraceError('the trace file got shorter while it was being read', position);
     }
-    return data;
+    return target;
+  }
+
+  /**
+   * Whether the generations' strings stay in the file (StringTable.leaveInFile), read again when one is
+   * decoded: set by a reader that hands over no log messages, which decodes few of them.
+   */
+  get stringsInFile(): boolean {
+    return this.leaveStrings && this.rereadable;
+  }
+
+  leaveStringsInFile(): void {
+    this.leaveStrings = true;
   }
 
   /** Parses the 16-byte header and returns the version (the NN in "go 1.NN trace"). */
