@@ -269,6 +269,18 @@ test('without log messages, strings left in the file give every fixture the same
   }
 });
 
+test('messagesOfTask: only that task\'s logs keep their message, read back from the file', async () => {
+  const path = 'test/fixtures/traces/annotations-go1.26.trace';
+  const all: TraceEvent[] = [];
+  await (await openTraceFile(path)).forEach((e) => all.push(e));
+  const logged = all.filter((e) => e.kind === 'Log' && e.message !== '');
+  const task = logged[0].kind === 'Log' ? logged[0].task : 0;
+  assert.ok(logged.some((e) => e.kind === 'Log' && e.task !== task), 'logs of other tasks too');
+  const some: TraceEvent[] = [];
+  await (await openTraceFile(path, { logMessages: false, messagesOfTask: task })).forEach((e) => some.push(e));
+  assert.deepEqual(some, all.map((e) => (e.kind === 'Log' && e.task !== task ? { ...e, message: '' } : e)));
+});
+
 test('a file read from disk gives the same events as its bytes, and one that shrinks while read fails clearly', async () => {
   const source = 'test/fixtures/traces/generations-go1.26.trace';
   const bytes = readFileSync(source);

@@ -437,7 +437,7 @@ describe('task explanation from the generation its task starts in', () => {
     it(`${name}: the same explanation as from the start, reading less`, async () => {
       const file = join(dir, name);
       const { store, index } = await load(file);
-      const seeking = new QueryAnswerer(new TraceAnalyzer('1.26', 0), { store, open: (signal, from) => index.open(signal, from) });
+      const seeking = new QueryAnswerer(new TraceAnalyzer('1.26', 0), { store, open: (signal, from, messagesOfTask) => index.open(signal, from, { messagesOfTask }) });
       const fromStart = new QueryAnswerer(new TraceAnalyzer('1.26', 0), { store, open: (signal) => openTraceFile(file, { signal }) });
       const { analyzer } = await analyzeRequests(await openTraceFile(file));
       const ended = analyzer.tasks();
@@ -456,7 +456,7 @@ describe('task explanation from the generation its task starts in', () => {
     let background = 0;
     let atForegroundEnd = -1;
     let foreground: Promise<void> | undefined;
-    const all = (await index.open(new AbortController().signal, undefined, true)).forEach(() => {
+    const all = (await index.open(new AbortController().signal, undefined, { background: true })).forEach(() => {
       if (background++ === 0) {
         foreground = index.open(new AbortController().signal).then((t) => t.forEach(() => undefined)).then(() => { atForegroundEnd = background; });
       }

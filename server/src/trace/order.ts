@@ -210,8 +210,8 @@ export class Ordering {
   eventTime = 0;
   eventTimeLo = 0;
 
-  /** want: a KindMask of the events to build. */
-  constructor(private readonly want: number) {}
+  /** want: a KindMask of the events to build; messageTask: a task whose Log events carry their message all the same (ReadOptions). */
+  constructor(private readonly want: number, private readonly messageTask?: number) {}
 
   /** The execution context of the event being advanced; advance handlers update it for the thread. */
   private curM: I64 = 0;
@@ -844,7 +844,8 @@ export class Ordering {
     } else {
       const stack = this.stackArg(evt, ev.a3, ev.typ);
       const category = this.stringArg(evt, ev.a1, ev.typ);
-      const message = this.want & KindMask.LogMessage ? this.stringArg(evt, ev.a2, ev.typ, false) : this.checkString(evt, ev.a2, ev.typ);
+      const message = this.want & KindMask.LogMessage || ev.a0 === this.messageTask
+        ? this.stringArg(evt, ev.a2, ev.typ, false) : this.checkString(evt, ev.a2, ev.typ);
       if (!(this.want & KindMask.Log)) { this.skip(); return true; }
       this.push({
         kind: 'Log', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack, task: num(ev.a0), category, message,

@@ -31,6 +31,11 @@ export interface ReadOptions {
    */
   logMessages?: boolean;
   /**
+   * With logMessages false, the Log events of this task carry their message all the same (an explanation
+   * lists them): the strings still stay in the file, and only these are read back.
+   */
+  messagesOfTask?: number;
+  /**
    * Every goroutine transition is a StateTransition event (default true). Without, the scheduling of a
    * goroutine once it is named (GoStart, GoStop, GoBlock, GoUnblock, system calls: 26–85% of the events of
    * the benchmark traces) is read, ordered and validated but not handed over (see OpenedTrace.skipped): for
@@ -335,9 +340,9 @@ class TraceReader {
 
   constructor(
     readonly version: number, readonly stream: BatchStream, private readonly want: number,
-    private readonly seedOrdering?: ReadOptions['seedOrdering'],
+    private readonly seedOrdering?: ReadOptions['seedOrdering'], messagesOfTask?: number,
   ) {
-    this.order = new Ordering(want);
+    this.order = new Ordering(want, messagesOfTask);
   }
 
   /**
@@ -685,7 +690,7 @@ export async function openStream(stream: BatchStream, options: ReadOptions, clos
   if (options.logMessages === false) stream.leaveStringsInFile();
   const want = kindMask(options.kinds) & ~(options.logMessages === false ? KindMask.LogMessage : 0) &
     ~(options.scheduling === false ? KindMask.Scheduling : 0) & ~(options.runtimeDetail === false ? KindMask.RuntimeDetail : 0);
-  const reader = new TraceReader(version, stream, want, options.seedOrdering);
+  const reader = new TraceReader(version, stream, want, options.seedOrdering, options.messagesOfTask);
   try {
     await reader.start(options.timeBase, options.lastTime);
   } catch (error) {

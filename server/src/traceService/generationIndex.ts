@@ -63,11 +63,12 @@ export class GenerationIndex {
   /**
    * Opens the trace again from the last generation that begins at or before `fromNs` (from the start
    * when unknown or the trace predates Go 1.26), with times as the load had them; its read lets
-   * queries in (queryTurns). A `background` read (the breakdown pass) waits while another read runs,
-   * and its logs come without their messages (the breakdowns do not read them: no string made for each).
+   * queries in (queryTurns). A `background` read (the breakdown pass) waits while another read runs.
+   * Logs come without their messages but those of `messagesOfTask` (an explanation's): none is made for
+   * the others, and the generations' strings stay in the file (StringTable).
    */
-  async open(signal: AbortSignal, fromNs?: number, background = false): Promise<OpenedTrace> {
-    const options: ReadOptions = { signal, logMessages: !background, chunkBytes: READ_CHUNK_BYTES };
+  async open(signal: AbortSignal, fromNs?: number, { background = false, messagesOfTask }: { background?: boolean; messagesOfTask?: number } = {}): Promise<OpenedTrace> {
+    const options: ReadOptions = { signal, logMessages: false, messagesOfTask, chunkBytes: READ_CHUNK_BYTES };
     if (Number(this.loaded.goVersion.split('.')[1]) >= FIRST_SEEKABLE_MINOR && fromNs !== undefined) {
       let i = this.firstNs.length - 1;
       while (i > 0 && !(this.firstNs[i] <= fromNs)) i--;

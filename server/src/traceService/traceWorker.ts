@@ -67,7 +67,7 @@ let tails: Map<string, TailExplanation> | undefined;
  */
 async function breakdownPass(): Promise<void> {
   try {
-    const { analyzer: requests } = await analyzeRequests(await generations.open(abort.signal, undefined, true), { keep: { slowest: 0 } });
+    const { analyzer: requests } = await analyzeRequests(await generations.open(abort.signal, undefined, { background: true }), { keep: { slowest: 0 } });
     const types = requests.typeBreakdowns();
     tails = new Map(types.flatMap((t) => (t.kind === 'task' && t.tail !== undefined ? [[t.type, t.tail] as const] : [])));
     send({ type: 'breakdowns', breakdowns: { types, sites: requests.siteBreakdowns() } });
@@ -112,7 +112,7 @@ async function load(): Promise<void> {
     const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes, { timelineWriter: recorders?.timeline });
     loading.forwardAnnotations(recorders?.tasks ?? tasks);
     analyzer = loading;
-    answerer = new QueryAnswerer(loading, { store: tasks, open: (signal, fromNs) => generations.open(signal, fromNs), tails: () => tails });
+    answerer = new QueryAnswerer(loading, { store: tasks, open: (signal, fromNs, messagesOfTask) => generations.open(signal, fromNs, { messagesOfTask }), tails: () => tails });
     // A cancel stops the reader at its next pause (its signal), and the catch below reports it.
     // Queries (the Tasks view's first page) are answered during the load too, not only between generations.
     const turns = queryTurns();

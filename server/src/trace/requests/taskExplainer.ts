@@ -19,7 +19,8 @@ export const MAX_LISTED = 1000;
  * Opens the trace once more, from the start or from a generation at or before `fromNs` (the events
  * before a task's start are not needed); reading stops early through the signal.
  */
-export type TraceOpener = (signal: AbortSignal, fromNs?: number) => Promise<OpenedTrace>;
+/** Opens the trace again from about `fromNs`; the Log events of `messagesOfTask` alone need their message. */
+export type TraceOpener = (signal: AbortSignal, fromNs?: number, messagesOfTask?: number) => Promise<OpenedTrace>;
 
 /** `children`: the store's instances with this task as parent (at most MAX_LISTED + 1, to tell whether all are listed). */
 /** A task of a store and its first children, as many as an explanation lists (and one more, to say there are more). */
@@ -87,7 +88,7 @@ export async function explainTask(open: TraceOpener, task: TaskRecord, children:
     }
   };
   try {
-    await (await open(stop.signal, startNs)).forEach(onEvent);
+    await (await open(stop.signal, startNs, id)).forEach(onEvent);
   } catch (error) {
     // Stopped past the task's end, or a bad file after the complete generations the store also holds.
     if (!stop.signal.aborted && !(error instanceof TraceError)) throw error;
