@@ -86,18 +86,33 @@ for (const inFile of [false, true]) {
   test(`string tables ${inFile ? 'left in the file' : 'copied'}: bytes kept until asked for, duplicates refused, odd bytes preserved`, () => {
     const table = new StringTable();
     const bytes = Buffer.alloc(3_000_000);
-    // Left in the file, a string's bytes are read again from where it was found (here: in bytes, at
-    // position 100 + its start) each time it is decoded and not kept.
-    let reads = 0;
+    // Left in the file, a string is read again from its record (its length as a uvarint, then the
+    // string; here in file, at stream position 100 + its offset) each time it is decoded and not kept.
+    const file = Buffer.alloc(3_100_000);
+    let fileLength = 0;
     const shift = 100;
-    if (inFile) table.leaveInFile({ bytesAt: (position, target) => { reads++; target.set(bytes.subarray(position - shift, position - shift + target.length)); return target; } });
+    const record = (lengthVarint: number[], start: number, end: number) => {
+      const at = fileLength;
+      file.set(lengthVarint, at);
+      bytes.copy(file, at + lengthVarint.length, start, end);
+      fileLength += lengthVarint.length + end - start;
+      return shift + at;
+    };
+    let reads = 0;
+    if (inFile) {
+      table.leaveInFile({
+        bytesAt: (position, target) => { reads++; target.set(file.subarray(position - shift, position - shift + target.length)); return target; },
+        get totalBytes() { return shift + fileLength; },
+      });
+    }
+    const uvarint = (v: number) => (v < 128 ? [v] : [(v & 0x7f) | 0x80, v >> 7]);
     const strings: [number, number, number][] = [];
     // 3 MB of strings of every length up to the maximum fills blocks of 16 KB, 32 KB, … and 1 MB.
     let at = 0;
     for (let id = 1; at + 1024 <= bytes.length; id++) {
       const len = (id * 37) % 1025;
       for (let i = 0; i < len; i++) bytes[at + i] = 0x61 + ((id + i) % 26);
-      assert.ok(table.insert(id, bytes, at, at + len, shift + at), `insert ${id}`);
+      assert.ok(table.insert(id, bytes, at, at + len, record(uvarint(len), at, at + len)), `insert ${id}`);
       strings.push([id, at, at + len]);
       at += len;
     }
@@ -115,11 +130,12 @@ for (const inFile of [false, true]) {
     assert.equal(table.get(0), '');
     assert.equal(table.get(strings.length + 1), undefined);
     assert.equal(table.getOnce(-5), undefined);
-    // Invalid UTF-8 keeps its bytes as escapes; valid UTF-8 decodes.
+    // Invalid UTF-8 keeps its bytes as escapes; valid UTF-8 decodes. Its length is a uvarint Go accepts
+    // though not the shortest (4 as 0x84 0x80 0x00), and its record ends the file.
     const odd = Buffer.from([0x68, 0xff, 0xc3, 0xa9]);
-    bytes.set(odd, 0);
-    assert.ok(table.insert(2n ** 60n, bytes, 0, odd.length, shift));
+    odd.copy(bytes, at);
+    assert.ok(table.insert(2n ** 60n, bytes, at, at + odd.length, record([0x84, 0x80, 0x00], at, at + odd.length)));
     assert.equal(table.get(2n ** 60n), 'h\udcffé');
-    assert.ok(!table.insert(2n ** 60n, bytes, 0, 1, shift), 'a taken sparse ID');
+    assert.ok(!table.insert(2n ** 60n, bytes, 0, 1), 'a taken sparse ID');
   });
 }

@@ -79,14 +79,15 @@ export class IdTable<T> {
 const STRING_BLOCK = 1 << 20;
 /** The first block's size; each next one doubles, up to STRING_BLOCK, so small tables stay small. */
 const FIRST_STRING_BLOCK = 1 << 14;
-/** Where a string left in the file is: its stream position times this, plus its length (≤ MaxStringSize). */
-const IN_FILE_LENGTHS = MaxStringSize + 1;
-/** The largest place a chunk of a table that copies its strings holds (a Uint32Array, 0 meaning none). */
+/** The largest place a chunk holds (a Uint32Array, 0 meaning none); larger ones go to the map. */
 const MAX_CHUNK_PLACE = 0xffff_fffe;
+/** The longest string record left in the file: its length (a uvarint, Go accepts up to 10 bytes), then the string. */
+const MAX_STRING_RECORD = 10 + MaxStringSize;
 
 /** The stream a table's strings stay in when they are not copied (BatchStream). */
 export interface StringSource {
   bytesAt(position: number, target: Uint8Array): Uint8Array;
+  readonly totalBytes: number;
 }
 
 /**
@@ -95,11 +96,11 @@ export interface StringSource {
  * a 100 MB trace. Each ID maps to a place, 4 bytes in a chunk of IDs: where its bytes were copied (a 2-byte
  * length, then the string), or, for a reader that hands over no log messages (leaveInFile), where they are
  * in the file (8 bytes), read again for the few strings it decodes: a 57 MB generation's 675 k strings
- * then take 5 MB instead of 12 MB. A string is kept decoded from its first `get` on.
+ * then take 2.6 MB instead of 12 MB. A string is kept decoded from its first `get` on.
  */
 export class StringTable {
   /** Per ID, 1 + its place (0: no string), in chunks of CHUNK_IDS IDs. */
-  private readonly chunks = objectArray<Uint32Array | Float64Array>() as (Uint32Array | Float64Array)[];
+  private readonly chunks = objectArray<Uint32Array>() as Uint32Array[];
   /** One past the last ID the chunks cover. */
   private denseLength = 1;
   private denseCount = 0;
@@ -111,6 +112,8 @@ export class StringTable {
   private readonly blocks = objectArray<Buffer>() as Buffer[];
   private used = 0;
   private source: StringSource | undefined;
+  /** Left in the file, a place is the stream position of the string's record less this one of the first. */
+  private fileBase = -1;
 
   /** Strings inserted from now on stay in `source`, read again when decoded; call before the first insert. */
   leaveInFile(source: StringSource): void {
@@ -118,17 +121,16 @@ export class StringTable {
   }
 
   /**
-   * Records bytes[start..end) (at most MaxStringSize), found at stream `position`, as the string of an ID;
-   * false if the ID is taken.
+   * Records bytes[start..end) (at most MaxStringSize) as the string of an ID; `recordAt` is the stream
+   * position of its record (its length, then the string). False if the ID is taken.
    */
-  insert(id: I64, bytes: Uint8Array, start: number, end: number, position = 0): boolean {
+  insert(id: I64, bytes: Uint8Array, start: number, end: number, recordAt = 0): boolean {
     if (id === 0 || this.placeOf(id) !== undefined) return false;
-    const place = this.source !== undefined ? position * IN_FILE_LENGTHS + (end - start) : this.copy(bytes, start, end);
+    if (this.source !== undefined && this.fileBase < 0) this.fileBase = recordAt;
+    const place = this.source !== undefined ? recordAt - this.fileBase : this.copy(bytes, start, end);
     const dense = typeof id === 'number' && id > 0 && (id === this.denseLength || id < 2 * this.denseCount + DENSE_SLACK);
-    if (dense && (this.source !== undefined || place <= MAX_CHUNK_PLACE)) {
-      while (this.chunks.length <= id >>> CHUNK_BITS) {
-        this.chunks.push(this.source !== undefined ? new Float64Array(CHUNK_IDS) : new Uint32Array(CHUNK_IDS));
-      }
+    if (dense && place >= 0 && place <= MAX_CHUNK_PLACE) {
+      while (this.chunks.length <= id >>> CHUNK_BITS) this.chunks.push(new Uint32Array(CHUNK_IDS));
       this.chunks[id >>> CHUNK_BITS][id & CHUNK_MASK] = place + 1;
       if (id >= this.denseLength) this.denseLength = id + 1;
       this.denseCount++;
@@ -198,9 +200,17 @@ export class StringTable {
 
   private decode(place: number): string {
     if (this.source !== undefined) {
-      const len = place % IN_FILE_LENGTHS;
-      const bytes = this.source.bytesAt((place - len) / IN_FILE_LENGTHS, decodeBuffer.subarray(0, len));
-      return decodeGoString(decodeBuffer, 0, bytes.length);
+      // The record was checked when inserted: its length, then the string (the record may end the file).
+      const at = this.fileBase + place;
+      const record = this.source.bytesAt(at, decodeBuffer.subarray(0, Math.min(MAX_STRING_RECORD, this.source.totalBytes - at)));
+      let len = 0;
+      let k = 0;
+      for (let shift = 1; k < record.length; shift *= 128) {
+        const b = record[k++];
+        len += (b & 0x7f) * shift;
+        if (b < 0x80) break;
+      }
+      return decodeGoString(decodeBuffer, k, Math.min(k + len, record.length));
     }
     const block = this.blocks[Math.floor(place / STRING_BLOCK)];
     const at = place % STRING_BLOCK;
@@ -209,7 +219,7 @@ export class StringTable {
 }
 
 /** Where a string left in the file is read to be decoded (decoding copies it out). */
-const decodeBuffer = Buffer.allocUnsafe(MaxStringSize);
+const decodeBuffer = Buffer.allocUnsafe(MAX_STRING_RECORD);
 
 interface RawFrame { pc: I64; funcID: I64; fileID: I64; line: I64 }
 
@@ -387,6 +397,7 @@ export class Generation {
       const ev = r.buf[r.pos++];
       if (ev !== Ev.String) r.fail(`expected string event, got ${ev}`, at);
       const id = r.readUvarint('string ID');
+      const recordAt = r.pos;
       const len = r.readUvarint('string length');
       if (typeof len !== 'number' || len < 0 || len > MaxStringSize) {
         r.fail(`invalid string size ${uint64Text(len)}, maximum is ${MaxStringSize}`, at);
@@ -394,7 +405,7 @@ export class Generation {
       if (r.end - r.pos < len) r.fail(`failed to read full string: read ${r.end - r.pos} but wanted ${len}`, at);
       const start = r.pos;
       r.pos += len;
-      if (!this.strings.insert(id, r.buf, start, r.pos, b.offset + start)) r.fail(`multiple strings with the same ID: id=${uint64Text(id)}`, at);
+      if (!this.strings.insert(id, r.buf, start, r.pos, b.offset + recordAt)) r.fail(`multiple strings with the same ID: id=${uint64Text(id)}`, at);
     }
   }
 
