@@ -81,6 +81,8 @@ const STRING_BLOCK = 1 << 20;
 const FIRST_STRING_BLOCK = 1 << 14;
 /** The largest place a chunk holds (a Uint32Array, 0 meaning none); larger ones go to the map. */
 const MAX_CHUNK_PLACE = 0xffff_fffe;
+/** Bytes of the file read at a time to decode the strings left there (StringTable.windowOf). */
+const STRING_WINDOW = 1 << 16;
 /** The longest string record left in the file: its length (a uvarint, Go accepts up to 10 bytes), then the string. */
 const MAX_STRING_RECORD = 10 + MaxStringSize;
 
@@ -114,6 +116,13 @@ export class StringTable {
   private source: StringSource | undefined;
   /** Left in the file, a place is the stream position of the string's record less this one of the first. */
   private fileBase = -1;
+  /**
+   * The strings left in the file are read back STRING_WINDOW bytes at a time (and the longest record
+   * past them): the names a generation decodes are near each other, and a read per string cost a GC-heavy
+   * trace's `trace stats` 7-12% more time. `windowPlace` is the place its first byte would have.
+   */
+  private window: Buffer | undefined;
+  private windowPlace = 0;
 
   /** Strings inserted from now on stay in `source`, read again when decoded; call before the first insert. */
   leaveInFile(source: StringSource): void {
@@ -198,19 +207,30 @@ export class StringTable {
     return place;
   }
 
+  /** The window holding the record at `place` (read from the file unless it is the last one read). */
+  private windowOf(place: number): Buffer {
+    const start = place - (place % STRING_WINDOW);
+    if (this.window !== undefined && this.windowPlace === start) return this.window;
+    const at = this.fileBase + start;
+    const window = Buffer.allocUnsafe(Math.min(STRING_WINDOW + MAX_STRING_RECORD, this.source!.totalBytes - at));
+    this.source!.bytesAt(at, window);
+    this.window = window;
+    this.windowPlace = start;
+    return window;
+  }
+
   private decode(place: number): string {
     if (this.source !== undefined) {
-      // The record was checked when inserted: its length, then the string (the record may end the file).
-      const at = this.fileBase + place;
-      const record = this.source.bytesAt(at, decodeBuffer.subarray(0, Math.min(MAX_STRING_RECORD, this.source.totalBytes - at)));
+      // The record was checked when inserted: its length, then the string.
+      const window = this.windowOf(place);
+      let k = place - this.windowPlace;
       let len = 0;
-      let k = 0;
-      for (let shift = 1; k < record.length; shift *= 128) {
-        const b = record[k++];
+      for (let shift = 1; k < window.length; shift *= 128) {
+        const b = window[k++];
         len += (b & 0x7f) * shift;
         if (b < 0x80) break;
       }
-      return decodeGoString(decodeBuffer, k, Math.min(k + len, record.length));
+      return decodeGoString(window, k, Math.min(k + len, window.length));
     }
     const block = this.blocks[Math.floor(place / STRING_BLOCK)];
     const at = place % STRING_BLOCK;
@@ -218,8 +238,6 @@ export class StringTable {
   }
 }
 
-/** Where a string left in the file is read to be decoded (decoding copies it out). */
-const decodeBuffer = Buffer.allocUnsafe(MAX_STRING_RECORD);
 
 interface RawFrame { pc: I64; funcID: I64; fileID: I64; line: I64 }
 
