@@ -96,9 +96,9 @@ export interface StringSource {
  * A generation's string table, decoded on demand. A busy trace's table is mostly log messages that the
  * statistics never read: decoding every string kept ~800 k of them (28 MB of heap) alive per generation of
  * a 100 MB trace. Each ID maps to a place, 4 bytes in a chunk of IDs: where its bytes were copied (a 2-byte
- * length, then the string), or, for a reader that hands over no log messages (leaveInFile), where they are
- * in the file (8 bytes), read again for the few strings it decodes: a 57 MB generation's 675 k strings
- * then take 2.6 MB instead of 12 MB. A string is kept decoded from its first `get` on.
+ * length, then the string), or, for a reader that hands over no log messages (leaveInFile), where its record
+ * is in the file, read again for the few strings it decodes: a 57 MB generation's 675 k strings then take
+ * 2.6 MB instead of 12 MB. A string is kept decoded from its first `get` on.
  */
 export class StringTable {
   /** Per ID, 1 + its place (0: no string), in chunks of CHUNK_IDS IDs. */
@@ -237,7 +237,6 @@ export class StringTable {
     return decodeGoString(block, at + 2, at + 2 + (block[at] | (block[at + 1] << 8)));
   }
 }
-
 
 interface RawFrame { pc: I64; funcID: I64; fileID: I64; line: I64 }
 
