@@ -24,6 +24,14 @@ const CHUNK_IDS = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_IDS - 1;
 
 /**
+ * Whether a new ID goes in a table's chunks (IdTable, StringTable): the next one, or a positive one
+ * within the slack past twice the IDs they hold, so that the chunks stay at most about twice as long.
+ */
+function goesInChunks(id: I64, denseLength: number, denseCount: number): id is number {
+  return typeof id === 'number' && id > 0 && (id === denseLength || id < 2 * denseCount + DENSE_SLACK);
+}
+
+/**
  * A table from IDs to values; ID 0 always exists and means "none" (Go's dataTable). The runtime hands out
  * IDs 1, 2, 3… (strings in order, stacks in any order), so small positive IDs index an array in chunks
  * (grown without copying), kept at most about twice as long as the values it holds; any other ID
@@ -44,7 +52,7 @@ export class IdTable<T> {
       return true;
     }
     if (id === 0 || this.get(id) !== undefined) return false;
-    if (typeof id === 'number' && id > 0 && id < 2 * this.denseCount + DENSE_SLACK) this.setDense(id, value);
+    if (goesInChunks(id, this.denseLength, this.denseCount)) this.setDense(id, value);
     else (this.sparse ??= new Map()).set(id, value);
     return true;
   }
@@ -137,8 +145,7 @@ export class StringTable {
     if (id === 0 || this.placeOf(id) !== undefined) return false;
     if (this.source !== undefined && this.fileBase < 0) this.fileBase = recordAt;
     const place = this.source !== undefined ? recordAt - this.fileBase : this.copy(bytes, start, end);
-    const dense = typeof id === 'number' && id > 0 && (id === this.denseLength || id < 2 * this.denseCount + DENSE_SLACK);
-    if (dense && place >= 0 && place <= MAX_CHUNK_PLACE) {
+    if (goesInChunks(id, this.denseLength, this.denseCount) && place >= 0 && place <= MAX_CHUNK_PLACE) {
       while (this.chunks.length <= id >>> CHUNK_BITS) this.chunks.push(new Uint32Array(CHUNK_IDS));
       this.chunks[id >>> CHUNK_BITS][id & CHUNK_MASK] = place + 1;
       if (id >= this.denseLength) this.denseLength = id + 1;
@@ -155,10 +162,8 @@ export class StringTable {
     const place = this.placeOf(id);
     if (place === undefined) return undefined;
     const s = this.decode(place);
-    if (typeof id === 'number' && id > 0 && id < this.denseLength) {
-      const i = id >>> CHUNK_BITS;
-      (this.decoded[i] ??= objectArray<string>(CHUNK_IDS))[id & CHUNK_MASK] = s;
-    } else (this.sparseDecoded ??= new Map()).set(id, s);
+    if (this.inChunks(id)) (this.decoded[id >>> CHUNK_BITS] ??= objectArray<string>(CHUNK_IDS))[id & CHUNK_MASK] = s;
+    else (this.sparseDecoded ??= new Map()).set(id, s);
     return s;
   }
 
@@ -175,13 +180,17 @@ export class StringTable {
     return place === undefined ? undefined : this.decode(place);
   }
 
+  /** Whether an ID is within the chunks' range (it may still be in the map: see insert). */
+  private inChunks(id: I64): id is number {
+    return typeof id === 'number' && id > 0 && id < this.denseLength;
+  }
+
   private keptString(id: I64): string | undefined {
-    if (typeof id === 'number' && id > 0 && id < this.denseLength) return this.decoded[id >>> CHUNK_BITS]?.[id & CHUNK_MASK];
-    return this.sparseDecoded?.get(id);
+    return this.inChunks(id) ? this.decoded[id >>> CHUNK_BITS]?.[id & CHUNK_MASK] : this.sparseDecoded?.get(id);
   }
 
   private placeOf(id: I64): number | undefined {
-    if (typeof id === 'number' && id > 0 && id < this.denseLength) {
+    if (this.inChunks(id)) {
       const stored = this.chunks[id >>> CHUNK_BITS][id & CHUNK_MASK];
       if (stored !== 0) return stored - 1;
     }
@@ -223,14 +232,9 @@ export class StringTable {
     if (this.source !== undefined) {
       // The record was checked when inserted: its length, then the string.
       const window = this.windowOf(place);
-      let k = place - this.windowPlace;
-      let len = 0;
-      for (let shift = 1; k < window.length; shift *= 128) {
-        const b = window[k++];
-        len += (b & 0x7f) * shift;
-        if (b < 0x80) break;
-      }
-      return decodeGoString(window, k, Math.min(k + len, window.length));
+      const record = new ByteCursor(window, place - this.windowPlace, window.length);
+      const len = Number(record.uvarint());
+      return decodeGoString(window, record.pos, Math.min(record.pos + len, window.length));
     }
     const block = this.blocks[Math.floor(place / STRING_BLOCK)];
     const at = place % STRING_BLOCK;

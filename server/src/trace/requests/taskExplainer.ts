@@ -17,12 +17,11 @@ export const MAX_LISTED = 1000;
 
 /**
  * Opens the trace once more, from the start or from a generation at or before `fromNs` (the events
- * before a task's start are not needed); reading stops early through the signal.
+ * before a task's start are not needed); reading stops early through the signal. Only the Log events of
+ * `messagesOfTask` need their message.
  */
-/** Opens the trace again from about `fromNs`; the Log events of `messagesOfTask` alone need their message. */
 export type TraceOpener = (signal: AbortSignal, fromNs?: number, messagesOfTask?: number) => Promise<OpenedTrace>;
 
-/** `children`: the store's instances with this task as parent (at most MAX_LISTED + 1, to tell whether all are listed). */
 /** A task of a store and its first children, as many as an explanation lists (and one more, to say there are more). */
 export interface TaskToExplain { task: TaskRecord; children: TaskRecord[] }
 
@@ -31,6 +30,7 @@ export function taskToExplain(store: TaskStore, id: number): TaskToExplain | und
   return task && { task, children: store.children(task.id, MAX_LISTED + 1) };
 }
 
+/** `children`: the store's instances with this task as parent (at most MAX_LISTED + 1, to tell whether all are listed). */
 export async function explainTask(open: TraceOpener, task: TaskRecord, children: readonly TaskRecord[], tail?: TailExplanation): Promise<TaskExplanation> {
   const { id, startNs, endNs } = task;
   const ended = startNs !== undefined && endNs !== undefined;
