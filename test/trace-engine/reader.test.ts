@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceError, type TraceEvent } from '../../server/src/trace/event';
 import { formatEvent } from '../../server/src/trace/format';
+import { decodeGoString } from '../../server/src/trace/strings';
 import { openTraceBytes, openTraceFile, type ReadOptions } from '../../server/src/trace/reader';
 import { analyzeEvents, STATISTICS_ONLY } from '../../server/src/trace/summary/analyzer';
 import { statsJson } from '../../server/src/trace/summary/report';
@@ -267,6 +268,43 @@ test('without log messages, strings left in the file give every fixture the same
     const fromBytes = await read(() => openTraceBytes(readFileSync(path), { logMessages: false }));
     assert.deepEqual(fromFile, fromBytes, file);
   }
+});
+
+test('logMessages \'bytes\': every fixture gives the same events, each Log\'s message as its bytes, and the same errors', async () => {
+  const dir = 'test/fixtures/traces';
+  const read = async (open: (options: ReadOptions) => ReturnType<typeof openTraceFile>, options: ReadOptions) => {
+    const events: TraceEvent[] = [];
+    try {
+      await (await open(options)).forEach((e) => events.push(e));
+      return { events };
+    } catch (error) {
+      return { events, error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+  let logs = 0;
+  let nonAscii = 0;
+  const compare = async (name: string, open: (options: ReadOptions) => ReturnType<typeof openTraceFile>) => {
+    const text = await read(open, {});
+    const bytes = await read(open, { logMessages: 'bytes' });
+    assert.equal(bytes.error, text.error, name);
+    assert.deepEqual(bytes.events.map((e) => {
+      if (e.kind !== 'Log') return e;
+      const { messageBytes, ...rest } = e;
+      assert.ok(messageBytes !== undefined && e.message === '', name);
+      logs++;
+      if (messageBytes.bytes.subarray(messageBytes.start, messageBytes.end).some((b) => b >= 0x80)) nonAscii++;
+      return { ...rest, message: decodeGoString(messageBytes.bytes, messageBytes.start, messageBytes.end) };
+    }), text.events, name);
+  };
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.trace'))) await compare(file, (options) => openTraceFile(join(dir, file), options));
+  // Messages that are not ASCII, or not UTF-8 at all, and a message string the generation lacks.
+  const odd = (message: number) => traceOf(header(26), syncBatch(1, 1000), stringsBatch(1, { 3: 'category', 9: 'é=1', 10: Uint8Array.of(0xff, 0x41) }, 1000), batch(1, 1, 1001, [
+    ...ev(T.ProcStatus, 1, 0, ProcRunning), ...ev(T.GoStatus, 1, 1, 1, GoRunning), ...ev(T.UserLog, 1, 7, 3, 9, 0), ...ev(T.UserLog, 1, 7, 3, message, 0),
+  ]), END_OF_GENERATION);
+  await compare('odd messages', (options) => openTraceBytes(odd(10), options));
+  await compare('a missing message', (options) => openTraceBytes(odd(11), options));
+  assert.ok(logs > 1_000, `${logs} logs`);
+  assert.equal(nonAscii, 3, 'the messages that are not ASCII');
 });
 
 test('messagesOfTask: only that task\'s logs keep their message, read back from the file', async () => {

@@ -30,10 +30,10 @@ export function syncBatch(gen: number, time: number): number[] {
     [50, 8, ...uvarint(15625000), 51, ...uvarint(1), ...uvarint(1_000_000), ...uvarint(1_700_000_000), ...uvarint(5)]);
 }
 
-export function stringsBatch(gen: number, strings: Record<number, string>, time = 1): number[] {
+export function stringsBatch(gen: number, strings: Record<number, string | Uint8Array>, time = 1): number[] {
   const data = [4];
   for (const [id, s] of Object.entries(strings)) {
-    const bytes = [...Buffer.from(s, 'utf8')];
+    const bytes = [...(typeof s === 'string' ? Buffer.from(s, 'utf8') : s)];
     data.push(5, ...uvarint(Number(id)), ...uvarint(bytes.length), ...bytes);
   }
   return batch(gen, 0, time, data);

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TaskListQuery } from '../../common/taskModel';
 import type { TimelineQuery } from '../../common/traceModel';
-import { openTraceFile } from '../../server/src/trace/reader';
+import { NO_STACK, NO_TASK } from '../../server/src/trace/event';
+import { openTraceFile, type ReadOptions } from '../../server/src/trace/reader';
+import { MaxStringSize } from '../../server/src/trace/spec';
+import { decodeGoString } from '../../server/src/trace/strings';
 import { indexRecorders } from '../../server/src/trace/recorded/indexRecorders';
 import { MAX_LISTED } from '../../server/src/trace/requests/taskExplainer';
 import { TaskStore } from '../../server/src/trace/requests/taskStore';
@@ -20,8 +23,10 @@ const dir = join(__dirname, '..', 'fixtures', 'traces');
 const fixtures = readdirSync(dir).filter((f) => /^(annotations|perrequest|busyservice|whyslow|gc|blocking|generations|cpusamples)-go1\.2\d\.trace$/.test(f));
 
 /** Reads `file` into an analyzer with these options and annotation listener, as the trace worker does. */
-async function analyze(file: string, options: AnalyzerOptions, annotations: AnnotationListener & { finish(): void }): Promise<TraceAnalyzer> {
-  const trace = await openTraceFile(file);
+async function analyze(
+  file: string, options: AnalyzerOptions, annotations: AnnotationListener & { finish(): void }, read: ReadOptions = {},
+): Promise<TraceAnalyzer> {
+  const trace = await openTraceFile(file, read);
   const analyzer = new TraceAnalyzer(trace.goVersion, 0, options);
   analyzer.forwardAnnotations(annotations);
   await trace.forEach((ev) => analyzer.add(ev)).catch((error: Error) => analyzer.finish(error));
@@ -41,7 +46,8 @@ describe('indexes replayed on the main thread', () => {
       // 64 values a batch: the longest op takes 7, so batches end at every op, strings included.
       const replayed = new ReplayedIndex(64);
       const recorders = indexRecorders(replayed.ring, (batch) => replayed.replay(batch));
-      const recording = await analyze(file, { timelineWriter: recorders.timeline }, recorders.tasks);
+      // The worker hands log messages over as bytes, undecoded; the store fed directly decodes them.
+      const recording = await analyze(file, { timelineWriter: recorders.timeline }, recorders.tasks, { logMessages: 'bytes' });
       assert.equal(recording.timeline.lanesCount, 1, `${f}: the analyzer's own index stays empty (only the GC lane)`);
 
       const { startNs, endNs } = recording.summary().overview;
@@ -62,6 +68,12 @@ describe('indexes replayed on the main thread', () => {
         { filter: { state: 'ended' }, sort: { key: 'goroutines', descending: true }, offset: 2, limit: 20 },
         { filter: { log: { category: 'request' } }, sort: { key: 'logs', descending: false }, offset: 0, limit: 50, slowestPerType: 2 },
       ];
+      // Tasks by an exact message: some of every category's (as each index keeps them: posting lists or a stream).
+      const logs: { category: string; message: string }[] = [];
+      await (await openTraceFile(file)).forEach((ev) => { if (ev.kind === 'Log') logs.push({ category: ev.category, message: ev.message }); });
+      for (const log of logs.filter((_, i) => i % Math.ceil(logs.length / 40) === 0)) {
+        taskQueries.push({ filter: { log }, offset: 0, limit: 1_000 });
+      }
       for (const query of taskQueries) {
         assert.deepEqual(replayed.taskList(query), own.answer({ kind: 'taskList', query }), `${f}: task list ${JSON.stringify(query)}`);
       }
@@ -73,6 +85,36 @@ describe('indexes replayed on the main thread', () => {
       assert.equal(replayed.taskToExplain(-42), undefined);
     }
     assert.ok(tasksCompared > 50, `${tasksCompared} tasks compared`);
+  });
+
+  it('hands log messages over as bytes, a batch ending when its bytes are full (messages up to MaxStringSize)', () => {
+    const base = { thread: 0, proc: 0, goroutine: 1, stack: NO_STACK, parent: NO_TASK };
+    const lengths = [MaxStringSize, 1000, 0, 1, MaxStringSize - 1, 24, 999, MaxStringSize, 3, 512, 513];
+    const messages = lengths.map((n, i) => Buffer.from(`${i}:`.padEnd(n, 'abcdefghij').slice(0, n)));
+    messages.push(Buffer.from([0xff, 0x41]), Buffer.from('ид=7'));
+    for (const slotValues of [64, 4_096]) {
+      const direct = new TaskStore();
+      const replayed = new ReplayedIndex(slotValues);
+      let batches = 0;
+      const recorders = indexRecorders(replayed.ring, (batch) => { batches++; replayed.replay(batch); });
+      messages.forEach((raw, i) => {
+        const begin = { ...base, kind: 'TaskBegin', id: i + 1, type: 't', time: 10 * i } as const;
+        const log = { ...base, kind: 'Log', task: i + 1, category: 'c', message: '', messageBytes: { bytes: raw, start: 0, end: raw.length }, time: 10 * i + 1 } as const;
+        direct.taskBegin(begin, undefined);
+        direct.log(log);
+        recorders.tasks.taskBegin(begin, undefined);
+        recorders.tasks.log(log);
+      });
+      recorders.tasks.finish();
+      direct.finish();
+      // With 64 values a batch holds at most 1 KiB of messages (the values would fill 3): long ones end batches.
+      assert.equal(batches, slotValues === 64 ? 7 : 1);
+      for (const raw of messages) {
+        const query: TaskListQuery = { filter: { log: { category: 'c', message: decodeGoString(raw) } }, offset: 0, limit: 10 };
+        assert.deepEqual(replayed.taskList(query), direct.list(query), `${slotValues}: ${raw.length} bytes`);
+        assert.equal(direct.list(query).rows.length, 1);
+      }
+    }
   });
 
   it('stops the recording side with the failure when a batch cannot be replayed', () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { NO_STACK, NO_TASK, type TraceEvent } from '../../server/src/trace/event';
 import { openTraceFile } from '../../server/src/trace/reader';
+import { decodeGoString } from '../../server/src/trace/strings';
 import { analyzeRequests } from '../../server/src/trace/requests/analyzer';
 import { logHistogram, TaskStore } from '../../server/src/trace/requests/taskStore';
 import { QueryAnswerer } from '../../server/src/traceService/queries';
@@ -272,22 +273,39 @@ describe('task store', () => {
       [...odd].sort((a, b) => a - b));
   });
 
-  it('finds every exact message of a category with many, numbered ones too (stored as numbers) and their look-alikes', () => {
-    const store = new TaskStore();
-    const base = { thread: 0, proc: 0, stack: NO_STACK, parent: NO_TASK };
-    const odd = ['id=007', 'id=7', 'id=07', 'id=0', 'id=', '0', '42', 'é=5', 'n=1234567890123456', 'n=123456789012345', 'x', '', 'id=7 ', 'ид=7'];
-    const messages = [...Array.from({ length: 400 }, (_, i) => `id=${i}`), ...odd];
-    messages.forEach((message, i) => {
-      store.add({ ...base, kind: 'TaskBegin', id: i + 1, type: 't', time: i * 10, goroutine: 1 } as TraceEvent);
-      store.add({ ...base, kind: 'Log', task: i + 1, category: 'request', message, time: i * 10 + 1, goroutine: 1 } as TraceEvent);
+  for (const given of ['text', 'bytes'] as const) {
+    it(`finds every exact message of a category with many, numbered ones too (stored as numbers) and their look-alikes, given as ${given}`, () => {
+      const store = new TaskStore();
+      const base = { thread: 0, proc: 0, stack: NO_STACK, parent: NO_TASK };
+      const odd = ['id=007', 'id=7', 'id=07', 'id=0', 'id=', '0', '42', 'é=5', 'n=1234567890123456', 'n=123456789012345', 'x', '', 'id=7 ', 'ид=7'];
+      // As bytes, a message may be any bytes (Go strings need not be UTF-8): it is found by its decoded text.
+      const invalid = [Buffer.from([0x69, 0x64, 0x3d, 0xff, 0x37]), Buffer.from([0xc3]), Buffer.from([0x37, 0x80, 0x37])];
+      const few = ['cached', 'new session', 'é'];
+      const entries = [
+        ...[...Array.from({ length: 400 }, (_, i) => `id=${i}`), ...odd].map((m) => ({ category: 'request', raw: Buffer.from(m) })),
+        ...(given === 'bytes' ? invalid.map((raw) => ({ category: 'request', raw })) : []),
+        ...[...few, ...few].map((m) => ({ category: 'auth', raw: Buffer.from(m) })),
+        ...(given === 'bytes' ? invalid.map((raw) => ({ category: 'auth', raw })) : []),
+      ];
+      const texts = entries.map((e) => decodeGoString(e.raw));
+      entries.forEach(({ category, raw }, i) => {
+        store.add({ ...base, kind: 'TaskBegin', id: i + 1, type: 't', time: i * 10, goroutine: 1 } as TraceEvent);
+        // Bytes sit inside a larger buffer, as in a string table.
+        const bytes = Buffer.concat([Buffer.from('<<'), raw, Buffer.from('>>')]);
+        const message = given === 'bytes' ? { message: '', messageBytes: { bytes, start: 2, end: 2 + raw.length } } : { message: texts[i] };
+        store.add({ ...base, kind: 'Log', task: i + 1, category, ...message, time: i * 10 + 1, goroutine: 1 } as TraceEvent);
+      });
+      store.finish();
+      for (const category of ['request', 'auth']) {
+        const messages = [...new Set(texts.filter((_, i) => entries[i].category === category)), 'id=400', 'n=12345678901234', 'ca'];
+        for (const message of messages) {
+          const want = texts.flatMap((m, i) => (m === message && entries[i].category === category ? [i + 1] : []));
+          assert.deepEqual(store.list({ filter: { log: { category, message } }, offset: 0, limit: 10 }).rows.map((r) => r.id), want, `${category}: ${message}`);
+        }
+        assert.equal(store.list({ filter: { log: { category } }, offset: 0, limit: 1 }).total, entries.filter((e) => e.category === category).length);
+      }
     });
-    store.finish();
-    for (const message of [...odd, 'id=399', 'id=400', 'id=1', 'n=12345678901234']) {
-      const want = messages.flatMap((m, i) => (m === message ? [i + 1] : []));
-      assert.deepEqual(store.list({ filter: { log: { category: 'request', message } }, offset: 0, limit: 10 }).rows.map((r) => r.id), want, message);
-    }
-    assert.equal(store.list({ filter: { log: { category: 'request' } }, offset: 0, limit: 1 }).total, messages.length);
-  });
+  }
 
   it('sorts by duration as a plain sort does, whichever way the keys sort (in order, radix, packed, ranked)', () => {
     const base = { thread: 0, proc: 0, stack: NO_STACK, parent: NO_TASK, type: 't', goroutine: 1 };

@@ -107,7 +107,16 @@ export interface TaskEvent extends EventBase {
   type: string;
 }
 export interface RegionEvent extends EventBase { kind: 'RegionBegin' | 'RegionEnd'; task: number; type: string }
-export interface LogEvent extends EventBase { kind: 'Log'; task: number; category: string; message: string }
+export interface LogEvent extends EventBase {
+  kind: 'Log';
+  task: number;
+  category: string;
+  message: string;
+  /** With ReadOptions.logMessages 'bytes': the message's bytes as the trace holds them, undecoded (`message` is then ''). */
+  messageBytes?: RawString;
+}
+/** A string's bytes as the trace holds them: bytes[start, end), not yet decoded (Go strings need not be UTF-8). */
+export interface RawString { bytes: Buffer; start: number; end: number }
 export interface StateTransitionEvent extends EventBase {
   kind: 'StateTransition';
   resource: ResourceID;

@@ -1,7 +1,7 @@
 // One generation of a trace: its batches grouped by M, string and stack tables,
 // CPU samples and clock data. Port of src/internal/trace/generation.go (Go 1.26),
 // including the pre-1.26 "spill" framing, with the same checks and verdicts.
-import { NO_STACK, TraceError, type Stack, type StackFrame } from './event';
+import { NO_STACK, TraceError, type RawString, type Stack, type StackFrame } from './event';
 import { formatUnixRFC3339Nano } from './gofmt';
 import { goSortFunc } from './gosort';
 import {
@@ -93,6 +93,7 @@ const MAX_CHUNK_PLACE = 0xffff_fffe;
 const STRING_WINDOW = 1 << 16;
 /** The longest string record left in the file: its length (a uvarint, Go accepts up to 10 bytes), then the string. */
 const MAX_STRING_RECORD = 10 + MaxStringSize;
+const EMPTY_BYTES = Buffer.alloc(0);
 
 /** The stream a table's strings stay in when they are not copied (BatchStream). */
 export interface StringSource {
@@ -131,6 +132,9 @@ export class StringTable {
    */
   private window: Buffer | undefined;
   private windowPlace = 0;
+  /** Where locate() found a string's bytes in the buffer it returned. */
+  private located = 0;
+  private locatedEnd = 0;
 
   /** Strings inserted from now on stay in `source`, read again when decoded; call before the first insert. */
   leaveInFile(source: StringSource): void {
@@ -228,17 +232,36 @@ export class StringTable {
     return window;
   }
 
+  /** The bytes of an ID's string, undecoded (an empty string for 0); undefined if the table lacks it. */
+  raw(id: I64): RawString | undefined {
+    if (id === 0) return { bytes: EMPTY_BYTES, start: 0, end: 0 };
+    const place = this.placeOf(id);
+    if (place === undefined) return undefined;
+    const bytes = this.locate(place);
+    return { bytes, start: this.located, end: this.locatedEnd };
+  }
+
   private decode(place: number): string {
+    const bytes = this.locate(place);
+    return decodeGoString(bytes, this.located, this.locatedEnd);
+  }
+
+  /** The buffer holding the string at `place`; its bytes are [located, locatedEnd) of it. */
+  private locate(place: number): Buffer {
     if (this.source !== undefined) {
       // The record was checked when inserted: its length, then the string.
       const window = this.windowOf(place);
       const record = new ByteCursor(window, place - this.windowPlace, window.length);
       const len = Number(record.uvarint());
-      return decodeGoString(window, record.pos, Math.min(record.pos + len, window.length));
+      this.located = record.pos;
+      this.locatedEnd = Math.min(record.pos + len, window.length);
+      return window;
     }
     const block = this.blocks[Math.floor(place / STRING_BLOCK)];
     const at = place % STRING_BLOCK;
-    return decodeGoString(block, at + 2, at + 2 + (block[at] | (block[at + 1] << 8)));
+    this.located = at + 2;
+    this.locatedEnd = at + 2 + (block[at] | (block[at + 1] << 8));
+    return block;
   }
 }
 
@@ -351,6 +374,11 @@ export class Generation {
   /** Like string, for a string read once (a log message): not kept decoded. */
   stringOnce(id: I64): string | undefined {
     return this.strings.getOnce(id);
+  }
+
+  /** The bytes of a string, undecoded (ReadOptions.logMessages 'bytes'), or undefined if the table lacks it. */
+  rawString(id: I64): RawString | undefined {
+    return this.strings.raw(id);
   }
 
   /** The stack for an ID, NO_STACK for 0, or undefined if the table lacks it. */

@@ -844,6 +844,16 @@ export class Ordering {
     } else {
       const stack = this.stackArg(evt, ev.a3, ev.typ);
       const category = this.stringArg(evt, ev.a1, ev.typ);
+      if (this.want & KindMask.LogMessageBytes) {
+        const messageBytes = evt.rawString(ev.a2);
+        if (messageBytes === undefined) this.checkString(evt, ev.a2, ev.typ);
+        if (!(this.want & KindMask.Log)) { this.skip(); return true; }
+        this.push({
+          kind: 'Log', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack, task: num(ev.a0), category, message: '',
+          messageBytes,
+        }, exactTask(ev.a0));
+        return true;
+      }
       const message = this.want & KindMask.LogMessage || ev.a0 === this.messageTask
         ? this.stringArg(evt, ev.a2, ev.typ, false) : this.checkString(evt, ev.a2, ev.typ);
       if (!(this.want & KindMask.Log)) { this.skip(); return true; }
@@ -1082,6 +1092,8 @@ export const enum KindMask {
    */
   RuntimeDetail = 4096,
   All = 8191,
+  /** Not a kind, nor in All: Log events carry their message undecoded, as `messageBytes` (ReadOptions.logMessages 'bytes'). */
+  LogMessageBytes = 8192,
 }
 
 const kindMaskOf: Record<EventKind, number> = {

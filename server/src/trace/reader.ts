@@ -28,8 +28,10 @@ export interface ReadOptions {
   /**
    * Log events carry their message (default true). Without, a Log's message is '' (its string ID is still
    * checked, as Go does): for consumers that only count logs, which then decode none of the messages.
+   * With 'bytes', a Log's message is '' and its bytes are `messageBytes`, undecoded: for a consumer that
+   * passes messages on as bytes (the viewer's load, to the thread that keeps them: recorded/taskRecorder.ts).
    */
-  logMessages?: boolean;
+  logMessages?: boolean | 'bytes';
   /**
    * With logMessages false, the Log events of this task carry their message all the same (an explanation
    * lists them): the strings still stay in the file, and only these are read back.
@@ -686,10 +688,13 @@ export async function openStream(stream: BatchStream, options: ReadOptions, clos
     await close();
     throw error;
   }
-  // Without log messages, the strings a reader decodes are names: the rest can stay in the file.
-  if (options.logMessages === false) stream.leaveStringsInFile();
-  const want = kindMask(options.kinds) & ~(options.logMessages === false ? KindMask.LogMessage : 0) &
-    ~(options.scheduling === false ? KindMask.Scheduling : 0) & ~(options.runtimeDetail === false ? KindMask.RuntimeDetail : 0);
+  // Without log messages, the strings a reader decodes are names: the rest can stay in the file. So can
+  // messages handed over as bytes: they are read back in the order written (the 100 MB goroutine-per-request
+  // trace's 1.57 M messages in 591 windows), and a read keeps ~19 MiB less (its 57 MB generation's strings).
+  if (options.logMessages === false || options.logMessages === 'bytes') stream.leaveStringsInFile();
+  const want = (kindMask(options.kinds) & ~(options.logMessages === false ? KindMask.LogMessage : 0) &
+    ~(options.scheduling === false ? KindMask.Scheduling : 0) & ~(options.runtimeDetail === false ? KindMask.RuntimeDetail : 0)) |
+    (options.logMessages === 'bytes' ? KindMask.LogMessageBytes : 0);
   const reader = new TraceReader(version, stream, want, options.seedOrdering, options.messagesOfTask);
   try {
     await reader.start(options.timeBase, options.lastTime);

@@ -113,6 +113,8 @@ async function load(): Promise<void> {
   try {
     const trace = await openTraceFile(path, {
       signal: abort.signal,
+      // The Tasks view's store keeps each log's message as bytes: handed over undecoded, it is copied, never decoded here.
+      logMessages: 'bytes',
       onProgress: (p: ReadProgress) => { progress.bytesRead = p.bytesRead; progress.totalBytes = p.totalBytes; generations.generationRead(p.bytesRead); },
     });
     generations.loaded = { goVersion: trace.goVersion, timeBase: trace.timeBase };

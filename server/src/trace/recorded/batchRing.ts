@@ -2,7 +2,8 @@
 // one that replays (the language server's main thread): a fixed set of slots in one SharedArrayBuffer, so nothing is
 // allocated or copied per batch and the memory in flight is bounded. The recording side waits
 // (Atomics.wait) when every slot is in use: the replaying side is behind, and must catch up.
-import type { BatchChannel, RecordedBatch } from './opStream';
+import { MaxStringSize } from '../spec';
+import type { BatchBuffers, BatchChannel, RecordedBatch } from './opStream';
 
 /**
  * Slots in the ring: the recorders hold one each, the rest are in flight. The worker fills a slot in
@@ -12,34 +13,52 @@ import type { BatchChannel, RecordedBatch } from './opStream';
 const SLOTS = 16;
 /** Values per slot: 64 KiB, a few hundred microseconds of replay (larger slots only held more memory). */
 const SLOT_VALUES = 8_192;
+/**
+ * Bytes per slot per value: a log takes 4 values and its message ~10-20 bytes. A slot holds at least one
+ * message of the longest (MaxStringSize).
+ */
+const SLOT_BYTES_PER_VALUE = 4;
 // Header, Int32 each: a counter bumped at every release (what a waiting producer watches), the
-// failure flag, then each slot's state.
+// failure flag, the values per slot, then each slot's state.
 const RELEASES = 0;
 const FAILED = 1;
-const FIRST_STATE = 2;
+const VALUES_PER_SLOT = 2;
+const FIRST_STATE = 3;
 const FREE = 0;
 const HELD = 1;
 const HEADER_BYTES = 8 * Math.ceil(((FIRST_STATE + SLOTS) * 4) / 8);
 /** How long a producer waits for a free slot before it gives up on the other thread. */
 const STALL_LIMIT_MS = 60_000;
 
-/** A batch as posted to the replaying thread: its slot, how much of it is used, its strings. */
-export interface PostedBatch { slot: number; length: number; strings: string[] }
+/** A batch as posted to the replaying thread: its slot, how much of its values and bytes are used, its strings. */
+export interface PostedBatch { slot: number; length: number; bytesLength: number; strings: string[] }
+
+function slotBytes(slotValues: number): number {
+  return Math.max(slotValues * SLOT_BYTES_PER_VALUE, MaxStringSize);
+}
 
 /** slotValues: SLOT_VALUES; tests make them tiny, so that batches end at every kind of op. */
 export function newBatchRing(slotValues = SLOT_VALUES): SharedArrayBuffer {
-  return new SharedArrayBuffer(HEADER_BYTES + SLOTS * slotValues * 8);
+  // After the header, every slot's values, then every slot's bytes.
+  const ring = new SharedArrayBuffer(HEADER_BYTES + SLOTS * (slotValues * 8 + slotBytes(slotValues)));
+  new Int32Array(ring, 0, FIRST_STATE)[VALUES_PER_SLOT] = slotValues;
+  return ring;
 }
 
-function slotViews(ring: SharedArrayBuffer): Float64Array[] {
-  const slotValues = (ring.byteLength - HEADER_BYTES) / 8 / SLOTS;
-  return Array.from({ length: SLOTS }, (_, slot) => new Float64Array(ring, HEADER_BYTES + slot * slotValues * 8, slotValues));
+function slotViews(ring: SharedArrayBuffer): BatchBuffers[] {
+  const slotValues = new Int32Array(ring, 0, FIRST_STATE)[VALUES_PER_SLOT];
+  const bytes = slotBytes(slotValues);
+  const bytesAt = HEADER_BYTES + SLOTS * slotValues * 8;
+  return Array.from({ length: SLOTS }, (_, slot) => ({
+    values: new Float64Array(ring, HEADER_BYTES + slot * slotValues * 8, slotValues),
+    bytes: Buffer.from(ring, bytesAt + slot * bytes, bytes),
+  }));
 }
 
 /** The recording side: hands out free slots, posts full ones. */
 export class BatchProducer implements BatchChannel {
   private readonly header: Int32Array;
-  private readonly slots: Float64Array[];
+  private readonly slots: BatchBuffers[];
   private next = 0;
 
   constructor(ring: SharedArrayBuffer, private readonly post: (batch: PostedBatch) => void) {
@@ -48,12 +67,12 @@ export class BatchProducer implements BatchChannel {
   }
 
   send(batch: RecordedBatch): void {
-    const slot = this.slots.indexOf(batch.values);
+    const slot = this.slots.findIndex((s) => s.values === batch.values);
     if (slot < 0) throw new Error('recorded batch: not a buffer of this ring');
-    this.post({ slot, length: batch.length, strings: batch.strings });
+    this.post({ slot, length: batch.length, bytesLength: batch.bytesLength, strings: batch.strings });
   }
 
-  nextBuffer(): Float64Array {
+  nextBuffers(): BatchBuffers {
     const waitedSince = Date.now();
     for (;;) {
       if (Atomics.load(this.header, FAILED) !== 0) throw new Error('the viewer\'s index thread failed');
@@ -74,7 +93,7 @@ export class BatchProducer implements BatchChannel {
 /** The replaying side: reads a posted batch in place, then frees its slot. */
 export class BatchConsumer {
   private readonly header: Int32Array;
-  private readonly slots: Float64Array[];
+  private readonly slots: BatchBuffers[];
 
   constructor(ring: SharedArrayBuffer) {
     this.header = new Int32Array(ring, 0, FIRST_STATE + SLOTS);
@@ -82,7 +101,8 @@ export class BatchConsumer {
   }
 
   batch(posted: PostedBatch): RecordedBatch {
-    return { values: this.slots[posted.slot], length: posted.length, strings: posted.strings };
+    const { values, bytes } = this.slots[posted.slot];
+    return { values, length: posted.length, bytes, bytesLength: posted.bytesLength, strings: posted.strings };
   }
 
   release(slot: number): void {

@@ -3,14 +3,21 @@
 // events. The numbers go in float64 buffers that the other side frees once replayed (batchRing.ts),
 // the strings beside them.
 
-/** A batch of recorded writes: values[0, length) and the strings its ops refer to, in order of use. */
-export interface RecordedBatch { values: Float64Array; length: number; strings: string[] }
+/**
+ * A batch of recorded writes: values[0, length), the bytes its ops refer to (bytes[0, bytesLength): log
+ * messages, which as strings cost the posting thread a structured clone each) and the strings they refer
+ * to, in order of use.
+ */
+export interface RecordedBatch { values: Float64Array; length: number; bytes: Buffer; bytesLength: number; strings: string[] }
 
-/** Where full batches go, and where an empty buffer to go on with comes from. */
+/** A batch's buffers: values, and bytes (room for at least one string of MaxStringSize). */
+export interface BatchBuffers { values: Float64Array; bytes: Buffer }
+
+/** Where full batches go, and where empty buffers to go on with come from. */
 export interface BatchChannel {
   send(batch: RecordedBatch): void;
-  /** An empty buffer (one sent earlier, once replayed): may wait for the consumer to catch up. */
-  nextBuffer(): Float64Array;
+  /** Empty buffers (sent earlier, once replayed): may wait for the consumer to catch up. */
+  nextBuffers(): BatchBuffers;
 }
 
 /**
@@ -20,25 +27,28 @@ export interface BatchChannel {
 export abstract class OpRecorder {
   protected values: Float64Array;
   protected length = 0;
+  protected bytes: Buffer;
+  protected bytesLength = 0;
   protected strings: string[] = [];
 
   /** maxOp: the most values one op writes. */
   constructor(private readonly channel: BatchChannel, private readonly maxOp: number) {
-    this.values = channel.nextBuffer();
+    ({ values: this.values, bytes: this.bytes } = channel.nextBuffers());
   }
 
   /** Sends what was recorded so far, if anything. */
   flush(): void {
     if (this.length === 0) return;
-    this.channel.send({ values: this.values, length: this.length, strings: this.strings });
-    this.values = this.channel.nextBuffer();
+    this.channel.send({ values: this.values, length: this.length, bytes: this.bytes, bytesLength: this.bytesLength, strings: this.strings });
+    ({ values: this.values, bytes: this.bytes } = this.channel.nextBuffers());
     this.length = 0;
+    this.bytesLength = 0;
     this.strings = [];
   }
 
-  /** Room for the longest op, sending the batch when full. */
-  protected room(): void {
-    if (this.length + this.maxOp > this.values.length) this.flush();
+  /** Room for the longest op (and `bytes` bytes beside it, at most MaxStringSize), sending the batch when full. */
+  protected room(bytes = 0): void {
+    if (this.length + this.maxOp > this.values.length || this.bytesLength + bytes > this.bytes.length) this.flush();
   }
 
   protected op1(op: number, operand: number): void {

@@ -2,8 +2,8 @@
 // to a TaskRecorder (AnnotationListener), whose batches the language server's main thread replays
 // into its TaskStore (traceService/replayedIndex.ts), as the timeline's (timelineRecorder.ts).
 import type { SourceLocation } from '../../../../common/traceModel';
-import type { LogEvent, RegionEvent, TaskEvent } from '../event';
-import type { TaskFields, TaskStore } from '../requests/taskStore';
+import type { LogEvent, RawString, RegionEvent, TaskEvent } from '../event';
+import type { LogFields, TaskFields, TaskStore } from '../requests/taskStore';
 import type { AnnotationListener } from '../summary/analyzer';
 import { OpRecorder, StringIds, type BatchChannel, type RecordedBatch } from './opStream';
 
@@ -13,11 +13,12 @@ const OP_SITE = 1; // id, line (the next two strings: function, file)
 const OP_TASK_BEGIN = 2; // id, parent, type, goroutine, time, site (-1: none)
 const OP_TASK_END = 3; // id, parent, type, goroutine, time
 const OP_REGION_BEGIN = 4; // task, goroutine
-const OP_LOG = 5; // task, goroutine, category (the next string: the message)
+const OP_LOG = 5; // task, goroutine, category, message bytes (the batch's next bytes; NO_BYTES: the message is the next string)
 const OP_FINISH = 6;
 /** The longest op (OP_TASK_BEGIN). */
 const MAX_OP = 7;
 const NO_SITE = -1;
+const NO_BYTES = -1;
 
 export class TaskRecorder extends OpRecorder implements AnnotationListener {
   private readonly stringIds = new StringIds();
@@ -57,11 +58,23 @@ export class TaskRecorder extends OpRecorder implements AnnotationListener {
 
   log(ev: LogEvent): void {
     const category = this.stringId(this.stringIds, ev.category, OP_STRING);
-    this.room();
-    this.strings.push(ev.message);
+    const raw = ev.messageBytes;
+    let length = NO_BYTES;
+    if (raw === undefined) {
+      this.room();
+      this.strings.push(ev.message);
+    } else {
+      length = raw.end - raw.start;
+      this.room(length);
+      // Byte by byte: messages are short, and Buffer.copy costs more per call than this loop (2% of the load).
+      const { bytes } = this;
+      let at = this.bytesLength;
+      for (let i = raw.start; i < raw.end; i++) bytes[at++] = raw.bytes[i];
+      this.bytesLength = at;
+    }
     const v = this.values;
     let i = this.length;
-    v[i++] = OP_LOG; v[i++] = ev.task; v[i++] = ev.goroutine; v[i++] = category;
+    v[i++] = OP_LOG; v[i++] = ev.task; v[i++] = ev.goroutine; v[i++] = category; v[i++] = length;
     this.length = i;
   }
 
@@ -94,7 +107,8 @@ export class TaskReplay {
   // Reused for every event: the store reads the fields and keeps none of these objects.
   private readonly task: TaskFields = { id: 0, parent: 0, type: '', goroutine: 0, time: 0 };
   private readonly region = { task: 0, goroutine: 0 };
-  private readonly logEvent = { task: 0, goroutine: 0, category: '', message: '' };
+  private readonly messageBytes: RawString = { bytes: Buffer.alloc(0), start: 0, end: 0 };
+  private readonly logEvent: LogFields = { task: 0, goroutine: 0, category: '', message: '', messageBytes: undefined };
 
   constructor(private readonly store: TaskStore) {}
 
@@ -102,6 +116,7 @@ export class TaskReplay {
     const v = batch.values;
     const { task, region, logEvent, store } = this;
     let nextString = 0;
+    let nextByte = 0;
     let i = 0;
     while (i < batch.length) {
       switch (v[i]) {
@@ -130,11 +145,22 @@ export class TaskReplay {
           store.regionBegin(region);
           i += 3;
           break;
-        case OP_LOG:
-          logEvent.task = v[i + 1]; logEvent.goroutine = v[i + 2]; logEvent.category = this.strings[v[i + 3]]; logEvent.message = batch.strings[nextString++];
+        case OP_LOG: {
+          logEvent.task = v[i + 1]; logEvent.goroutine = v[i + 2]; logEvent.category = this.strings[v[i + 3]];
+          const length = v[i + 4];
+          if (length === NO_BYTES) {
+            logEvent.message = batch.strings[nextString++];
+            logEvent.messageBytes = undefined;
+          } else {
+            const raw = this.messageBytes;
+            raw.bytes = batch.bytes; raw.start = nextByte; raw.end = nextByte += length;
+            logEvent.message = '';
+            logEvent.messageBytes = raw;
+          }
           store.log(logEvent);
-          i += 4;
+          i += 5;
           break;
+        }
         case OP_FINISH:
           store.finish();
           i += 1;

@@ -3,7 +3,8 @@
 // stream of rows and texts for a category with many messages), so that the Tasks view's list can be filtered, sorted and paged over hundreds of thousands of
 // tasks in a few milliseconds. It is one more consumer of the reader's events and answers while the
 // trace is still loading (rows appear at TaskBegin; `complete` once finished).
-import { NO_TASK, type LogEvent, type RegionEvent, type TaskEvent, type TraceEvent } from '../event';
+import { NO_TASK, type LogEvent, type RawString, type RegionEvent, type TaskEvent, type TraceEvent } from '../event';
+import { decodeGoString } from '../strings';
 import { SiteResolver } from '../summary/sites';
 import type { SourceLocation } from '../../../../common/traceModel';
 import type { TaskListPage, TaskListQuery, TaskRow, TaskSortKey } from '../../../../common/taskModel';
@@ -98,8 +99,15 @@ class CategoryLogs {
   postings: Map<string, RowStream> | undefined = new Map();
   readonly messages = new RowStream();
 
-  add(row: number, message: string): void {
+  /** Adds a row's log of this message, or of these bytes (the message undecoded, ReadOptions.logMessages 'bytes'). */
+  add(row: number, message: string, raw?: RawString): void {
+    // A message is kept as the UTF-8 of its decoded text: raw bytes that are not ASCII are decoded first (Go strings need not be UTF-8).
+    if (raw !== undefined && !isAscii(raw)) {
+      message = decodeGoString(raw.bytes, raw.start, raw.end);
+      raw = undefined;
+    }
     if (this.postings !== undefined) {
+      if (raw !== undefined) message = raw.bytes.toString('latin1', raw.start, raw.end);
       let list = this.postings.get(message);
       if (list === undefined) {
         if (this.postings.size < MAX_INTERNED_MESSAGES) this.postings.set(message, (list = new RowStream()));
@@ -111,7 +119,8 @@ class CategoryLogs {
       }
     }
     this.messages.pushRow(row);
-    encodeMessage(message, this.messages);
+    if (raw !== undefined) encodeAsciiMessage(raw, this.messages);
+    else encodeMessage(message, this.messages);
   }
 
   /** Marks (1) the rows with a log of this exact message, or of any message when undefined. */
@@ -171,25 +180,47 @@ function encodeMessage(message: string, m: RowStream): void {
   // At most 3 bytes of UTF-8 per UTF-16 unit; the header goes first, so the text is written after a gap as wide as its varint.
   const most = 3 * message.length;
   m.reserve(16 + most);
-  const headerAt = m.length;
   const gap = varintBytes(2 * most + 1);
-  const written = encoder.encodeInto(message, m.bytes.subarray(headerAt + gap)).written;
+  const written = encoder.encodeInto(message, m.bytes.subarray(m.length + gap)).written;
+  finishMessage(m, gap, written);
+}
+
+/** encodeMessage for a message that is ASCII bytes (its UTF-8 as it is). */
+function encodeAsciiMessage(raw: RawString, m: RowStream): void {
+  const written = raw.end - raw.start;
+  m.reserve(16 + written);
+  const gap = varintBytes(2 * written + 1);
+  m.bytes.set(raw.bytes.subarray(raw.start, raw.end), m.length + gap);
+  finishMessage(m, gap, written);
+}
+
+/** Ends a message whose UTF-8 (`written` bytes) is at m.length + gap: its header before it, its number, if any, as a varint. */
+function finishMessage(m: RowStream, gap: number, written: number): void {
+  const headerAt = m.length;
+  const bytes = m.bytes;
+  const end = headerAt + gap + written;
+  // Digits are ASCII, one byte each: a UTF-8 text ends in the same digits as its string.
   let digits = 0;
   let value = 0;
-  for (let i = message.length - 1; i >= 0 && digits <= MAX_NUMBER_DIGITS; i--, digits++) {
-    const c = message.charCodeAt(i) - 48;
+  for (let i = end - 1; i >= headerAt + gap && digits <= MAX_NUMBER_DIGITS; i--, digits++) {
+    const c = bytes[i] - 48;
     if (c < 0 || c > 9) break;
   }
-  if (digits > MAX_NUMBER_DIGITS || (digits > 1 && message.charCodeAt(message.length - digits) === 48)) digits = 0;
-  for (let i = message.length - digits; i < message.length; i++) value = value * 10 + message.charCodeAt(i) - 48;
-  // Digits are ASCII: one byte each at the end of the text.
+  if (digits > MAX_NUMBER_DIGITS || (digits > 1 && bytes[end - digits] === 48)) digits = 0;
+  for (let i = end - digits; i < end; i++) value = value * 10 + bytes[i] - 48;
   const text = written - digits;
   const header = digits > 0 ? text * 2 + 1 : text * 2;
   const headerBytes = varintBytes(header);
-  if (headerBytes !== gap) m.bytes.copyWithin(headerAt + headerBytes, headerAt + gap, headerAt + gap + text);
+  if (headerBytes !== gap) bytes.copyWithin(headerAt + headerBytes, headerAt + gap, headerAt + gap + text);
   m.pushVarint(header);
   m.length += text;
   if (digits > 0) m.pushVarint(value);
+}
+
+function isAscii(raw: RawString): boolean {
+  const { bytes, end } = raw;
+  for (let i = raw.start; i < end; i++) if (bytes[i] >= 0x80) return false;
+  return true;
 }
 
 /** Bytes of v as a varint. */
@@ -382,6 +413,8 @@ function scan(
 
 /** What the store reads of a task's begin or end event. */
 export type TaskFields = Pick<TaskEvent, 'id' | 'parent' | 'type' | 'goroutine' | 'time'>;
+/** What the store reads of a log: its message as text, or as bytes when `messageBytes` is set. */
+export type LogFields = Pick<LogEvent, 'task' | 'goroutine' | 'category' | 'message' | 'messageBytes'>;
 
 export class TaskStore {
   private count = 0;
@@ -466,12 +499,12 @@ export class TaskStore {
     this.touch(ev.task, ev.goroutine, REGIONS);
   }
 
-  log(ev: Pick<LogEvent, 'task' | 'goroutine' | 'category' | 'message'>): void {
+  log(ev: LogFields): void {
     const task = this.touch(ev.task, ev.goroutine, LOGS);
     if (task === undefined) return;
     let category = this.logs.get(ev.category);
     if (category === undefined) this.logs.set(ev.category, (category = new CategoryLogs()));
-    category.add(task.row, ev.message);
+    category.add(task.row, ev.message, ev.messageBytes);
     this.logCount++;
   }
 
