@@ -40,12 +40,21 @@ const procStateNames: readonly ProcState[] = ['Undetermined', 'NotExist', 'Runni
 const goStatusToState = [GoState_.Undetermined, GoState_.Runnable, GoState_.Running, GoState_.Syscall, GoState_.Waiting];
 const procStatusToState = [ProcState_.Undetermined, ProcState_.Running, ProcState_.Idle, ProcState_.Running, ProcState_.Idle];
 
+/** The ranges in flight of a resource that has had none (shared: pushed to only through pushRange). */
+const NO_RANGES: I64[] = [];
+
 class RangeState {
   /**
    * The ranges in flight as pairs: the type of the event that began it, then its description (a string ID).
-   * No object per range: a GC-heavy trace begins a sweep or a mark assist every 30 events.
+   * No object per range: a GC-heavy trace begins a sweep or a mark assist every 30 events. Made at the
+   * first: most of a goroutine-per-request service's goroutines never have one.
    */
-  readonly inFlight: I64[] = [];
+  inFlight: I64[] = NO_RANGES;
+
+  pushRange(typ: number, desc: I64): void {
+    if (this.inFlight === NO_RANGES) this.inFlight = [typ, desc];
+    else this.inFlight.push(typ, desc);
+  }
 
   hasRange(typ: number, desc: I64): boolean {
     const f = this.inFlight;
@@ -57,13 +66,13 @@ class RangeState {
     if (this.hasRange(typ, desc)) {
       throw new TraceError(`discovered event already in-flight for when starting event ${specs[typ].name}`);
     }
-    this.inFlight.push(typ, desc);
+    this.pushRange(typ, desc);
   }
 
   activeRange(typ: number, isInitialGen: boolean): void {
     if (isInitialGen) {
       if (this.hasRange(typ, 0)) throw new TraceError(`found named active range already in first gen: {${typ} 0}`);
-      this.inFlight.push(typ, 0);
+      this.pushRange(typ, 0);
     } else if (!this.hasRange(typ, 0)) {
       throw new TraceError(`resource is missing active range: ${specs[typ].name}`);
     }
@@ -236,13 +245,13 @@ export class Ordering {
   /** A goroutine or proc of a seeded state: its status, `seqGen` 0 (no generation: stale), its active ranges (Active event types). */
   seedGoroutine(id: I64, status: number, active: readonly number[]): void {
     const s = new GState(id, status, 0, 0);
-    for (const typ of active) s.inFlight.push(rangeTypeOf(typ), 0);
+    for (const typ of active) s.pushRange(rangeTypeOf(typ), 0);
     this.gStates.set(id, s);
   }
 
   seedProc(id: I64, status: number, active: readonly number[]): void {
     const s = new PState(id, status, 0, 0);
-    for (const typ of active) s.inFlight.push(rangeTypeOf(typ), 0);
+    for (const typ of active) s.pushRange(rangeTypeOf(typ), 0);
     this.pStates.set(id, s);
   }
 

@@ -28,6 +28,12 @@ export interface OpenRegion {
 
 /** Ended regions kept for reuse. */
 const MAX_SPARE_REGIONS = 1024;
+/**
+ * The open regions of a goroutine that has none yet, shared (never pushed to: see pushRegion). An array
+ * per goroutine, and room for 17 regions at its first push, were promoted with each of the hundreds of
+ * thousands of goroutines of a goroutine-per-request service.
+ */
+const NO_REGIONS: OpenRegion[] = [];
 
 /** "No time": Go uses 0, but our rebased times start at 0. */
 export const UNSET = -1;
@@ -93,7 +99,8 @@ class GoroutineState {
   private otherBlockByReason: Map<string, number> | undefined = undefined;
   regionCount = 0;
   lastBlockReason = '';
-  activeRegions: OpenRegion[] = [];
+  /** Innermost last; NO_REGIONS until the first (pushRegion). */
+  activeRegions: OpenRegion[] = NO_REGIONS;
   /** The caller's number for this goroutine (GoroutineTracker.tagOf), -1 until set. */
   tag = -1;
 
@@ -106,6 +113,11 @@ class GoroutineState {
     // rebased on the trace's time base, can be).
     v[base + T.LastStart] = v[base + T.LastRunnable] = v[base + T.LastBlock] = v[base + T.LastSyscall] = v[base + T.LastSyscallBlock] = UNSET;
     v[base + T.FirstBlocked] = 0;
+  }
+
+  pushRegion(region: OpenRegion): void {
+    if (this.activeRegions === NO_REGIONS) this.activeRegions = [region];
+    else this.activeRegions.push(region);
   }
 
   /** Adds blocked time for a reason (Go's BlockTimeByReason[reason] += ns). */
@@ -316,7 +328,7 @@ export class GoroutineTracker {
     const depth = g.activeRegions.length - (g.activeRegions[0]?.synthetic ? 1 : 0);
     const region = this.spareRegions.pop();
     if (region === undefined) {
-      g.activeRegions.push({ type: ev.type, task: ev.task, startNs: ev.time, site, depth, synthetic: false });
+      g.pushRegion({ type: ev.type, task: ev.task, startNs: ev.time, site, depth, synthetic: false });
       return;
     }
     region.type = ev.type;
@@ -325,7 +337,7 @@ export class GoroutineTracker {
     region.site = site;
     region.depth = depth;
     region.synthetic = false;
-    g.activeRegions.push(region);
+    g.pushRegion(region);
   }
 
   regionEnd(ev: RegionEvent): void {
@@ -633,7 +645,7 @@ export class GoroutineTracker {
         this.listener.regionClosed(region, g.id, trigger, trigger === undefined ? 'trace-end' : 'goroutine-exit');
       }
     }
-    g.activeRegions = [];
+    g.activeRegions = NO_REGIONS;
     g.lastStart = g.lastRunnable = g.lastBlock = g.lastSyscall = g.lastSyscallBlock = UNSET;
     g.lastBlockReason = '';
   }

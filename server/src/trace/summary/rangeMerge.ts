@@ -178,7 +178,7 @@ export function mergeRange(analyzer: TraceAnalyzer, part: RangePartial, olderTas
     const own = g.regions.map(region);
     const before = g.inherited ? records.get(g.id) : undefined;
     if (before !== undefined) {
-      before.activeRegions.push(...own);
+      for (const r of own) before.pushRegion(r);
       if (before.name === '') before.name = g.name;
       continue;
     }
