@@ -208,7 +208,7 @@ export function mergeRange(analyzer: TraceAnalyzer, part: RangePartial, olderTas
   mergeSeries(analyzer['tasks'], part.tasks, site);
   mergeSeries(analyzer['regions'], part.regions, site);
   const openTasks = analyzer['openTasks'];
-  for (const [id, t] of part.openTasks) openTasks.set(id, { parent: t.parent, type: t.type, startNs: t.startNs, site: site(t.site) });
+  for (const [id, t] of part.openTasks) openTasks.open(id, t.parent, t.type, t.startNs, site(t.site));
 }
 
 function mergeSeries(stats: Pick<AnnotationStats, 'durations'>, dump: SeriesDump, site: (s: SourceLocation | undefined) => SourceLocation | undefined): void {
