@@ -11,7 +11,6 @@ import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { TraceError } from '../trace/event';
 import { startMarkingEarly } from '../trace/heap';
-import { largestGeneration, type GenerationStarts } from '../trace/parallel/boundaries';
 import { analyzeInParallel } from '../trace/parallel/parallelStats';
 import { workerRanges } from '../trace/parallel/workerRanges';
 import { openTraceFile } from '../trace/reader';
@@ -33,12 +32,12 @@ const AUTO_MIN_BYTES = 95 * 2 ** 20;
 /**
  * Several threads start full collections early (heap.ts startMarkingEarly, 2–6% more CPU time) when
  * their peak would otherwise come near 1.25× the file: on files under 256 MiB (above, two to four
- * threads peak at 150–196 MB on 500 MB, far within the issue's 250 MB) whose largest generation holds
- * at least 8 MiB (each thread holds one; with GC heavy's 1–6 MB generations two threads peak at 1.04×
- * the 100 MB trace anyway, with the worker pool's and goroutine per request's 13–30 MB at 1.20–1.29×).
+ * threads peak at 126–196 MB on 500 MB, far within the issue's 250 MB). Two threads peak at 1.20–1.29×
+ * the 100 MB traces without it; GC heavy's, with generations of 2.6 MB, at 1.04× on the traces it was
+ * first measured on but at 113–119 MiB (1.17–1.26×) on those of 2026-12-07, 113–114 MiB with it.
  */
-export function marksEarly(fileBytes: number, starts: GenerationStarts): boolean {
-  return fileBytes < 256 * 2 ** 20 && largestGeneration(starts) >= 8 * 2 ** 20;
+export function marksEarly(fileBytes: number): boolean {
+  return fileBytes < 256 * 2 ** 20;
 }
 /** Each range holds a generation (~40 MB on the 500 MB traces): four stay within 250 MB. */
 const AUTO_MAX_THREADS = 4;
@@ -123,9 +122,9 @@ export async function runTraceStats(args: string[]): Promise<number> {
     // `auto` starts as if on the most threads it may take and cuts the ranges once it has watched the cores.
     const threads = !auto ? parsed.threads as number : fileBytes < AUTO_MIN_BYTES ? 1 : Math.min(AUTO_MAX_THREADS, availableParallelism());
     if (threads > 1) {
+      if (marksEarly(fileBytes)) startMarkingEarly();
       const parallel = await analyzeInParallel(file, threads, workerRanges(join(__dirname, 'traceRangeWorker.js')), {
         threads: auto ? idleCores().then((idle) => autoThreads(fileBytes, idle)) : undefined,
-        beforeReading: (starts) => { if (marksEarly(fileBytes, starts)) startMarkingEarly(); },
         onPause: (a) => progress.update(() => `go-trace-lens: ${file}: ${(a.eventCount / 1e6).toFixed(1)} M events read on the first thread`),
       });
       analyzer = parallel.analyzer;

@@ -91,12 +91,6 @@ export function generationBounds(g: GenerationStarts): number[] {
   return [HEADER_BYTES, ...g.starts, g.size];
 }
 
-/** The bytes of the largest generation: what each thread reading the trace holds at a time. */
-export function largestGeneration(g: GenerationStarts): number {
-  const bounds = generationBounds(g);
-  return Math.max(...bounds.slice(1).map((end, i) => end - bounds[i]));
-}
-
 /** A range of whole generations: [start, end) in the file; `first` is the index of its first generation. */
 export interface GenerationRange { first: number; start: number; end: number }
 

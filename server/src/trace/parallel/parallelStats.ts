@@ -42,8 +42,6 @@ export interface ParallelOptions {
   cut?: (starts: GenerationStarts, threads: number, at: number, from: number) => GenerationRange[];
   /** The threads to read on, at most `threads`, when known only later (`--threads auto` watches the cores meanwhile). */
   threads?: Promise<number>;
-  /** Called once the generations are known, before any is read (the CLI tunes the heap for several threads). */
-  beforeReading?: (starts: GenerationStarts) => void;
 }
 
 export interface ParallelReport {
@@ -73,10 +71,9 @@ export async function analyzeInParallel(
 async function analyzeRanges(
   path: string, threads: number, runRange: RangeRunner, options: ParallelOptions, stopUnused: () => void,
 ): Promise<{ analyzer: TraceAnalyzer; report: ParallelReport }> {
-  const { onPause, cut = cutRanges, beforeReading } = options;
+  const { onPause, cut = cutRanges } = options;
   const starts = await generationStarts(path);
   const bounds = generationBounds(starts);
-  beforeReading?.(starts);
   const stop = new AbortController();
   const workers = new AbortController();
   const readingSince = performance.now();
