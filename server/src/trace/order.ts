@@ -40,8 +40,9 @@ const procStateNames: readonly ProcState[] = ['Undetermined', 'NotExist', 'Runni
 const goStatusToState = [GoState_.Undetermined, GoState_.Runnable, GoState_.Running, GoState_.Syscall, GoState_.Waiting];
 const procStatusToState = [ProcState_.Undetermined, ProcState_.Running, ProcState_.Idle, ProcState_.Running, ProcState_.Idle];
 
-/** The ranges in flight of a resource that has had none (shared: pushed to only through pushRange). */
+/** The ranges in flight of a resource that has had none, and the regions of a goroutine that has had none (shared: never pushed to). */
 const NO_RANGES: I64[] = [];
+const NO_REGIONS: (I64 | string)[] = [];
 
 class RangeState {
   /**
@@ -111,10 +112,11 @@ function resourceOf(kind: ResourceKind, id: I64): ResourceID {
 class GState extends RangeState {
   /**
    * The goroutine's active regions, innermost last: each its task, then its name (no object per region).
-   * Made at its first region: a goroutine-per-request service starts hundreds of thousands of goroutines,
-   * and what each one's state holds past a scavenge is promoted (two arrays were ~180 bytes of it).
+   * Made at its first region (NO_REGIONS until then): a goroutine-per-request service starts hundreds of
+   * thousands of goroutines, and what each one's state holds past a scavenge is promoted (two arrays
+   * made with every goroutine were ~180 bytes of it).
    */
-  regions: (I64 | string)[] | undefined = undefined;
+  regions: (I64 | string)[] = NO_REGIONS;
   /** False once the goroutine is gone from gStates, so a cached reference cannot be mistaken for a live one. */
   alive = true;
   /**
@@ -767,9 +769,9 @@ export class Ordering {
     if (gState === undefined) throw new TraceError(`encountered ${what} without known state for current goroutine ${this.curG}`);
     const regions = gState.regions;
     if (begin) {
-      if (regions === undefined) gState.regions = [task, name];
+      if (regions === NO_REGIONS) gState.regions = [task, name];
       else regions.push(task, name);
-    } else if (regions !== undefined && regions.length !== 0) {
+    } else if (regions.length !== 0) {
       // Regions that began before tracing started are unknown, so an unmatched end is fine.
       const topTask = regions[regions.length - 2] as I64;
       const topName = regions[regions.length - 1] as string;

@@ -63,7 +63,7 @@ export function boundaryState(b: ReaderBoundary, time = b.lastTs, timeLo = b.las
   for (const [gid, s] of byId(o.gStates)) {
     parts.push(`g ${id(gid)} ${s.status} [${ranges(s.inFlight)}]`);
     seqGens.add(id(s.seqGen));
-    const regions = s.regions ?? [];
+    const regions = s.regions;
     if (regions.length > 0) {
       const ordered: OrderedRegion[] = [];
       for (let i = 0; i < regions.length; i += 2) ordered.push([regions[i] as I64, regions[i + 1] as string]);
