@@ -8,7 +8,7 @@ import {
   Ev, ExperimentNames, Go125, MaxFramesPerStack, MaxStringSize, NoExperiment,
 } from './spec';
 import { objectArray } from './heap';
-import { decodeGoString } from './strings';
+import { copyShortBytes, decodeGoString } from './strings';
 import { asUint64, inc, num, relTime, timeBefore, timeLo, uint64Less, uint64Text, type I64 } from './exact';
 import { ByteCursor, readUvarintErrorText, VarintError, type BatchStream, type EventBatch, type RawBatch } from './wire';
 
@@ -105,9 +105,9 @@ export interface StringSource {
  * A generation's string table, decoded on demand. A busy trace's table is mostly log messages that the
  * statistics never read: decoding every string kept ~800 k of them (28 MB of heap) alive per generation of
  * a 100 MB trace. Each ID maps to a place, 4 bytes in a chunk of IDs: where its bytes were copied (a 2-byte
- * length, then the string), or, for a reader that hands over no log messages (leaveInFile), where its record
- * is in the file, read again for the few strings it decodes: a 57 MB generation's 675 k strings then take
- * 2.6 MB instead of 12 MB. A string is kept decoded from its first `get` on.
+ * length, then the string), or, for a reader that hands over no log messages or hands them over as bytes
+ * (leaveInFile), where its record is in the file, read again when decoded: a 57 MB generation's 675 k
+ * strings then take 2.6 MB instead of 12 MB. A string is kept decoded from its first `get` on.
  */
 export class StringTable {
   /** Per ID, 1 + its place (0: no string), in chunks of CHUNK_IDS IDs. */
@@ -214,9 +214,7 @@ export class StringTable {
     let at = this.used;
     block[at++] = len & 0xff;
     block[at++] = len >> 8;
-    // Byte by byte: strings are short, and a subarray per string to copy from would be an allocation.
-    for (let i = start; i < end; i++) block[at++] = bytes[i];
-    this.used = at;
+    this.used = copyShortBytes(bytes, start, end, block, at);
     return place;
   }
 

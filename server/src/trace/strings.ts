@@ -6,6 +6,16 @@
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/**
+ * Copies source[start, end) into target at `at`; returns the position after it. Byte by byte: trace
+ * strings are short, and a subarray per string (or Buffer.copy, with its checks per call: 2% of the
+ * viewer's load when it copied each log message) costs more than the loop.
+ */
+export function copyShortBytes(source: Uint8Array, start: number, end: number, target: Uint8Array, at: number): number {
+  for (let i = start; i < end; i++) target[at++] = source[i];
+  return at;
+}
+
 /** Lone U+DC80–U+DCFF: bytes escaped by decodeGoString. */
 export const ESCAPED_BYTE = /(?<![\uD800-\uDBFF])[\uDC80-\uDCFF]/;
 

@@ -302,7 +302,8 @@ export class BatchStream {
 
   /**
    * Whether the generations' strings stay in the file (StringTable.leaveInFile), read again when one is
-   * decoded: set by a reader that hands over no log messages, which decodes few of them.
+   * decoded: set by a reader that hands over no log messages, which decodes few of them, or hands them
+   * over undecoded (ReadOptions.logMessages 'bytes').
    */
   get stringsInFile(): boolean {
     return this.leaveStrings && this.rereadable;

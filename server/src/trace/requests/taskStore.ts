@@ -4,7 +4,7 @@
 // tasks in a few milliseconds. It is one more consumer of the reader's events and answers while the
 // trace is still loading (rows appear at TaskBegin; `complete` once finished).
 import { NO_TASK, type LogEvent, type RawString, type RegionEvent, type TaskEvent, type TraceEvent } from '../event';
-import { decodeGoString } from '../strings';
+import { copyShortBytes, decodeGoString } from '../strings';
 import { SiteResolver } from '../summary/sites';
 import type { SourceLocation } from '../../../../common/traceModel';
 import type { TaskListPage, TaskListQuery, TaskRow, TaskSortKey } from '../../../../common/taskModel';
@@ -190,7 +190,7 @@ function encodeAsciiMessage(raw: RawString, m: RowStream): void {
   const written = raw.end - raw.start;
   m.reserve(16 + written);
   const gap = varintBytes(2 * written + 1);
-  m.bytes.set(raw.bytes.subarray(raw.start, raw.end), m.length + gap);
+  copyShortBytes(raw.bytes, raw.start, raw.end, m.bytes, m.length + gap);
   finishMessage(m, gap, written);
 }
 

@@ -72,8 +72,6 @@ class OpenTasks {
   private readonly types: string[] = [];
   private readonly sites: (SourceLocation | undefined)[] = [];
 
-  get size(): number { return this.slots.size; }
-
   open(id: number, parent: number, type: string, startNs: number | undefined, site: SourceLocation | undefined): void {
     let slot = this.slots.get(id);
     if (slot === undefined) {
