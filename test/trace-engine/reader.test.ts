@@ -85,6 +85,25 @@ test('hostile counts and lengths are refused before anything is allocated for th
   }
 });
 
+test('stacks: checked as Go checks them when the generation is read, resolved at their first use', async () => {
+  // Goroutine 1 runs on P 0 and stops with `stack`.
+  const gen = (stacks: Parameters<typeof stacksBatch>[1], stack: number) => traceOf(header(26), syncBatch(1, 10),
+    stringsBatch(1, { 5: 'main.work', 6: '/src/main.go', 7: 'preempted' }), stacksBatch(1, stacks),
+    batch(1, 1, 11, [...ev(T.ProcStatus, 1, 0, ProcRunning), ...ev(T.GoStatus, 1, 1, 1, GoRunning), ...ev(T.GoStop, 1, 7, stack)]),
+    END_OF_GENERATION);
+  // A PC's first record is the one Go keeps: stack 2's bad string IDs for the same PC are never looked at.
+  const firstRecord = await readAll(gen({ 1: [[0x401000, 5, 6, 42]], 2: [[0x401000, 99, 98, 7]] }, 2));
+  assert.equal(firstRecord.error, undefined);
+  const stopped = firstRecord.events.find((e) => e.kind === 'StateTransition' && e.to === 'Runnable');
+  assert.deepEqual(stopped?.stack.map((f) => `${f.func} ${f.file}:${f.line}`), ['main.work /src/main.go:42']);
+  // Of several bad stacks, Go names the first in ID order, whether or not an event uses it.
+  const twoBad = await readAll(gen({ 3: [[0x500, 5, 97, 1]], 2: [[0x600, 96, 6, 1]], 1: [[0x401000, 5, 6, 42]] }, 1));
+  assert.ok(twoBad.error instanceof TraceError && /invalid func string ID 96 for stack 2/.test(twoBad.error.message), String(twoBad.error));
+  // An event not handed over still has its stack ID checked.
+  const missing = await readAll(gen({ 1: [[0x401000, 5, 6, 42]] }, 9), { kinds: ['TaskBegin'] });
+  assert.ok(missing.error instanceof TraceError && /found invalid stack ID 9 for event GoStop/.test(missing.error.message), String(missing.error));
+});
+
 test('a table record cut right before a value ends the trace quietly, as Go\'s bare io.EOF does', async () => {
   // The string's length is missing: Go's reader returns io.EOF itself, which go tool trace takes for the end.
   const { events, error } = await readAll(traceOf(header(26), annotatedGeneration(1, 1000), syncBatch(2, 9000), batch(2, 0, 9000, [4, 5, 1]), END_OF_GENERATION));

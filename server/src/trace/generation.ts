@@ -7,7 +7,7 @@ import { goSortFunc } from './gosort';
 import {
   Ev, ExperimentNames, Go125, MaxFramesPerStack, MaxStringSize, NoExperiment,
 } from './spec';
-import { objectArray } from './heap';
+import { grownTo, objectArray } from './heap';
 import { copyShortBytes, decodeGoString } from './strings';
 import { asUint64, inc, num, relTime, timeBefore, timeLo, uint64Less, uint64Text, type I64 } from './exact';
 import { ByteCursor, readUvarintErrorText, VarintError, type BatchStream, type EventBatch, type RawBatch } from './wire';
@@ -348,12 +348,21 @@ export class Generation {
   snapWall = '';
 
   private readonly strings = new StringTable();
-  /** Each stack as indexes into rawFrames, which holds each distinct PC's frame record (the first one). */
-  private readonly rawStacks = new IdTable<number[]>();
+  /**
+   * Each stack as indexes into rawFrames, which holds each distinct PC's frame record (the first one): the
+   * ID maps to a place in stackFrames, which holds the frame count, then the indexes. One array for all
+   * stacks, not one per stack: each lives as long as its generation, so each would have been promoted.
+   */
+  private readonly rawStacks = new IdTable<number>();
+  private stackFrames = new Int32Array(1024);
+  private stackFramesLength = 0;
   private readonly pcIndexes = new Map<I64, number>();
-  private rawFrames = objectArray<RawFrame>() as RawFrame[];
-  /** Resolved stacks, filled by finish(). */
-  readonly stacks = new IdTable<Stack>();
+  private readonly rawFrames = objectArray<RawFrame>() as RawFrame[];
+  /** rawFrames' interned frames, each made at the first use of a stack with its PC. */
+  private resolvedFrames = objectArray<StackFrame>() as StackFrame[];
+  private interner: StackInterner | undefined;
+  /** Stacks resolved so far: each at its first use (stack()). */
+  private readonly stacks = new IdTable<Stack>();
   expBatches: Map<number, ExperimentalBatch[]> | undefined;
 
   /** Strings made up while ordering (task names carried across generations), Go's extraStrings. */
@@ -379,9 +388,19 @@ export class Generation {
     return this.strings.raw(id);
   }
 
-  /** The stack for an ID, NO_STACK for 0, or undefined if the table lacks it. */
+  /**
+   * The stack for an ID, NO_STACK for 0, or undefined if the table lacks it. Resolved at its first use:
+   * most events that name a stack are read but not handed over (ReadOptions), and a GC-heavy trace repeats
+   * ~4,000 stacks of ~19 frames in every generation.
+   */
   stack(id: I64): Stack | undefined {
-    return id === 0 ? NO_STACK : this.stacks.get(id);
+    if (id === 0) return NO_STACK;
+    return this.stacks.get(id) ?? this.resolveStack(id);
+  }
+
+  /** Whether the table has a stack for the ID (0 included), without resolving it. */
+  hasStack(id: I64): boolean {
+    return id === 0 || this.rawStacks.get(id) !== undefined;
   }
 
   /** Drops the event batches (and the bytes of those kept in memory) once all their events are read. */
@@ -468,7 +487,9 @@ export class Generation {
       if (typeof nFrames !== 'number' || nFrames < 0 || nFrames > MaxFramesPerStack) {
         r.fail(`invalid stack size ${uint64Text(nFrames)}, maximum is ${MaxFramesPerStack}`, at);
       }
-      const frames = new Array<number>(nFrames);
+      const place = this.stackFramesLength;
+      const frames = this.stackFrames = grownTo(this.stackFrames, place + 1 + nFrames, (n) => new Int32Array(n));
+      frames[place] = nFrames;
       for (let i = 0; i < nFrames; i++) {
         const pc = r.readFrameField(FrameField.PC, i, id);
         const funcID = r.readFrameField(FrameField.FuncID, i, id);
@@ -480,9 +501,10 @@ export class Generation {
           this.pcIndexes.set(pc, index);
           this.rawFrames.push({ pc, funcID, fileID, line });
         }
-        frames[i] = index;
+        frames[place + 1 + i] = index;
       }
-      if (!this.rawStacks.insert(id, frames)) r.fail(`multiple stacks with the same ID: id=${uint64Text(id)}`, at);
+      if (!this.rawStacks.insert(id, place)) r.fail(`multiple stacks with the same ID: id=${uint64Text(id)}`, at);
+      this.stackFramesLength = place + 1 + nFrames;
     }
   }
 
@@ -536,41 +558,49 @@ export class Generation {
     };
     if (this.freq === 0) fail('no frequency event found');
     if (ver >= Go125 && !this.hasClockSnapshot) fail('no clock snapshot event found');
-    this.resolveStacks(interner, fail);
-    this.pcIndexes.clear();
-    this.rawFrames = objectArray<RawFrame>() as RawFrame[];
+    this.validateStackStrings(fail);
+    this.resolvedFrames = objectArray<StackFrame>(this.rawFrames.length) as StackFrame[];
+    this.interner = interner;
   }
 
   /**
-   * Apart from finish, so that the code optimized while its loop runs (on-stack replacement) ends with
-   * the loop: code after it, which had never run by then, threw the optimized code away at the end.
+   * Go's validateStackStrings. Stacks share their PCs' frame records, so checking each record once gives the
+   * same verdict; Go's error, naming the first stack in Go's order with a bad record, is then looked for.
    */
-  private resolveStacks(interner: StackInterner, fail: (message: string) => never): void {
-    // validateStackStrings, then resolve each stack to shared frame objects. A PC has one frame record per
-    // generation, so each is validated and resolved once, at its first use: a generation's stacks repeat
-    // a few hundred PCs, deep recursive ones the same PC many times.
-    const rawFrames = this.rawFrames;
-    const resolved = objectArray<StackFrame>(rawFrames.length);
-    const scratch = objectArray<StackFrame>() as StackFrame[];
-    for (const [id, indexes] of this.rawStacks.entries()) {
-      let hash = STACK_HASH_SEED;
-      for (let i = 0; i < indexes.length; i++) {
-        const f = rawFrames[indexes[i]];
-        let frame = resolved[indexes[i]];
-        if (frame === undefined) {
-          const func = this.string(f.funcID);
-          if (func === undefined) fail(`found invalid func string ID ${uint64Text(f.funcID)} for stack ${uint64Text(id)}`);
-          const file = this.string(f.fileID);
-          if (file === undefined) fail(`found invalid file string ID ${uint64Text(f.fileID)} for stack ${uint64Text(id)}`);
-          frame = resolved[indexes[i]] = interner.frame(f.pc, func!, file!, f.line);
-        }
-        scratch[i] = frame;
-        hash = hashPc(hash, f.pc);
+  private validateStackStrings(fail: (message: string) => never): void {
+    const isValid = (f: RawFrame): boolean => this.hasString(f.funcID) && this.hasString(f.fileID);
+    if (this.rawFrames.every(isValid)) return;
+    for (const [id, place] of this.rawStacks.entries()) {
+      for (let i = 0; i < this.stackFrames[place]; i++) {
+        const f = this.rawFrames[this.stackFrames[place + 1 + i]];
+        if (!this.hasString(f.funcID)) fail(`found invalid func string ID ${uint64Text(f.funcID)} for stack ${uint64Text(id)}`);
+        if (!this.hasString(f.fileID)) fail(`found invalid file string ID ${uint64Text(f.fileID)} for stack ${uint64Text(id)}`);
       }
-      this.stacks.insert(id, interner.stack(hash, scratch, indexes.length));
     }
   }
+
+  /** Interns the stack of an ID at its first use (the generation is finished), or undefined if the table lacks it. */
+  private resolveStack(id: I64): Stack | undefined {
+    const place = this.rawStacks.get(id);
+    if (place === undefined) return undefined;
+    const frames = this.stackFrames;
+    const length = frames[place];
+    const scratch = STACK_SCRATCH;
+    let hash = STACK_HASH_SEED;
+    for (let i = 0; i < length; i++) {
+      const index = frames[place + 1 + i];
+      const f = this.rawFrames[index];
+      scratch[i] = this.resolvedFrames[index] ??= this.interner!.frame(f.pc, this.string(f.funcID)!, this.string(f.fileID)!, f.line);
+      hash = hashPc(hash, f.pc);
+    }
+    const stack = this.interner!.stack(hash, scratch, length);
+    this.stacks.insert(id, stack);
+    return stack;
+  }
 }
+
+/** The frames of the stack being resolved (StackInterner.stack copies those of a new stack). */
+const STACK_SCRATCH = objectArray<StackFrame>() as StackFrame[];
 
 /** Reads the records of a strings/stacks/CPU/sync batch with Go's error semantics, adding byte offsets. */
 /** The fields of a stack frame record, in wire order, and their names in Go's error texts. */

@@ -51,3 +51,11 @@ export function objectArray<T>(length = 0): (T | undefined)[] {
   for (let i = 0; i < length; i++) array.push(undefined);
   return array;
 }
+
+/** A copy of a column at least `length` long (grown by half), the new part zeroed. */
+export function grownTo<A extends Float64Array | Int32Array | Uint8Array>(column: A, length: number, make: (n: number) => A): A {
+  if (length <= column.length) return column;
+  const grown = make(Math.max(length, Math.ceil(column.length * 1.5)));
+  grown.set(column);
+  return grown;
+}

@@ -18,7 +18,8 @@ import { GoroutineTracker, type OpenRegion, type RegionClose } from './goroutine
 import type { RangeLog } from './rangeLog';
 import { SiteResolver } from './sites';
 import { GoroutineLanes } from './goroutineLanes';
-import { GoroutineSlots, grownTo } from './goroutineSlots';
+import { GoroutineSlots } from './goroutineSlots';
+import { grownTo } from '../heap';
 import { TimelineIndex, type TimelineWriter } from './timeline';
 
 /** Parts of the analysis a caller can skip (`trace stats` needs none of them). */

@@ -6,7 +6,7 @@
 import type { GoState, Stack, StateTransitionEvent } from '../event';
 import type { BlockReason, BlockingProfile, BlockingProfileEntry } from '../../../../common/traceModel';
 import { UNSET, classifyWaitReason } from './goroutines';
-import { grownTo } from './goroutineSlots';
+import { grownTo } from '../heap';
 import { locationOf } from './sites';
 
 interface ProfileKind {

@@ -3,7 +3,7 @@
 // flight, columns indexed by its GoroutineSlots slot: no object per goroutine.
 import { NO_ID, type StateTransitionEvent } from '../event';
 import { BLOCKED, RUNNABLE, RUNNING, type ActivityState } from './activity';
-import { grownTo } from './goroutineSlots';
+import { grownTo } from '../heap';
 import type { TimelineWriter } from './timeline';
 
 /** How a group's summary lane counts goroutine states (others, as NotExist, are not counted). */

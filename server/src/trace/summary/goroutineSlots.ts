@@ -37,11 +37,3 @@ export class GoroutineSlots {
     return this.slots.entries();
   }
 }
-
-/** A copy of a column at least `length` long (grown by half), the new part zeroed. */
-export function grownTo<A extends Float64Array | Int32Array | Uint8Array>(column: A, length: number, make: (n: number) => A): A {
-  if (length <= column.length) return column;
-  const grown = make(Math.max(length, Math.ceil(column.length * 1.5)));
-  grown.set(column);
-  return grown;
-}
