@@ -568,8 +568,9 @@ export class Generation {
    * same verdict; Go's error, naming the first stack in Go's order with a bad record, is then looked for.
    */
   private validateStackStrings(fail: (message: string) => never): void {
-    const isValid = (f: RawFrame): boolean => this.hasString(f.funcID) && this.hasString(f.fileID);
-    if (this.rawFrames.every(isValid)) return;
+    let valid = true;
+    for (const f of this.rawFrames) valid &&= this.hasString(f.funcID) && this.hasString(f.fileID);
+    if (valid) return;
     for (const [id, place] of this.rawStacks.entries()) {
       for (let i = 0; i < this.stackFrames[place]; i++) {
         const f = this.rawFrames[this.stackFrames[place + 1 + i]];
