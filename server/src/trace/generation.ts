@@ -350,10 +350,12 @@ export class Generation {
   private readonly strings = new StringTable();
   /**
    * Each stack as indexes into rawFrames, which holds each distinct PC's frame record (the first one): the
-   * ID maps to a place in stackFrames, which holds the frame count, then the indexes. One array for all
-   * stacks, not one per stack: each lives as long as its generation, so each would have been promoted.
+   * ID maps to the stack's index (in table order), stackPlaces to its place in stackFrames, which holds
+   * the frame count, then the indexes. Arrays for all stacks, not one per stack: each lives as long as
+   * its generation, so each would have been promoted.
    */
-  private readonly rawStacks = new IdTable<number>();
+  private readonly stackIndexes = new IdTable<number>();
+  private stackPlaces = new Int32Array(256);
   private stackFrames = new Int32Array(1024);
   private stackFramesLength = 0;
   private readonly pcIndexes = new Map<I64, number>();
@@ -361,8 +363,8 @@ export class Generation {
   /** rawFrames' interned frames, each made at the first use of a stack with its PC. */
   private resolvedFrames = objectArray<StackFrame>() as StackFrame[];
   private interner: StackInterner | undefined;
-  /** Stacks resolved so far: each at its first use (stack()). */
-  private readonly stacks = new IdTable<Stack>();
+  /** Stacks by index, each resolved at its first use (stackAt). */
+  private stacks = objectArray<Stack>() as Stack[];
   expBatches: Map<number, ExperimentalBatch[]> | undefined;
 
   /** Strings made up while ordering (task names carried across generations), Go's extraStrings. */
@@ -388,19 +390,25 @@ export class Generation {
     return this.strings.raw(id);
   }
 
-  /**
-   * The stack for an ID, NO_STACK for 0, or undefined if the table lacks it. Resolved at its first use:
-   * most events that name a stack are read but not handed over (ReadOptions), and a GC-heavy trace repeats
-   * ~4,000 stacks of ~19 frames in every generation.
-   */
+  /** The stack for an ID, NO_STACK for 0, or undefined if the table lacks it. */
   stack(id: I64): Stack | undefined {
-    if (id === 0) return NO_STACK;
-    return this.stacks.get(id) ?? this.resolveStack(id);
+    const index = this.stackIndex(id);
+    return index === undefined ? undefined : this.stackAt(index);
   }
 
-  /** Whether the table has a stack for the ID (0 included), without resolving it. */
-  hasStack(id: I64): boolean {
-    return id === 0 || this.rawStacks.get(id) !== undefined;
+  /**
+   * The index of the stack of an ID (NO_STACK_INDEX for 0), or undefined if the table lacks it: to check
+   * an ID without resolving its stack, which stackAt does at its first use. Most events that name a
+   * stack are read but not handed over (ReadOptions), and a GC-heavy trace repeats ~4,000 stacks of ~19
+   * frames in every generation.
+   */
+  stackIndex(id: I64): number | undefined {
+    return id === 0 ? NO_STACK_INDEX : this.stackIndexes.get(id);
+  }
+
+  /** The stack at an index stackIndex returned. */
+  stackAt(index: number): Stack {
+    return index === NO_STACK_INDEX ? NO_STACK : this.stacks[index] ?? this.resolveStack(index);
   }
 
   /** Drops the event batches (and the bytes of those kept in memory) once all their events are read. */
@@ -488,6 +496,7 @@ export class Generation {
         r.fail(`invalid stack size ${uint64Text(nFrames)}, maximum is ${MaxFramesPerStack}`, at);
       }
       const place = this.stackFramesLength;
+      const index = this.stacks.length;
       const frames = this.stackFrames = grownTo(this.stackFrames, place + 1 + nFrames, (n) => new Int32Array(n));
       frames[place] = nFrames;
       for (let i = 0; i < nFrames; i++) {
@@ -503,7 +512,10 @@ export class Generation {
         }
         frames[place + 1 + i] = index;
       }
-      if (!this.rawStacks.insert(id, place)) r.fail(`multiple stacks with the same ID: id=${uint64Text(id)}`, at);
+      if (!this.stackIndexes.insert(id, index)) r.fail(`multiple stacks with the same ID: id=${uint64Text(id)}`, at);
+      this.stackPlaces = grownTo(this.stackPlaces, index + 1, (n) => new Int32Array(n));
+      this.stackPlaces[index] = place;
+      this.stacks.push(undefined as unknown as Stack);
       this.stackFramesLength = place + 1 + nFrames;
     }
   }
@@ -571,7 +583,8 @@ export class Generation {
     let valid = true;
     for (const f of this.rawFrames) valid &&= this.hasString(f.funcID) && this.hasString(f.fileID);
     if (valid) return;
-    for (const [id, place] of this.rawStacks.entries()) {
+    for (const [id, index] of this.stackIndexes.entries()) {
+      const place = this.stackPlaces[index];
       for (let i = 0; i < this.stackFrames[place]; i++) {
         const f = this.rawFrames[this.stackFrames[place + 1 + i]];
         if (!this.hasString(f.funcID)) fail(`found invalid func string ID ${uint64Text(f.funcID)} for stack ${uint64Text(id)}`);
@@ -580,25 +593,25 @@ export class Generation {
     }
   }
 
-  /** Interns the stack of an ID at its first use (the generation is finished), or undefined if the table lacks it. */
-  private resolveStack(id: I64): Stack | undefined {
-    const place = this.rawStacks.get(id);
-    if (place === undefined) return undefined;
+  /** Interns the stack at an index at its first use (the generation is finished). */
+  private resolveStack(index: number): Stack {
     const frames = this.stackFrames;
+    const place = this.stackPlaces[index];
     const length = frames[place];
     const scratch = STACK_SCRATCH;
     let hash = STACK_HASH_SEED;
     for (let i = 0; i < length; i++) {
-      const index = frames[place + 1 + i];
-      const f = this.rawFrames[index];
-      scratch[i] = this.resolvedFrames[index] ??= this.interner!.frame(f.pc, this.string(f.funcID)!, this.string(f.fileID)!, f.line);
+      const frame = frames[place + 1 + i];
+      const f = this.rawFrames[frame];
+      scratch[i] = this.resolvedFrames[frame] ??= this.interner!.frame(f.pc, this.string(f.funcID)!, this.string(f.fileID)!, f.line);
       hash = hashPc(hash, f.pc);
     }
-    const stack = this.interner!.stack(hash, scratch, length);
-    this.stacks.insert(id, stack);
-    return stack;
+    return this.stacks[index] = this.interner!.stack(hash, scratch, length);
   }
 }
+
+/** Generation.stackIndex of stack ID 0, which is NO_STACK. */
+export const NO_STACK_INDEX = -1;
 
 /** The frames of the stack being resolved (StackInterner.stack copies those of a new stack). */
 const STACK_SCRATCH = objectArray<StackFrame>() as StackFrame[];

@@ -9,7 +9,7 @@ import {
   type Value,
 } from './event';
 import { asUint64, big, exactTime, i64, inc, isSafe, low8, num, uint64Text, type I64 } from './exact';
-import type { Generation } from './generation';
+import { NO_STACK_INDEX, type Generation } from './generation';
 import {
   Ev, eventName, ExperimentNames, GoStatus, goStatusNames, isExperimentalEvent, ProcStatus, procStatusNames, specs,
 } from './spec';
@@ -566,13 +566,13 @@ export class Ordering {
       this.goTransition(evt, NO_STACK, state, 'Running', 'NotExist', '', NO_STACK);
     } else {
       // GoStop and GoBlock: the reason and the stack of the goroutine itself.
-      const stackId = this.stackIdArg(evt, ev.a1, ev.typ);
+      const stackIndex = this.stackIndexArg(evt, ev.a1, ev.typ);
       const reason = this.stringArg(evt, ev.a0, ev.typ);
       const to = ev.typ === Ev.GoStop ? 'Runnable' : 'Waiting';
       state.status = ev.typ === Ev.GoStop ? GoStatus.Runnable : GoStatus.Waiting;
       const forever = ev.typ === Ev.GoBlock && reason === 'forever';
       if (!forever && !this.scheduling(state)) { this.skip(); return true; }
-      const stack = evt.stack(stackId)!;
+      const stack = evt.stackAt(stackIndex);
       this.goTransition(evt, stack, state, 'Running', to, reason, stack);
       // Go's goroutine analysis ends a goroutine that waits forever: what follows is as if it were new.
       if (forever) state.named = false;
@@ -602,9 +602,9 @@ export class Ordering {
     state.status = GoStatus.Runnable;
     state.seqGen = gen;
     state.seq = ev.a1;
-    const stackId = this.stackIdArg(evt, ev.a2, ev.typ);
+    const stackIndex = this.stackIndexArg(evt, ev.a2, ev.typ);
     if (!this.scheduling(state)) { this.skip(); return true; }
-    this.goTransition(evt, evt.stack(stackId)!, state, 'Waiting', 'Runnable', '', NO_STACK);
+    this.goTransition(evt, evt.stackAt(stackIndex), state, 'Waiting', 'Runnable', '', NO_STACK);
     return true;
   }
 
@@ -652,9 +652,9 @@ export class Ordering {
     }
     pState.seqGen = gen;
     pState.seq = ev.a0;
-    const stackId = this.stackIdArg(evt, ev.a1, ev.typ);
+    const stackIndex = this.stackIndexArg(evt, ev.a1, ev.typ);
     if (!this.scheduling(state)) { this.skip(); return true; }
-    const stack = evt.stack(stackId)!;
+    const stack = evt.stackAt(stackIndex);
     this.goTransition(evt, stack, state, 'Running', 'Syscall', '', stack);
     return true;
   }
@@ -736,10 +736,10 @@ export class Ordering {
     if (name === undefined) throw new TraceError(`invalid string ID ${uint64Text(ev.a2)} for ${ev.typ} event`);
     this.activeTasks.set(id, { name, parent });
     validateUserGo(this.curM, this.curP, this.curG);
-    const stackId = this.stackIdArg(evt, ev.a3, ev.typ);
+    const stackIndex = this.stackIndexArg(evt, ev.a3, ev.typ);
     if (!(this.want & KindMask.Task)) { this.skip(); return true; }
     this.push({
-      kind: 'TaskBegin', time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stack(stackId)!,
+      kind: 'TaskBegin', time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stackAt(stackIndex),
       id: num(id), parent: num(parent), type: name,
     }, exactTaskIds(id, parent));
     return true;
@@ -751,11 +751,11 @@ export class Ordering {
     // The TaskBegin may be in an earlier generation, so carry the name itself, not its string ID.
     if (task !== undefined) this.activeTasks.delete(id);
     validateUserGo(this.curM, this.curP, this.curG);
-    const stackId = this.stackIdArg(evt, ev.a1, ev.typ);
+    const stackIndex = this.stackIndexArg(evt, ev.a1, ev.typ);
     if (!(this.want & KindMask.Task)) { this.skip(); return true; }
     const parent = task?.parent ?? No.ID;
     this.push({
-      kind: 'TaskEnd', time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stack(stackId)!,
+      kind: 'TaskEnd', time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stackAt(stackIndex),
       id: num(id), parent: num(parent), type: task?.name ?? '',
     }, exactTaskIds(id, parent));
     return true;
@@ -783,11 +783,11 @@ export class Ordering {
       regions.pop();
       regions.pop();
     }
-    const stackId = this.stackIdArg(evt, ev.a2, ev.typ);
+    const stackIndex = this.stackIndexArg(evt, ev.a2, ev.typ);
     if (!(this.want & KindMask.Region)) { this.skip(); return true; }
     this.push({
       kind: begin ? 'RegionBegin' : 'RegionEnd', time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG),
-      stack: evt.stack(stackId)!, task: num(task), type: name,
+      stack: evt.stackAt(stackIndex), task: num(task), type: name,
     }, exactTask(task));
     return true;
   }
@@ -799,14 +799,14 @@ export class Ordering {
       if (this.gcState !== GC.Undetermined) throw new TraceError('GCActive in the first generation isn\'t first GC event');
       this.gcSeq = seq;
       this.gcState = GC.Running;
-      this.gcRange(evt, ev, 'RangeActive', 0);
+      this.gcRange(evt, ev, 'RangeActive', NO_STACK_INDEX);
       return true;
     }
     if (seq !== inc(this.gcSeq)) return false;
     if (this.gcState !== GC.Running) throw new TraceError('encountered GCActive while GC was not in progress');
     this.gcSeq = seq;
     validateUserGo(this.curM, this.curP, this.curG);
-    this.gcRange(evt, ev, 'RangeActive', 0);
+    this.gcRange(evt, ev, 'RangeActive', NO_STACK_INDEX);
     return true;
   }
 
@@ -816,7 +816,7 @@ export class Ordering {
     if (this.gcState === GC.Undetermined) {
       this.gcSeq = seq;
       this.gcState = GC.Running;
-      this.gcRange(evt, ev, 'RangeBegin', this.stackIdArg(evt, ev.a1, ev.typ));
+      this.gcRange(evt, ev, 'RangeBegin', this.stackIndexArg(evt, ev.a1, ev.typ));
       return true;
     }
     if (seq !== inc(this.gcSeq)) return false;
@@ -824,7 +824,7 @@ export class Ordering {
     this.gcSeq = seq;
     this.gcState = GC.Running;
     validateUserGo(this.curM, this.curP, this.curG);
-    this.gcRange(evt, ev, 'RangeBegin', this.stackIdArg(evt, ev.a1, ev.typ));
+    this.gcRange(evt, ev, 'RangeBegin', this.stackIndexArg(evt, ev.a1, ev.typ));
     return true;
   }
 
@@ -837,7 +837,7 @@ export class Ordering {
     this.gcSeq = seq;
     this.gcState = GC.NotRunning;
     validateUserGo(this.curM, this.curP, this.curG);
-    this.gcRange(evt, ev, 'RangeEnd', 0);
+    this.gcRange(evt, ev, 'RangeEnd', NO_STACK_INDEX);
     return true;
   }
 
@@ -845,10 +845,10 @@ export class Ordering {
     validateUserGo(this.curM, this.curP, this.curG);
     const { time } = ev;
     if (ev.typ === Ev.ProcsChange) {
-      const stackId = this.stackIdArg(evt, ev.a1, ev.typ);
+      const stackIndex = this.stackIndexArg(evt, ev.a1, ev.typ);
       if (!(this.want & KindMask.Metric) || !(this.want & KindMask.RuntimeDetail)) { this.skip(); return true; }
       this.push({
-        kind: 'Metric', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stack(stackId)!,
+        kind: 'Metric', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stackAt(stackIndex),
         name: '/sched/gomaxprocs:threads', value: u64(ev.a0),
       });
     } else if (ev.typ === Ev.GoLabel) {
@@ -859,14 +859,14 @@ export class Ordering {
         label, resource: resourceOf('Goroutine', this.curG),
       });
     } else {
-      const stackId = this.stackIdArg(evt, ev.a3, ev.typ);
+      const stackIndex = this.stackIndexArg(evt, ev.a3, ev.typ);
       const category = this.stringArg(evt, ev.a1, ev.typ);
       if (this.want & KindMask.LogMessageBytes) {
         const messageBytes = evt.rawString(ev.a2);
         if (messageBytes === undefined) this.checkString(evt, ev.a2, ev.typ);
         if (!(this.want & KindMask.Log)) { this.skip(); return true; }
         this.push({
-          kind: 'Log', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stack(stackId)!, task: num(ev.a0), category, message: '',
+          kind: 'Log', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stackAt(stackIndex), task: num(ev.a0), category, message: '',
           messageBytes,
         }, exactTask(ev.a0));
         return true;
@@ -875,7 +875,7 @@ export class Ordering {
         ? this.stringArg(evt, ev.a2, ev.typ, false) : this.checkString(evt, ev.a2, ev.typ);
       if (!(this.want & KindMask.Log)) { this.skip(); return true; }
       this.push({
-        kind: 'Log', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stack(stackId)!, task: num(ev.a0), category, message,
+        kind: 'Log', time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stackAt(stackIndex), task: num(ev.a0), category, message,
       }, exactTask(ev.a0));
     }
     return true;
@@ -900,7 +900,7 @@ export class Ordering {
   private advanceGCSweepBegin(ev: RawEvent, evt: Generation): boolean {
     validateCtx(this.curM, this.curP, this.curG, Need.MustHave, Need.MustHave, Need.MayHave);
     this.pStates.get(this.curP)!.beginRange(rangeTypeOf(ev.typ), 0);
-    this.sweepRange(evt, ev, 'RangeBegin', this.curP, this.stackIdArg(evt, ev.a0, ev.typ), false);
+    this.sweepRange(evt, ev, 'RangeBegin', this.curP, this.stackIndexArg(evt, ev.a0, ev.typ), false);
     return true;
   }
 
@@ -909,14 +909,14 @@ export class Ordering {
     const pState = this.pStates.get(pid);
     if (pState === undefined) throw new TraceError(`encountered GCSweepActive for unknown proc ${pid}`);
     pState.activeRange(rangeTypeOf(ev.typ), gen === this.initialGen);
-    this.sweepRange(evt, ev, 'RangeActive', pid, 0, false);
+    this.sweepRange(evt, ev, 'RangeActive', pid, NO_STACK_INDEX, false);
     return true;
   }
 
   private advanceGCSweepEnd(ev: RawEvent, evt: Generation): boolean {
     validateCtx(this.curM, this.curP, this.curG, Need.MustHave, Need.MustHave, Need.MayHave);
     this.pStates.get(this.curP)!.endRange(ev.typ);
-    this.sweepRange(evt, ev, 'RangeEnd', this.curP, 0, true);
+    this.sweepRange(evt, ev, 'RangeEnd', this.curP, NO_STACK_INDEX, true);
     return true;
   }
 
@@ -929,10 +929,10 @@ export class Ordering {
     }
     gState.beginRange(rangeTypeOf(ev.typ), desc);
     if (ev.typ === Ev.STWBegin) {
-      const stackId = this.stackIdArg(evt, ev.a1, ev.typ);
-      this.goRange(evt, ev, 'RangeBegin', this.stwName(evt, desc), this.curG, stackId);
+      const stackIndex = this.stackIndexArg(evt, ev.a1, ev.typ);
+      this.goRange(evt, ev, 'RangeBegin', this.stwName(evt, desc), this.curG, stackIndex);
     } else {
-      this.goRange(evt, ev, 'RangeBegin', MARK_ASSIST, this.curG, this.stackIdArg(evt, ev.a0, ev.typ));
+      this.goRange(evt, ev, 'RangeBegin', MARK_ASSIST, this.curG, this.stackIndexArg(evt, ev.a0, ev.typ));
     }
     return true;
   }
@@ -942,7 +942,7 @@ export class Ordering {
     const gState = this.gStates.get(gid);
     if (gState === undefined) throw new TraceError(`uninitialized goroutine ${gid} found during ${eventName(ev.typ)}`);
     gState.activeRange(rangeTypeOf(ev.typ), gen === this.initialGen);
-    this.goRange(evt, ev, 'RangeActive', MARK_ASSIST, gid, 0);
+    this.goRange(evt, ev, 'RangeActive', MARK_ASSIST, gid, NO_STACK_INDEX);
     return true;
   }
 
@@ -955,7 +955,7 @@ export class Ordering {
     const desc = gState.endRange(ev.typ);
     // The STW kind is the string ID from the begin event, looked up in this event's generation, as Go does.
     const name = ev.typ === Ev.STWEnd ? this.stwName(evt, desc) : MARK_ASSIST;
-    this.goRange(evt, ev, 'RangeEnd', name, this.curG, 0);
+    this.goRange(evt, ev, 'RangeEnd', name, this.curG, NO_STACK_INDEX);
     return true;
   }
 
@@ -1000,13 +1000,16 @@ export class Ordering {
   // before it returns the event.
 
   private stackArg(evt: Generation, id: I64, typ: number): Stack {
-    return evt.stack(this.stackIdArg(evt, id, typ))!;
+    const stack = evt.stack(id);
+    if (stack === undefined) throw invalidStack(id, typ);
+    return stack;
   }
 
-  /** Checks a stack ID without resolving the stack (Generation.stack does at its first use); returns the ID. */
-  private stackIdArg(evt: Generation, id: I64, typ: number): I64 {
-    if (!evt.hasStack(id)) throw new TraceError(`found invalid stack ID ${uint64Text(id)} for event ${specs[typ].name}`);
-    return id;
+  /** Checks a stack ID without resolving the stack (Generation.stackAt does at its first use); returns its index. */
+  private stackIndexArg(evt: Generation, id: I64, typ: number): number {
+    const index = evt.stackIndex(id);
+    if (index === undefined) throw invalidStack(id, typ);
+    return index;
   }
 
   /** `keep` false for a string read once (a log message), which is then not kept decoded. */
@@ -1054,33 +1057,33 @@ export class Ordering {
     });
   }
 
-  // The ranges take the ID of their stack (0: none), checked by stackIdArg, and resolve it only if they are handed over.
+  // The ranges take the index of their stack (stackIndexArg), resolved only if they are handed over.
 
-  private gcRange(evt: Generation, ev: RawEvent, kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', stackId: I64): void {
+  private gcRange(evt: Generation, ev: RawEvent, kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', stackIndex: number): void {
     if (!(this.want & KindMask.Range)) { this.skip(); return; }
     this.push({
-      kind, time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stack(stackId)!,
+      kind, time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stackAt(stackIndex),
       name: 'GC concurrent mark phase', scope: NONE_SCOPE, attributes: EMPTY_ATTRIBUTES,
     });
   }
 
-  private sweepRange(evt: Generation, ev: RawEvent, kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', pid: I64, stackId: I64, swept: boolean): void {
+  private sweepRange(evt: Generation, ev: RawEvent, kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', pid: I64, stackIndex: number, swept: boolean): void {
     if (!(this.want & KindMask.Range) || !(this.want & KindMask.RuntimeDetail)) { this.skip(); return; }
     const attributes = swept
       ? [{ name: 'bytes swept', value: u64(ev.a0) }, { name: 'bytes reclaimed', value: u64(ev.a1) }]
       : EMPTY_ATTRIBUTES;
     this.push({
-      kind, time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stack(stackId)!,
+      kind, time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stackAt(stackIndex),
       name: 'GC incremental sweep', scope: resourceOf('Proc', pid), attributes,
     });
   }
 
   private goRange(
-    evt: Generation, ev: RawEvent, kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', name: string, gid: I64, stackId: I64,
+    evt: Generation, ev: RawEvent, kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', name: string, gid: I64, stackIndex: number,
   ): void {
     if (!(this.want & KindMask.Range) || (name === MARK_ASSIST && !(this.want & KindMask.RuntimeDetail))) { this.skip(); return; }
     this.push({
-      kind, time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stack(stackId)!,
+      kind, time: ev.time, thread: num(this.curM), proc: num(this.curP), goroutine: num(this.curG), stack: evt.stackAt(stackIndex),
       name, scope: resourceOf('Goroutine', gid), attributes: EMPTY_ATTRIBUTES,
     });
   }
@@ -1095,6 +1098,10 @@ export class Ordering {
     parts.push(`GC ${this.gcSeq} ${['Undetermined', 'NotRunning', 'Running'][this.gcState]}`);
     return parts.join('\n');
   }
+}
+
+function invalidStack(id: I64, typ: number): TraceError {
+  return new TraceError(`found invalid stack ID ${uint64Text(id)} for event ${specs[typ].name}`);
 }
 
 /** Bits selecting which kinds of events the ordering builds objects for. */
