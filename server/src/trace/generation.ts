@@ -332,6 +332,9 @@ export function ticksToNs(freq: number, ticks: number): number {
 }
 
 export class Generation {
+  /** `interner` shares the stacks of every generation read (StackInterner). */
+  constructor(private readonly interner: StackInterner) {}
+
   gen: I64 = 0;
   /** Event batches per M, in file order; batchMs in order of first appearance. */
   readonly batches = new Map<I64, EventBatch[]>();
@@ -362,7 +365,6 @@ export class Generation {
   private readonly rawFrames = objectArray<RawFrame>() as RawFrame[];
   /** rawFrames' interned frames, each made at the first use of a stack with its PC. */
   private resolvedFrames = objectArray<StackFrame>() as StackFrame[];
-  private interner: StackInterner | undefined;
   /** Stacks by index, each resolved at its first use (stackAt). */
   private stacks = objectArray<Stack>() as Stack[];
   expBatches: Map<number, ExperimentalBatch[]> | undefined;
@@ -564,7 +566,7 @@ export class Generation {
   }
 
   /** The checks and preparation Go does once all batches are in (shared by both framings). */
-  finish(ver: number, interner: StackInterner): void {
+  finish(ver: number): void {
     const fail = (message: string): never => {
       throw new TraceError(`${message} in generation ${this.gen}, which starts`, this.startOffset);
     };
@@ -572,7 +574,6 @@ export class Generation {
     if (ver >= Go125 && !this.hasClockSnapshot) fail('no clock snapshot event found');
     this.validateStackStrings(fail);
     this.resolvedFrames = objectArray<StackFrame>(this.rawFrames.length) as StackFrame[];
-    this.interner = interner;
   }
 
   /**
@@ -603,10 +604,10 @@ export class Generation {
     for (let i = 0; i < length; i++) {
       const frame = frames[place + 1 + i];
       const f = this.rawFrames[frame];
-      scratch[i] = this.resolvedFrames[frame] ??= this.interner!.frame(f.pc, this.string(f.funcID)!, this.string(f.fileID)!, f.line);
+      scratch[i] = this.resolvedFrames[frame] ??= this.interner.frame(f.pc, this.string(f.funcID)!, this.string(f.fileID)!, f.line);
       hash = hashPc(hash, f.pc);
     }
-    return this.stacks[index] = this.interner!.stack(hash, scratch, length);
+    return this.stacks[index] = this.interner.stack(hash, scratch, length);
   }
 }
 
@@ -678,7 +679,7 @@ export class GoEOF extends TraceError {}
 
 /** Go's readGeneration (Go 1.26+ framing, ended by Ev.EndOfGeneration). Returns undefined at the end of the trace. */
 export async function readGeneration(stream: BatchStream, ver: number, interner: StackInterner): Promise<Generation | undefined> {
-  const g = new Generation();
+  const g = new Generation(interner);
   for (;;) {
     const read = await stream.readBatch();
     if (read === null) {
@@ -695,7 +696,7 @@ export async function readGeneration(stream: BatchStream, ver: number, interner:
     g.noteBatchTime(batch.time);
     g.processBatch(batch, ver, stream);
   }
-  g.finish(ver, interner);
+  g.finish(ver);
   return g;
 }
 
@@ -713,7 +714,7 @@ export interface SpillResult {
 export async function readGenerationWithSpill(
   stream: BatchStream, spill: SpilledBatch | undefined, ver: number, interner: StackInterner,
 ): Promise<SpillResult> {
-  const g = new Generation();
+  const g = new Generation(interner);
   try {
     if (spill !== undefined) {
       g.gen = spill.gen;
@@ -743,7 +744,7 @@ export async function readGenerationWithSpill(
       g.noteBatchTime(batch.time);
       g.processBatch(batch, ver, stream);
     }
-    g.finish(ver, interner);
+    g.finish(ver);
     return { gen: g, spill: next, error: spillErr };
   } catch (error) {
     if (error instanceof TraceError) return { gen: undefined, spill: undefined, error };

@@ -9,7 +9,7 @@
 // thread compares it with the real state at the boundary (orderingState.ts joinBoundary), and any
 // difference makes it read on in order, so the result never depends on it.
 import { addTime, asUint64, low8, relTime, timeBefore, timeLo, type I64 } from '../exact';
-import { Generation, ticksToNs } from '../generation';
+import { Generation, StackInterner, ticksToNs } from '../generation';
 import type { MState, Ordering } from '../order';
 import { Ev, Go125, GoStatus, NoExperiment, ProcStatus, timedArgCount } from '../spec';
 import { BatchStream, readFullyAt, uvarintAt, varintPos } from '../wire';
@@ -131,7 +131,7 @@ export function seedOrdering(gen: Generation, stream: BatchStream, ordering: Ord
  * the CPU samples and the frequency. Undefined if it cannot tell; throws TraceError for a broken batch.
  */
 export function lastTimeOf(fd: number, from: number, to: number, version: number, timeBase: number): [number, number] | undefined {
-  const gen = new Generation();
+  const gen = new Generation(new StackInterner());
   /** processBatch's stream: it keeps no bytes of these batches. */
   const stream = BatchStream.fromBytes(new Uint8Array(0));
   const lastBatch = new Map<I64, BatchFrame>();
