@@ -498,7 +498,7 @@ export class Generation {
         r.fail(`invalid stack size ${uint64Text(nFrames)}, maximum is ${MaxFramesPerStack}`, at);
       }
       const place = this.stackFramesLength;
-      const index = this.stacks.length;
+      const stackIndex = this.stacks.length;
       const frames = this.stackFrames = grownTo(this.stackFrames, place + 1 + nFrames, (n) => new Int32Array(n));
       frames[place] = nFrames;
       for (let i = 0; i < nFrames; i++) {
@@ -514,9 +514,9 @@ export class Generation {
         }
         frames[place + 1 + i] = index;
       }
-      if (!this.stackIndexes.insert(id, index)) r.fail(`multiple stacks with the same ID: id=${uint64Text(id)}`, at);
-      this.stackPlaces = grownTo(this.stackPlaces, index + 1, (n) => new Int32Array(n));
-      this.stackPlaces[index] = place;
+      if (!this.stackIndexes.insert(id, stackIndex)) r.fail(`multiple stacks with the same ID: id=${uint64Text(id)}`, at);
+      this.stackPlaces = grownTo(this.stackPlaces, stackIndex + 1, (n) => new Int32Array(n));
+      this.stackPlaces[stackIndex] = place;
       this.stacks.push(undefined as unknown as Stack);
       this.stackFramesLength = place + 1 + nFrames;
     }
@@ -617,11 +617,11 @@ export const NO_STACK_INDEX = -1;
 /** The frames of the stack being resolved (StackInterner.stack copies those of a new stack). */
 const STACK_SCRATCH = objectArray<StackFrame>() as StackFrame[];
 
-/** Reads the records of a strings/stacks/CPU/sync batch with Go's error semantics, adding byte offsets. */
 /** The fields of a stack frame record, in wire order, and their names in Go's error texts. */
 const enum FrameField { PC, FuncID, FileID, Line }
 const FRAME_FIELD_NAMES = ['PC', 'funcID', 'fileID', 'line'];
 
+/** Reads the records of a strings/stacks/CPU/sync batch with Go's error semantics, adding byte offsets. */
 class TableReader extends ByteCursor {
   private readonly offset: number;
   constructor(b: RawBatch) {
