@@ -96,6 +96,25 @@ describe('exact percentiles', () => {
     assert.deepEqual([small.stats().p50Ns, small.stats().maxNs], [3, 2 ** 32 + 5]);
   });
 
+  it('takes another series\' chunks whole, with the statistics of adding their values one by one', () => {
+    let seed = 5;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    // Short, medium and other values, and more than a chunk (8192) of them, on both sides.
+    const value = () => [next() % 60_000, 70_000 + (next() % 10_000_000), 2 ** 33 + next()][next() % 3];
+    const mine = Array.from({ length: 9_000 }, value);
+    const theirs = Array.from({ length: 20_000 }, value);
+    const merged = new DurationSeries();
+    for (const v of mine) merged.add(v);
+    const other = new DurationSeries();
+    for (const v of theirs) other.add(v);
+    for (const chunk of other.chunks()) merged.addChunk(chunk.slice());
+    merged.add(3);
+    const oneByOne = new DurationSeries();
+    for (const v of [...mine, ...theirs, 3]) oneByOne.add(v);
+    assert.equal(merged.completeCount, mine.length + theirs.length + 1);
+    assert.deepEqual(merged.stats(), oneByOne.stats());
+  });
+
   it('counts incomplete instances without durations', () => {
     const s = new DurationSeries();
     s.add(5);

@@ -8,11 +8,13 @@ import { objectArray } from '../heap';
 /** Values per storage chunk: series grow by whole chunks, so growing never copies a big array. */
 const CHUNK = 8192;
 
-type Chunk = Uint16Array | Uint32Array | Float64Array;
+export type Chunk = Uint16Array | Uint32Array | Float64Array;
 
 /** Values in chunks of one kind; the last chunk grows by doubling up to CHUNK. */
 class ChunkList<T extends Chunk> {
+  /** Chunks no longer written: full ones, and any taken whole (adopt). */
   private readonly full = objectArray<T>() as T[];
+  private fullLength = 0;
   private last: T | undefined;
   private lastLength = 0;
 
@@ -23,6 +25,7 @@ class ChunkList<T extends Chunk> {
     if (last === undefined || this.lastLength === last.length) {
       if (last !== undefined && last.length === CHUNK) {
         this.full.push(last);
+        this.fullLength += CHUNK;
         last = this.make(CHUNK);
         this.lastLength = 0;
       } else {
@@ -35,7 +38,14 @@ class ChunkList<T extends Chunk> {
     last[this.lastLength++] = value;
   }
 
-  get length(): number { return this.full.length * CHUNK + this.lastLength; }
+  /** Takes a chunk of values as it is (it is not written again): no copy of one value at a time. */
+  adopt(chunk: T): void {
+    if (chunk.length === 0) return;
+    this.full.push(chunk);
+    this.fullLength += chunk.length;
+  }
+
+  get length(): number { return this.fullLength + this.lastLength; }
 
   /** The values, as views of the chunks. */
   chunks(): T[] {
@@ -45,10 +55,10 @@ class ChunkList<T extends Chunk> {
 
 /** Durations (ns) plus a count of instances that had no duration; 2 to 8 bytes per duration (see above). */
 export class DurationSeries {
-  private readonly short = new ChunkList((n) => new Uint16Array(n));
-  private readonly medium = new ChunkList((n) => new Uint32Array(n));
+  private readonly short = new ChunkList<Uint16Array>((n) => new Uint16Array(n));
+  private readonly medium = new ChunkList<Uint32Array>((n) => new Uint32Array(n));
   /** Anything else, exactly: 4.3 s and longer, fractions, negatives. */
-  private readonly other = new ChunkList((n) => new Float64Array(n));
+  private readonly other = new ChunkList<Float64Array>((n) => new Float64Array(n));
   /** Instances seen without both a begin and an end. */
   incomplete = 0;
 
@@ -56,6 +66,16 @@ export class DurationSeries {
     if (durationNs >>> 0 !== durationNs) this.other.push(durationNs);
     else if (durationNs < 0x10000) this.short.push(durationNs);
     else this.medium.push(durationNs);
+  }
+
+  /**
+   * The durations of a chunk another series gave (chunks(), from another thread: rangeMerge.ts), taken
+   * as they are: statistics do not depend on the order of the values.
+   */
+  addChunk(chunk: Chunk): void {
+    if (chunk instanceof Uint16Array) this.short.adopt(chunk);
+    else if (chunk instanceof Uint32Array) this.medium.adopt(chunk);
+    else this.other.adopt(chunk);
   }
 
   /** A duration, or undefined for an instance without both a begin and an end. */

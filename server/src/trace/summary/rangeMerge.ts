@@ -11,10 +11,10 @@ import type { SourceLocation, TraceOverview } from '../../../../common/traceMode
 import type { BoundaryJoin } from '../parallel/orderingState';
 import type { TraceAnalyzer } from './analyzer';
 import type { AnnotationStats } from './annotationStats';
+import type { Chunk as DurationChunk } from './durations';
 import { isSystemGoroutine, type OpenRegion } from './goroutines';
 import type { FirstStw, LoggedRegion, RangeLog, RangeOp } from './rangeLog';
 
-type DurationChunk = Uint16Array | Uint32Array | Float64Array;
 /** Per type, per site: the durations (in no order) and the count of instances without one. */
 type SeriesDump = [string, [SourceLocation | undefined, DurationChunk[], number][]][];
 
@@ -217,7 +217,7 @@ function mergeSeries(stats: Pick<AnnotationStats, 'durations'>, dump: SeriesDump
       // As many count() calls would: no entry for a site without an instance.
       if (incomplete === 0 && chunks.every((c) => c.length === 0)) continue;
       const series = stats.durations(type, site(s));
-      for (const chunk of chunks) for (let i = 0; i < chunk.length; i++) series.add(chunk[i]);
+      for (const chunk of chunks) series.addChunk(chunk);
       series.incomplete += incomplete;
     }
   }
