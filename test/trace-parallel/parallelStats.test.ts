@@ -268,6 +268,14 @@ describe('--threads auto', () => {
     assert.equal(autoThreads(500 * MiB, 15.5), 4);
   });
 
+  it('is described in the usage text with the size it starts at', () => {
+    const root = join(__dirname, '..', '..');
+    const help = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'server/src/cli/main.ts'), '--help'], { encoding: 'utf8', cwd: root }).stdout;
+    const described = Number(/idle cores for files of (\d+) MiB or more/.exec(help)?.[1]);
+    assert.equal(autoThreads(described * MiB, 2), 2);
+    assert.equal(autoThreads(described * MiB - 1, 2), 1);
+  });
+
   it('starts full collections early on files under 256 MiB', () => {
     assert.equal(marksEarly(100e6), true, '100 MB: two threads would peak near 1.25× the file');
     assert.equal(marksEarly(500e6), false, '500 MB: far within its bound anyway');

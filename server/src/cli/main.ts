@@ -13,7 +13,7 @@ commands:
                                                      tasks, regions, logs and GC statistics (--json: JSON, with latency
                                                      breakdowns unless --no-breakdowns);
                                                      --threads: read ranges of generations on N threads (default auto:
-                                                     the idle cores for files of 128 MiB or more, without breakdowns)
+                                                     the idle cores for files of 95 MiB or more, without breakdowns)
   trace diff OLD NEW [--format text|json|markdown|csv] [--fail-on CONDITION]...
                                                      compare two traces: changes and their significance
   trace tasks FILE [--type T] [--slowest N] [--filter KEY=VALUE] [--json]
