@@ -366,7 +366,7 @@ export class Generation {
   /** rawFrames' interned frames, each made at the first use of a stack with its PC. */
   private resolvedFrames = objectArray<StackFrame>() as StackFrame[];
   /** Stacks by index, each resolved at its first use (stackAt). */
-  private stacks = objectArray<Stack>() as Stack[];
+  private readonly stacks = objectArray<Stack>();
   expBatches: Map<number, ExperimentalBatch[]> | undefined;
 
   /** Strings made up while ordering (task names carried across generations), Go's extraStrings. */
@@ -517,7 +517,7 @@ export class Generation {
       if (!this.stackIndexes.insert(id, stackIndex)) r.fail(`multiple stacks with the same ID: id=${uint64Text(id)}`, at);
       this.stackPlaces = grownTo(this.stackPlaces, stackIndex + 1, (n) => new Int32Array(n));
       this.stackPlaces[stackIndex] = place;
-      this.stacks.push(undefined as unknown as Stack);
+      this.stacks.push(undefined);
       this.stackFramesLength = place + 1 + nFrames;
     }
   }
@@ -573,6 +573,7 @@ export class Generation {
     if (this.freq === 0) fail('no frequency event found');
     if (ver >= Go125 && !this.hasClockSnapshot) fail('no clock snapshot event found');
     this.validateStackStrings(fail);
+    this.pcIndexes.clear(); // only addStacks looks PCs up
     this.resolvedFrames = objectArray<StackFrame>(this.rawFrames.length) as StackFrame[];
   }
 

@@ -1000,15 +1000,13 @@ export class Ordering {
   // before it returns the event.
 
   private stackArg(evt: Generation, id: I64, typ: number): Stack {
-    const stack = evt.stack(id);
-    if (stack === undefined) throw invalidStack(id, typ);
-    return stack;
+    return evt.stackAt(this.stackIndexArg(evt, id, typ));
   }
 
   /** Checks a stack ID without resolving the stack (Generation.stackAt does at its first use); returns its index. */
   private stackIndexArg(evt: Generation, id: I64, typ: number): number {
     const index = evt.stackIndex(id);
-    if (index === undefined) throw invalidStack(id, typ);
+    if (index === undefined) throw new TraceError(`found invalid stack ID ${uint64Text(id)} for event ${specs[typ].name}`);
     return index;
   }
 
@@ -1098,10 +1096,6 @@ export class Ordering {
     parts.push(`GC ${this.gcSeq} ${['Undetermined', 'NotRunning', 'Running'][this.gcState]}`);
     return parts.join('\n');
   }
-}
-
-function invalidStack(id: I64, typ: number): TraceError {
-  return new TraceError(`found invalid stack ID ${uint64Text(id)} for event ${specs[typ].name}`);
 }
 
 /** Bits selecting which kinds of events the ordering builds objects for. */

@@ -66,19 +66,14 @@ interface TaskRecord {
  * goroutine-per-request trace. Iterates in the order tasks were opened, as a Map of records did.
  */
 class OpenTasks {
-  private readonly slots = new Map<number, number>();
-  private readonly free: number[] = [];
+  private readonly slots = new GoroutineSlots();
   private starts = new Float64Array(64);
   private parents = new Float64Array(64);
   private readonly types: string[] = [];
   private readonly sites: (SourceLocation | undefined)[] = [];
 
   open(id: number, parent: number, type: string, startNs: number | undefined, site: SourceLocation | undefined): void {
-    let slot = this.slots.get(id);
-    if (slot === undefined) {
-      slot = this.free.pop() ?? this.types.length;
-      this.slots.set(id, slot);
-    }
+    const slot = this.slots.slotOf(id);
     this.starts = grownTo(this.starts, slot + 1, (n) => new Float64Array(n));
     this.parents = grownTo(this.parents, slot + 1, (n) => new Float64Array(n));
     this.starts[slot] = startNs ?? NaN;
@@ -89,22 +84,19 @@ class OpenTasks {
 
   /** Ends an open task: its record, or undefined if it is not open. */
   take(id: number): TaskRecord | undefined {
-    const slot = this.slots.get(id);
+    const slot = this.slots.release(id);
     if (slot === undefined) return undefined;
-    this.slots.delete(id);
-    this.free.push(slot);
     const record = this.record(slot);
     this.sites[slot] = undefined;
     return record;
   }
 
   *[Symbol.iterator](): IterableIterator<[number, TaskRecord]> {
-    for (const [id, slot] of this.slots) yield [id, this.record(slot)];
+    for (const [id, slot] of this.slots.entries()) yield [id, this.record(slot)];
   }
 
   clear(): void {
     this.slots.clear();
-    this.free.length = 0;
     this.types.length = 0;
     this.sites.length = 0;
   }
