@@ -12,7 +12,8 @@ import { NO_STACK, NO_TASK } from '../../server/src/trace/event';
 import { openTraceFile, type ReadOptions } from '../../server/src/trace/reader';
 import { MaxStringSize } from '../../server/src/trace/spec';
 import { decodeGoString } from '../../server/src/trace/strings';
-import { indexRecorders } from '../../server/src/trace/recorded/indexRecorders';
+import type { RingMessage } from '../../server/src/trace/recorded/batchRing';
+import { indexRecorders, type IndexRecorders } from '../../server/src/trace/recorded/indexRecorders';
 import { MAX_LISTED } from '../../server/src/trace/requests/taskExplainer';
 import { TaskStore } from '../../server/src/trace/requests/taskStore';
 import { TraceAnalyzer, type AnalyzerOptions, type AnnotationListener } from '../../server/src/trace/summary/analyzer';
@@ -45,7 +46,7 @@ describe('indexes replayed on the main thread', () => {
       const own = new QueryAnswerer(await analyze(file, {}, store), { store, open: (signal) => openTraceFile(file, { signal }) });
       // 64 values a batch: the longest op takes 7, so batches end at every op, strings included.
       const replayed = new ReplayedIndex(64);
-      const recorders = indexRecorders(replayed.ring, (batch) => replayed.replay(batch));
+      const recorders = indexRecorders(replayed.ring, (message) => replayed.receive(message));
       // The worker hands log messages over as bytes, undecoded; the store fed directly decodes them.
       const recording = await analyze(file, { timelineWriter: recorders.timeline }, recorders.tasks, { logMessages: 'bytes' });
       assert.equal(recording.timeline.lanesCount, 1, `${f}: the analyzer's own index stays empty (only the GC lane)`);
@@ -95,8 +96,7 @@ describe('indexes replayed on the main thread', () => {
     for (const slotValues of [64, 4_096]) {
       const direct = new TaskStore();
       const replayed = new ReplayedIndex(slotValues);
-      let batches = 0;
-      const recorders = indexRecorders(replayed.ring, (batch) => { batches++; replayed.replay(batch); });
+      const recorders = indexRecorders(replayed.ring, (message) => replayed.receive(message));
       messages.forEach((raw, i) => {
         const begin = { ...base, kind: 'TaskBegin', id: i + 1, type: 't', time: 10 * i } as const;
         const log = { ...base, kind: 'Log', task: i + 1, category: 'c', message: '', messageBytes: { bytes: raw, start: 0, end: raw.length }, time: 10 * i + 1 } as const;
@@ -108,7 +108,7 @@ describe('indexes replayed on the main thread', () => {
       recorders.tasks.finish();
       direct.finish();
       // With 64 values a batch holds at most 1 KiB of messages (the values would fill 3): long ones end batches.
-      assert.equal(batches, slotValues === 64 ? 7 : 1);
+      assert.equal(replayed.batchesReplayed, slotValues === 64 ? 7 : 1);
       for (const raw of messages) {
         const query: TaskListQuery = { filter: { log: { category: 'c', message: decodeGoString(raw) } }, offset: 0, limit: 10 };
         assert.deepEqual(replayed.taskList(query), direct.list(query), `${slotValues}: ${raw.length} bytes`);
@@ -117,13 +117,46 @@ describe('indexes replayed on the main thread', () => {
     }
   });
 
+  it('replays batches published in the ring in order, a batch held back until its strings come, with a message per few batches', () => {
+    const query: TimelineQuery = { startNs: 0, endNs: 1_000, resolutionNs: 1 };
+    const record = (recorders: IndexRecorders): void => {
+      const lane = recorders.timeline.goroutineLane(1);
+      recorders.timeline.add(lane, 0, 'region', 10, 20, 'a label first met here');
+      const label = recorders.timeline.labelId('another');
+      for (let t = 30; t < 900; t += 10) recorders.timeline.addLabelled(lane, 1, 'region', t, t + 5, label);
+    };
+    const direct = new ReplayedIndex(64);
+    let directMessages = 0;
+    const directRecorders = indexRecorders(direct.ring, (message) => { directMessages++; direct.receive(message); });
+    record(directRecorders);
+    directRecorders.timeline.flush();
+
+    const replayed = new ReplayedIndex(64);
+    const inbox: RingMessage[] = [];
+    const recorders = indexRecorders(replayed.ring, (message) => inbox.push(message));
+    record(recorders);
+    // Not delivered yet: the first batch waits for its strings, and a query answers without it.
+    assert.deepEqual(replayed.timelineQuery(query), new ReplayedIndex(64).timelineQuery(query));
+    assert.equal(replayed.batchesReplayed, 0);
+    recorders.timeline.flush();
+    const messages = inbox.splice(0);
+    for (const message of messages) replayed.receive(message);
+    assert.equal(replayed.batchesReplayed, direct.batchesReplayed);
+    assert.ok(replayed.batchesReplayed >= 8, `${replayed.batchesReplayed} batches`);
+    assert.deepEqual(replayed.timelineQuery(query), direct.timelineQuery(query));
+    // The strings' own message (the first batch has all three), then one wake-up (the replaying side was never idle).
+    assert.deepEqual(messages, [{ channel: 0, strings: ['GC', 'a label first met here', 'another'] }, {}]);
+    // Delivered at once, the replaying side is idle after each: woken once per several batches (and at the flush).
+    assert.ok(directMessages <= 2 + Math.floor(direct.batchesReplayed / 4), `${directMessages} messages for ${direct.batchesReplayed} batches`);
+  });
+
   it('stops the recording side with the failure when a batch cannot be replayed', () => {
     const replayed = new ReplayedIndex(64);
-    const recorders = indexRecorders(replayed.ring, (batch) => replayed.replay(batch));
+    const recorders = indexRecorders(replayed.ring, (message) => replayed.receive(message));
     recorders.timeline.goroutineLane(7);
     recorders.timeline.flush();
     // A second recorder into the same index numbers its first goroutine lane 1 too: the index made it 2.
-    const diverging = indexRecorders(replayed.ring, (batch) => replayed.replay(batch));
+    const diverging = indexRecorders(replayed.ring, (message) => replayed.receive(message));
     diverging.timeline.goroutineLane(8);
     assert.throws(() => diverging.timeline.flush(), /index thread failed/);
     assert.throws(() => replayed.timelineQuery({ startNs: 0, endNs: 1, resolutionNs: 1 }), /the timeline index failed: timeline replay: lane 2 where the recorder numbered 1/);

@@ -9,8 +9,9 @@ import { availableParallelism } from 'node:os';
 import type { TaskListPage, TaskListQuery } from '../../../common/taskModel';
 import type { TimelineQuery } from '../../../common/traceModel';
 import type { ViewerQueryResult } from '../../../common/traceProtocol';
-import { BatchConsumer, newBatchRing } from '../trace/recorded/batchRing';
-import type { IndexBatch } from '../trace/recorded/indexRecorders';
+import { BatchConsumer, newBatchRing, type RingMessage } from '../trace/recorded/batchRing';
+import { TIMELINE_CHANNEL } from '../trace/recorded/indexRecorders';
+import type { RecordedBatch } from '../trace/recorded/opStream';
 import { TaskReplay } from '../trace/recorded/taskRecorder';
 import { replayTimeline } from '../trace/recorded/timelineRecorder';
 import { taskToExplain, type TaskToExplain } from '../trace/requests/taskExplainer';
@@ -45,25 +46,35 @@ export class ReplayedIndex {
   private readonly tasks = new TaskStore();
   private readonly taskReplay = new TaskReplay(this.tasks);
   private failure: string | undefined;
+  private replayed = 0;
 
   /** slotValues: the ring's batch size (newBatchRing). */
   constructor(slotValues?: number) {
     this.ring = newBatchRing(slotValues);
-    this.batches = new BatchConsumer(this.ring);
+    this.batches = new BatchConsumer(this.ring, (channel, batch) => this.replay(channel, batch));
   }
 
-  /** Replays a posted batch and frees its slot; a failure stops the worker's load at its next batch. */
-  replay(posted: IndexBatch): void {
+  /** A message of the worker's recorders: replays the batches published so far. */
+  receive(message: RingMessage): void {
+    this.batches.receive(message);
+  }
+
+  /** Batches replayed so far. */
+  get batchesReplayed(): number {
+    return this.replayed;
+  }
+
+  /** A failure stops the worker's load at its next batch. */
+  private replay(channel: number, batch: RecordedBatch): void {
+    if (this.failure !== undefined) return;
+    const index = channel === TIMELINE_CHANNEL ? 'timeline' : 'tasks';
     try {
-      if (this.failure !== undefined) return;
-      const batch = this.batches.batch(posted);
-      if (posted.index === 'timeline') replayTimeline(batch, this.timeline);
+      this.replayed++;
+      if (index === 'timeline') replayTimeline(batch, this.timeline);
       else this.taskReplay.replay(batch);
     } catch (error) {
-      this.failure = `the ${posted.index} index failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.failure = `the ${index} index failed: ${error instanceof Error ? error.message : String(error)}`;
       this.batches.fail();
-    } finally {
-      this.batches.release(posted.slot);
     }
   }
 
@@ -83,7 +94,9 @@ export class ReplayedIndex {
     return taskToExplain(this.tasks, id);
   }
 
+  /** Answers see every batch published so far. */
   private check(): void {
+    this.batches.drain();
     if (this.failure !== undefined) throw new Error(this.failure);
   }
 }

@@ -75,7 +75,7 @@ export class TraceStore {
       this.onStatus(trace.status);
     };
     worker.on('message', (message: FromWorker) => {
-      if (message.type === 'index') indexes?.replay(message);
+      if (message.type === 'index') indexes?.receive(message);
       else if (message.type === 'status') update({ phase: message.phase, progress: message.progress, summary: message.summary ?? trace.status.summary, error: message.error });
       else if (message.type === 'breakdowns') {
         if (this.traces.get(traceId)?.worker !== worker) return;

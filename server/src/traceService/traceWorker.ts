@@ -42,7 +42,7 @@ limitHeapGrowth();
 keepYoungGenerationSmall();
 const { path, indexRing } = workerData as WorkerInput;
 /** With a ring, the writes to the timeline and the Tasks view's store go to the main thread, which builds them (replayedIndex.ts). */
-const recorders = indexRing && indexRecorders(indexRing, (batch) => send({ type: 'index', ...batch }));
+const recorders = indexRing && indexRecorders(indexRing, (message) => send({ type: 'index', ...message }));
 const abort = new AbortController();
 const progress: LoadProgress = { bytesRead: 0, totalBytes: 0, generations: 0, events: 0 };
 let analyzer: TraceAnalyzer | undefined;

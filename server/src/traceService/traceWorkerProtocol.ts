@@ -4,11 +4,11 @@ import type { TraceComparison } from '../../../common/traceComparison';
 import type { TraceSummary } from '../../../common/traceModel';
 import type { LoadPhase, LoadProgress, ViewerQuery } from '../../../common/traceProtocol';
 import type { TaskRecord } from '../trace/requests/taskStore';
-import type { IndexBatch } from '../trace/recorded/indexRecorders';
+import type { RingMessage } from '../trace/recorded/batchRing';
 
 /**
  * indexRing: when set, the analyzer records the writes to the timeline and the Tasks view's store in
- * this ring (trace/recorded/) and posts them to the main thread, which builds those indexes
+ * this ring (trace/recorded/) for the main thread, which builds those indexes
  * (replayedIndex.ts) on its idle core, and answers their queries.
  */
 export interface WorkerInput { path: string; indexRing?: SharedArrayBuffer }
@@ -22,8 +22,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'status'; phase: LoadPhase; progress: LoadProgress; summary?: TraceSummary; error?: string }
   | { type: 'result'; id: number; result?: unknown; error?: string }
-  /** A batch of writes to one of the indexes, in the ring of WorkerInput.indexRing. */
-  | ({ type: 'index' } & IndexBatch)
+  /** Batches of writes to the indexes wait in the ring of WorkerInput.indexRing (ReplayedIndex.receive). */
+  | ({ type: 'index' } & RingMessage)
   /** Once loaded, the latency breakdowns per type and call site, from a second read of the trace (absent when it failed). */
   | { type: 'breakdowns'; breakdowns?: TraceBreakdowns };
 

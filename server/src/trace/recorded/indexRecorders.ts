@@ -1,10 +1,11 @@
 // The recorders of the viewer's two indexes, sharing one ring (batchRing.ts).
-import { BatchProducer, type PostedBatch } from './batchRing';
+import { BatchProducer, type RingMessage } from './batchRing';
 import { TaskRecorder } from './taskRecorder';
 import { TimelineRecorder } from './timelineRecorder';
 
-/** A batch, and which index it writes to. */
-export type IndexBatch = { index: 'timeline' | 'tasks' } & PostedBatch;
+/** The ring's channels, one per index. */
+export const TIMELINE_CHANNEL = 0;
+export const TASKS_CHANNEL = 1;
 
 export interface IndexRecorders {
   /** AnalyzerOptions.timelineWriter. */
@@ -13,7 +14,10 @@ export interface IndexRecorders {
   tasks: TaskRecorder;
 }
 
-export function indexRecorders(ring: SharedArrayBuffer, post: (batch: IndexBatch) => void): IndexRecorders {
-  const channel = (index: IndexBatch['index']) => new BatchProducer(ring, (batch) => post({ index, ...batch }));
-  return { timeline: new TimelineRecorder(channel('timeline')), tasks: new TaskRecorder(channel('tasks')) };
+/** post: to the replaying side's ReplayedIndex.receive. */
+export function indexRecorders(ring: SharedArrayBuffer, post: (message: RingMessage) => void): IndexRecorders {
+  return {
+    timeline: new TimelineRecorder(new BatchProducer(ring, TIMELINE_CHANNEL, post)),
+    tasks: new TaskRecorder(new BatchProducer(ring, TASKS_CHANNEL, post)),
+  };
 }

@@ -15,7 +15,8 @@ export interface BatchBuffers { values: Float64Array; bytes: Buffer }
 
 /** Where full batches go, and where empty buffers to go on with come from. */
 export interface BatchChannel {
-  send(batch: RecordedBatch): void;
+  /** urgent: flushed by the recorder's owner (a pause, the end), for the replaying side to see now. */
+  send(batch: RecordedBatch, urgent: boolean): void;
   /** Empty buffers (sent earlier, once replayed): may wait for the consumer to catch up. */
   nextBuffers(): BatchBuffers;
 }
@@ -36,10 +37,14 @@ export abstract class OpRecorder {
     ({ values: this.values, bytes: this.bytes } = channel.nextBuffers());
   }
 
-  /** Sends what was recorded so far, if anything. */
+  /** Sends what was recorded so far, if anything, for the replaying side to see now. */
   flush(): void {
+    this.send(true);
+  }
+
+  private send(urgent: boolean): void {
     if (this.length === 0) return;
-    this.channel.send({ values: this.values, length: this.length, bytes: this.bytes, bytesLength: this.bytesLength, strings: this.strings });
+    this.channel.send({ values: this.values, length: this.length, bytes: this.bytes, bytesLength: this.bytesLength, strings: this.strings }, urgent);
     ({ values: this.values, bytes: this.bytes } = this.channel.nextBuffers());
     this.length = 0;
     this.bytesLength = 0;
@@ -48,7 +53,7 @@ export abstract class OpRecorder {
 
   /** Room for the longest op (and `bytes` bytes beside it, at most MaxStringSize), sending the batch when full. */
   protected room(bytes = 0): void {
-    if (this.length + this.maxOp > this.values.length || this.bytesLength + bytes > this.bytes.length) this.flush();
+    if (this.length + this.maxOp > this.values.length || this.bytesLength + bytes > this.bytes.length) this.send(false);
   }
 
   protected op1(op: number, operand: number): void {
