@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TraceBreakdowns } from '../../../common/requestModel';
 import type { TraceStatus, ViewerQuery, ViewerQueryResult } from '../../../common/traceProtocol';
-import { startMarkingEarly } from '../trace/heap';
+import { collectGarbage, startMarkingEarly } from '../trace/heap';
 import { ReplayedIndex, replayWanted, type IndexPlacement } from './replayedIndex';
 import type { FromWorker, ToWorker, WorkerInput } from './traceWorkerProtocol';
 
@@ -76,7 +76,11 @@ export class TraceStore {
     };
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'index') indexes?.receive(message);
-      else if (message.type === 'status') update({ phase: message.phase, progress: message.progress, summary: message.summary ?? trace.status.summary, error: message.error });
+      else if (message.type === 'status') {
+        update({ phase: message.phase, progress: message.progress, summary: message.summary ?? trace.status.summary, error: message.error });
+        // The replayed indexes are built: their growth's garbage goes before the worker's next reads add to the peak.
+        if (indexes && message.phase !== 'loading') setImmediate(collectGarbage);
+      }
       else if (message.type === 'breakdowns') {
         if (this.traces.get(traceId)?.worker !== worker) return;
         trace.breakdowns = message.breakdowns;

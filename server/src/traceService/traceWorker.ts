@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TraceError, type ReadProgress } from '../trace/event';
-import { keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
+import { collectGarbage, keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
 import { openTraceFile } from '../trace/reader';
 import { indexRecorders } from '../trace/recorded/indexRecorders';
 import { TraceAnalyzer, truncatedInFirstGeneration } from '../trace/summary/analyzer';
@@ -77,6 +77,7 @@ async function breakdownPass(): Promise<void> {
     const types = requests.typeBreakdowns();
     tails = new Map(types.flatMap((t) => (t.kind === 'task' && t.tail !== undefined ? [[t.type, t.tail] as const] : [])));
     send({ type: 'breakdowns', breakdowns: { types, sites: requests.siteBreakdowns() } });
+    collectGarbage(); // before the Tasks view's explanations read the trace again
   } catch {
     // Cancelled, or the file changed or went away: the views say so instead of waiting.
     send({ type: 'breakdowns' });
@@ -146,6 +147,7 @@ async function load(): Promise<void> {
     loading.finish();
     (recorders?.tasks ?? tasks).finish();
     send({ type: 'status', phase: 'done', progress: progressOf(loading), summary: loading.summary() });
+    collectGarbage(); // the load's garbage, before the breakdown pass adds its own
     void breakdownPass();
   } catch (error) {
     const cancelled = abort.signal.aborted;
