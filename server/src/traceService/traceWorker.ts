@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TraceError, type ReadProgress } from '../trace/event';
-import { collectGarbage, keepYoungGenerationSmall, limitHeapGrowth } from '../trace/heap';
+import { collectGarbage, keepYoungGenerationSmall, limitHeapGrowth, LOADED_HEAP_GROWTH_PERCENT } from '../trace/heap';
 import { openTraceFile } from '../trace/reader';
 import { indexRecorders } from '../trace/recorded/indexRecorders';
 import { TraceAnalyzer, truncatedInFirstGeneration } from '../trace/summary/analyzer';
@@ -147,6 +147,7 @@ async function load(): Promise<void> {
     loading.finish();
     (recorders?.tasks ?? tasks).finish();
     send({ type: 'status', phase: 'done', progress: progressOf(loading), summary: loading.summary() });
+    limitHeapGrowth(LOADED_HEAP_GROWTH_PERCENT);
     collectGarbage(); // the load's garbage, before the breakdown pass adds its own
     void breakdownPass();
   } catch (error) {
