@@ -31,6 +31,7 @@ async function analyze(
   const analyzer = new TraceAnalyzer(trace.goVersion, 0, options);
   analyzer.forwardAnnotations(annotations);
   await trace.forEach((ev) => analyzer.add(ev)).catch((error: Error) => analyzer.finish(error));
+  analyzer.addSkipped(trace.skipped());
   analyzer.finish();
   annotations.finish();
   return analyzer;
@@ -43,13 +44,16 @@ describe('indexes replayed on the main thread', () => {
     for (const f of fixtures) {
       const file = join(dir, f);
       const store = new TaskStore();
-      const own = new QueryAnswerer(await analyze(file, {}, store), { store, open: (signal) => openTraceFile(file, { signal }) });
+      const ownAnalyzer = await analyze(file, {}, store);
+      const own = new QueryAnswerer(ownAnalyzer, { store, open: (signal) => openTraceFile(file, { signal }) });
       // 64 values a batch: the longest op takes 7, so batches end at every op, strings included.
       const replayed = new ReplayedIndex(64);
       const recorders = indexRecorders(replayed.ring, (message) => replayed.receive(message));
-      // The worker hands log messages over as bytes, undecoded; the store fed directly decodes them.
-      const recording = await analyze(file, { timelineWriter: recorders.timeline }, recorders.tasks, { logMessages: 'bytes' });
+      // As the worker reads: log messages as bytes, undecoded (the store fed directly decodes them), and
+      // without the runtime's detail, which no view shows.
+      const recording = await analyze(file, { timelineWriter: recorders.timeline }, recorders.tasks, { logMessages: 'bytes', runtimeDetail: false });
       assert.equal(recording.timeline.lanesCount, 1, `${f}: the analyzer's own index stays empty (only the GC lane)`);
+      assert.deepEqual(recording.summary(), ownAnalyzer.summary(), `${f}: summary`);
 
       const { startNs, endNs } = recording.summary().overview;
       const span = endNs - startNs;

@@ -47,6 +47,8 @@ const abort = new AbortController();
 const progress: LoadProgress = { bytesRead: 0, totalBytes: 0, generations: 0, events: 0 };
 let analyzer: TraceAnalyzer | undefined;
 let answerer: QueryAnswerer | undefined;
+/** Adds the events the reader skipped since the last call to the analyzer's count (runtimeDetail false). */
+let countSkipped = (): void => {};
 
 /** Explains a task of the main thread's store (its indexes are there: replayedIndex.ts). */
 function explain(task: TaskRecord, children: TaskRecord[]): Promise<unknown> {
@@ -116,12 +118,22 @@ async function load(): Promise<void> {
       signal: abort.signal,
       // The Tasks view's store keeps each log's message as bytes: handed over undecoded, it is copied, never decoded here.
       logMessages: 'bytes',
+      // No view shows the GC's sweeps and assists or every heap size (the peak is still handed over): 87% of
+      // a GC-heavy trace's events, read and checked but not made into objects.
+      runtimeDetail: false,
       onProgress: (p: ReadProgress) => { progress.bytesRead = p.bytesRead; progress.totalBytes = p.totalBytes; generations.generationRead(p.bytesRead); },
     });
     generations.loaded = { goVersion: trace.goVersion, timeBase: trace.timeBase };
     const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes, { timelineWriter: recorders?.timeline });
     loading.forwardAnnotations(recorders?.tasks ?? tasks);
     analyzer = loading;
+    // The analysis counts the skipped events as they go by, for the progress and the summaries.
+    let skippedCounted = 0;
+    countSkipped = () => {
+      const skipped = trace.skipped();
+      loading.addSkipped({ count: skipped.count - skippedCounted, lastTime: skipped.lastTime });
+      skippedCounted = skipped.count;
+    };
     answerer = new QueryAnswerer(loading, { store: tasks, open: (signal, fromNs, messagesOfTask) => generations.open(signal, fromNs, { messagesOfTask }), tails: () => tails });
     // A cancel stops the reader at its next pause (its signal), and the catch below reports it.
     // Queries (the Tasks view's first page) are answered during the load too, not only between generations.
@@ -130,6 +142,7 @@ async function load(): Promise<void> {
       loading.add(ev);
       if (generations.wantsTime) generations.event(ev.time);
     }, () => {
+      countSkipped();
       const began = Date.now();
       const summarize = began >= nextSummary;
       // The main thread's queries see the trace read until the last flush, and all that a summary counts.
@@ -144,6 +157,7 @@ async function load(): Promise<void> {
       nextSummary = Date.now() + Math.max(SUMMARY_INTERVAL_MS, SUMMARY_COST_FACTOR * cost, SUMMARY_ELAPSED_FRACTION * (Date.now() - started));
       return turns();
     });
+    countSkipped();
     loading.finish();
     (recorders?.tasks ?? tasks).finish();
     send({ type: 'status', phase: 'done', progress: progressOf(loading), summary: loading.summary() });
@@ -155,6 +169,7 @@ async function load(): Promise<void> {
     const failure = error instanceof Error ? error : new Error(String(error));
     // Stopped by the user: keep what was read. Failed: keep every complete generation, as Go does, and say why the rest is missing.
     if (analyzer && (cancelled ? analyzer.eventCount > 0 : analyzer.generationCount > 0)) {
+      countSkipped();
       analyzer.finish(cancelled ? undefined : failure);
       (recorders?.tasks ?? tasks).finish();
       send({ type: 'status', phase: cancelled ? 'cancelled' : 'error', progress: progressOf(analyzer), summary: analyzer.summary(), error: cancelled ? undefined : failure.message });
