@@ -80,8 +80,7 @@ export class TraceStore {
         update({ phase: message.phase, progress: message.progress, summary: message.summary ?? trace.status.summary, error: message.error });
         // The replayed indexes are built: their growth's garbage goes before the worker's next reads add to the peak.
         if (indexes && message.phase !== 'loading') setImmediate(collectGarbage);
-      }
-      else if (message.type === 'breakdowns') {
+      } else if (message.type === 'breakdowns') {
         if (this.traces.get(traceId)?.worker !== worker) return;
         trace.breakdowns = message.breakdowns;
         update({ breakdowns: message.breakdowns === undefined ? 'failed' : 'ready' });
