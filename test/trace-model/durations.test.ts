@@ -115,6 +115,23 @@ describe('exact percentiles', () => {
     assert.deepEqual(merged.stats(), oneByOne.stats());
   });
 
+  it('keeps chunks taken whole in a size that had no value of its own (a range\'s long regions only)', () => {
+    // The main thread's series holds short durations only; the other range's also medium and other ones.
+    const merged = new DurationSeries();
+    for (const v of [5, 6]) merged.add(v);
+    const other = new DurationSeries();
+    for (const v of [7, 168_000, 897_792, 2 ** 33]) other.add(v);
+    for (const chunk of other.chunks()) merged.addChunk(chunk.slice());
+    const oneByOne = new DurationSeries();
+    for (const v of [5, 6, 7, 168_000, 897_792, 2 ** 33]) oneByOne.add(v);
+    assert.deepEqual(merged.stats(), oneByOne.stats());
+    assert.equal(merged.stats().maxNs, 2 ** 33);
+    // And a series made of adopted chunks alone.
+    const adoptedOnly = new DurationSeries();
+    for (const chunk of other.chunks()) adoptedOnly.addChunk(chunk.slice());
+    assert.deepEqual(adoptedOnly.stats(), other.stats());
+  });
+
   it('counts incomplete instances without durations', () => {
     const s = new DurationSeries();
     s.add(5);

@@ -47,9 +47,9 @@ class ChunkList<T extends Chunk> {
 
   get length(): number { return this.fullLength + this.lastLength; }
 
-  /** The values, as views of the chunks. */
+  /** The values, as views of the chunks (a list may hold adopted chunks only). */
   chunks(): T[] {
-    return this.last === undefined ? [] : [...this.full, this.last.subarray(0, this.lastLength) as T];
+    return this.last === undefined ? [...this.full] : [...this.full, this.last.subarray(0, this.lastLength) as T];
   }
 }
 
