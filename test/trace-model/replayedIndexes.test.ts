@@ -16,7 +16,7 @@ import type { RingMessage } from '../../server/src/trace/recorded/batchRing';
 import { indexRecorders, type IndexRecorders } from '../../server/src/trace/recorded/indexRecorders';
 import { MAX_LISTED } from '../../server/src/trace/requests/taskExplainer';
 import { TaskStore } from '../../server/src/trace/requests/taskStore';
-import { TraceAnalyzer, type AnalyzerOptions, type AnnotationListener } from '../../server/src/trace/summary/analyzer';
+import { skippedCounter, TraceAnalyzer, type AnalyzerOptions, type AnnotationListener } from '../../server/src/trace/summary/analyzer';
 import { QueryAnswerer } from '../../server/src/traceService/queries';
 import { ReplayedIndex } from '../../server/src/traceService/replayedIndex';
 
@@ -30,8 +30,10 @@ async function analyze(
   const trace = await openTraceFile(file, read);
   const analyzer = new TraceAnalyzer(trace.goVersion, 0, options);
   analyzer.forwardAnnotations(annotations);
-  await trace.forEach((ev) => analyzer.add(ev)).catch((error: Error) => analyzer.finish(error));
-  analyzer.addSkipped(trace.skipped());
+  // Skipped events counted at every pause and at the end, as the worker counts them.
+  const countSkipped = skippedCounter(analyzer, trace);
+  await trace.forEach((ev) => analyzer.add(ev), countSkipped).catch((error: Error) => analyzer.finish(error));
+  countSkipped();
   analyzer.finish();
   annotations.finish();
   return analyzer;

@@ -7,7 +7,7 @@ import { TraceError, type ReadProgress } from '../trace/event';
 import { collectGarbage, keepYoungGenerationSmall, limitHeapGrowth, LOADED_HEAP_GROWTH_PERCENT } from '../trace/heap';
 import { openTraceFile } from '../trace/reader';
 import { indexRecorders } from '../trace/recorded/indexRecorders';
-import { TraceAnalyzer, truncatedInFirstGeneration } from '../trace/summary/analyzer';
+import { skippedCounter, TraceAnalyzer, truncatedInFirstGeneration } from '../trace/summary/analyzer';
 import { analyzeRequests } from '../trace/requests/analyzer';
 import { TaskStore, type TaskRecord } from '../trace/requests/taskStore';
 import { GenerationIndex, queryTurns } from './generationIndex';
@@ -47,7 +47,7 @@ const abort = new AbortController();
 const progress: LoadProgress = { bytesRead: 0, totalBytes: 0, generations: 0, events: 0 };
 let analyzer: TraceAnalyzer | undefined;
 let answerer: QueryAnswerer | undefined;
-/** Adds the events the reader skipped since the last call to the analyzer's count (runtimeDetail false). */
+/** Adds the events the reader skipped (runtimeDetail false) since the last call to the analysis's count. */
 let countSkipped = (): void => {};
 
 /** Explains a task of the main thread's store (its indexes are there: replayedIndex.ts). */
@@ -127,13 +127,7 @@ async function load(): Promise<void> {
     const loading = new TraceAnalyzer(trace.goVersion, progress.totalBytes, { timelineWriter: recorders?.timeline });
     loading.forwardAnnotations(recorders?.tasks ?? tasks);
     analyzer = loading;
-    // The analysis counts the skipped events as they go by, for the progress and the summaries.
-    let skippedCounted = 0;
-    countSkipped = () => {
-      const skipped = trace.skipped();
-      loading.addSkipped({ count: skipped.count - skippedCounted, lastTime: skipped.lastTime });
-      skippedCounted = skipped.count;
-    };
+    countSkipped = skippedCounter(loading, trace);
     answerer = new QueryAnswerer(loading, { store: tasks, open: (signal, fromNs, messagesOfTask) => generations.open(signal, fromNs, { messagesOfTask }), tails: () => tails });
     // A cancel stops the reader at its next pause (its signal), and the catch below reports it.
     // Queries (the Tasks view's first page) are answered during the load too, not only between generations.

@@ -464,6 +464,19 @@ export async function analyzeEvents(source: EventSource, fileBytes = 0, onPause?
   return analyzer;
 }
 
+/**
+ * For an analysis that counts one reader's skipped events while it reads (at each pause, for the
+ * progress and the summaries, and once more at the end): each call adds those skipped since the last.
+ */
+export function skippedCounter(analyzer: TraceAnalyzer, source: Pick<OpenedTrace, 'skipped'>): () => void {
+  let counted = 0;
+  return () => {
+    const skipped = source.skipped();
+    analyzer.addSkipped({ count: skipped.count - counted, lastTime: skipped.lastTime });
+    counted = skipped.count;
+  };
+}
+
 /** The error for a file cut short or damaged inside its first generation: there is nothing to show. */
 export function truncatedInFirstGeneration(error: Error): TraceError {
   return new TraceError(`the first generation is incomplete or damaged, so there is nothing to show (${error.message}); `
